@@ -1,0 +1,102 @@
+# gavel - a terminal workbench for auditing LLM image labels.
+#   make          build ./gavel
+#   make demo     install what is missing, build, make a demo database from samples/
+#   make check    install what is missing, build, run every test (then again under ASan/UBSan)
+# Objects go to $(BUILD); `make check-asan` builds a sanitized copy in build/asan.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+BIN     ?= gavel
+SANITIZE ?=
+
+CC      ?= cc
+PKGS     = ncursesw libsixel sqlite3 libcurl libcjson libpng
+# Lazy (=) so pkg-config only runs once `make deps` has installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -ljpeg -lpthread -lm
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -I. $(WARN) $(CFLAGS) $(PKG_CFLAGS)
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS     = $(wildcard src/*.c db/*.c ui/*.c)
+OBJS     = $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
+TEST_SRCS = $(wildcard tests/unit/test_*.c)
+TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS = $(wildcard tests/tools/*.c)
+TOOL_BINS = $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+
+# Debian packages: what building needs, and what the tests add.
+DEPS_BUILD = gcc make pkg-config libncurses-dev libsixel-dev libsqlite3-dev \
+	libcurl4-openssl-dev libcjson-dev libjpeg62-turbo-dev libpng-dev
+DEPS_TEST  = python3 sqlite3 time tmux xterm xvfb xdotool imagemagick x11-utils \
+	fonts-dejavu-core libsixel-bin chafa
+
+.PHONY: all check check-run check-asan demo deps deps-build lint format install clean bench tests
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+
+tests: $(BIN) $(TEST_BINS) $(TOOL_BINS)
+
+# Installs the missing Debian packages (only those), as root or through sudo.
+deps:
+	@tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST)
+deps-build:
+	@tests/deps.sh $(DEPS_BUILD)
+
+check: deps
+	$(MAKE) check-run
+	$(MAKE) check-asan
+
+check-run: tests
+	tests/run.sh $(abspath $(BIN)) $(abspath $(BUILD))
+
+check-asan:
+	$(MAKE) BUILD=build/asan BIN=build/asan/gavel SANITIZE=1 CFLAGS="-O1 -g" check-run
+
+DEMO_DB = $(BUILD)/demo.db
+demo: deps-build
+	$(MAKE) all
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	./$(BIN) init --db $(DEMO_DB)
+	./$(BIN) import --db $(DEMO_DB) samples/manifest.jsonl
+	./$(BIN) stats --db $(DEMO_DB)
+
+bench: $(BIN)
+	tests/bench/run.sh $(abspath $(BIN))
+
+lint:
+	tests/lint.sh .
+
+format:
+	clang-format -i $(SRCS) $(wildcard src/*.h db/*.h ui/*.h tests/unit/*.[ch] tests/tools/*.c)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gavel
+	install -m 644 docs/gavel.1 $(DESTDIR)$(PREFIX)/share/man/man1/gavel.1
+
+clean:
+	rm -rf build gavel
+
+-include $(OBJS:.o=.d)

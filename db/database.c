@@ -1,0 +1,201 @@
+/* database.c - open, migrate and close a gavel database; transactions; the
+ * prepared-statement cache the other db/ files share. */
+#include "db/database.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/internal.h"
+#include "db/migrations.h"
+#include "src/xalloc.h"
+
+/* Long enough for another reviewer's commit, short enough to report a stuck lock. */
+enum { BUSY_TIMEOUT_MS = 10000 };
+
+static const char *const statement_sql[DB_STMT_COUNT] = {
+#define DB_STMT_SQL(name, sql) sql,
+	DB_STATEMENTS(DB_STMT_SQL)
+#undef DB_STMT_SQL
+};
+
+Status db_fail(Db *db, const char *what)
+{
+	return status_fail(STATUS_ERR_DB, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->handle));
+}
+
+sqlite3_stmt *db_statement(Db *db, DbStatement which)
+{
+	sqlite3_stmt **slot = &db->statements[which];
+	if (!*slot) {
+		if (sqlite3_prepare_v3(db->handle, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+				       slot, NULL) != SQLITE_OK) {
+			db_fail(db, "preparing a statement");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+	}
+	return *slot;
+}
+
+int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(stmt, index);
+	return sqlite3_bind_text(stmt, index, s, -1, SQLITE_TRANSIENT);
+}
+
+static Status exec(Db *db, const char *sql, const char *what)
+{
+	if (sqlite3_exec(db->handle, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, what);
+	return STATUS_OK;
+}
+
+int db_schema_version(Db *db)
+{
+	sqlite3_stmt *stmt;
+	int version = -1;
+	if (sqlite3_prepare_v2(db->handle, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return version;
+}
+
+int db_schema_latest(void)
+{
+	return migrations_count();
+}
+
+/* Applies migration NUMBER in its own transaction, unless another process got
+ * there first (two gavels may open a fresh file at once). */
+static Status migrate_one(Db *db, int number)
+{
+	char sql[64];
+	Status st = db_begin(db);
+	if (st != STATUS_OK)
+		return st;
+	if (db_schema_version(db) >= number)
+		goto out;
+	st = exec(db, migrations_sql(number), "applying the schema");
+	if (st != STATUS_OK)
+		goto out;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", number);
+	st = exec(db, sql, "recording the schema version");
+out:
+	if (st != STATUS_OK) {
+		db_rollback(db);
+		return st;
+	}
+	return db_commit(db);
+}
+
+/* Checks the file is one of ours and brings its schema up to date. */
+static Status migrate(Db *db, DbOpenMode mode)
+{
+	int version = db_schema_version(db);
+	if (version < 0)
+		return status_fail(STATUS_ERR_DB, "%s: not a gavel database (%s)", db->path,
+				   sqlite3_errmsg(db->handle));
+	if (version > migrations_count())
+		return status_fail(STATUS_ERR_DB_NEWER,
+				   "%s was written by a newer gavel (schema version %d; this gavel "
+				   "knows up to %d): upgrade gavel to open it",
+				   db->path, version, migrations_count());
+	if (version == 0 && mode == DB_OPEN_EXISTING)
+		return status_fail(STATUS_ERR_NOT_FOUND,
+				   "%s is not a gavel database: create one with 'gavel init --db %s'",
+				   db->path, db->path);
+	for (int n = version + 1; n <= migrations_count(); n++) {
+		Status st = migrate_one(db, n);
+		if (st != STATUS_OK)
+			return st;
+	}
+	return STATUS_OK;
+}
+
+static Status configure(Db *db)
+{
+	Status st;
+	sqlite3_busy_timeout(db->handle, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->handle, 1);
+	/* WAL lets reviewers read while another commits; NORMAL sync in WAL mode
+	 * keeps every commit across a killed process (not across power loss). */
+	st = exec(db, "PRAGMA journal_mode = WAL", "turning on WAL");
+	if (st == STATUS_OK)
+		st = exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous");
+	if (st == STATUS_OK)
+		st = exec(db, "PRAGMA foreign_keys = ON", "turning on foreign keys");
+	return st;
+}
+
+Status db_open(const char *path, DbOpenMode mode, Db **out)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	Db *db;
+	Status st;
+
+	*out = NULL;
+	if (mode == DB_OPEN_EXISTING && access(path, F_OK) != 0)
+		return status_fail(STATUS_ERR_NOT_FOUND,
+				   "%s: no such database: create one with 'gavel init --db %s'", path,
+				   path);
+	if (mode == DB_OPEN_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	db = xcalloc(1, sizeof *db);
+	db->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &db->handle, flags, NULL) != SQLITE_OK) {
+		st = status_fail(STATUS_ERR_DB, "%s: cannot open: %s", path,
+				 db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+		goto out;
+	}
+	st = configure(db);
+	if (st == STATUS_ERR_DB && sqlite3_errcode(db->handle) == SQLITE_NOTADB)
+		st = status_fail(STATUS_ERR_DB, "%s: not a gavel database (not an SQLite file)", path);
+	if (st == STATUS_OK)
+		st = migrate(db, mode);
+out:
+	if (st != STATUS_OK) {
+		db_close(db);
+		return st;
+	}
+	*out = db;
+	return STATUS_OK;
+}
+
+void db_close(Db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < DB_STMT_COUNT; i++)
+		sqlite3_finalize(db->statements[i]);
+	sqlite3_close(db->handle);
+	free(db->path);
+	free(db);
+}
+
+Status db_begin(Db *db)
+{
+	return exec(db, "BEGIN IMMEDIATE", "starting a transaction");
+}
+
+Status db_commit(Db *db)
+{
+	return exec(db, "COMMIT", "committing");
+}
+
+void db_rollback(Db *db)
+{
+	if (!sqlite3_get_autocommit(db->handle))
+		sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const char *db_path(Db *db)
+{
+	return db->path;
+}

@@ -1,0 +1,43 @@
+/* database.h - opening a gavel database, its schema version and transactions.
+ * db/ is the only code that includes sqlite3.h; every other module goes through
+ * the db_* functions here and in the other db/ headers. Functions return a
+ * Status (src/status.h) with the detail in status_detail(). */
+#ifndef GAVEL_DATABASE_H
+#define GAVEL_DATABASE_H
+
+#include "src/status.h"
+
+typedef struct Db Db;
+
+typedef enum {
+	DB_OPEN_EXISTING, /* the file must exist and be a gavel database */
+	DB_OPEN_CREATE,   /* create the file if needed (gavel init) */
+} DbOpenMode;
+
+/* Opens PATH, turns on WAL, foreign keys and a busy timeout, and applies the
+ * migrations it lacks. Fails with STATUS_ERR_DB_NEWER for a database written
+ * by a newer gavel (and leaves it untouched), STATUS_ERR_NOT_FOUND when mode
+ * is DB_OPEN_EXISTING and there is no file. On success *out is owned by the
+ * caller (db_close). */
+Status db_open(const char *path, DbOpenMode mode, Db **out);
+
+/* Closes the database; NULL is fine. */
+void db_close(Db *db);
+
+/* The schema version of the open file (PRAGMA user_version). */
+int db_schema_version(Db *db);
+
+/* The schema version this gavel writes. */
+int db_schema_latest(void);
+
+/* Transactions: begin takes the write lock at once (BEGIN IMMEDIATE), so a
+ * second writer waits up to the busy timeout instead of failing mid-way. */
+Status db_begin(Db *db);
+Status db_commit(Db *db);
+/* Rolls back when a transaction is open; safe to call when none is. */
+void db_rollback(Db *db);
+
+/* The path the database was opened with. Borrowed. */
+const char *db_path(Db *db);
+
+#endif

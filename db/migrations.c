@@ -1,0 +1,140 @@
+/* migrations.c - the schema, as numbered migrations applied in order.
+ * PRAGMA user_version holds the number of the last one applied. Never edit a
+ * migration that has shipped: add the next one. */
+#include "db/migrations.h"
+
+#include <stddef.h>
+
+static const char *const migrations[] = {
+	/* 1: everything DESIGN.md names, shaped now even where later work fills it. */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	");"
+	/* The one fixed ordered label scale 1..K; agreement weights depend on it. */
+	"CREATE TABLE scale ("
+	"  value INTEGER PRIMARY KEY CHECK (value >= 1),"
+	"  name TEXT NOT NULL UNIQUE CHECK (name <> '')"
+	");"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  external_id TEXT NOT NULL UNIQUE,"
+	"  path TEXT,"                       /* absolute path of the image file */
+	"  url TEXT,"
+	"  sha256 TEXT,"                     /* content hash, hex */
+	"  format TEXT,"                     /* jpeg, png, gif, bmp, pnm */
+	"  width INTEGER,"
+	"  height INTEGER,"
+	"  bytes INTEGER,"
+	"  title TEXT,"
+	"  category TEXT,"
+	"  metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),"
+	"  has_image INTEGER NOT NULL DEFAULT 1 CHECK (has_image IN (0, 1)),"
+	"  source TEXT,"                     /* the manifest or folder it came from */
+	"  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	"CREATE UNIQUE INDEX items_by_sha256 ON items (sha256) WHERE sha256 IS NOT NULL;"
+	"CREATE INDEX items_by_category ON items (category);"
+	/* A prompt version is the hash of its template text. */
+	"CREATE TABLE prompt_versions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  name TEXT,"
+	"  text TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  provider TEXT NOT NULL,"
+	"  model TEXT,"
+	"  params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)),"
+	"  prompt_version_id INTEGER REFERENCES prompt_versions (id),"
+	"  status TEXT NOT NULL DEFAULT 'running'"
+	"    CHECK (status IN ('running', 'done', 'interrupted', 'failed')),"
+	"  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  finished_at TEXT"
+	");"
+	/* One answer of a run for one item, with all that is needed to audit the call. */
+	"CREATE TABLE predictions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs (id),"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  status TEXT NOT NULL CHECK (status IN ('ok', 'parse_failed', 'failed')),"
+	"  score REAL,"
+	"  label INTEGER REFERENCES scale (value),"
+	"  confidence REAL,"
+	"  inconsistent INTEGER NOT NULL DEFAULT 0,"  /* label names another point than score */
+	"  rationale TEXT,"
+	"  aspects TEXT CHECK (aspects IS NULL OR json_valid(aspects)),"
+	"  reasoning TEXT,"                           /* a reasoning model's separate channel */
+	"  raw_reply TEXT,"
+	"  prompt_tokens INTEGER,"
+	"  completion_tokens INTEGER,"
+	"  latency_ms INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 1,"
+	"  error TEXT,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  UNIQUE (run_id, item_id)"
+	");"
+	"CREATE INDEX predictions_by_item ON predictions (item_id);"
+	/* Reviews are an append-only log: undo is a new row that retracts an earlier one. */
+	"CREATE TABLE reviews ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  reviewer TEXT NOT NULL CHECK (reviewer <> ''),"
+	"  decision TEXT NOT NULL"
+	"    CHECK (decision IN ('accept', 'override', 'skip', 'verdict', 'note', 'retract')),"
+	"  label INTEGER REFERENCES scale (value),"
+	"  rationale_verdict TEXT CHECK (rationale_verdict IN ('sound', 'flawed')),"
+	"  note TEXT,"
+	"  prediction_id INTEGER REFERENCES predictions (id)," /* what was shown; NULL if blind or none */
+	"  blind INTEGER NOT NULL DEFAULT 0 CHECK (blind IN (0, 1)),"
+	"  retracts INTEGER REFERENCES reviews (id),"
+	"  time_spent_ms INTEGER,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  CHECK ((decision = 'retract') = (retracts IS NOT NULL))"
+	");"
+	"CREATE INDEX reviews_by_item ON reviews (item_id);"
+	"CREATE INDEX reviews_by_reviewer ON reviews (reviewer);"
+	"CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews"
+	"  BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;"
+	"CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews"
+	"  BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;"
+	/* The bundled linear scorer: every trained model with its features and metrics. */
+	"CREATE TABLE scorer_models ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('logistic', 'multinomial', 'ridge')),"
+	"  target TEXT NOT NULL CHECK (target IN ('human', 'llm')),"
+	"  features TEXT NOT NULL CHECK (json_valid(features)),"
+	"  params TEXT NOT NULL CHECK (json_valid(params)),"
+	"  metrics TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metrics)),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	"CREATE TABLE scores ("
+	"  model_id INTEGER NOT NULL REFERENCES scorer_models (id),"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  score REAL NOT NULL,"
+	"  probabilities TEXT CHECK (probabilities IS NULL OR json_valid(probabilities)),"
+	"  PRIMARY KEY (model_id, item_id)"
+	");"
+	/* Per-item feature vectors: measured from pixels, or imported (embeddings). */
+	"CREATE TABLE features ("
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  name TEXT NOT NULL,"           /* the feature set, e.g. 'pixels' */
+	"  dim INTEGER NOT NULL CHECK (dim > 0),"
+	"  vector BLOB NOT NULL,"         /* dim little-endian float32 values */
+	"  PRIMARY KEY (item_id, name)"
+	");",
+};
+
+int migrations_count(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *migrations_sql(int number)
+{
+	if (number < 1 || number > migrations_count())
+		return NULL;
+	return migrations[number - 1];
+}

@@ -1,0 +1,47 @@
+# lib.sh - helpers for the shell tests of the gavel command line. Source it;
+# every check counts one pass or one failure; end with `finish`.
+# GAVEL is the binary under test (tests/run.sh sets it; default ./gavel).
+set -u
+GAVEL=${GAVEL:-$(pwd)/gavel}
+pass=0 fail=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gavel-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { pass=$((pass + 1)); }
+not_ok() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# run CMD...: runs it, keeping stdout in $out, stderr in $err, status in $rc.
+run() {
+	"$@" >"$TMP/.out" 2>"$TMP/.err"
+	rc=$?
+	out=$(cat "$TMP/.out")
+	err=$(cat "$TMP/.err")
+}
+
+# expect_rc WANT NAME: the last run's exit status was WANT.
+expect_rc() {
+	if [ "$rc" -eq "$1" ]; then ok; else not_ok "$2: exit $rc, want $1; stderr: $err"; fi
+}
+
+# expect_eq GOT WANT NAME
+expect_eq() {
+	if [ "$1" = "$2" ]; then ok; else not_ok "$3: got [$1], want [$2]"; fi
+}
+
+# expect_match TEXT REGEX NAME (extended regex, grep -E)
+expect_match() {
+	if printf '%s' "$1" | grep -qE -- "$2"; then ok; else not_ok "$3: [$1] does not match /$2/"; fi
+}
+
+# expect_no_match TEXT REGEX NAME
+expect_no_match() {
+	if printf '%s' "$1" | grep -qE -- "$2"; then not_ok "$3: [$1] matches /$2/"; else ok; fi
+}
+
+# sql DB QUERY: the answer of the sqlite3 command-line shell, an independent reader.
+sql() { sqlite3 -batch -noheader "$1" "$2"; }
+
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}

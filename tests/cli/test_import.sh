@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# gavel import: JSONL, CSV and folders; dedupe; every bad-input case; big images.
+. "$(dirname "$0")/lib.sh"
+mkpng() { python3 "$(dirname "$0")/../tools/mkpng.py" "$@"; }
+db=$TMP/g.db
+"$GAVEL" init --db "$db" 2>/dev/null
+d=$TMP/set
+mkdir -p "$d/img/food" "$d/img/tools" "$d/img/.hidden"
+mkpng "$d/img/food/a.png" 40 30 200 10 10
+mkpng "$d/img/food/b.png" 30 40 10 200 10
+mkpng "$d/img/tools/c.png" 20 20 10 10 200
+mkpng "$d/img/d.png" 16 8 1 2 3
+mkpng "$d/img/.hidden/e.png" 5 5 9 9 9
+echo "not an image" >"$d/img/notes.txt"
+echo "not an image either" >"$d/img/fake.jpg"
+# a dump that changes whenever any row changes
+snapshot() { sqlite3 "$db" .dump | sha256sum; }
+items() { sql "$db" "SELECT count(*) FROM items"; }
+
+# ---- JSONL: fields, metadata, UTF-8 titles, the measured image facts ----
+cat >"$d/m.jsonl" <<'JSON'
+{"id": "a", "path": "img/food/a.png", "title": "りんごの写真 🍎", "category": "food", "price": 120, "tags": ["red"]}
+{"id": 7, "path": "img/food/b.png", "title": "Grün – café", "category": "food"}
+
+{"path": "img/tools/c.png", "category": "tools"}
+JSON
+run "$GAVEL" import --db "$db" "$d/m.jsonl"
+expect_rc 0 "JSONL import"
+expect_match "$err" "3 added, 0 already present" "JSONL summary"
+expect_eq "$(sql "$db" "SELECT title FROM items WHERE external_id = 'a'")" "りんごの写真 🍎" "Japanese title and emoji kept byte for byte"
+expect_eq "$(sql "$db" "SELECT title FROM items WHERE external_id = '7'")" "Grün – café" "a numeric id becomes text"
+expect_eq "$(sql "$db" "SELECT json_extract(metadata, '$.price') || ',' || json_extract(metadata, '$.tags[0]') FROM items WHERE external_id = 'a'")" "120,red" "other fields kept as metadata"
+expect_eq "$(sql "$db" "SELECT json_type(metadata, '$.title') IS NULL FROM items WHERE external_id = 'a'")" 1 "own fields are not repeated in metadata"
+expect_eq "$(sql "$db" "SELECT format || ' ' || width || 'x' || height || ' ' || bytes FROM items WHERE external_id = 'a'")" \
+	"PNG 40x30 $(stat -c %s "$d/img/food/a.png")" "format, size and bytes probed"
+expect_eq "$(sql "$db" "SELECT sha256 FROM items WHERE external_id = 'a'")" "$(sha256sum "$d/img/food/a.png" | cut -d' ' -f1)" "content hash is the file's SHA-256"
+expect_eq "$(sql "$db" "SELECT path FROM items WHERE external_id = 'a'")" "$(realpath "$d/img/food/a.png")" "path stored as a real path"
+expect_eq "$(sql "$db" "SELECT count(*) FROM items WHERE external_id = 'img/tools/c.png'")" 1 "id defaults to the path"
+
+# ---- re-import adds nothing, and says so ----
+run "$GAVEL" import --db "$db" "$d/m.jsonl"
+expect_rc 0 "re-import"
+expect_match "$err" "0 added, 3 already present" "re-import summary"
+expect_eq "$(items)" 3 "re-import adds no rows"
+
+# ---- CSV: header, quotes, embedded commas and newlines; dedupe on content ----
+printf 'id,path,title,category,colour\r\nc2,img/tools/c.png,"same image, new id",tools,blue\r\nd,img/d.png,"two\nlines ""quoted""",misc,\r\n' >"$d/m.csv"
+run "$GAVEL" import --db "$db" "$d/m.csv"
+expect_rc 0 "CSV import"
+expect_match "$err" "1 added, 1 already present \(0 same id, 1 same content\)" "CSV dedupe on content hash"
+expect_eq "$(sql "$db" "SELECT title FROM items WHERE external_id = 'd'")" 'two
+lines "quoted"' "CSV quoting"
+expect_eq "$(sql "$db" "SELECT metadata FROM items WHERE external_id = 'd'")" "{}" "empty CSV values are left out"
+
+# ---- a folder, recursively ----
+db2=$TMP/f.db
+"$GAVEL" init --db "$db2" 2>/dev/null
+run "$GAVEL" import --db "$db2" "$d/img"
+expect_rc 0 "folder import"
+expect_match "$err" "4 added, 0 already present.*2 files not images" "folder summary"
+expect_eq "$(sql "$db2" "SELECT group_concat(external_id || '|' || ifnull(category, '-') || '|' || title, ' ') FROM (SELECT * FROM items ORDER BY external_id)")" \
+	"d.png|-|d food/a.png|food|a food/b.png|food|b tools/c.png|tools|c" "folder ids, categories and titles; hidden files skipped"
+run "$GAVEL" import --db "$db2" "$d/img"
+expect_match "$err" "0 added, 4 already present" "folder re-import"
+
+# ---- every bad line: FILE:LINE, and the database unchanged ----
+ln -s /etc "$d/etc-link"
+mkpng "$TMP/outside.png" 4 4 1 1 1
+ln -s "$TMP/outside.png" "$d/img/outside-link.png"
+printf '\033]0;pwned\007' >"$TMP/esc"
+bad_case() { # NAME LINE-CONTENT EXPECTED-MESSAGE
+	printf '{"path": "img/d.png", "id": "good-%s"}\n%s\n' "$1" "$2" >"$d/bad.jsonl"
+	local before; before=$(snapshot)
+	run "$GAVEL" import --db "$db" "$d/bad.jsonl"
+	expect_rc 1 "bad line ($1) fails the import"
+	expect_match "$err" "bad.jsonl:2: .*$3" "bad line ($1) is reported as FILE:LINE"
+	expect_eq "$(snapshot)" "$before" "bad line ($1) leaves the database unchanged"
+}
+bad_case "invalid JSON" '{"path": "img/a.png",' "invalid JSON"
+bad_case "not an object" '["img/a.png"]' "expected a JSON object"
+bad_case "no path" '{"id": "x", "title": "t"}' '"path" is missing'
+bad_case "missing file" '{"path": "img/nope.png"}' "img/nope.png: no such file"
+bad_case "not an image" '{"path": "img/fake.jpg"}' "img/fake.jpg: .*not an image"
+bad_case "dot-dot" '{"path": "../../etc/passwd"}' "outside the folder"
+bad_case "absolute" '{"path": "/etc/passwd"}' "outside the folder"
+bad_case "link to a folder outside" '{"path": "etc-link/passwd"}' "outside the folder"
+bad_case "link to a file outside" '{"path": "img/outside-link.png"}' "outside the folder"
+bad_case "a folder" '{"path": "img/food"}' "not a regular file"
+bad_case "title not a string" '{"path": "img/d.png", "title": {"x": 1}}' '"title" must be a string'
+bad_case "bad URL" '{"url": "file:///etc/passwd"}' "http:// or https://"
+bad_case "invalid UTF-8" "$(printf '{"path": "img/d.png", "title": "\xff\xfe"}')" "not valid UTF-8"
+run "$GAVEL" import --db "$db" "$d/bad.jsonl"
+expect_match "$err" "nothing imported: 1 bad record.*--skip-bad" "the failure says how to go on"
+
+# escape sequences in what we echo back never reach the terminal
+printf '{"path": "img/\033]0;pwned\007\033[2J.png"}\n' >"$d/esc.jsonl"
+run "$GAVEL" import --db "$db" "$d/esc.jsonl"
+expect_rc 1 "a path with escape sequences is a bad line"
+if printf '%s' "$err" | grep -q "$(printf '\033')"; then not_ok "ESC reached stderr"; else ok; fi
+expect_match "$err" 'img/\^\[\]0;pwned\^G\^\[\[2J.png' "control characters shown in caret notation"
+
+# several bad lines are all listed; CSV errors too
+printf '{"path": "img/d.png"}\n{bad\n{"path": "img/nope.png"}\n' >"$d/many.jsonl"
+run "$GAVEL" import --db "$db" "$d/many.jsonl"
+expect_match "$err" "many.jsonl:2: " "first of several bad lines"
+expect_match "$err" "many.jsonl:3: " "second of several bad lines"
+expect_match "$err" "2 bad records" "count of bad lines"
+printf 'path,title\nimg/d.png,ok\nimg/d.png,one,too many\n"img/d.png"x,t\n' >"$d/bad.csv"
+before=$(snapshot)
+run "$GAVEL" import --db "$db" "$d/bad.csv"
+expect_rc 1 "bad CSV"
+expect_match "$err" "bad.csv:3: 3 fields, but the header has 2" "CSV field count"
+expect_match "$err" "bad.csv:4: a quoted field is followed by text" "CSV stray quote"
+expect_eq "$(snapshot)" "$before" "bad CSV leaves the database unchanged"
+
+# --skip-bad: the good lines go in, the bad are listed
+mkpng "$d/img/skip.png" 3 3 7 7 7
+printf '{"path": "img/skip.png", "id": "skip-good"}\n{"path": "img/nope.png"}\n{oops\n' >"$d/skip.jsonl"
+run "$GAVEL" import --db "$db" --skip-bad "$d/skip.jsonl"
+expect_rc 0 "--skip-bad succeeds"
+expect_match "$err" "skip.jsonl:2: img/nope.png: no such file" "--skip-bad lists bad lines"
+expect_match "$err" "1 added, 0 already present, 2 bad skipped" "--skip-bad summary"
+expect_eq "$(sql "$db" "SELECT count(*) FROM items WHERE external_id = 'skip-good'")" 1 "--skip-bad imports the good line"
+
+# --root widens where images may live
+printf '{"path": "../outside.png", "id": "outside"}\n' >"$d/root.jsonl"
+run "$GAVEL" import --db "$db" "$d/root.jsonl"
+expect_rc 1 "outside the manifest's folder by default"
+run "$GAVEL" import --db "$db" --root "$TMP" "$d/root.jsonl"
+expect_rc 0 "--root allows it"
+
+# BOM and CRLF line ends; URLs; --no-probe
+printf '\xef\xbb\xbf{"url": "https://example.com/x.jpg", "id": "u1"}\r\n' >"$d/bom.jsonl"
+run "$GAVEL" import --db "$db" "$d/bom.jsonl"
+expect_rc 0 "BOM and CRLF"
+expect_eq "$(sql "$db" "SELECT url FROM items WHERE external_id = 'u1'")" "https://example.com/x.jpg" "URL items"
+sha=$(printf 'x%.0s' {1..64} | tr x a)
+printf '{"path": "img/d.png", "id": "np", "sha256": "%s", "width": 999, "height": 5}\n' "$sha" >"$d/np.jsonl"
+run "$GAVEL" import --db "$db" --no-probe "$d/np.jsonl"
+expect_rc 0 "--no-probe"
+expect_eq "$(sql "$db" "SELECT sha256 || ' ' || width || 'x' || height FROM items WHERE external_id = 'np'")" "$sha 999x5" "--no-probe trusts the manifest"
+printf '{"path": "img/nope.png", "id": "np2"}\n' >"$d/np2.jsonl"
+run "$GAVEL" import --db "$db" --no-probe "$d/np2.jsonl"
+expect_rc 1 "--no-probe still checks the file is there"
+
+# ---- big and bogus images ----
+mkpng "$d/img/huge.png" 12000 12000 90 90 90
+printf '{"path": "img/huge.png", "id": "huge"}\n' >"$d/huge.jsonl"
+run /usr/bin/time -f "%M" "$GAVEL" import --db "$db" "$d/huge.jsonl"
+expect_rc 0 "a 12000x12000 image imports"
+expect_eq "$(sql "$db" "SELECT width || 'x' || height FROM items WHERE external_id = 'huge'")" "12000x12000" "huge image size"
+kb=$(printf '%s\n' "$err" | tail -n 1)
+[ "$kb" -lt 51200 ] && ok || not_ok "importing a huge image used ${kb} KB (want < 50 MB)"
+# a PNG header that claims 70000x70000 pixels
+python3 - "$d/img/bomb.png" <<'PY'
+import struct, sys, zlib
+def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 70000, 70000, 8, 2, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+PY
+printf '{"path": "img/bomb.png"}\n' >"$d/bomb.jsonl"
+run "$GAVEL" import --db "$db" "$d/bomb.jsonl"
+expect_rc 1 "an image too large is refused"
+expect_match "$err" "bomb.jsonl:1: img/bomb.png: .*at most 65535 pixels a side" "too large message"
+head -c 1000 "$d/img/huge.png" >"$d/img/trunc.png"
+printf '{"path": "img/trunc.png"}\n' >"$d/trunc.jsonl"
+run "$GAVEL" import --db "$db" "$d/trunc.jsonl"
+expect_rc 1 "a truncated image is refused"
+: >"$d/img/empty.png"
+printf '{"path": "img/empty.png"}\n' >"$d/empty.jsonl"
+run "$GAVEL" import --db "$db" "$d/empty.jsonl"
+expect_rc 1 "an empty file is refused"
+
+# ---- usage ----
+run "$GAVEL" import --db "$db"
+expect_rc 2 "import without a path"
+run "$GAVEL" import --db "$db" "$TMP/nothing.jsonl"
+expect_rc 1 "import of a missing manifest"
+expect_match "$err" "nothing.jsonl: No such file" "missing manifest message"
+expect_eq "$(sql "$db" "PRAGMA integrity_check")" ok "database sound after everything"
+
+finish
