@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# run.sh GAVEL - every benchmark; each prints its figures and its ratio to a
+# baseline measured in the same run (the machines are shared and noisy).
+set -eu
+gavel=${1:?usage: run.sh GAVEL}
+cd "$(dirname "$0")/../.."
+bash tests/bench/bench_import.sh "$gavel"

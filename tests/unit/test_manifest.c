@@ -1,0 +1,169 @@
+/* test_manifest.c - the JSONL and CSV readers on canned files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "src/manifest.h"
+#include "tests/unit/test.h"
+
+static char path[] = "/tmp/gavel-test-manifest.XXXXXX";
+
+/* Writes TEXT to a temporary file named with SUFFIX and returns its path. */
+static const char *write_file(const char *suffix, const char *text, size_t len)
+{
+	static char name[128];
+	FILE *f;
+	snprintf(name, sizeof name, "%s/m%s", path, suffix);
+	f = fopen(name, "wb");
+	fwrite(text, 1, len, f);
+	fclose(f);
+	return name;
+}
+
+#define WRITE(suffix, literal) write_file(suffix, literal, sizeof literal - 1)
+
+static const char *field(cJSON *record, const char *name)
+{
+	cJSON *f = cJSON_GetObjectItemCaseSensitive(record, name);
+	return cJSON_IsString(f) ? f->valuestring : NULL;
+}
+
+static void jsonl_records_and_line_numbers(void)
+{
+	ManifestReader *r;
+	cJSON *rec;
+	long line;
+	const char *p = WRITE(".jsonl", "\xEF\xBB\xBF{\"path\":\"a.jpg\"}\r\n\n   \n{\"path\":\"b.jpg\",\"n\":2}\n{bad}\n[1]\n{\"path\":\"c.jpg\"}");
+	CHECK_INT(manifest_open(p, &r), STATUS_OK);
+	CHECK_INT(manifest_kind(r), MANIFEST_JSONL);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 1);
+	CHECK_STR(field(rec, "path"), "a.jpg");
+	cJSON_Delete(rec);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 4);
+	CHECK_STR(field(rec, "path"), "b.jpg");
+	cJSON_Delete(rec);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), ":5: invalid JSON") != NULL);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), ":6: expected a JSON object") != NULL);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 7);
+	CHECK_STR(field(rec, "path"), "c.jpg");
+	cJSON_Delete(rec);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK(rec == NULL);
+	manifest_close(r);
+}
+
+static void jsonl_refuses_invalid_utf8(void)
+{
+	ManifestReader *r;
+	cJSON *rec;
+	long line;
+	const char *p = WRITE(".jsonl", "{\"title\":\"\xC0\xAF\"}\n{\"title\":\"\xE6\x97\xA5\"}\n");
+	CHECK_INT(manifest_open(p, &r), STATUS_OK);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), ":1: not valid UTF-8") != NULL);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_STR(field(rec, "title"), "\xE6\x97\xA5");
+	cJSON_Delete(rec);
+	manifest_close(r);
+}
+
+static void csv_quotes_and_line_numbers(void)
+{
+	ManifestReader *r;
+	cJSON *rec;
+	long line;
+	const char *p = WRITE(".csv", "id,path,title\n1,a.jpg,\"x, \"\"y\"\"\"\n2,b.jpg,\"two\nlines\"\n\n3,c.jpg,\n4,d.jpg\n5,e.jpg,t");
+	CHECK_INT(manifest_open(p, &r), STATUS_OK);
+	CHECK_INT(manifest_kind(r), MANIFEST_CSV);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 2);
+	CHECK_STR(field(rec, "title"), "x, \"y\"");
+	cJSON_Delete(rec);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 3);
+	CHECK_STR(field(rec, "title"), "two\nlines");
+	cJSON_Delete(rec);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 6);
+	CHECK_STR(field(rec, "id"), "3");
+	CHECK(field(rec, "title") == NULL); /* empty values are left out */
+	cJSON_Delete(rec);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), ":7: 2 fields, but the header has 3") != NULL);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 8);
+	CHECK_STR(field(rec, "title"), "t");
+	cJSON_Delete(rec);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK(rec == NULL);
+	manifest_close(r);
+}
+
+static void csv_header_problems(void)
+{
+	ManifestReader *r;
+	CHECK_INT(manifest_open(WRITE(".csv", ""), &r), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), "empty file") != NULL);
+	CHECK_INT(manifest_open(WRITE(".csv", "path,path\na,b\n"), &r), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), "appears twice") != NULL);
+	CHECK_INT(manifest_open(WRITE(".csv", "path,,x\n"), &r), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), "column 2 of the header has no name") != NULL);
+	CHECK_INT(manifest_open("/nonexistent/m.csv", &r), STATUS_ERR_NOT_FOUND);
+}
+
+static void kind_is_sniffed_without_extension(void)
+{
+	ManifestReader *r;
+	cJSON *rec;
+	long line;
+	CHECK_INT(manifest_open(WRITE(".txt", "  {\"path\":\"a\"}\n"), &r), STATUS_OK);
+	CHECK_INT(manifest_kind(r), MANIFEST_JSONL);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_STR(field(rec, "path"), "a");
+	cJSON_Delete(rec);
+	manifest_close(r);
+	CHECK_INT(manifest_open(WRITE(".txt", "path\na\n"), &r), STATUS_OK);
+	CHECK_INT(manifest_kind(r), MANIFEST_CSV);
+	manifest_close(r);
+}
+
+static void overlong_line_is_refused(void)
+{
+	ManifestReader *r;
+	cJSON *rec;
+	long line;
+	size_t n = MANIFEST_MAX_LINE + 100;
+	char *text = malloc(n + 20);
+	memset(text, ' ', n);
+	memcpy(text + n, "\n{\"path\":\"a\"}\n", 15);
+	CHECK_INT(manifest_open(write_file(".jsonl", text, n + 15), &r), STATUS_OK);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), ":1: line longer than") != NULL);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_INT(line, 2);
+	cJSON_Delete(rec);
+	manifest_close(r);
+	free(text);
+}
+
+int main(void)
+{
+	char cmd[128];
+	if (!mkdtemp(path))
+		return 1;
+	RUN(jsonl_records_and_line_numbers);
+	RUN(jsonl_refuses_invalid_utf8);
+	RUN(csv_quotes_and_line_numbers);
+	RUN(csv_header_problems);
+	RUN(kind_is_sniffed_without_extension);
+	RUN(overlong_line_is_refused);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", path);
+	return test_summary();
+}
