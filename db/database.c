@@ -14,31 +14,32 @@
 /* Long enough for another reviewer's commit, short enough to report a stuck lock. */
 enum { BUSY_TIMEOUT_MS = 10000 };
 
-static const char *const statement_sql[DB_STMT_COUNT] = {
-#define DB_STMT_SQL(name, sql) sql,
-	DB_STATEMENTS(DB_STMT_SQL)
-#undef DB_STMT_SQL
-};
-
 Status db_fail(Db *db, const char *what)
 {
 	return status_fail(STATUS_ERR_DB, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->handle));
 }
 
-sqlite3_stmt *db_statement(Db *db, DbStatement which)
+sqlite3_stmt *db_statement(Db *db, const char *sql)
 {
-	sqlite3_stmt **slot = &db->statements[which];
-	if (!*slot) {
-		if (sqlite3_prepare_v3(db->handle, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
-				       slot, NULL) != SQLITE_OK) {
-			db_fail(db, "preparing a statement");
-			return NULL;
+	sqlite3_stmt *stmt;
+	/* A linear search: a few dozen pointers, cheap next to any sqlite3_step. */
+	for (int i = 0; i < db->statement_count; i++) {
+		if (db->statement_sql[i] == sql) {
+			sqlite3_reset(db->statements[i]);
+			sqlite3_clear_bindings(db->statements[i]);
+			return db->statements[i];
 		}
-	} else {
-		sqlite3_reset(*slot);
-		sqlite3_clear_bindings(*slot);
 	}
-	return *slot;
+	if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+	    SQLITE_OK) {
+		db_fail(db, "preparing a statement");
+		return NULL;
+	}
+	if (db->statement_count == DB_MAX_STATEMENTS)
+		xdie("more than %d prepared statements", DB_MAX_STATEMENTS);
+	db->statement_sql[db->statement_count] = sql;
+	db->statements[db->statement_count++] = stmt;
+	return stmt;
 }
 
 int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
@@ -172,7 +173,7 @@ void db_close(Db *db)
 {
 	if (!db)
 		return;
-	for (int i = 0; i < DB_STMT_COUNT; i++)
+	for (int i = 0; i < db->statement_count; i++)
 		sqlite3_finalize(db->statements[i]);
 	sqlite3_close(db->handle);
 	free(db->path);

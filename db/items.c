@@ -6,6 +6,22 @@
 #include "db/internal.h"
 #include "src/xalloc.h"
 
+static const char SCALE_INSERT[] = "INSERT INTO scale (value, name) VALUES (?1, ?2)";
+static const char SCALE_SELECT[] = "SELECT value, name FROM scale ORDER BY value";
+static const char ITEM_INSERT[] =
+	"INSERT INTO items (external_id, path, url, sha256, format, width, height, bytes,"
+	" title, category, metadata, has_image, source)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	" ON CONFLICT DO NOTHING";
+static const char ITEM_ID_EXISTS[] = "SELECT 1 FROM items WHERE external_id = ?1";
+static const char ITEM_SHA_EXISTS[] = "SELECT 1 FROM items WHERE sha256 = ?1";
+static const char STATS[] =
+	"SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM runs),"
+	" (SELECT count(*) FROM predictions),"
+	" (SELECT count(*) FROM reviews r WHERE r.decision IN ('accept', 'override')"
+	"   AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = r.id)),"
+	" (SELECT count(DISTINCT reviewer) FROM reviews)";
+
 Status db_scale_set(Db *db, const char *const *names, int count)
 {
 	DbScale existing;
@@ -17,7 +33,7 @@ Status db_scale_set(Db *db, const char *const *names, int count)
 	if (had > 0)
 		return status_fail(STATUS_ERR_EXISTS, "%s already has a label scale", db_path(db));
 	for (int i = 0; i < count; i++) {
-		sqlite3_stmt *stmt = db_statement(db, DB_STMT_SCALE_INSERT);
+		sqlite3_stmt *stmt = db_statement(db, SCALE_INSERT);
 		if (!stmt)
 			return STATUS_ERR_DB;
 		sqlite3_bind_int(stmt, 1, i + 1);
@@ -30,7 +46,7 @@ Status db_scale_set(Db *db, const char *const *names, int count)
 
 Status db_scale_get(Db *db, DbScale *scale)
 {
-	sqlite3_stmt *stmt = db_statement(db, DB_STMT_SCALE_SELECT);
+	sqlite3_stmt *stmt = db_statement(db, SCALE_SELECT);
 	size_t capacity = 0;
 	int rc;
 
@@ -59,9 +75,9 @@ void db_scale_free(DbScale *scale)
 	scale->count = 0;
 }
 
-static int exists(Db *db, DbStatement which, const char *key)
+static int exists(Db *db, const char *sql, const char *key)
 {
-	sqlite3_stmt *stmt = db_statement(db, which);
+	sqlite3_stmt *stmt = db_statement(db, sql);
 	int found;
 	if (!stmt || !key)
 		return 0;
@@ -73,12 +89,12 @@ static int exists(Db *db, DbStatement which, const char *key)
 
 int db_item_id_exists(Db *db, const char *external_id)
 {
-	return exists(db, DB_STMT_ITEM_ID_EXISTS, external_id);
+	return exists(db, ITEM_ID_EXISTS, external_id);
 }
 
 int db_item_sha256_exists(Db *db, const char *sha256)
 {
-	return exists(db, DB_STMT_ITEM_SHA_EXISTS, sha256);
+	return exists(db, ITEM_SHA_EXISTS, sha256);
 }
 
 static void bind_positive_or_null(sqlite3_stmt *stmt, int index, long long value)
@@ -91,7 +107,7 @@ static void bind_positive_or_null(sqlite3_stmt *stmt, int index, long long value
 
 Status db_item_add(Db *db, const DbItemNew *item, DbItemOutcome *outcome)
 {
-	sqlite3_stmt *stmt = db_statement(db, DB_STMT_ITEM_INSERT);
+	sqlite3_stmt *stmt = db_statement(db, ITEM_INSERT);
 	if (!stmt)
 		return STATUS_ERR_DB;
 	db_bind_text_or_null(stmt, 1, item->external_id);
@@ -120,7 +136,7 @@ Status db_item_add(Db *db, const DbItemNew *item, DbItemOutcome *outcome)
 
 Status db_stats(Db *db, DbStats *stats)
 {
-	sqlite3_stmt *stmt = db_statement(db, DB_STMT_STATS);
+	sqlite3_stmt *stmt = db_statement(db, STATS);
 	if (!stmt)
 		return STATUS_ERR_DB;
 	if (sqlite3_step(stmt) != SQLITE_ROW)
