@@ -138,6 +138,8 @@ static Status probe_image(const char *real, const char *shown, Probe *probe)
 {
 	struct stat st;
 	Status status = img_probe_file(real, &probe->info);
+	if (status == STATUS_OK)
+		status = img_check_complete(real, probe->info.format);
 	if (status != STATUS_OK) {
 		/* the detail names the real path; say it as the user wrote it */
 		char why[512];
