@@ -9,7 +9,9 @@
 #define CLI_COMMANDS(X)                                                      \
 	X(init, "create a database with a label scale")                      \
 	X(import, "add images from a folder or a JSONL/CSV manifest")        \
-	X(stats, "count items, runs, predictions, reviews and reviewers")
+	X(label, "run a prompt over items through an LLM provider")                \
+	X(stats, "count items, runs, predictions, reviews and reviewers")    \
+	X(prompts, "list, show and diff prompt versions")
 
 #define CLI_DECLARE(name, help) int cmd_##name(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
