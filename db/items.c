@@ -2,6 +2,7 @@
 #include "db/items.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "db/internal.h"
 #include "src/xalloc.h"
@@ -15,6 +16,9 @@ static const char ITEM_INSERT[] =
 	" ON CONFLICT DO NOTHING";
 static const char ITEM_ID_EXISTS[] = "SELECT 1 FROM items WHERE external_id = ?1";
 static const char ITEM_SHA_EXISTS[] = "SELECT 1 FROM items WHERE sha256 = ?1";
+static const char ITEM_SELECT[] =
+	"SELECT id, external_id, path, url, title, category, metadata, has_image FROM items"
+	" WHERE id = ?1";
 static const char STATS[] =
 	"SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM runs),"
 	" (SELECT count(*) FROM predictions),"
@@ -132,6 +136,44 @@ Status db_item_add(Db *db, const DbItemNew *item, DbItemOutcome *outcome)
 	else
 		*outcome = DB_ITEM_SAME_CONTENT;
 	return STATUS_OK;
+}
+
+static char *column_dup(sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+	return text ? xstrdup((const char *)text) : NULL;
+}
+
+Status db_item_get(Db *db, long long id, DbItem *item)
+{
+	sqlite3_stmt *stmt = db_statement(db, ITEM_SELECT);
+	int rc;
+	memset(item, 0, sizeof *item);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		return status_fail(STATUS_ERR_NOT_FOUND, "no item %lld", id);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "reading an item");
+	item->id = sqlite3_column_int64(stmt, 0);
+	item->external_id = column_dup(stmt, 1);
+	item->path = column_dup(stmt, 2);
+	item->url = column_dup(stmt, 3);
+	item->title = column_dup(stmt, 4);
+	item->category = column_dup(stmt, 5);
+	item->metadata_json = column_dup(stmt, 6);
+	item->has_image = sqlite3_column_int(stmt, 7);
+	sqlite3_reset(stmt);
+	return STATUS_OK;
+}
+
+void db_item_free(DbItem *item)
+{
+	free(item->external_id), free(item->path), free(item->url), free(item->title);
+	free(item->category), free(item->metadata_json);
+	memset(item, 0, sizeof *item);
 }
 
 Status db_stats(Db *db, DbStats *stats)

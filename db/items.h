@@ -50,6 +50,17 @@ Status db_item_add(Db *db, const DbItemNew *item, DbItemOutcome *outcome);
 int db_item_id_exists(Db *db, const char *external_id);
 int db_item_sha256_exists(Db *db, const char *sha256);
 
+/* An item as stored; every string owned. */
+typedef struct {
+	long long id;
+	char *external_id, *path, *url, *title, *category, *metadata_json;
+	int has_image;
+} DbItem;
+
+/* Reads item id; STATUS_ERR_NOT_FOUND when there is none. */
+Status db_item_get(Db *db, long long id, DbItem *item);
+void db_item_free(DbItem *item);
+
 typedef struct {
 	long long items, runs, predictions, reviews, reviewers;
 } DbStats;

@@ -125,6 +125,14 @@ static const char *const migrations[] = {
 	"  vector BLOB NOT NULL,"         /* dim little-endian float32 values */
 	"  PRIMARY KEY (item_id, name)"
 	");",
+	/* 2: a run's plan, fixed when it starts, so --resume finishes exactly the
+	 * rest even when what "unlabelled" means has changed since. */
+	"CREATE TABLE run_items ("
+	"  run_id INTEGER NOT NULL REFERENCES runs (id),"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  PRIMARY KEY (run_id, item_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX runs_by_prompt ON runs (prompt_version_id);",
 };
 
 int migrations_count(void)

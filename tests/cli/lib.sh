@@ -45,3 +45,24 @@ finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# start_llm_server [SERVER-ARGS...]: starts tests/llmserver/server.py on a free
+# 127.0.0.1 port; sets LLM_URL (no /v1), LLM_LOG and LLM_PID. It stops when
+# this test's shell exits (--parent-pid), or when stop_llm_server is called.
+start_llm_server() {
+	local dir; dir=$(mktemp -d "$TMP/llm.XXXXXX")
+	LLM_LOG=$dir/log
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../llmserver/server.py" --port-file "$dir/port" \
+		--log "$LLM_LOG" --parent-pid $$ "$@" >"$dir/out" 2>&1 &
+	LLM_PID=$!
+	for _ in $(seq 1 100); do
+		[ -s "$dir/port" ] && break
+		sleep 0.05
+	done
+	LLM_URL="http://127.0.0.1:$(cat "$dir/port")"
+}
+
+stop_llm_server() {
+	kill "$LLM_PID" 2>/dev/null
+	wait "$LLM_PID" 2>/dev/null
+}

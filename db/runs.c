@@ -1,0 +1,265 @@
+/* runs.c - runs, plans and predictions. */
+#include "db/runs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/internal.h"
+#include "src/xalloc.h"
+
+static const char RUN_INSERT[] =
+	"INSERT INTO runs (provider, model, params, prompt_version_id) VALUES (?1, ?2, ?3, ?4)";
+static const char RUN_STATUS[] =
+	"UPDATE runs SET status = ?2, finished_at = CASE WHEN ?2 = 'running' THEN NULL"
+	" ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END WHERE id = ?1";
+static const char RUN_SELECT[] =
+	"SELECT r.id, r.prompt_version_id, r.provider, r.model, r.params, r.status, p.name, p.text"
+	" FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id WHERE r.id = ?1";
+/* ?1 run, ?2 prompt version, ?3 model, ?4 selection, ?5 limit (-1: none) */
+#define PLAN_CANDIDATES                                                                     \
+	"SELECT i.id FROM items i WHERE i.has_image = 1 AND CASE ?4"                        \
+	" WHEN 0 THEN NOT EXISTS (SELECT 1 FROM predictions p JOIN runs r ON r.id = p.run_id"  \
+	"   WHERE p.item_id = i.id AND p.status = 'ok' AND r.prompt_version_id IS ?2"         \
+	"   AND r.model IS ?3)"                                                               \
+	" WHEN 2 THEN EXISTS (SELECT 1 FROM reviews v WHERE v.item_id = i.id"                 \
+	"   AND v.decision IN ('accept', 'override')"                                        \
+	"   AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = v.id))"                \
+	" ELSE 1 END ORDER BY i.id"
+static const char PLAN_INSERT[] =
+	"INSERT INTO run_items (run_id, item_id) SELECT ?1, id FROM (" PLAN_CANDIDATES " LIMIT ?5)";
+static const char PLAN_CANDIDATE_IDS[] = "SELECT ?1, ?5, id FROM (" PLAN_CANDIDATES ")";
+static const char PLAN_ONE[] = "INSERT INTO run_items (run_id, item_id) VALUES (?1, ?2)";
+static const char PENDING[] =
+	"SELECT ri.item_id FROM run_items ri WHERE ri.run_id = ?1 AND ri.item_id > ?2"
+	" AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.run_id = ?1 AND p.item_id = ri.item_id)"
+	" ORDER BY ri.item_id LIMIT ?3";
+static const char PREDICTION_INSERT[] =
+	"INSERT INTO predictions (run_id, item_id, status, score, label, confidence, inconsistent,"
+	" rationale, aspects, reasoning, raw_reply, prompt_tokens, completion_tokens, latency_ms,"
+	" attempts, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15, ?16)";
+static const char COUNTS[] =
+	"SELECT (SELECT count(*) FROM run_items WHERE run_id = ?1),"
+	" count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'parse_failed'),"
+	" count(*) FILTER (WHERE status = 'failed'), ifnull(sum(prompt_tokens), 0),"
+	" ifnull(sum(completion_tokens), 0) FROM predictions WHERE run_id = ?1";
+
+static Status step_done(Db *db, sqlite3_stmt *stmt, const char *what)
+{
+	if (!stmt)
+		return STATUS_ERR_DB;
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return db_fail(db, what);
+	return STATUS_OK;
+}
+
+Status db_run_create(Db *db, const DbRunNew *run, long long *run_id)
+{
+	sqlite3_stmt *stmt = db_statement(db, RUN_INSERT);
+	Status st;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	db_bind_text_or_null(stmt, 1, run->provider);
+	db_bind_text_or_null(stmt, 2, run->model);
+	db_bind_text_or_null(stmt, 3, run->params_json ? run->params_json : "{}");
+	if (run->prompt_version_id > 0)
+		sqlite3_bind_int64(stmt, 4, run->prompt_version_id);
+	st = step_done(db, stmt, "starting a run");
+	if (st == STATUS_OK)
+		*run_id = sqlite3_last_insert_rowid(db->handle);
+	return st;
+}
+
+Status db_run_set_status(Db *db, long long run_id, const char *status)
+{
+	sqlite3_stmt *stmt = db_statement(db, RUN_STATUS);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
+	return step_done(db, stmt, "recording a run's status");
+}
+
+static char *column_dup(sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+	return text ? xstrdup((const char *)text) : NULL;
+}
+
+Status db_run_get(Db *db, long long run_id, DbRun *run)
+{
+	sqlite3_stmt *stmt = db_statement(db, RUN_SELECT);
+	int rc;
+	memset(run, 0, sizeof *run);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		return status_fail(STATUS_ERR_NOT_FOUND, "%s has no run %lld", db_path(db), run_id);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "reading a run");
+	run->id = sqlite3_column_int64(stmt, 0);
+	run->prompt_version_id = sqlite3_column_int64(stmt, 1);
+	run->provider = column_dup(stmt, 2);
+	run->model = column_dup(stmt, 3);
+	run->params_json = column_dup(stmt, 4);
+	run->status = column_dup(stmt, 5);
+	run->prompt_name = column_dup(stmt, 6);
+	run->prompt_text = column_dup(stmt, 7);
+	sqlite3_reset(stmt);
+	return STATUS_OK;
+}
+
+void db_run_free(DbRun *run)
+{
+	free(run->provider), free(run->model), free(run->params_json), free(run->status);
+	free(run->prompt_name), free(run->prompt_text);
+	memset(run, 0, sizeof *run);
+}
+
+static void bind_plan(sqlite3_stmt *stmt, long long run_id, const char *model,
+		      const DbRunPlanSpec *spec, long long prompt_version_id)
+{
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, prompt_version_id);
+	db_bind_text_or_null(stmt, 3, model);
+	sqlite3_bind_int(stmt, 4, (int)spec->selection);
+	sqlite3_bind_int64(stmt, 5, spec->limit > 0 ? spec->limit : -1);
+}
+
+/* splitmix64: a small, well-mixed generator, the same on every machine. */
+static unsigned long long next_random(unsigned long long *state)
+{
+	unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* Draws spec->sample of the candidates with a partial Fisher-Yates shuffle. */
+static Status plan_sample(Db *db, long long run_id, const char *model, const DbRunPlanSpec *spec,
+			  long long pv, long long *planned)
+{
+	sqlite3_stmt *stmt = db_statement(db, PLAN_CANDIDATE_IDS);
+	long long *ids = NULL, n = 0, take;
+	size_t capacity = 0;
+	unsigned long long state = spec->seed;
+	int rc;
+	Status st = STATUS_OK;
+
+	if (!stmt)
+		return STATUS_ERR_DB;
+	bind_plan(stmt, run_id, model, spec, pv);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ids = xgrow(ids, &capacity, (size_t)n + 1, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(stmt, 2);
+	}
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return db_fail(db, "choosing items");
+	}
+	take = spec->sample < n ? spec->sample : n;
+	for (long long i = 0; i < take && st == STATUS_OK; i++) {
+		long long j = i + (long long)(next_random(&state) % (unsigned long long)(n - i));
+		long long t = ids[i];
+		ids[i] = ids[j], ids[j] = t;
+		stmt = db_statement(db, PLAN_ONE);
+		sqlite3_bind_int64(stmt, 1, run_id);
+		sqlite3_bind_int64(stmt, 2, ids[i]);
+		st = step_done(db, stmt, "planning a run");
+	}
+	free(ids);
+	*planned = take;
+	return st;
+}
+
+Status db_run_plan(Db *db, long long run_id, const char *model, const DbRunPlanSpec *spec,
+		   long long *planned)
+{
+	DbRun run;
+	Status st = db_run_get(db, run_id, &run);
+	long long pv = run.prompt_version_id;
+	sqlite3_stmt *stmt;
+	db_run_free(&run);
+	if (st != STATUS_OK)
+		return st;
+	if (spec->sample > 0)
+		return plan_sample(db, run_id, model, spec, pv, planned);
+	stmt = db_statement(db, PLAN_INSERT);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	bind_plan(stmt, run_id, model, spec, pv);
+	st = step_done(db, stmt, "planning a run");
+	*planned = sqlite3_changes(db->handle);
+	return st;
+}
+
+Status db_run_pending(Db *db, long long run_id, long long after_id, long long *ids, int max,
+		      int *count)
+{
+	sqlite3_stmt *stmt = db_statement(db, PENDING);
+	int rc;
+	*count = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, after_id);
+	sqlite3_bind_int(stmt, 3, max);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		ids[(*count)++] = sqlite3_column_int64(stmt, 0);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading a run's pending items");
+	return STATUS_OK;
+}
+
+static void bind_int_or_null(sqlite3_stmt *stmt, int index, long long value, int present)
+{
+	if (present)
+		sqlite3_bind_int64(stmt, index, value);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+Status db_prediction_add(Db *db, const DbPredictionNew *p)
+{
+	sqlite3_stmt *stmt = db_statement(db, PREDICTION_INSERT);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, p->run_id);
+	sqlite3_bind_int64(stmt, 2, p->item_id);
+	sqlite3_bind_text(stmt, 3, p->status, -1, SQLITE_STATIC);
+	bind_int_or_null(stmt, 4, p->score, p->score > 0);
+	bind_int_or_null(stmt, 5, p->label, p->label > 0);
+	if (p->has_confidence)
+		sqlite3_bind_double(stmt, 6, p->confidence);
+	sqlite3_bind_int(stmt, 7, p->inconsistent);
+	db_bind_text_or_null(stmt, 8, p->rationale);
+	db_bind_text_or_null(stmt, 9, p->aspects_json);
+	db_bind_text_or_null(stmt, 10, p->reasoning);
+	db_bind_text_or_null(stmt, 11, p->raw_reply);
+	bind_int_or_null(stmt, 12, p->prompt_tokens, p->prompt_tokens >= 0);
+	bind_int_or_null(stmt, 13, p->completion_tokens, p->completion_tokens >= 0);
+	sqlite3_bind_int64(stmt, 14, p->latency_ms);
+	sqlite3_bind_int(stmt, 15, p->attempts);
+	db_bind_text_or_null(stmt, 16, p->error);
+	return step_done(db, stmt, "recording a prediction");
+}
+
+Status db_run_counts(Db *db, long long run_id, DbRunCounts *c)
+{
+	sqlite3_stmt *stmt = db_statement(db, COUNTS);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		return db_fail(db, "counting a run");
+	c->planned = sqlite3_column_int64(stmt, 0);
+	c->ok = sqlite3_column_int64(stmt, 1);
+	c->parse_failed = sqlite3_column_int64(stmt, 2);
+	c->failed = sqlite3_column_int64(stmt, 3);
+	c->prompt_tokens = sqlite3_column_int64(stmt, 4);
+	c->completion_tokens = sqlite3_column_int64(stmt, 5);
+	sqlite3_reset(stmt);
+	return STATUS_OK;
+}

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# gavel label against the local fake LLM server: both protocols, every fault
+# mode ends as the right recorded outcome, json-mode fallback, auth failure,
+# the API key never written anywhere, kill -9 and --resume, Ctrl-C.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+prompt=$here/../data/prompts/fake.md
+KEY="sk-test-$RANDOM-do-not-leak-7f3a9c"
+
+# make_db DB IDS...: a database with one small distinct image per id; the
+# manifest's "expect" field tells the fake server the score to answer.
+make_db() {
+	local db=$1; shift
+	local dir=$TMP/items-$(basename "$db")
+	mkdir -p "$dir"
+	: >"$dir/m.jsonl"
+	local i=0
+	for id in "$@"; do
+		i=$((i + 1))
+		python3 "$here/../tools/mkpng.py" "$dir/$id.png" 8 8 $((i % 256)) $((i / 256 % 256)) 77
+		printf '{"id": "%s", "path": "%s.png", "expect": %d, "title": "商品 %s"}\n' "$id" "$id" $((i % 5 + 1)) "$id" >>"$dir/m.jsonl"
+	done
+	"$GAVEL" init --db "$db" 2>/dev/null
+	"$GAVEL" import --db "$db" -q "$dir/m.jsonl"
+}
+pred() { sql "$1" "SELECT $2 FROM predictions p JOIN items i ON i.id = p.item_id WHERE i.external_id = '$3'"; }
+label() { # DB PROVIDER [ARGS...]
+	local db=$1 provider=$2; shift 2
+	run "$GAVEL" label --db "$db" --provider "$provider" --model fake-1 --base-url "$LLM_URL$([ "$provider" = openai ] && echo /v1)" \
+		--api-key "$KEY" --prompt "$prompt" --backoff 0.05 --timeout 2 --max-attempts 3 "$@"
+}
+
+# ---- OpenAI: every fault mode, 2 in flight at a time ----
+faults="r429=429x2,r500=500x1,r503=503x1,a429=429,hang=hang,reset=reset,rst1=resetx1"
+faults="$faults,trunc=truncated,trunc1=truncatedx1,nonjson=nonjson,nofields=nofields,refusal=refusal"
+faults="$faults,refnull=refusalnull,fenced=fenced,reasoning=reasoning,rkey=reasoningkey,think=thinktag"
+faults="$faults,prose=prose,badscore=badscore,empty=empty,cutoff=cutoff"
+start_llm_server --key "$KEY" --faults "$faults"
+ids="ok1 ok2 r429 r500 r503 a429 hang reset rst1 trunc trunc1 nonjson nofields refusal refnull fenced reasoning rkey think prose badscore empty cutoff"
+db=$TMP/o.db
+make_db "$db" $ids
+label "$db" openai --concurrency 4 --json
+expect_rc 0 "openai run finishes"
+n=$(sql "$db" "SELECT count(*) FROM predictions")
+expect_eq "$n" 23 "one prediction per item"
+expect_match "$out" '"planned":23' "--json summary on stdout"
+expect_eq "$(pred "$db" "status || ' ' || ifnull(printf('%d', score), '') || ' ' || label" ok1)" "ok 2 2" "a clean answer: score from the manifest's expect"
+expect_eq "$(pred "$db" "status || ' ' || ifnull(printf('%d', score), '')" ok2)" "ok 3" "a second clean answer"
+expect_eq "$(pred "$db" "prompt_tokens > 0 AND completion_tokens > 0 AND latency_ms >= 0" ok1)" 1 "tokens and latency recorded"
+expect_eq "$(pred "$db" "json_extract(aspects, '\$.clarity') IS NOT NULL" ok1)" 1 "per-aspect notes stored"
+expect_eq "$(pred "$db" "length(rationale) > 0" ok1)" 1 "rationale stored"
+expect_eq "$(pred "$db" "status || ' ' || attempts" r429)" "ok 3" "429 twice, then success on the third attempt"
+expect_eq "$(pred "$db" "status || ' ' || attempts" r500)" "ok 2" "500 once, then success"
+expect_eq "$(pred "$db" "status || ' ' || attempts" r503)" "ok 2" "503 once, then success"
+expect_eq "$(pred "$db" "status || ' ' || attempts" a429)" "failed 3" "always 429: failed after max attempts"
+expect_match "$(pred "$db" error a429)" "HTTP 429 after 3 attempts" "429 failure names the reason"
+expect_eq "$(pred "$db" status hang)" "failed" "a hang past the timeout fails"
+expect_match "$(pred "$db" error hang)" "timed out" "hang is recorded as a timeout"
+expect_match "$(pred "$db" "status || ' ' || error" reset)" "failed connection broken" "a reset connection"
+expect_eq "$(pred "$db" "status || ' ' || attempts" rst1)" "ok 2" "one reset, then success"
+expect_match "$(pred "$db" "status || ' ' || error" trunc)" "failed reply truncated" "a truncated body"
+expect_eq "$(pred "$db" "status || ' ' || attempts" trunc1)" "ok 2" "one truncated body, then success"
+expect_match "$(pred "$db" "status || ' ' || error" nonjson)" "failed the reply is not JSON" "a non-JSON body"
+expect_match "$(pred "$db" raw_reply nonjson)" "<html" "the non-JSON body is kept for the audit"
+expect_match "$(pred "$db" "status || ' ' || error" nofields)" "failed .*choices" "JSON without the expected fields"
+expect_eq "$(pred "$db" "status || ' ' || (score IS NULL) || (label IS NULL)" refusal)" "parse_failed 11" "a refusal is a parse failure, no score or label"
+expect_match "$(pred "$db" "status || ' ' || ifnull(label, '-')" refnull)" "^parse_failed -$" "a null-content refusal"
+expect_eq "$(pred "$db" "status || ' ' || ifnull(printf('%d', score), '')" fenced)" "ok $(( $(echo $ids | tr ' ' '\n' | grep -n '^fenced$' | cut -d: -f1) % 5 + 1 ))" "a code-fenced answer is parsed"
+expect_eq "$(pred "$db" "status || ' ' || (reasoning IS NOT NULL)" reasoning)" "ok 1" "reasoning_content kept"
+expect_eq "$(pred "$db" "status || ' ' || (reasoning IS NOT NULL)" rkey)" "ok 1" "the reasoning key kept"
+expect_eq "$(pred "$db" "status || ' ' || (reasoning IS NOT NULL)" think)" "ok 1" "inline think tags kept as reasoning"
+expect_eq "$(pred "$db" status prose)" "ok" "a bare Score line is parsed"
+expect_match "$(pred "$db" "status || ' ' || error" badscore)" "^parse_failed .*off the scale|^parse_failed .*not on the scale|^parse_failed .*scale" "a score off the scale"
+expect_match "$(pred "$db" "status || ' ' || raw_reply" badscore)" "9" "the raw reply is kept with a parse failure"
+expect_match "$(pred "$db" "status || ' ' || error" empty)" "^parse_failed .*empty" "an empty reply"
+expect_match "$(pred "$db" status cutoff)" "parse_failed" "a reply cut off at max tokens"
+expect_eq "$(sql "$db" "SELECT status FROM runs")" "done" "the run is marked done"
+expect_match "$err" "failed \(" "the summary gives failures by reason"
+# requests really went out concurrently and the server saw the image
+expect_eq "$(grep -c '"item": "ok1"' "$LLM_LOG")" 1 "one request for a clean item"
+expect_eq "$(grep -c '"item": "r429"' "$LLM_LOG")" 3 "three requests for 429x2"
+
+# ---- the API key is never written by gavel ----
+leaks=$( { cat "$db" "$db-wal" 2>/dev/null; printf '%s%s' "$out" "$err"; } | grep -c -a -- "$KEY")
+expect_eq "$leaks" 0 "the API key is nowhere in the database or the output"
+stop_llm_server
+
+# ---- wrong key: stop at once, record nothing, say how to fix and resume ----
+start_llm_server --key "the-right-key"
+db=$TMP/auth.db
+make_db "$db" a1 a2 a3
+label "$db" openai
+expect_rc 1 "a refused key fails the run"
+expect_match "$err" "refused the credentials.*OPENAI_API_KEY" "auth failure message"
+expect_match "$err" "--resume 1" "auth failure says how to resume"
+expect_eq "$(sql "$db" "SELECT count(*) FROM predictions")" 0 "nothing recorded on auth failure"
+expect_eq "$(printf '%s' "$err" | grep -c -- "$KEY")" 0 "the key is not in the error"
+stop_llm_server
+
+# ---- an endpoint that refuses response_format: fall back without it ----
+start_llm_server --reject-response-format
+db=$TMP/rf.db
+make_db "$db" f1 f2 f3 f4
+label "$db" openai --concurrency 2
+expect_rc 0 "run against an endpoint without JSON mode"
+expect_eq "$(sql "$db" "SELECT count(*) FROM predictions WHERE status = 'ok'")" 4 "all items answered without JSON mode"
+expect_match "$err" "response_format" "the fallback is announced"
+stop_llm_server
+
+# ---- Anthropic Messages ----
+start_llm_server --key "$KEY" --faults "b529=529x1,bthink=reasoning,b429=429x1,bref=refusal"
+db=$TMP/a.db
+make_db "$db" b1 b2 b529 bthink b429 bref
+label "$db" anthropic --concurrency 3
+expect_rc 0 "anthropic run finishes"
+expect_eq "$(pred "$db" "status || ' ' || ifnull(printf('%d', score), '')" b1)" "ok 2" "anthropic: a clean answer"
+expect_eq "$(pred "$db" "status || ' ' || attempts" b529)" "ok 2" "anthropic: overloaded once, then success"
+expect_eq "$(pred "$db" "status || ' ' || attempts" b429)" "ok 2" "anthropic: 429 once, then success"
+expect_eq "$(pred "$db" "status || ' ' || (reasoning IS NOT NULL)" bthink)" "ok 1" "anthropic: thinking block kept"
+expect_eq "$(pred "$db" status bref)" "parse_failed" "anthropic: a refusal"
+expect_eq "$(pred "$db" "prompt_tokens > 0" b1)" 1 "anthropic: usage read"
+stop_llm_server
+
+# ---- selection: --limit, --sample with a seed, unlabelled ----
+start_llm_server
+db=$TMP/s.db
+make_db "$db" s1 s2 s3 s4 s5 s6 s7 s8
+label "$db" openai --limit 3
+expect_eq "$(sql "$db" "SELECT group_concat(i.external_id) FROM predictions p JOIN items i ON i.id = p.item_id ORDER BY i.id")" "s1,s2,s3" "--limit takes the first N"
+label "$db" openai
+expect_eq "$(sql "$db" "SELECT count(*) FROM predictions WHERE run_id = 2")" 5 "unlabelled: only the rest"
+label "$db" openai
+expect_match "$err" "no items to label" "nothing left to label"
+label "$db" openai --items all --sample 3 --seed 42
+first=$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = 4 ORDER BY item_id)")
+label "$db" openai --items all --sample 3 --seed 42
+second=$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = 5 ORDER BY item_id)")
+expect_eq "$second" "$first" "--sample with a seed draws the same items"
+expect_eq "$(echo "$first" | tr ',' '\n' | wc -l)" 3 "--sample draws N"
+
+# ---- a missing template variable stops the run and names item and variable ----
+printf '# user\nprice {{price}}\n{{image}}\n' >"$TMP/needs-price.md"
+run "$GAVEL" label --db "$db" --provider openai --model m --base-url "$LLM_URL/v1" --prompt "$TMP/needs-price.md" --items all
+expect_rc 1 "a missing variable fails"
+expect_match "$err" 'item "s1" has no field "price"' "the error names item and variable"
+stop_llm_server
+
+# ---- kill -9 in the middle, then --resume: every item exactly once ----
+start_llm_server --latency-ms 40
+db=$TMP/k.db
+make_db "$db" $(seq -f 'k%03g' 1 150)
+"$GAVEL" label --db "$db" --provider openai --model m --base-url "$LLM_URL/v1" --prompt "$prompt" --concurrency 4 -q >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+	[ "$(sql "$db" "SELECT count(*) FROM predictions" 2>/dev/null || echo 0)" -ge 30 ] && break
+	sleep 0.05
+done
+kill -9 $pid
+wait $pid 2>/dev/null
+partial=$(sql "$db" "SELECT count(*) FROM predictions")
+[ "$partial" -ge 30 ] && [ "$partial" -lt 150 ] && ok || not_ok "the kill landed mid-run ($partial of 150 done)"
+run "$GAVEL" label --db "$db" --resume 1 --concurrency 8
+expect_rc 0 "--resume after kill -9"
+expect_eq "$(sql "$db" "SELECT count(*) || ' ' || count(DISTINCT item_id) FROM predictions WHERE run_id = 1")" "150 150" "exactly one prediction per item after resume"
+expect_match "$err" "$partial were done before" "resume says what was already done"
+requests=$(grep -c '"path": "/v1/chat/completions"' "$LLM_LOG")
+[ "$requests" -le $((150 + 4)) ] && ok || not_ok "at most the in-flight requests were repeated ($requests requests for 150 items)"
+
+# ---- Ctrl-C stops cleanly and says how to resume ----
+db=$TMP/c.db
+make_db "$db" $(seq -f 'c%03g' 1 100)
+"$GAVEL" label --db "$db" --provider openai --model m --base-url "$LLM_URL/v1" --prompt "$prompt" --concurrency 2 -q >"$TMP/c.out" 2>"$TMP/c.err" &
+pid=$!
+for _ in $(seq 1 200); do
+	[ "$(sql "$db" "SELECT count(*) FROM predictions" 2>/dev/null || echo 0)" -ge 10 ] && break
+	sleep 0.05
+done
+kill -INT $pid
+wait $pid
+rc=$?
+expect_eq "$rc" 130 "Ctrl-C exits 130"
+expect_match "$(cat "$TMP/c.err")" "interrupted; finish it with: gavel label --db .* --resume 1" "Ctrl-C prints how to resume"
+expect_eq "$(sql "$db" "SELECT status FROM runs WHERE id = 1")" "interrupted" "the run is marked interrupted"
+run "$GAVEL" label --db "$db" --resume 1
+expect_eq "$(sql "$db" "SELECT count(DISTINCT item_id) || ' ' || count(*) FROM predictions")" "100 100" "resume after Ctrl-C completes the run"
+expect_eq "$(sql "$db" "SELECT status FROM runs WHERE id = 1")" "done" "the resumed run is done"
+stop_llm_server
+
+# ---- usage ----
+run "$GAVEL" label --db "$db"
+expect_rc 2 "no provider"
+run "$GAVEL" label --db "$db" --provider openai --model m
+expect_rc 2 "no prompt"
+run "$GAVEL" label --db "$db" --provider nope --prompt "$prompt"
+expect_rc 2 "unknown provider"
+run "$GAVEL" label --db "$db" --resume 99
+expect_rc 1 "resume of a run that does not exist"
+expect_match "$err" "no run 99" "unknown run message"
+
+finish
