@@ -5,3 +5,4 @@ set -eu
 gavel=${1:?usage: run.sh GAVEL}
 cd "$(dirname "$0")/../.."
 bash tests/bench/bench_import.sh "$gavel"
+bash tests/bench/bench_label.sh "$gavel"

@@ -467,6 +467,9 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive, so libcurl can reuse connections
+    # headers and body go out in two writes: without TCP_NODELAY, Nagle holds the
+    # body until the client ACKs the headers, and delayed ACK makes that 40 ms.
+    disable_nagle_algorithm = True
     server_version = "gavel-llmserver/1"
     timeout = 300                   # idle keep-alive connections do not hold a thread forever
     routes = {"/v1/chat/completions": OpenAI, "/v1/messages": Anthropic}
