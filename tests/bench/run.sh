@@ -6,3 +6,4 @@ gavel=${1:?usage: run.sh GAVEL}
 cd "$(dirname "$0")/../.."
 bash tests/bench/bench_import.sh "$gavel"
 bash tests/bench/bench_label.sh "$gavel"
+bash tests/bench/bench_images.sh "$(dirname "$gavel")/build"
