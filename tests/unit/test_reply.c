@@ -11,14 +11,18 @@ static const char *const five[] = {"unusable", "poor", "acceptable", "good", "ex
 static const char *const three[] = {"bad", "ok", "great"};
 
 enum { FAIL = 0, OK = 1 };
-enum { NONE = REPLY_NONE, STRICT = REPLY_STRICT_JSON, EMBED = REPLY_EMBEDDED_JSON,
-       LINE = REPLY_SCORE_LINE };
+enum {
+	NONE = REPLY_NONE,
+	STRICT = REPLY_STRICT_JSON,
+	EMBED = REPLY_EMBEDDED_JSON,
+	LINE = REPLY_SCORE_LINE
+};
 
 typedef struct {
 	const char *name;
 	const char *text;
-	size_t len;          /* 0: strlen(text); set when the text holds a NUL */
-	int levels;          /* 5: unusable..excellent, 3: bad/ok/great */
+	size_t len; /* 0: strlen(text); set when the text holds a NUL */
+	int levels; /* 5: unusable..excellent, 3: bad/ok/great */
 	int ok, method, score, label, inconsistent;
 	const char *failure; /* a substring of the failure, when !ok */
 } Case;
@@ -26,11 +30,13 @@ typedef struct {
 /* A literal and its length, NUL bytes inside included. */
 #define WITH_LEN(s) s, sizeof(s) - 1
 
-#define GOOD_JSON                                                                          \
-	"{\"aspects\": {\"clarity\": \"whole item\", \"context\": \"clean\", \"photography\": " \
-	"\"sharp\"}, \"rationale\": \"Clear photo.\", \"score\": 4, \"label\": \"good\", "      \
+#define GOOD_JSON                                                                                  \
+	"{\"aspects\": {\"clarity\": \"whole item\", \"context\": \"clean\", \"photography\": "    \
+	"\"sharp\"}, \"rationale\": \"Clear photo.\", \"score\": 4, \"label\": \"good\", "         \
 	"\"confidence\": 0.8}"
 
+/* One row per case reads best as a table, whatever the line length. */
+/* clang-format off */
 static const Case cases[] = {
 	/* clean JSON */
 	{"strict", GOOD_JSON, 0, 5, OK, STRICT, 4, 4, 0, NULL},
@@ -64,6 +70,7 @@ static const Case cases[] = {
 	{"score four", "{\"score\": \"four\"}", 0, 5, FAIL, STRICT, 0, 0, 0, "score \"four\" is not a number"},
 	{"score NaN string", "{\"score\": \"NaN\"}", 0, 5, FAIL, STRICT, 0, 0, 0, "not a number"},
 	{"score 4/10", "{\"score\": \"4/10\"}", 0, 5, FAIL, STRICT, 0, 0, 0, "on another scale than 1..5"},
+	{"score array", "{\"score\": [4]}", 0, 5, FAIL, STRICT, 0, 0, 0, "score is an array"},
 	{"score object", "{\"score\": {\"value\": 4}}", 0, 5, FAIL, STRICT, 0, 0, 0, "score is an object"},
 	{"alternative keys", "{\"Rating\": 3, \"quality\": \"Acceptable\", \"reasoning\": \"ok\"}", 0, 5, OK, STRICT, 3, 3, 0, NULL},
 	{"quality_score and class", "{\"quality_score\": 5, \"class\": \"excellent\"}", 0, 5, OK, STRICT, 5, 5, 0, NULL},
@@ -90,6 +97,8 @@ static const Case cases[] = {
 	{"two objects, labels disagree", "{\"score\": 4, \"label\": \"good\"} {\"score\": 4, \"label\": \"poor\"}", 0, 5, FAIL, EMBED, 0, 0, 0, "two conflicting labels"},
 	{"JSON and a line disagree", "Score: 3\n```json\n{\"score\": 4}\n```", 0, 5, FAIL, EMBED, 0, 0, 0, "two conflicting scores"},
 	{"JSON and a line agree", "```json\n{\"score\": 4, \"label\": \"good\"}\n```\nScore: 4/5", 0, 5, OK, EMBED, 4, 4, 0, NULL},
+	{"JSON, then lines that disagree", "{\"score\": 4}\nScore: 4\nScore: 3", 0, 5, FAIL, EMBED, 0, 0, 0, "two conflicting scores: 4 and 3"},
+	{"second answer off the scale", "{\"score\": 4} and {\"score\": 9}", 0, 5, FAIL, EMBED, 0, 0, 0, "score 9 is off the scale 1..5"},
 	{"double braces", "{{\"score\": 2, \"label\": \"poor\"}}", 0, 5, OK, EMBED, 2, 2, 0, NULL},
 	{"JSON off the scale in prose", "Answer: {\"score\": 9}", 0, 5, FAIL, EMBED, 0, 0, 0, "score 9 is off the scale 1..5"},
 
@@ -163,6 +172,7 @@ static const Case cases[] = {
 	{"lone surrogate escape", "{\"score\": 4, \"rationale\": \"\\ud800\"}", 0, 5, OK, LINE, 4, 4, 0, NULL},
 	{"unbalanced braces only", "{{{{ [[[ \"\"\" }}", 0, 5, FAIL, NONE, 0, 0, 0, "no score found"},
 };
+/* clang-format on */
 
 static const char *const *scale_of(int levels)
 {
@@ -226,7 +236,8 @@ static void test_fields(void)
 	reply_free(&r);
 
 	/* rationale wins over reasoning and explanation, whatever the order */
-	r = parse("{\"reasoning\": \"r\", \"explanation\": \"e\", \"Rationale\": \"R\", \"score\": 1}");
+	r = parse(
+	    "{\"reasoning\": \"r\", \"explanation\": \"e\", \"Rationale\": \"R\", \"score\": 1}");
 	CHECK_STR(r.rationale, "R");
 	reply_free(&r);
 	r = parse("{\"reasoning\": \"r\", \"explanation\": \"e\", \"score\": 1}");
@@ -261,17 +272,17 @@ static void test_confidence(void)
 		int has;
 		double value;
 	} forms[] = {
-		{"{\"score\": 3, \"confidence\": 0.25}", 1, 0.25},
-		{"{\"score\": 3, \"confidence\": 1}", 1, 1.0},
-		{"{\"score\": 3, \"confidence\": 80}", 1, 0.8},
-		{"{\"score\": 3, \"confidence\": \"65%\"}", 1, 0.65},
-		{"{\"score\": 3, \"confidence\": \"0.5\"}", 1, 0.5},
-		{"{\"score\": 3, \"confidence\": 150}", 0, 0},
-		{"{\"score\": 3, \"confidence\": -0.2}", 0, 0},
-		{"{\"score\": 3, \"confidence\": \"high\"}", 0, 0},
-		{"{\"score\": 3, \"confidence\": true}", 0, 0},
-		{"Score: 3\nConfidence: 70%", 1, 0.7},
-		{"Score: 3\nConfidence: 0.9", 1, 0.9},
+	    {"{\"score\": 3, \"confidence\": 0.25}", 1, 0.25},
+	    {"{\"score\": 3, \"confidence\": 1}", 1, 1.0},
+	    {"{\"score\": 3, \"confidence\": 80}", 1, 0.8},
+	    {"{\"score\": 3, \"confidence\": \"65%\"}", 1, 0.65},
+	    {"{\"score\": 3, \"confidence\": \"0.5\"}", 1, 0.5},
+	    {"{\"score\": 3, \"confidence\": 150}", 0, 0},
+	    {"{\"score\": 3, \"confidence\": -0.2}", 0, 0},
+	    {"{\"score\": 3, \"confidence\": \"high\"}", 0, 0},
+	    {"{\"score\": 3, \"confidence\": true}", 0, 0},
+	    {"Score: 3\nConfidence: 70%", 1, 0.7},
+	    {"Score: 3\nConfidence: 0.9", 1, 0.9},
 	};
 	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
 		Reply r = parse(forms[i].text);
@@ -313,7 +324,8 @@ static void test_think(void)
 
 static void test_verbatim_text(void)
 {
-	Reply r = parse("{\"rationale\": \"\\u001b[31mred\\u001b[0m \\\"q\\\" \\\\\", \"score\": 2}");
+	Reply r =
+	    parse("{\"rationale\": \"\\u001b[31mred\\u001b[0m \\\"q\\\" \\\\\", \"score\": 2}");
 	CHECK_STR(r.rationale, "\x1b[31mred\x1b[0m \"q\" \\");
 	reply_free(&r);
 	r = parse("{\"rationale\": \"raw \x1b]0;title\x07 bell\", \"score\": 2}");
@@ -428,8 +440,9 @@ static void test_deep(void)
  * a recorded verdict. */
 static void test_hostile_shapes(void)
 {
-	static const char *const units[] = {"{", "}", "{}", "[", "\"", "\"score\":", "Score: 1\n",
-					    "{\"a\":\"", "\\", "```\n", "'label': '"};
+	static const char *const units[] = {"{",  "}",		"{}",	      "[",
+					    "\"", "\"score\":", "Score: 1\n", "{\"a\":\"",
+					    "\\", "```\n",	"'label': '"};
 	size_t size = REPLY_MAX_SCAN;
 	char *s = malloc(size + 1);
 	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
