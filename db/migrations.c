@@ -133,6 +133,18 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (run_id, item_id)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX runs_by_prompt ON runs (prompt_version_id);",
+	/* 3: several reviewers at once. A claim is a lease on an item for one
+	 * reviewer; it expires, so a reviewer who walks away frees their items. */
+	"CREATE TABLE claims ("
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  reviewer TEXT NOT NULL,"
+	"  expires_at REAL NOT NULL," /* Unix time, seconds */
+	"  PRIMARY KEY (item_id, reviewer)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX claims_by_reviewer ON claims (reviewer);"
+	"CREATE INDEX reviews_by_retracts ON reviews (retracts) WHERE retracts IS NOT NULL;"
+	"CREATE INDEX reviews_by_item_reviewer ON reviews (item_id, reviewer);"
+	"CREATE INDEX predictions_by_item_run ON predictions (item_id, run_id);",
 };
 
 int migrations_count(void)

@@ -10,6 +10,7 @@
 	X(init, "create a database with a label scale")                      \
 	X(import, "add images from a folder or a JSONL/CSV manifest")        \
 	X(label, "run a prompt over items through an LLM provider")                \
+	X(review, "the review UI: see the image and the rationale, decide with one key") \
 	X(stats, "count items, runs, predictions, reviews and reviewers")    \
 	X(prompts, "list, show and diff prompt versions")
 

@@ -1,12 +1,15 @@
 /* main.c - the composition root: everything happens in the command table. */
+#include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 
 #include "src/cli.h"
 
 int main(int argc, char **argv)
 {
-	/* Display widths of titles come from the C library's UTF-8 tables. */
-	if (!setlocale(LC_CTYPE, ""))
+	/* Titles are UTF-8 whatever the environment says: display widths and
+	 * curses' wide characters need a UTF-8 character type. */
+	if (!setlocale(LC_CTYPE, "") || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
 	return cli_main(argc, argv);
 }

@@ -1,0 +1,202 @@
+/* reviews.c - the review log and what a reviewer sees of an item. */
+#include "db/reviews.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/internal.h"
+#include "src/xalloc.h"
+
+/* A review row r that still stands: not itself withdrawn by a retract row. */
+#define STANDING(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
+
+static const char REVIEW_INSERT[] =
+	"INSERT INTO reviews (item_id, reviewer, decision, label, rationale_verdict, note,"
+	" prediction_id, blind, retracts, time_spent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	" ?9, ?10)";
+static const char REVIEW_STANDING[] =
+	"SELECT r.id, r.decision, r.label, r.rationale_verdict FROM reviews r"
+	" WHERE r.item_id = ?1 AND r.reviewer = ?2 AND r.decision IN ('accept', 'override', 'skip')"
+	" AND " STANDING("r") " ORDER BY r.id DESC LIMIT 1";
+static const char PREDICTION_SELECT[] =
+	"SELECT p.id, p.run_id, p.status, p.score, p.label, p.confidence, p.inconsistent,"
+	" p.rationale, p.aspects, p.reasoning, p.raw_reply, p.error, r.model, r.provider,"
+	" v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
+	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"
+	" WHERE p.item_id = ?1 AND (?2 = 0 OR p.run_id = ?2) ORDER BY p.run_id DESC LIMIT 1";
+static const char REVIEW_PAIRS[] =
+	"SELECT p.label, r.label FROM reviews r JOIN predictions p ON p.id = r.prediction_id"
+	" WHERE r.reviewer = ?1 AND r.decision IN ('accept', 'override') AND r.blind = 0"
+	" AND p.label IS NOT NULL AND " STANDING("r") " AND NOT EXISTS (SELECT 1 FROM reviews n"
+	" WHERE n.item_id = r.item_id AND n.reviewer = r.reviewer AND n.id > r.id"
+	" AND n.decision IN ('accept', 'override', 'skip') AND " STANDING("n") ")";
+static const char REVIEW_PROGRESS[] =
+	"SELECT (SELECT count(DISTINCT item_id) FROM reviews r WHERE r.decision IN ('accept',"
+	" 'override') AND " STANDING("r") "), (SELECT count(DISTINCT item_id) FROM reviews r"
+	" WHERE r.reviewer = ?1 AND r.decision IN ('accept', 'override') AND " STANDING("r") "),"
+	" (SELECT count(*) FROM items WHERE has_image = 1)";
+
+static const char ITEM_HISTORY[] =
+	"SELECT t, line FROM ("
+	" SELECT p.created_at AS t, p.id AS k, 0 AS kind, substr(p.created_at, 1, 16) || '  run ' ||"
+	"  p.run_id || ' ' || r.provider || ' ' || ifnull(r.model, '') ||"
+	"  ifnull(' prompt ' || substr(v.hash, 1, 8), '') || ': ' || p.status ||"
+	"  ifnull(' ' || p.label, '') || ifnull(' conf ' || printf('%.2f', p.confidence), '') ||"
+	"  ifnull(' - ' || p.error, '') AS line"
+	" FROM predictions p JOIN runs r ON r.id = p.run_id"
+	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id WHERE p.item_id = ?1"
+	" UNION ALL"
+	" SELECT v.created_at, v.id, 1, substr(v.created_at, 1, 16) || '  ' || v.reviewer || ' ' ||"
+	"  v.decision || ifnull(' ' || v.label, '') || CASE WHEN v.blind THEN ' (blind)' ELSE '' END ||"
+	"  ifnull(' (rationale ' || v.rationale_verdict || ')', '') ||"
+	"  ifnull(' undoes #' || v.retracts, '') || ifnull(': ' || v.note, '') || '  #' || v.id"
+	" FROM reviews v WHERE v.item_id = ?1) ORDER BY t, kind, k";
+
+Status db_review_add(Db *db, const DbReviewNew *r, long long *review_id)
+{
+	sqlite3_stmt *stmt = db_statement(db, REVIEW_INSERT);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, r->item_id);
+	sqlite3_bind_text(stmt, 2, r->reviewer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, r->decision, -1, SQLITE_STATIC);
+	if (r->label > 0)
+		sqlite3_bind_int(stmt, 4, r->label);
+	db_bind_text_or_null(stmt, 5, r->verdict);
+	db_bind_text_or_null(stmt, 6, r->note);
+	if (r->prediction_id > 0)
+		sqlite3_bind_int64(stmt, 7, r->prediction_id);
+	sqlite3_bind_int(stmt, 8, r->blind);
+	if (r->retracts > 0)
+		sqlite3_bind_int64(stmt, 9, r->retracts);
+	sqlite3_bind_int64(stmt, 10, r->time_spent_ms);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return db_fail(db, "recording a review");
+	if (review_id)
+		*review_id = sqlite3_last_insert_rowid(db->handle);
+	return STATUS_OK;
+}
+
+static void copy_column(sqlite3_stmt *stmt, int column, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+	snprintf(out, size, "%s", text ? (const char *)text : "");
+}
+
+Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbStanding *s)
+{
+	sqlite3_stmt *stmt = db_statement(db, REVIEW_STANDING);
+	int rc;
+	memset(s, 0, sizeof *s);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	sqlite3_bind_text(stmt, 2, reviewer, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		s->review_id = sqlite3_column_int64(stmt, 0);
+		copy_column(stmt, 1, s->decision, sizeof s->decision);
+		s->label = sqlite3_column_int(stmt, 2);
+		copy_column(stmt, 3, s->verdict, sizeof s->verdict);
+	} else if (rc != SQLITE_DONE) {
+		return db_fail(db, "reading a review");
+	}
+	sqlite3_reset(stmt);
+	return STATUS_OK;
+}
+
+static char *column_dup(sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+	return text ? xstrdup((const char *)text) : NULL;
+}
+
+Status db_prediction_for_item(Db *db, long long item_id, long long run_id, DbPrediction *p)
+{
+	sqlite3_stmt *stmt = db_statement(db, PREDICTION_SELECT);
+	int rc;
+	memset(p, 0, sizeof *p);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	sqlite3_bind_int64(stmt, 2, run_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		return STATUS_OK;
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "reading a prediction");
+	p->id = sqlite3_column_int64(stmt, 0);
+	p->run_id = sqlite3_column_int64(stmt, 1);
+	p->status = column_dup(stmt, 2);
+	p->score = sqlite3_column_int(stmt, 3);
+	p->label = sqlite3_column_int(stmt, 4);
+	p->has_confidence = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
+	p->confidence = sqlite3_column_double(stmt, 5);
+	p->inconsistent = sqlite3_column_int(stmt, 6);
+	p->rationale = column_dup(stmt, 7);
+	p->aspects_json = column_dup(stmt, 8);
+	p->reasoning = column_dup(stmt, 9);
+	p->raw_reply = column_dup(stmt, 10);
+	p->error = column_dup(stmt, 11);
+	p->model = column_dup(stmt, 12);
+	p->provider = column_dup(stmt, 13);
+	p->prompt_hash = column_dup(stmt, 14);
+	p->prompt_name = column_dup(stmt, 15);
+	sqlite3_reset(stmt);
+	return STATUS_OK;
+}
+
+void db_prediction_free(DbPrediction *p)
+{
+	free(p->status), free(p->rationale), free(p->aspects_json), free(p->reasoning);
+	free(p->raw_reply), free(p->error), free(p->model), free(p->provider);
+	free(p->prompt_hash), free(p->prompt_name);
+	memset(p, 0, sizeof *p);
+}
+
+Status db_review_pairs(Db *db, const char *reviewer, void (*fn)(void *arg, int llm, int human),
+		       void *arg)
+{
+	sqlite3_stmt *stmt = db_statement(db, REVIEW_PAIRS);
+	int rc;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn(arg, sqlite3_column_int(stmt, 0), sqlite3_column_int(stmt, 1));
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading reviews");
+	return STATUS_OK;
+}
+
+Status db_review_progress(Db *db, const char *reviewer, long long *reviewed_any,
+			  long long *reviewed_mine, long long *items)
+{
+	sqlite3_stmt *stmt = db_statement(db, REVIEW_PROGRESS);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		return db_fail(db, "counting reviews");
+	*reviewed_any = sqlite3_column_int64(stmt, 0);
+	*reviewed_mine = sqlite3_column_int64(stmt, 1);
+	*items = sqlite3_column_int64(stmt, 2);
+	sqlite3_reset(stmt);
+	return STATUS_OK;
+}
+
+Status db_item_history(Db *db, long long item_id, void (*fn)(void *arg, const char *line),
+		       void *arg)
+{
+	sqlite3_stmt *stmt = db_statement(db, ITEM_HISTORY);
+	int rc;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(stmt, 1));
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading an item's history");
+	return STATUS_OK;
+}

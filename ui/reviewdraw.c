@@ -1,0 +1,432 @@
+/* reviewdraw.c - drawing the review screen and its overlays. Text goes
+ * through ui/draw.c (cleaned, measured by display width); the sixel image is
+ * written after curses has drawn, into a pane curses keeps blank. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <cJSON.h>
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/xalloc.h"
+#include "ui/draw.h"
+#include "ui/reviewapp.h"
+#include "ui/screen.h"
+
+enum { PAIR_TITLE = 1, PAIR_ACCEPT, PAIR_OVERRIDE, PAIR_DIM, PAIR_ERROR, PAIR_CURSOR };
+
+static void init_pairs(void)
+{
+	static int done;
+	if (done || !has_colors())
+		return;
+	done = 1;
+	init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_ACCEPT, COLOR_GREEN, -1);
+	init_pair(PAIR_OVERRIDE, COLOR_YELLOW, -1);
+	init_pair(PAIR_DIM, COLOR_BLUE, -1);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	init_pair(PAIR_CURSOR, COLOR_BLACK, COLOR_WHITE);
+}
+
+void reviewdraw_layout(App *app)
+{
+	Layout *l = &app->layout;
+	memset(l, 0, sizeof *l);
+	l->too_small = COLS < MIN_COLS || LINES < MIN_ROWS;
+	l->queue_w = COLS >= 120 ? 24 : 20;
+	l->llm_w = (COLS - l->queue_w) * 2 / 5;
+	if (l->llm_w < 34)
+		l->llm_w = 34;
+	l->img_x = l->queue_w + 1;
+	l->img_cols = COLS - l->queue_w - l->llm_w - 2;
+	l->llm_x = l->img_x + l->img_cols + 1;
+	l->top = 1;
+	/* the title above, the status and key-hint lines below: images never
+	 * reach the last row, so they can never scroll the screen */
+	l->rows = LINES - 3;
+}
+
+/* ---- pieces ---- */
+
+static const char *label_name(App *app, int value)
+{
+	const DbScale *scale = review_scale(app->session);
+	return value >= 1 && value <= scale->count ? scale->names[value - 1] : "?";
+}
+
+static void draw_title(App *app)
+{
+	char left[512], right[160];
+	long long mine, any, items;
+	long pairs;
+	MetricValue kappa = review_kappa(app->session, &pairs);
+	const char *prompt = app->prediction.prompt_name ? app->prediction.prompt_name
+			     : app->prediction.provider ? app->prediction.provider : "-";
+	const char *hash = app->prediction.prompt_hash ? app->prediction.prompt_hash : "";
+	review_progress(app->session, &mine, &any, &items);
+	snprintf(left, sizeof left, " gavel · %s · prompt %s%s%.6s%s · %s", app->db_name, prompt,
+		 *hash ? " (" : "", hash, *hash ? ")" : "", app->reviewer);
+	if (kappa.defined)
+		snprintf(right, sizeof right, "%lld/%lld reviewed · κw %.2f (n=%ld) ", any, items,
+			 kappa.value, pairs);
+	else
+		snprintf(right, sizeof right, "%lld/%lld reviewed · κw – ", any, items);
+	attron(COLOR_PAIR(PAIR_TITLE));
+	move(0, 0);
+	for (int x = 0; x < COLS; x++)
+		addch(' ');
+	draw_text(stdscr, 0, 0, COLS - draw_width(right) - 1, left, 0);
+	draw_text(stdscr, 0, COLS - draw_width(right), draw_width(right), right, 0);
+	attroff(COLOR_PAIR(PAIR_TITLE));
+}
+
+/* "·", "✓ 4", "✗ 2→3", "s": what happened to an entry. */
+static void entry_state(App *app, const ReviewEntry *e, char *out, size_t size, int *pair)
+{
+	*pair = 0;
+	if (!strcmp(e->mine.decision, "accept")) {
+		snprintf(out, size, "✓ %d", e->mine.label);
+		*pair = PAIR_ACCEPT;
+	} else if (!strcmp(e->mine.decision, "override")) {
+		if (e->llm_label && !e->blind)
+			snprintf(out, size, "✗ %d→%d", e->llm_label, e->mine.label);
+		else
+			snprintf(out, size, "● %d", e->mine.label);
+		*pair = PAIR_OVERRIDE;
+	} else if (!strcmp(e->mine.decision, "skip")) {
+		snprintf(out, size, "s");
+		*pair = PAIR_DIM;
+	} else {
+		snprintf(out, size, "·");
+	}
+	(void)app;
+}
+
+static void draw_queue(App *app)
+{
+	const Layout *l = &app->layout;
+	int count = review_count(app->session), cursor = review_cursor(app->session);
+	int first = cursor - l->rows / 3;
+	if (first > count - l->rows)
+		first = count - l->rows;
+	if (first < 0)
+		first = 0;
+	for (int row = 0; row < l->rows; row++) {
+		const ReviewEntry *e = review_peek(app->session, first + row);
+		char state[32];
+		int pair, y = l->top + row, width;
+		if (!e) {
+			if (row == 0)
+				draw_text(stdscr, y, 1, l->queue_w - 1, "(nothing to review)", 0);
+			continue;
+		}
+		entry_state(app, e, state, sizeof state, &pair);
+		width = draw_width(state);
+		if (first + row == cursor)
+			attron(A_REVERSE);
+		mvaddstr(y, 0, first + row == cursor ? ">" : " ");
+		draw_text(stdscr, y, 1, l->queue_w - width - 3, e->external_id, 1);
+		mvaddch(y, l->queue_w - width - 2, ' ');
+		if (pair && first + row != cursor)
+			attron(COLOR_PAIR(pair));
+		draw_text(stdscr, y, l->queue_w - width - 1, width + 1, state, 1);
+		attroff(COLOR_PAIR(pair) | A_REVERSE);
+	}
+}
+
+static void draw_separators(App *app)
+{
+	const Layout *l = &app->layout;
+	for (int row = 0; row < l->rows; row++) {
+		mvadd_wch(l->top + row, l->queue_w, WACS_VLINE);
+		mvadd_wch(l->top + row, l->llm_x - 1, WACS_VLINE);
+	}
+}
+
+/* ---- the LLM pane: a list of lines, scrolled ---- */
+
+typedef struct {
+	App *app;
+	int y, skip, attr;
+} PaneWriter;
+
+static void pane_line(void *arg, const char *text)
+{
+	PaneWriter *w = arg;
+	const Layout *l = &w->app->layout;
+	if (w->skip > 0) {
+		w->skip--;
+		return;
+	}
+	if (w->y >= l->top + l->rows)
+		return;
+	attron(w->attr);
+	draw_text(stdscr, w->y++, l->llm_x + 1, l->llm_w - 1, text, 0);
+	attroff(w->attr);
+}
+
+static void pane_text(PaneWriter *w, int attr, const char *text)
+{
+	w->attr = attr;
+	draw_wrap(text, w->app->layout.llm_w - 2, pane_line, w);
+	w->attr = 0;
+}
+
+static void pane_aspects(PaneWriter *w, const char *json)
+{
+	cJSON *aspects = json ? cJSON_Parse(json) : NULL, *a;
+	cJSON_ArrayForEach(a, aspects) {
+		char *value = cJSON_IsString(a) ? xstrdup(a->valuestring) : cJSON_PrintUnformatted(a);
+		char *line = xasprintf("%s: %s", a->string ? a->string : "", value);
+		pane_text(w, 0, line);
+		free(line);
+		free(value);
+	}
+	cJSON_Delete(aspects);
+}
+
+static void pane_llm(App *app, PaneWriter *w)
+{
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
+	const DbPrediction *p = &app->prediction;
+	char line[256];
+	if (e->blind) {
+		pane_text(w, A_BOLD, "BLIND  the LLM's answer is hidden");
+		snprintf(line, sizeof line, "give your label with 1-%d", review_scale(app->session)->count);
+		pane_text(w, 0, line);
+		return;
+	}
+	if (!p->id) {
+		pane_text(w, A_BOLD, "LLM  no answer yet");
+		pane_text(w, 0, "label the items with 'gavel label' first, or give a label with a digit");
+		return;
+	}
+	if (strcmp(p->status, "ok")) {
+		snprintf(line, sizeof line, "LLM  %s", !strcmp(p->status, "failed") ? "call failed"
+										  : "unparsed answer");
+		pane_text(w, A_BOLD | COLOR_PAIR(PAIR_ERROR), line);
+		pane_text(w, 0, p->error ? p->error : "");
+		pane_text(w, COLOR_PAIR(PAIR_DIM), p->raw_reply ? p->raw_reply : "");
+		return;
+	}
+	snprintf(line, sizeof line, "LLM  %d %s", p->label, label_name(app, p->label));
+	if (p->has_confidence)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "    conf %.2f", p->confidence);
+	if (p->inconsistent)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "  (score %d)", p->score);
+	pane_text(w, A_BOLD, line);
+	snprintf(line, sizeof line, "%s · %s · run %lld", p->provider ? p->provider : "",
+		 p->model ? p->model : "", p->run_id);
+	pane_text(w, COLOR_PAIR(PAIR_DIM), line);
+	pane_aspects(w, p->aspects_json);
+	pane_text(w, 0, "");
+	pane_text(w, 0, p->rationale ? p->rationale : "(no rationale)");
+	if (p->reasoning) {
+		pane_text(w, 0, "");
+		pane_text(w, COLOR_PAIR(PAIR_DIM), "reasoning:");
+		pane_text(w, COLOR_PAIR(PAIR_DIM), p->reasoning);
+	}
+}
+
+static void pane_you(App *app, PaneWriter *w)
+{
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
+	char line[256];
+	if (!strcmp(e->mine.decision, "accept"))
+		snprintf(line, sizeof line, "you: accepted %d %s", e->mine.label,
+			 label_name(app, e->mine.label));
+	else if (!strcmp(e->mine.decision, "override"))
+		snprintf(line, sizeof line, "you: labelled %d %s", e->mine.label,
+			 label_name(app, e->mine.label));
+	else if (!strcmp(e->mine.decision, "skip"))
+		snprintf(line, sizeof line, "you: skipped");
+	else
+		snprintf(line, sizeof line, "you: not reviewed yet");
+	pane_text(w, A_BOLD, line);
+	if (app->verdict[0]) {
+		snprintf(line, sizeof line, "rationale marked %s (saved with your decision)",
+			 app->verdict);
+		pane_text(w, COLOR_PAIR(PAIR_OVERRIDE), line);
+	}
+}
+
+static void pane_item(App *app, PaneWriter *w)
+{
+	char line[256];
+	snprintf(line, sizeof line, "item %s", app->item.external_id ? app->item.external_id : "");
+	pane_text(w, COLOR_PAIR(PAIR_DIM), line);
+	if (app->item.title)
+		pane_text(w, 0, app->item.title);
+	if (app->item.category) {
+		snprintf(line, sizeof line, "category %s", app->item.category);
+		pane_text(w, COLOR_PAIR(PAIR_DIM), line);
+	}
+}
+
+static void draw_llm_pane(App *app)
+{
+	PaneWriter w = {.app = app, .y = app->layout.top, .skip = app->scroll};
+	if (review_cursor(app->session) < 0)
+		return;
+	pane_llm(app, &w);
+	pane_text(&w, 0, "");
+	pane_you(app, &w);
+	pane_text(&w, 0, "");
+	pane_item(app, &w);
+}
+
+/* ---- the image pane ---- */
+
+static void draw_blocks(App *app, const GfxImage *image)
+{
+	const Layout *l = &app->layout;
+	for (int r = 0; r < image->blocks.rows && r < l->rows; r++) {
+		for (int c = 0; c < image->blocks.cols && c < l->img_cols; c++) {
+			const GfxCell *cell = &image->blocks.cells[r * image->blocks.cols + c];
+			int pair = screen_pair(gfx_rgb_to_xterm256(cell->fg), gfx_rgb_to_xterm256(cell->bg));
+			attron(COLOR_PAIR(pair));
+			mvaddstr(l->top + r, l->img_x + c, GFX_UPPER_HALF);
+			attroff(COLOR_PAIR(pair));
+		}
+	}
+}
+
+static void draw_image_pane(App *app)
+{
+	const Layout *l = &app->layout;
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
+	const GfxImage *image;
+	const char *note = NULL;
+	if (!e)
+		return;
+	if (!e->path) {
+		note = "(no image)";
+	} else if (app->caps.graphics == TTY_GRAPHICS_NONE) {
+		note = "(images off: --graphics none)";
+	} else {
+		image = prefetch_get(app->prefetch, e->path, app->image_error, sizeof app->image_error);
+		app->image_pending = !image && !app->image_error[0];
+		if (image && image->mode == TTY_GRAPHICS_BLOCKS && screen_has_256_colours())
+			draw_blocks(app, image);
+		else if (app->image_pending)
+			note = "loading…";
+		else if (!image)
+			note = app->image_error;
+	}
+	if (note)
+		draw_text(stdscr, l->top + l->rows / 2, l->img_x + 1, l->img_cols - 2, note, 0);
+}
+
+/* ---- status, hints, overlays ---- */
+
+static const char *order_name(DbOrder order)
+{
+	static const char *const names[] = {"unreviewed first", "disagreement", "lowest confidence",
+					    "random", "scorer", "my decisions"};
+	return names[order];
+}
+
+static void draw_status(App *app)
+{
+	char line[512];
+	const ReviewFilter *f = review_filter(app->session);
+	if (app->message[0]) {
+		if (app->message_is_error)
+			attron(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
+		draw_text(stdscr, LINES - 2, 0, COLS, app->message, 1);
+		attroff(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
+		return;
+	}
+	snprintf(line, sizeof line, " order: %s%s%s%s%s", order_name(review_order(app->session)),
+		 f->search ? " · search: " : "", f->search ? f->search : "",
+		 f->category ? " · category: " : "", f->category ? f->category : "");
+	attron(COLOR_PAIR(PAIR_DIM));
+	draw_text(stdscr, LINES - 2, 0, COLS, line, 1);
+	attroff(COLOR_PAIR(PAIR_DIM));
+}
+
+static void draw_hints(App *app)
+{
+	char line[256];
+	(void)app;
+	snprintf(line, sizeof line, " a accept  1-%d override  r rationale  s skip  u undo  n note  "
+				    "/ find  f filter  o order  h history  ? help  q quit",
+		 review_scale(app->session)->count);
+	attron(A_REVERSE);
+	draw_text(stdscr, LINES - 1, 0, COLS, line, 1);
+	attroff(A_REVERSE);
+}
+
+void reviewdraw_lines_add(App *app, const char *line)
+{
+	app->lines = xrealloc(app->lines, sizeof *app->lines * (size_t)(app->line_count + 1));
+	app->lines[app->line_count++] = xstrdup(line ? line : "");
+}
+
+void reviewdraw_lines_clear(App *app)
+{
+	for (int i = 0; i < app->line_count; i++)
+		free(app->lines[i]);
+	free(app->lines);
+	app->lines = NULL;
+	app->line_count = app->line_scroll = 0;
+}
+
+static void draw_overlay(App *app)
+{
+	static const char *const titles[] = {"", " help (any key closes) ",
+					     " item history (any key closes; j/k scroll) ",
+					     " agreement dashboard (any key closes) "};
+	attron(A_BOLD);
+	draw_text(stdscr, 1, 2, COLS - 4, titles[app->view], 0);
+	attroff(A_BOLD);
+	for (int i = 0; i + 2 < LINES - 2 && app->line_scroll + i < app->line_count; i++)
+		draw_text(stdscr, 2 + i, 2, COLS - 4, app->lines[app->line_scroll + i], 0);
+}
+
+void reviewdraw_all(App *app, int repaint_image)
+{
+	init_pairs();
+	erase();
+	if (app->layout.too_small) {
+		char line[128];
+		snprintf(line, sizeof line, "gavel needs at least %dx%d (this is %dx%d): make the "
+					    "window larger, or q to quit", MIN_COLS, MIN_ROWS, COLS, LINES);
+		draw_text(stdscr, LINES / 2, 0, COLS, line, 0);
+		return;
+	}
+	draw_title(app);
+	if (app->view != VIEW_REVIEW) {
+		draw_overlay(app);
+	} else {
+		draw_queue(app);
+		draw_separators(app);
+		draw_image_pane(app);
+		draw_llm_pane(app);
+	}
+	draw_status(app);
+	draw_hints(app);
+	if (repaint_image) {
+		/* curses does not know the sixel is there: make it resend the
+		 * pane's cells, which wipes the old picture */
+		wredrawln(stdscr, app->layout.top, app->layout.rows);
+		app->image_on_screen = 0;
+	}
+}
+
+void reviewdraw_image(App *app, int repaint_image)
+{
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
+	const GfxImage *image;
+	GfxBuf placed = {0};
+	if (!repaint_image || app->view != VIEW_REVIEW || app->layout.too_small || !e || !e->path ||
+	    app->caps.graphics != TTY_GRAPHICS_SIXEL)
+		return;
+	image = prefetch_get(app->prefetch, e->path, NULL, 0);
+	if (!image || image->mode != TTY_GRAPHICS_SIXEL)
+		return;
+	gfx_sixel_place(&placed, app->layout.top, app->layout.img_x, &image->sixel);
+	screen_write_raw(placed.data, placed.len);
+	gfx_buf_free(&placed);
+	app->image_on_screen = 1;
+}
