@@ -156,7 +156,7 @@ static Status fill(ReviewSession *s)
 
 static void arrive(ReviewSession *s)
 {
-	if (s->cursor < 0)
+	if (s->cursor < 0 || s->cursor >= (int)s->count)
 		return;
 	s->entries[s->cursor].shown_at = now_s();
 	if (s->order != DB_ORDER_MINE)
@@ -233,11 +233,15 @@ Status review_move(ReviewSession *s, int delta)
 		return STATUS_OK;
 	if (target < 0)
 		target = 0;
+	/* others' claims may have lapsed or been decided since the queue ran dry */
+	if (target >= (int)s->count)
+		s->exhausted = 0;
 	while (target >= (int)s->count && !s->exhausted)
 		if ((st = claim_one(s)) != STATUS_OK)
 			return st;
-	if (target >= (int)s->count)
-		target = (int)s->count - 1;
+	/* past the last item is a place too: "nothing left", where keys decide nothing */
+	if (target > (int)s->count)
+		target = (int)s->count;
 	if (target != s->cursor) {
 		s->cursor = target;
 		arrive(s);
@@ -272,7 +276,7 @@ static int decided(const DbStanding *d)
 
 Status review_decide(ReviewSession *s, ReviewAction action, int label, const char *verdict)
 {
-	ReviewEntry *e = s->cursor >= 0 ? &s->entries[s->cursor] : NULL;
+	ReviewEntry *e = s->cursor >= 0 && s->cursor < (int)s->count ? &s->entries[s->cursor] : NULL;
 	DbReviewNew row;
 	long long id;
 	int was_decided;

@@ -57,7 +57,8 @@ void review_close(ReviewSession *session);
 int review_count(const ReviewSession *session);
 /* Entry index (0..count-1), borrowed until the session changes. */
 const ReviewEntry *review_peek(const ReviewSession *session, int index);
-/* The current entry's index, or -1 when the queue is empty. */
+/* The current entry's index: -1 when the queue is empty, count when the
+ * cursor has gone past the last item (nothing left for now). */
 int review_cursor(const ReviewSession *session);
 
 /* Moves the cursor by delta, claiming more items when it runs past the end. */

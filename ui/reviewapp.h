@@ -65,8 +65,8 @@ typedef struct {
 	/* headless scripted runs */
 	FILE *script;
 	const char *dump_dir;
-	int pending_keys[256];
-	int pending_count, pending_next;
+	int *pending_keys;       /* keys a script line gave, not yet handled */
+	size_t pending_count, pending_next, pending_capacity;
 } App;
 
 /* ui/reviewdraw.c */

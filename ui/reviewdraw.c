@@ -116,8 +116,8 @@ static void draw_queue(App *app)
 		char state[32];
 		int pair, y = l->top + row, width;
 		if (!e) {
-			if (row == 0)
-				draw_text(stdscr, y, 1, l->queue_w - 1, "(nothing to review)", 0);
+			if (first + row == count && cursor == count)
+				draw_text(stdscr, y, 0, l->queue_w, ">(end)", 0);
 			continue;
 		}
 		entry_state(app, e, state, sizeof state, &pair);
@@ -242,7 +242,7 @@ static void pane_you(App *app, PaneWriter *w)
 		snprintf(line, sizeof line, "you: skipped");
 	else
 		snprintf(line, sizeof line, "you: not reviewed yet");
-	pane_text(w, A_BOLD, line);
+	pane_text(w, 0, line);
 	if (app->verdict[0]) {
 		snprintf(line, sizeof line, "rationale marked %s (saved with your decision)",
 			 app->verdict);
@@ -252,27 +252,27 @@ static void pane_you(App *app, PaneWriter *w)
 
 static void pane_item(App *app, PaneWriter *w)
 {
-	char line[256];
-	snprintf(line, sizeof line, "item %s", app->item.external_id ? app->item.external_id : "");
+	char line[512];
+	pane_text(w, A_BOLD, app->item.title ? app->item.title : "(untitled)");
+	snprintf(line, sizeof line, "%s%s%s", app->item.external_id ? app->item.external_id : "",
+		 app->item.category ? " · " : "", app->item.category ? app->item.category : "");
 	pane_text(w, COLOR_PAIR(PAIR_DIM), line);
-	if (app->item.title)
-		pane_text(w, 0, app->item.title);
-	if (app->item.category) {
-		snprintf(line, sizeof line, "category %s", app->item.category);
-		pane_text(w, COLOR_PAIR(PAIR_DIM), line);
-	}
 }
 
 static void draw_llm_pane(App *app)
 {
 	PaneWriter w = {.app = app, .y = app->layout.top, .skip = app->scroll};
-	if (review_cursor(app->session) < 0)
+	if (!review_peek(app->session, review_cursor(app->session))) {
+		pane_text(&w, A_BOLD, review_count(app->session) ? "nothing left to review for now"
+								  : "nothing to review");
+		pane_text(&w, 0, "k goes back to earlier items; q quits (everything is saved)");
 		return;
-	pane_llm(app, &w);
-	pane_text(&w, 0, "");
+	}
+	/* what the item is, then what you did, then what the LLM said */
+	pane_item(app, &w);
 	pane_you(app, &w);
 	pane_text(&w, 0, "");
-	pane_item(app, &w);
+	pane_llm(app, &w);
 }
 
 /* ---- the image pane ---- */

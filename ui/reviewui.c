@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "src/cli.h"
@@ -81,8 +82,9 @@ static int land(App *app)
 
 static void push_key(App *app, int key)
 {
-	if (app->pending_count < (int)(sizeof app->pending_keys / sizeof app->pending_keys[0]))
-		app->pending_keys[app->pending_count++] = key;
+	app->pending_keys = xgrow(app->pending_keys, &app->pending_capacity, app->pending_count + 1,
+				  sizeof *app->pending_keys);
+	app->pending_keys[app->pending_count++] = key;
 }
 
 static int pop_key(App *app, int *key)
@@ -152,6 +154,11 @@ static int script_step(App *app)
 		} else if (!strcmp(s, "key") && arg) {
 			for (char *save, *t = strtok_r(arg, " ", &save); t; t = strtok_r(NULL, " ", &save))
 				push_token(app, t);
+		} else if (!strcmp(s, "sleep") && arg) {
+			/* lets a test kill us at a known point */
+			struct timespec ts = {atoi(arg) / 1000, (long)(atoi(arg) % 1000) * 1000000L};
+			while (nanosleep(&ts, &ts) != 0 && !screen_should_quit())
+				;
 		} else if (!strcmp(s, "resize") && arg) {
 			int c, r;
 			if (sscanf(arg, "%dx%d", &c, &r) == 2) {
@@ -612,5 +619,6 @@ int reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui
 	reviewdraw_lines_clear(&app);
 	if (app.script)
 		fclose(app.script);
+	free(app.pending_keys);
 	return CLI_EXIT_OK;
 }

@@ -136,6 +136,9 @@ void screen_dump(FILE *f)
 				if (k > 0)
 					n += (size_t)k;
 			}
+			/* a wide character fills the next cell too: read it once */
+			if (wcwidth(wch[0]) > 1)
+				x += wcwidth(wch[0]) - 1;
 		}
 		while (n && line[n - 1] == ' ')
 			n--;
