@@ -74,13 +74,18 @@ check-run: tests
 check-asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/gavel SANITIZE=1 CFLAGS="-O1 -g" check-run
 
+# The demo database is kept between runs: reviews made in it survive quitting
+# and running `make demo` again (import and label only add what is missing).
 DEMO_DB = $(BUILD)/demo.db
 demo: deps-build
 	$(MAKE) all
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	./$(BIN) init --db $(DEMO_DB)
+	@mkdir -p $(BUILD)
+	@[ -f $(DEMO_DB) ] || ./$(BIN) init --db $(DEMO_DB)
 	./$(BIN) import --db $(DEMO_DB) samples/manifest.jsonl
+	./$(BIN) label --db $(DEMO_DB) --provider heuristic
 	./$(BIN) stats --db $(DEMO_DB)
+	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN) review --db $(DEMO_DB); \
+	else echo "not on a terminal: open the review UI with ./$(BIN) review --db $(DEMO_DB)"; fi
 
 bench: $(BIN)
 	tests/bench/run.sh $(abspath $(BIN))

@@ -122,7 +122,10 @@ static void bind_plan(sqlite3_stmt *stmt, long long run_id, const char *model,
 		      const DbRunPlanSpec *spec, long long prompt_version_id)
 {
 	sqlite3_bind_int64(stmt, 1, run_id);
-	sqlite3_bind_int64(stmt, 2, prompt_version_id);
+	if (prompt_version_id > 0)
+		sqlite3_bind_int64(stmt, 2, prompt_version_id);
+	else
+		sqlite3_bind_null(stmt, 2); /* the heuristic has no prompt */
 	db_bind_text_or_null(stmt, 3, model);
 	sqlite3_bind_int(stmt, 4, (int)spec->selection);
 	sqlite3_bind_int64(stmt, 5, spec->limit > 0 ? spec->limit : -1);

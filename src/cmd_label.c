@@ -324,10 +324,14 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 		st = db_run_create(db, &run, run_id);
 	if (st == STATUS_OK)
 		st = db_run_plan(db, *run_id, a->model, &spec, planned);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && *planned == 0) {
+		db_rollback(db); /* nothing to do: leave no empty run behind */
+		*run_id = 0;
+	} else if (st == STATUS_OK) {
 		st = db_commit(db);
-	else
+	} else {
 		db_rollback(db);
+	}
 out:
 	free(params);
 	return st;
@@ -476,7 +480,7 @@ int cmd_label(int argc, char **argv)
 		st = db_scale_get(db, &scale);
 	if (st == STATUS_OK)
 		st = setup(db, &a, &owned, &prompt, &opt, &run_id);
-	if (st != STATUS_OK)
+	if (st != STATUS_OK || !run_id)
 		goto out;
 	opt.concurrency = a.concurrency;
 	opt.max_attempts = a.max_attempts;

@@ -131,10 +131,11 @@ label "$db" openai
 expect_eq "$(sql "$db" "SELECT count(*) FROM predictions WHERE run_id = 2")" 5 "unlabelled: only the rest"
 label "$db" openai
 expect_match "$err" "no items to label" "nothing left to label"
+expect_eq "$(sql "$db" "SELECT count(*) FROM runs")" 2 "nothing to label leaves no empty run"
 label "$db" openai --items all --sample 3 --seed 42
-first=$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = 4 ORDER BY item_id)")
+first=$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = (SELECT max(id) FROM runs) ORDER BY item_id)")
 label "$db" openai --items all --sample 3 --seed 42
-second=$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = 5 ORDER BY item_id)")
+second=$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = (SELECT max(id) FROM runs) ORDER BY item_id)")
 expect_eq "$second" "$first" "--sample with a seed draws the same items"
 expect_eq "$(echo "$first" | tr ',' '\n' | wc -l)" 3 "--sample draws N"
 
