@@ -62,6 +62,8 @@ typedef struct {
 	char message[256];
 	int message_is_error;
 
+	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
+
 	/* headless scripted runs */
 	FILE *script;
 	const char *dump_dir;

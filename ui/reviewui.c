@@ -540,9 +540,17 @@ static void settle(App *app)
 		frame(app, REACT_TEXT | REACT_IMAGE);
 }
 
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void loop(App *app)
 {
 	int react = REACT_TEXT | REACT_IMAGE | land(app);
+	long long start;
 	for (;;) {
 		int key, r;
 		if (react)
@@ -556,9 +564,17 @@ static void loop(App *app)
 			react = app->image_pending ? REACT_TEXT | REACT_IMAGE : REACT_NONE;
 			continue;
 		}
+		start = now_us();
 		react = handle(app, key);
 		if (react & REACT_QUIT)
 			break;
+		if (app->timing) {
+			frame(app, react);
+			react = REACT_NONE;
+			fprintf(app->timing, "key %lld image %d\n", now_us() - start,
+				current_path(app) && !app->image_pending &&
+					app->caps.graphics != TTY_GRAPHICS_NONE);
+		}
 	}
 }
 
@@ -584,6 +600,8 @@ int reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui
 	int headless = ui->script != NULL;
 
 	app.db_name = slash ? slash + 1 : db_path(db);
+	if (getenv("GAVEL_TIMING"))
+		app.timing = fopen(getenv("GAVEL_TIMING"), "w");
 	if (headless) {
 		app.script = fopen(ui->script, "r");
 		if (!app.script)
@@ -620,5 +638,7 @@ int reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui
 	if (app.script)
 		fclose(app.script);
 	free(app.pending_keys);
+	if (app.timing)
+		fclose(app.timing);
 	return CLI_EXIT_OK;
 }

@@ -111,8 +111,8 @@ int screen_pair(int fg, int bg)
 
 Status screen_write_raw(const void *data, size_t len)
 {
-	if (headless)
-		return STATUS_OK;
+	if (headless) /* to /dev/null: the bytes still cost what writing them costs */
+		return gfx_write_all(fileno(headless_out), data, len);
 	fflush(stdout);
 	return gfx_write_all(1, data, len);
 }
