@@ -22,7 +22,9 @@ typedef struct {
 
 static const CliCommand commands[] = {
 #define CLI_ENTRY(name, help) {#name, help, cmd_##name},
-	CLI_COMMANDS(CLI_ENTRY)
+#define CLI_ENTRY_SPELLED(name, text, help) {text, help, cmd_##name},
+	CLI_COMMANDS(CLI_ENTRY, CLI_ENTRY_SPELLED)
+#undef CLI_ENTRY_SPELLED
 #undef CLI_ENTRY
 };
 
@@ -33,7 +35,7 @@ static void print_help(FILE *out)
 	      "commands:\n",
 	      out);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
 	fputs("\nThe database is --db FILE, else $GAVEL_DB, else ./gavel.db.\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	      out);

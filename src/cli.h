@@ -5,17 +5,23 @@
 
 #include "src/status.h"
 
-/* name, one-line help. Each is implemented by cmd_NAME() in src/cmd_NAME.c. */
-#define CLI_COMMANDS(X)                                                      \
+/* name, one-line help. Each is implemented by cmd_NAME() in src/cmd_NAME.c.
+ * A command whose name is not a C identifier is declared with
+ * S(name, "spelled-name", help): cmd_name() implements "spelled-name". */
+#define CLI_COMMANDS(X, S)                                                   \
 	X(init, "create a database with a label scale")                      \
 	X(import, "add images from a folder or a JSONL/CSV manifest")        \
+	S(import_ratings, "import-ratings", "add existing ratings from a CSV of item,rater,label") \
 	X(label, "run a prompt over items through an LLM provider")                \
 	X(review, "the review UI: see the image and the rationale, decide with one key") \
 	X(stats, "count items, runs, predictions, reviews and reviewers")    \
-	X(prompts, "list, show and diff prompt versions")
+	X(prompts, "list, show and diff prompt versions")                    \
+	X(agree, "agreement of the LLM, the reviewers and the scorer")
 
 #define CLI_DECLARE(name, help) int cmd_##name(int argc, char **argv);
-CLI_COMMANDS(CLI_DECLARE)
+#define CLI_DECLARE_SPELLED(name, text, help) CLI_DECLARE(name, help)
+CLI_COMMANDS(CLI_DECLARE, CLI_DECLARE_SPELLED)
+#undef CLI_DECLARE_SPELLED
 #undef CLI_DECLARE
 
 /* Exit statuses, as DESIGN.md gives them. */

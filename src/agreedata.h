@@ -1,0 +1,134 @@
+/* agreedata.h - the rows the agreement report works on, in memory: each
+ * reviewer's standing labels, the predictions with their runs, categories
+ * and scorer scores. Filled by agreedata_load() from a database or by the
+ * adders below (the unit tests make data by hand). Plain data: src/agree.c
+ * reads the arrays directly; only the adders write them. */
+#ifndef GAVEL_AGREEDATA_H
+#define GAVEL_AGREEDATA_H
+
+#include <stddef.h>
+
+#include "db/database.h"
+
+/* One reviewer's standing label on an item. */
+typedef struct {
+	long long item;
+	int reviewer; /* index into AgreeData.reviewers */
+	int label;    /* 1..K */
+	int blind;
+} AgreeHuman;
+
+/* One prediction. */
+typedef struct {
+	long long item;
+	int run;    /* index into AgreeData.runs */
+	int status; /* AgreePredStatus */
+	int label;  /* 0 when none */
+} AgreePred;
+
+/* A labelling run, its prompt version, tokens and price. Strings owned, may
+ * be NULL. */
+typedef struct {
+	long long id, prompt_version_id; /* prompt_version_id 0: none */
+	char *hash, *name, *provider, *model;
+	long long prompt_tokens, completion_tokens;
+	int has_price;
+	double price_in, price_out; /* per million tokens */
+} AgreeRun;
+
+typedef struct {
+	long long item;
+	int category; /* index into AgreeData.categories */
+} AgreeCategory;
+
+typedef struct {
+	long long item;
+	double score;
+} AgreeScore;
+
+/* Rows in any order (agree_report() sorts copies); the arrays grow through
+ * the adders, which keep runs in ascending id order. */
+typedef struct {
+	int K;
+	char **names;          /* [K]: names[0] names label 1 */
+	long long items_total; /* items in the database, for the summary; 0 unknown */
+	long invalid_human;    /* human labels outside 1..K, left out */
+	char **reviewers;
+	int n_reviewers, reviewer_hint;
+	size_t reviewers_cap;
+	AgreeHuman *h;
+	size_t nh, h_cap;
+	AgreePred *p;
+	size_t np, p_cap;
+	AgreeRun *runs;
+	int n_runs;
+	size_t runs_cap;
+	char **categories;
+	int n_categories, category_hint;
+	size_t categories_cap;
+	AgreeCategory *cats;
+	size_t n_cats, cats_cap;
+	long long scorer; /* the scorer model the scores come from; 0: none */
+	AgreeScore *scores;
+	size_t n_scores, scores_cap;
+} AgreeData;
+
+/* A prediction's status, as in predictions.status. */
+typedef enum { AGREE_PRED_OK, AGREE_PRED_PARSE_FAILED, AGREE_PRED_FAILED } AgreePredStatus;
+
+/* An empty data set on the scale 1..K (names[0] names label 1; copied). */
+AgreeData *agreedata_new(int K, const char *const *names);
+
+/* Frees the data; NULL is fine. */
+void agreedata_free(AgreeData *data);
+
+/* Adds one reviewer's standing label on an item. A label outside 1..K is
+ * counted (agreedata_invalid_human) and otherwise ignored. */
+void agreedata_add_human(AgreeData *data, long long item_id, const char *reviewer, int label,
+			 int blind);
+
+/* Adds one prediction of run run_id (which must have been added with
+ * agreedata_add_run, else the prediction is ignored). label is 0 when the
+ * prediction has none. Tokens are counted for the run's cost whatever the
+ * item; the prediction itself is kept only for items that have a human label
+ * when the data came from agreedata_load(). */
+void agreedata_add_prediction(AgreeData *data, long long item_id, long long run_id,
+			      AgreePredStatus status, int label);
+
+/* Adds a labelling run. prompt_version_id is 0 when the run has no prompt
+ * version; strings may be NULL and are copied. */
+void agreedata_add_run(AgreeData *data, long long run_id, long long prompt_version_id,
+		       const char *prompt_hash, const char *prompt_name, const char *provider,
+		       const char *model);
+
+/* Adds to a run's token counts (its cost). */
+void agreedata_add_tokens(AgreeData *data, long long run_id, long long prompt_tokens,
+			  long long completion_tokens);
+
+/* Sets the price of a run's tokens, in currency units per million input and
+ * output tokens; without one its cost is unknown. */
+void agreedata_set_price(AgreeData *data, long long run_id, double price_in, double price_out);
+
+/* Sets an item's category (copied). */
+void agreedata_set_category(AgreeData *data, long long item_id, const char *category);
+
+/* Says which scorer model the scores come from (0: none), and adds one. */
+void agreedata_set_scorer(AgreeData *data, long long model_id);
+void agreedata_add_score(AgreeData *data, long long item_id, double score);
+
+/* What agreedata_load() reads. */
+typedef struct {
+	const char *since, *until;     /* YYYY-MM-DD, UTC, inclusive; NULL for none */
+	const char *const *reviewers;  /* keep only these reviewers' labels; NULL for all */
+	int n_reviewers;
+	int categories;                /* read item categories (for --by category) */
+} AgreeDataFilter;
+
+/* Reads the scale, the standing human labels, the predictions, runs and
+ * scores of db into a new *out (free with agreedata_free). Predictions of
+ * items no human labelled are counted for their run's tokens and not kept.
+ * STATUS_ERR_INPUT when the database has no scale; database errors as
+ * db_*() report them. */
+Status agreedata_load(Db *db, const AgreeDataFilter *filter, AgreeData **out);
+
+#endif
