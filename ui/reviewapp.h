@@ -8,6 +8,7 @@
 #include "db/items.h"
 #include "db/reviews.h"
 #include "src/review.h"
+#include "ui/dashboard.h"
 #include "ui/gfx.h"
 #include "ui/prefetch.h"
 #include "ui/tty.h"
@@ -55,7 +56,9 @@ typedef struct {
 	int image_pending;       /* the current image is not ready yet */
 	char image_error[160];
 
-	/* overlays (help, history, dashboard): lines and a scroll offset */
+	Dashboard *dashboard;    /* VIEW_DASHBOARD */
+
+	/* overlays (help, history): lines and a scroll offset */
 	char **lines;
 	int line_count, line_scroll;
 

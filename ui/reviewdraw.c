@@ -396,7 +396,9 @@ void reviewdraw_all(App *app, int repaint_image)
 		return;
 	}
 	draw_title(app);
-	if (app->view != VIEW_REVIEW) {
+	if (app->view == VIEW_DASHBOARD && app->dashboard) {
+		dashboard_draw(app->dashboard, &app->caps, app->layout.top, app->layout.rows);
+	} else if (app->view != VIEW_REVIEW) {
 		draw_overlay(app);
 	} else {
 		draw_queue(app);
@@ -419,6 +421,8 @@ void reviewdraw_image(App *app, int repaint_image)
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	const GfxImage *image;
 	GfxBuf placed = {0};
+	if (repaint_image && app->view == VIEW_DASHBOARD && app->dashboard && !app->layout.too_small)
+		dashboard_draw_sixel(app->dashboard, &app->caps, app->layout.top, app->layout.rows);
 	if (!repaint_image || app->view != VIEW_REVIEW || app->layout.too_small || !e || !e->path ||
 	    app->caps.graphics != TTY_GRAPHICS_SIXEL)
 		return;

@@ -416,6 +416,7 @@ static int show_help(App *app)
 	reviewdraw_lines_add(app, "Every decision is saved before the next item shows; undo adds a row "
 				  "that withdraws it.");
 	app->view = VIEW_HELP;
+	clearok(curscr, TRUE); /* a sixel image under the overlay must go */
 	return REACT_TEXT | REACT_IMAGE;
 }
 
@@ -427,32 +428,40 @@ static int show_history(App *app)
 	if (!app->line_count)
 		reviewdraw_lines_add(app, "(nothing yet)");
 	app->view = VIEW_HISTORY;
+	clearok(curscr, TRUE);
 	return REACT_TEXT | REACT_IMAGE;
 }
 
 static int show_dashboard(App *app)
 {
-	const DbScale *scale = review_scale(app->session);
-	long pairs;
-	MetricValue kappa = review_kappa(app->session, &pairs);
-	char line[256];
-	reviewdraw_lines_clear(app);
-	if (kappa.defined)
-		snprintf(line, sizeof line, "LLM vs you: quadratic-weighted kappa %.3f on %ld items",
-			 kappa.value, pairs);
-	else
-		snprintf(line, sizeof line, "LLM vs you: kappa undefined (%s); %ld items", kappa.why,
-			 pairs);
-	reviewdraw_lines_add(app, line);
-	reviewdraw_lines_add(app, "");
-	reviewdraw_lines_add(app, "run 'gavel agree' for every figure with confidence intervals");
-	(void)scale;
+	Status st;
+	set_message(app, 0, "reading every review and prediction…");
+	reviewdraw_all(app, 0);
+	refresh();
+	st = dashboard_open(app->db, app->reviewer, &app->dashboard);
+	if (st != STATUS_OK) {
+		set_message(app, 1, "%s", status_detail());
+		return REACT_TEXT;
+	}
+	app->message[0] = '\0';
 	app->view = VIEW_DASHBOARD;
+	clearok(curscr, TRUE); /* the review image must go */
 	return REACT_TEXT | REACT_IMAGE;
 }
 
 static int overlay_key(App *app, int key)
 {
+	if (app->view == VIEW_DASHBOARD) {
+		if (!(key & KEY_FLAG_CODE) && dashboard_key(app->dashboard, key)) {
+			clearok(curscr, TRUE); /* the old charts must go */
+			return REACT_TEXT | REACT_IMAGE;
+		}
+		dashboard_free(app->dashboard);
+		app->dashboard = NULL;
+		app->view = VIEW_REVIEW;
+		clearok(curscr, TRUE);
+		return REACT_TEXT | REACT_IMAGE;
+	}
 	if (key == 'j' || key == (KEY_DOWN | KEY_FLAG_CODE)) {
 		if (app->line_scroll + 1 < app->line_count)
 			app->line_scroll++;
@@ -465,7 +474,8 @@ static int overlay_key(App *app, int key)
 	}
 	app->view = VIEW_REVIEW;
 	reviewdraw_lines_clear(app);
-	return key == 'q' ? REACT_TEXT | REACT_IMAGE : REACT_TEXT | REACT_IMAGE;
+	clearok(curscr, TRUE); /* the overlay covered the picture: repaint it all */
+	return REACT_TEXT | REACT_IMAGE;
 }
 
 static int resize(App *app)
@@ -632,6 +642,7 @@ int reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui
 				"%s\n", options->reviewer, mine, items, db_path(db));
 	}
 	review_close(app.session);
+	dashboard_free(app.dashboard);
 	db_item_free(&app.item);
 	db_prediction_free(&app.prediction);
 	reviewdraw_lines_clear(&app);

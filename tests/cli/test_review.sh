@@ -81,6 +81,18 @@ expect_eq "$(sql "$db" "SELECT rationale_verdict FROM reviews WHERE reviewer = '
 expect_eq "$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'ana' AND prediction_id IS NULL AND decision IN ('accept','override')")" 0 "decisions record the prediction shown"
 expect_match "$err" "ana has reviewed 3 of 6 items" "the goodbye line counts the decisions"
 
+# ---- the dashboard: figures recomputed here from the log ----
+review ana "key d
+dump dashboard
+key x
+key q"
+expect_match "$(cat "$TMP/dashboard.txt")" "LLM vs ana · every prompt version · n = 3" "the dashboard names what it compares"
+pct=$(sql "$db" "SELECT printf('%.3f', avg(r.label = p.label)) FROM reviews r JOIN predictions p ON p.id = r.prediction_id WHERE r.reviewer = 'ana' AND r.decision IN ('accept', 'override') AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = r.id)")
+expect_match "$(cat "$TMP/dashboard.txt")" "percent agreement +$pct" "percent agreement matches the log"
+expect_match "$(cat "$TMP/dashboard.txt")" "Cohen's kappa +undefined" "kappa is undefined when the LLM gave one label"
+expect_match "$(cat "$TMP/dashboard.txt")" "undefined: the second rater gave the same label to every item" "the reason is given"
+expect_match "$(cat "$TMP/dashboard.txt")" "human label +1 +2 +3 +4 +5 total|LLM label" "the confusion matrix as text without graphics"
+
 # ---- hostile text never reaches the terminal (c-blue's title is ESC ] 0 ; ... ESC [ 2 J) ----
 cp "$TMP/undone.txt" "$TMP/hostile.txt"
 if grep -q "$(printf '\033')" "$TMP/hostile.txt"; then not_ok "an escape character reached the screen"; else ok; fi
@@ -125,7 +137,9 @@ bdb=$big/g.db
 "$GAVEL" init --db "$bdb" 2>/dev/null
 "$GAVEL" import --db "$bdb" -q --no-probe "$big/manifest.jsonl"
 "$GAVEL" label --db "$bdb" --provider heuristic -q
-printf 'key a*320\nkey q\n' >"$big/script"
+# more keys than needed: a reviewer whose queue runs dry while others hold
+# their look-ahead claims spends keys on "nothing left" until they free up
+printf 'key a*700\nkey q\n' >"$big/script"
 for who in r1 r2 r3 r4; do
 	"$GAVEL" review --db "$bdb" --reviewer "$who" --overlap 0.1 --script "$big/script" --size 100x30 2>"$big/$who.err" &
 done
