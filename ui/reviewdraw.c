@@ -250,6 +250,20 @@ static void pane_you(App *app, PaneWriter *w)
 	}
 }
 
+/* The item's manifest metadata, one "key: value" line each. */
+static void pane_metadata(PaneWriter *w, const char *json)
+{
+	cJSON *meta = json ? cJSON_Parse(json) : NULL, *m;
+	cJSON_ArrayForEach(m, meta) {
+		char *value = cJSON_IsString(m) ? xstrdup(m->valuestring) : cJSON_PrintUnformatted(m);
+		char *line = xasprintf("%s: %s", m->string ? m->string : "", value);
+		pane_text(w, COLOR_PAIR(PAIR_DIM), line);
+		free(line);
+		free(value);
+	}
+	cJSON_Delete(meta);
+}
+
 static void pane_item(App *app, PaneWriter *w)
 {
 	char line[512];
@@ -273,6 +287,8 @@ static void draw_llm_pane(App *app)
 	pane_you(app, &w);
 	pane_text(&w, 0, "");
 	pane_llm(app, &w);
+	pane_text(&w, 0, "");
+	pane_metadata(&w, app->item.metadata_json);
 }
 
 /* ---- the image pane ---- */

@@ -354,8 +354,8 @@ static int choose_filter(App *app)
 	ReviewFilter f = *review_filter(app->session);
 	char value[256];
 	DbOrder order = review_order(app->session);
-	int key = read_choice(app, "filter: c category, l LLM label, a accepted, o overridden, "
-				   "s skipped, x clear all");
+	int key = read_choice(app, "filter: c category, l LLM label, m my label, a accepted, "
+				   "o overridden, s skipped, x clear all");
 	switch (key) {
 	case 'c':
 		if (!prompt_line(app, "category: ", value, sizeof value))
@@ -366,6 +366,13 @@ static int choose_filter(App *app)
 		if (!prompt_line(app, "LLM label (a number): ", value, sizeof value))
 			return REACT_TEXT;
 		f.llm_label = atoi(value);
+		break;
+	case 'm':
+		/* browsing what I labelled with one label */
+		if (!prompt_line(app, "your label (a number): ", value, sizeof value))
+			return REACT_TEXT;
+		f.mine_label = atoi(value);
+		order = DB_ORDER_MINE;
 		break;
 	case 'a': case 'o': case 's':
 		/* browsing what I decided */

@@ -81,6 +81,23 @@ expect_eq "$(sql "$db" "SELECT rationale_verdict FROM reviews WHERE reviewer = '
 expect_eq "$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'ana' AND prediction_id IS NULL AND decision IN ('accept','override')")" 0 "decisions record the prediction shown"
 expect_match "$err" "ana has reviewed 3 of 6 items" "the goodbye line counts the decisions"
 
+# ---- filters: browse what I labelled 2; search ----
+review ana "key f m
+type 2
+key <Enter>
+dump mine2
+key f x
+key /
+type Grey
+key <Enter>
+dump search
+key q"
+expect_match "$(cat "$TMP/mine2.txt")" "order: my decisions" "a filter on my label browses my decisions"
+expect_match "$(sed -n 2p "$TMP/mine2.txt")" "^>c-blue +● 2|^>c-blue +✗ [0-9]→2" "the item I labelled 2"
+expect_eq "$(sed -n 3p "$TMP/mine2.txt" | cut -c1-20 | tr -d ' ')" "" "only that item"
+expect_match "$(sed -n 2p "$TMP/search.txt")" "^>f-grey" "search finds the title"
+expect_match "$(cat "$TMP/search.txt")" "search: Grey" "the search is shown"
+
 # ---- the dashboard: figures recomputed here from the log ----
 review ana "key d
 dump dashboard
