@@ -272,7 +272,7 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 }
 
 /* Takes back, for --resume, what the run was started with. */
-static void read_params(Args *a, const char *params)
+static void read_params(Args *a, Owned *owned, const char *params)
 {
 	cJSON *json = cJSON_Parse(params ? params : "{}");
 	const cJSON *v;
@@ -286,7 +286,7 @@ static void read_params(Args *a, const char *params)
 		a->json_mode = cJSON_IsTrue(v);
 	if ((v = cJSON_GetObjectItemCaseSensitive(json, "base_url")) && cJSON_IsString(v) &&
 	    !a->base_url)
-		a->base_url = xstrdup(v->valuestring); /* lives until exit */
+		a->base_url = keep(owned, xstrdup(v->valuestring));
 	cJSON_Delete(json);
 }
 
@@ -346,7 +346,7 @@ static Status load_run(Db *db, Args *a, Owned *owned, Prompt **prompt)
 		return st;
 	a->provider = keep(owned, xstrdup(run.provider));
 	a->model = run.model ? keep(owned, xstrdup(run.model)) : NULL;
-	read_params(a, run.params_json);
+	read_params(a, owned, run.params_json);
 	if (run.prompt_text)
 		st = prompt_parse(run.prompt_name ? run.prompt_name : "prompt", run.prompt_text, prompt);
 	db_run_free(&run);

@@ -225,11 +225,13 @@ Status http_poll(Http *http, int timeout_ms, void (*on_reply)(void *arg, HttpRep
 	return STATUS_OK;
 }
 
-void http_cancel_all(Http *http)
+void http_cancel_all(Http *http, void (*drop)(void *user))
 {
 	while (http->transfers) {
 		Transfer *t = http->transfers;
 		unlink_transfer(http, t);
+		if (drop)
+			drop(t->reply.user);
 		transfer_free(t);
 	}
 }
@@ -238,7 +240,7 @@ void http_free(Http *http)
 {
 	if (!http)
 		return;
-	http_cancel_all(http);
+	http_cancel_all(http, NULL);
 	curl_multi_cleanup(http->multi);
 	free(http);
 }

@@ -57,8 +57,9 @@ int http_in_flight(const Http *http);
 Status http_poll(Http *http, int timeout_ms, void (*on_reply)(void *arg, HttpReply *reply),
 		 void *arg);
 
-/* Stops every request under way without calling back. */
-void http_cancel_all(Http *http);
+/* Stops every request under way; drop (may be NULL) gets each request's
+ * user pointer, to free what the caller hung on it. */
+void http_cancel_all(Http *http, void (*drop)(void *user));
 
 /* What an outcome means, in a few words ("timed out"). */
 const char *http_outcome_text(HttpOutcome outcome);

@@ -492,6 +492,11 @@ static void loop_heuristic(Run *run)
 	}
 }
 
+static void drop_job(void *job)
+{
+	job_free(job);
+}
+
 static void loop_http(Run *run)
 {
 	for (;;) {
@@ -519,7 +524,7 @@ static void loop_http(Run *run)
 			run->fatal = STATUS_ERR_NETWORK;
 		progress(run, 0);
 	}
-	http_cancel_all(run->http);
+	http_cancel_all(run->http, drop_job);
 	run->in_flight = 0;
 	while (run->waiting) {
 		Job *job = run->waiting;
