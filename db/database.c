@@ -42,6 +42,12 @@ sqlite3_stmt *db_statement(Db *db, const char *sql)
 	return stmt;
 }
 
+char *db_column_dup(sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+	return text ? xstrdup((const char *)text) : NULL;
+}
+
 int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
 {
 	if (!s)

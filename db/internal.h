@@ -27,6 +27,9 @@ sqlite3_stmt *db_statement(Db *db, const char *sql);
 /* Turns the handle's last error into a Status with "WHAT: sqlite message". */
 Status db_fail(Db *db, const char *what);
 
+/* A new copy of a text column, or NULL when it is NULL. */
+char *db_column_dup(sqlite3_stmt *stmt, int column);
+
 /* Binds TEXT or NULL when s is NULL. */
 int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s);
 

@@ -138,12 +138,6 @@ Status db_item_add(Db *db, const DbItemNew *item, DbItemOutcome *outcome)
 	return STATUS_OK;
 }
 
-static char *column_dup(sqlite3_stmt *stmt, int column)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, column);
-	return text ? xstrdup((const char *)text) : NULL;
-}
-
 Status db_item_get(Db *db, long long id, DbItem *item)
 {
 	sqlite3_stmt *stmt = db_statement(db, ITEM_SELECT);
@@ -158,12 +152,12 @@ Status db_item_get(Db *db, long long id, DbItem *item)
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "reading an item");
 	item->id = sqlite3_column_int64(stmt, 0);
-	item->external_id = column_dup(stmt, 1);
-	item->path = column_dup(stmt, 2);
-	item->url = column_dup(stmt, 3);
-	item->title = column_dup(stmt, 4);
-	item->category = column_dup(stmt, 5);
-	item->metadata_json = column_dup(stmt, 6);
+	item->external_id = db_column_dup(stmt, 1);
+	item->path = db_column_dup(stmt, 2);
+	item->url = db_column_dup(stmt, 3);
+	item->title = db_column_dup(stmt, 4);
+	item->category = db_column_dup(stmt, 5);
+	item->metadata_json = db_column_dup(stmt, 6);
 	item->has_image = sqlite3_column_int(stmt, 7);
 	sqlite3_reset(stmt);
 	return STATUS_OK;

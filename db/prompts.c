@@ -66,21 +66,15 @@ Status db_prompt_version_save(Db *db, const char *hash, const char *name, const 
 	return STATUS_OK;
 }
 
-static char *column_dup(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 static void read_version(sqlite3_stmt *stmt, DbPromptVersion *v)
 {
 	v->id = sqlite3_column_int64(stmt, 0);
-	v->hash = column_dup(stmt, 1);
-	v->name = column_dup(stmt, 2);
-	v->created_at = column_dup(stmt, 3);
+	v->hash = db_column_dup(stmt, 1);
+	v->name = db_column_dup(stmt, 2);
+	v->created_at = db_column_dup(stmt, 3);
 	v->runs = sqlite3_column_int64(stmt, 4);
 	v->predictions = sqlite3_column_int64(stmt, 5);
-	v->text = column_dup(stmt, 6);
+	v->text = db_column_dup(stmt, 6);
 }
 
 Status db_prompt_version_list(Db *db, DbPromptVersion **versions, int *count)

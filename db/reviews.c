@@ -106,12 +106,6 @@ Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbSta
 	return STATUS_OK;
 }
 
-static char *column_dup(sqlite3_stmt *stmt, int column)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, column);
-	return text ? xstrdup((const char *)text) : NULL;
-}
-
 Status db_prediction_for_item(Db *db, long long item_id, long long run_id, DbPrediction *p)
 {
 	sqlite3_stmt *stmt = db_statement(db, PREDICTION_SELECT);
@@ -128,21 +122,21 @@ Status db_prediction_for_item(Db *db, long long item_id, long long run_id, DbPre
 		return db_fail(db, "reading a prediction");
 	p->id = sqlite3_column_int64(stmt, 0);
 	p->run_id = sqlite3_column_int64(stmt, 1);
-	p->status = column_dup(stmt, 2);
+	p->status = db_column_dup(stmt, 2);
 	p->score = sqlite3_column_int(stmt, 3);
 	p->label = sqlite3_column_int(stmt, 4);
 	p->has_confidence = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
 	p->confidence = sqlite3_column_double(stmt, 5);
 	p->inconsistent = sqlite3_column_int(stmt, 6);
-	p->rationale = column_dup(stmt, 7);
-	p->aspects_json = column_dup(stmt, 8);
-	p->reasoning = column_dup(stmt, 9);
-	p->raw_reply = column_dup(stmt, 10);
-	p->error = column_dup(stmt, 11);
-	p->model = column_dup(stmt, 12);
-	p->provider = column_dup(stmt, 13);
-	p->prompt_hash = column_dup(stmt, 14);
-	p->prompt_name = column_dup(stmt, 15);
+	p->rationale = db_column_dup(stmt, 7);
+	p->aspects_json = db_column_dup(stmt, 8);
+	p->reasoning = db_column_dup(stmt, 9);
+	p->raw_reply = db_column_dup(stmt, 10);
+	p->error = db_column_dup(stmt, 11);
+	p->model = db_column_dup(stmt, 12);
+	p->provider = db_column_dup(stmt, 13);
+	p->prompt_hash = db_column_dup(stmt, 14);
+	p->prompt_name = db_column_dup(stmt, 15);
 	sqlite3_reset(stmt);
 	return STATUS_OK;
 }

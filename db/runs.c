@@ -80,12 +80,6 @@ Status db_run_set_status(Db *db, long long run_id, const char *status)
 	return step_done(db, stmt, "recording a run's status");
 }
 
-static char *column_dup(sqlite3_stmt *stmt, int column)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, column);
-	return text ? xstrdup((const char *)text) : NULL;
-}
-
 Status db_run_get(Db *db, long long run_id, DbRun *run)
 {
 	sqlite3_stmt *stmt = db_statement(db, RUN_SELECT);
@@ -101,12 +95,12 @@ Status db_run_get(Db *db, long long run_id, DbRun *run)
 		return db_fail(db, "reading a run");
 	run->id = sqlite3_column_int64(stmt, 0);
 	run->prompt_version_id = sqlite3_column_int64(stmt, 1);
-	run->provider = column_dup(stmt, 2);
-	run->model = column_dup(stmt, 3);
-	run->params_json = column_dup(stmt, 4);
-	run->status = column_dup(stmt, 5);
-	run->prompt_name = column_dup(stmt, 6);
-	run->prompt_text = column_dup(stmt, 7);
+	run->provider = db_column_dup(stmt, 2);
+	run->model = db_column_dup(stmt, 3);
+	run->params_json = db_column_dup(stmt, 4);
+	run->status = db_column_dup(stmt, 5);
+	run->prompt_name = db_column_dup(stmt, 6);
+	run->prompt_text = db_column_dup(stmt, 7);
 	sqlite3_reset(stmt);
 	return STATUS_OK;
 }

@@ -55,3 +55,14 @@ char *provider_header(const char *name, const char *value)
 {
 	return xasprintf("%s: %s", name, value);
 }
+
+void provider_add_text_part(cJSON *parts, const char *text)
+{
+	cJSON *part;
+	if (!text || !*text)
+		return;
+	part = cJSON_CreateObject();
+	cJSON_AddStringToObject(part, "type", "text");
+	cJSON_AddStringToObject(part, "text", text);
+	cJSON_AddItemToArray(parts, part);
+}

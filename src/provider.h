@@ -66,6 +66,11 @@ char *provider_error_message(const char *body, size_t len);
 void provider_request_free(ProviderRequest *request);
 void provider_answer_free(ProviderAnswer *answer);
 
+/* Shared by the providers: appends {"type": "text", "text": text} to parts
+ * (a cJSON array) unless text is empty; both protocols spell it so. */
+struct cJSON;
+void provider_add_text_part(struct cJSON *parts, const char *text);
+
 /* Shared by the providers: "Name: value" as a new string. */
 char *provider_header(const char *name, const char *value);
 

@@ -10,17 +10,6 @@
 
 enum { DEFAULT_MAX_TOKENS = 1024 };
 
-static void add_text_block(cJSON *blocks, const char *text)
-{
-	cJSON *block;
-	if (!text || !*text)
-		return;
-	block = cJSON_CreateObject();
-	cJSON_AddStringToObject(block, "type", "text");
-	cJSON_AddStringToObject(block, "text", text);
-	cJSON_AddItemToArray(blocks, block);
-}
-
 static void add_image_block(cJSON *blocks, const ProviderPrompt *prompt)
 {
 	cJSON *block = cJSON_CreateObject();
@@ -51,10 +40,10 @@ static void build(const ProviderConfig *config, const ProviderPrompt *prompt, Pr
 		cJSON_AddStringToObject(body, "system", prompt->system);
 	if (config->temperature >= 0)
 		cJSON_AddNumberToObject(body, "temperature", config->temperature);
-	add_text_block(blocks, prompt->user_before_image);
+	provider_add_text_part(blocks, prompt->user_before_image);
 	if (prompt->image_base64 || prompt->image_url)
 		add_image_block(blocks, prompt);
-	add_text_block(blocks, prompt->user_after_image);
+	provider_add_text_part(blocks, prompt->user_after_image);
 	cJSON_AddStringToObject(message, "role", "user");
 	cJSON_AddItemToObject(message, "content", blocks);
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(body, "messages"), message);

@@ -10,17 +10,6 @@
 #include "src/provider.h"
 #include "src/xalloc.h"
 
-static void add_text_part(cJSON *parts, const char *text)
-{
-	cJSON *part;
-	if (!text || !*text)
-		return;
-	part = cJSON_CreateObject();
-	cJSON_AddStringToObject(part, "type", "text");
-	cJSON_AddStringToObject(part, "text", text);
-	cJSON_AddItemToArray(parts, part);
-}
-
 static void add_image_part(cJSON *parts, const ProviderPrompt *prompt)
 {
 	cJSON *part = cJSON_CreateObject();
@@ -51,10 +40,10 @@ static void build(const ProviderConfig *config, const ProviderPrompt *prompt, Pr
 	cJSON_AddStringToObject(body, "model", config->model);
 	if (prompt->system && *prompt->system)
 		add_message(messages, "system", cJSON_CreateString(prompt->system));
-	add_text_part(parts, prompt->user_before_image);
+	provider_add_text_part(parts, prompt->user_before_image);
 	if (prompt->image_base64 || prompt->image_url)
 		add_image_part(parts, prompt);
-	add_text_part(parts, prompt->user_after_image);
+	provider_add_text_part(parts, prompt->user_after_image);
 	add_message(messages, "user", parts);
 	if (config->temperature >= 0)
 		cJSON_AddNumberToObject(body, "temperature", config->temperature);
