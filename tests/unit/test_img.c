@@ -677,29 +677,6 @@ static void test_scale_box_blocks(void)
 	img_rgb_free(&src);
 }
 
-static void test_fit(void)
-{
-	int w, h;
-	imgscale_fit(100, 50, 10, 10, &w, &h);
-	CHECK(w == 10 && h == 5);
-	imgscale_fit(50, 100, 10, 10, &w, &h);
-	CHECK(w == 5 && h == 10);
-	imgscale_fit(1000, 1, 10, 10, &w, &h);
-	CHECK(w == 10 && h == 1);
-	imgscale_fit(12000, 12000, 640, 480, &w, &h);
-	CHECK(w == 480 && h == 480);
-	imgscale_fit(1920, 1080, 640, 0, &w, &h);
-	CHECK(w == 640 && h == 360);
-	/* 100 * 8 / 30 = 26.67 rounds to 27, either way round. */
-	imgscale_fit(100, 30, 1000, 8, &w, &h);
-	CHECK(w == 27 && h == 8);
-	imgscale_fit(30, 100, 8, 1000, &w, &h);
-	CHECK(w == 8 && h == 27);
-	imgscale_fit(30, 20, 0, 0, &w, &h);
-	CHECK(w == 30 && h == 20);
-	imgscale_fit(30, 20, 300, 200, &w, &h);
-	CHECK(w == 30 && h == 20);
-}
 
 /* ---- huge images, written here row by row ---- */
 
@@ -906,7 +883,6 @@ int main(void)
 	RUN(test_decode_mutations);
 	RUN(test_scale_box);
 	RUN(test_scale_box_blocks);
-	RUN(test_fit);
 	rmdir(tmpdir);
 	return test_summary();
 }
