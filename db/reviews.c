@@ -37,6 +37,10 @@ static const char REVIEW_PROGRESS[] =
 	" WHERE r.reviewer = ?1 AND r.decision IN ('accept', 'override') AND " STANDING("r") "),"
 	" (SELECT count(*) FROM items WHERE has_image = 1)";
 
+static const char REVIEW_RECENT[] =
+	"SELECT item_id FROM (SELECT r.item_id, max(r.id) AS last FROM reviews r"
+	" WHERE r.reviewer = ?1 AND r.decision IN ('accept', 'override', 'skip') AND " STANDING("r")
+	" GROUP BY r.item_id ORDER BY last DESC LIMIT ?2) ORDER BY last";
 static const char ITEM_HISTORY[] =
 	"SELECT t, line FROM ("
 	" SELECT p.created_at AS t, p.id AS k, 0 AS kind, substr(p.created_at, 1, 16) || '  run ' ||"
@@ -192,5 +196,22 @@ Status db_item_history(Db *db, long long item_id, void (*fn)(void *arg, const ch
 		fn(arg, (const char *)sqlite3_column_text(stmt, 1));
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "reading an item's history");
+	return STATUS_OK;
+}
+
+Status db_review_recent(Db *db, const char *reviewer, long long *ids, int max, int *count)
+{
+	sqlite3_stmt *stmt = db_statement(db, REVIEW_RECENT);
+	int rc;
+	*count = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, max);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *count < max)
+		ids[(*count)++] = sqlite3_column_int64(stmt, 0);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, "reading recent reviews");
+	sqlite3_reset(stmt);
 	return STATUS_OK;
 }

@@ -65,6 +65,10 @@ Status db_review_pairs(Db *db, const char *reviewer, void (*fn)(void *arg, int l
 Status db_review_progress(Db *db, const char *reviewer, long long *reviewed_any,
 			  long long *reviewed_mine, long long *items);
 
+/* Up to max items the reviewer decided most recently (their standing
+ * decisions), oldest first, into ids; *count gets how many. */
+Status db_review_recent(Db *db, const char *reviewer, long long *ids, int max, int *count);
+
 /* Every prediction and review of an item, oldest first, one line each
  * ("2026-11-21 08:10  ana  override 3  (rationale flawed)"), to fn. */
 Status db_item_history(Db *db, long long item_id, void (*fn)(void *arg, const char *line),

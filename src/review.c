@@ -8,7 +8,7 @@
 
 #include "src/xalloc.h"
 
-enum { BLIND_SALT = 1 };
+enum { BLIND_SALT = 1, RECENT = 10 };
 
 struct ReviewSession {
 	Db *db;
@@ -154,6 +154,14 @@ static Status fill(ReviewSession *s)
 	return STATUS_OK;
 }
 
+/* After the recent decisions are loaded: the cursor goes to the first new
+ * item, or past the end when there is none. */
+static void start_after_recent(ReviewSession *s, int recent)
+{
+	if (recent > 0)
+		s->cursor = recent < (int)s->count ? recent : (int)s->count;
+}
+
 static void arrive(ReviewSession *s)
 {
 	if (s->cursor < 0 || s->cursor >= (int)s->count)
@@ -163,10 +171,23 @@ static void arrive(ReviewSession *s)
 		db_claim_renew(s->db, s->reviewer, s->entries[s->cursor].item_id, s->opt.lease_s);
 }
 
+/* A new session starts where the last one left off: the reviewer's latest
+ * decisions stand above the cursor, to look back at with k. */
+static Status load_recent(ReviewSession *s)
+{
+	long long ids[RECENT];
+	int n;
+	Status st = db_review_recent(s->db, s->reviewer, ids, RECENT, &n);
+	for (int i = 0; st == STATUS_OK && i < n; i++)
+		st = append_entry(s, ids[i]);
+	return st;
+}
+
 Status review_open(Db *db, const ReviewOptions *options, ReviewSession **out)
 {
 	ReviewSession *s = xcalloc(1, sizeof *s);
 	Status st;
+	int recent;
 	s->db = db;
 	s->opt = *options;
 	s->reviewer = xstrdup(options->reviewer);
@@ -183,8 +204,13 @@ Status review_open(Db *db, const ReviewOptions *options, ReviewSession **out)
 		st = db_review_pairs(db, s->reviewer, count_pair, s);
 	if (st == STATUS_OK)
 		st = db_review_progress(db, s->reviewer, &s->any, &s->mine, &s->items);
+	if (st == STATUS_OK && s->order == DB_ORDER_UNREVIEWED)
+		st = load_recent(s);
+	recent = (int)s->count;
+	s->cursor = recent - 1; /* fill() claims what comes after the recent ones */
 	if (st == STATUS_OK)
 		st = fill(s);
+	start_after_recent(s, recent);
 	if (st != STATUS_OK) {
 		review_close(s);
 		return st;

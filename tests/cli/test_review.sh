@@ -118,7 +118,8 @@ expect_match "$(cat "$TMP/hostile.txt")" '\^\[\]0;pwned\^G\^\[\[2JBlue bowl' "th
 # ---- reopening continues where the reviewer left off; others get the rest ----
 review ana "dump reopen
 key q"
-expect_match "$(sed -n 2p "$TMP/reopen.txt")" "^>d-white" "a new session starts at the next unreviewed item"
+expect_match "$(grep '^>' "$TMP/reopen.txt")" "^>d-white" "a new session starts at the next unreviewed item"
+expect_match "$(sed -n 2,4p "$TMP/reopen.txt" | tr '\n' '|')" "a-red +✓ [1-5] .*b-green .*c-blue +(●|✗)" "the last session's decisions stand above the cursor"
 review ben "dump ben
 key a a a
 key q"
@@ -205,7 +206,7 @@ expect_eq "$(sql "$kdb" "SELECT count(*) FROM reviews WHERE reviewer = 'r6' AND 
 expect_eq "$(sql "$kdb" "PRAGMA integrity_check")" ok "the database is sound after kill -9"
 printf 'dump after-kill\nkey q\n' >"$TMP/script"
 run "$GAVEL" review --db "$kdb" --reviewer r6 --script "$TMP/script" --dump-dir "$TMP" --size 100x30
-expect_match "$(sed -n 2p "$TMP/after-kill.txt")" "^>item-000015" "the killed reviewer's next session goes on at item 16"
+expect_match "$(grep '^>' "$TMP/after-kill.txt")" "^>item-000015" "the killed reviewer's next session goes on at item 16"
 
 # ---- usage ----
 run "$GAVEL" review --db "$db" --order sideways

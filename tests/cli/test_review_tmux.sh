@@ -254,8 +254,9 @@ start r2 120 36 --reviewer ann
 check "reopen: the first undecided item (coffee, its skip undone) is current" state_is coffee ">coffee ·"
 rest_follows() { state_is flat "flat ·" && state_is noimg "noimg ·" && state_is evil "evil ·"; }
 check "reopen: the rest of the queue follows" rest_follows
-decided_gone() { queue_lacks astro && queue_lacks cat; }
-check "reopen: decided items are not handed out again" decided_gone
+# decided items are shown as decided, above the cursor, not handed out again
+decided_kept() { queue_row astro | grep -qE '^astro ✓ [1-5]$' && [ -n "$(queue_row cat)" ] && queue_row cat | grep -qvE '·$'; }
+check "reopen: decided items stand above the cursor as decided, not handed out again" decided_kept
 check "reopen: the title counts 2 of 6 reviewed" has '2/6 reviewed'
 check "reopen: coffee's picture" image_shown
 
