@@ -324,6 +324,8 @@ static void draw_image_pane(App *app)
 		app->image_pending = !image && !app->image_error[0];
 		if (image && image->mode == TTY_GRAPHICS_BLOCKS && screen_has_256_colours())
 			draw_blocks(app, image);
+		else if (image && image->mode == TTY_GRAPHICS_BLOCKS)
+			note = "(this terminal has too few colours for pictures: TERM=xterm-256color?)";
 		else if (app->image_pending)
 			note = "loading…";
 		else if (!image)
