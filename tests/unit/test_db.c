@@ -9,6 +9,7 @@
 #include "db/database.h"
 #include "db/items.h"
 #include "tests/unit/test.h"
+#include "tests/unit/test_sql.h"
 
 static char dir[] = "/tmp/gavel-test-db.XXXXXX";
 
@@ -17,29 +18,6 @@ static char *path_in_dir(const char *name)
 	static char path[256];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	return path;
-}
-
-/* Reads one integer with SQLite directly, as an independent witness. */
-static long long sql_int(const char *path, const char *query)
-{
-	sqlite3 *h;
-	sqlite3_stmt *stmt;
-	long long v = -1;
-	if (sqlite3_open(path, &h) == SQLITE_OK && sqlite3_prepare_v2(h, query, -1, &stmt, NULL) == SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			v = sqlite3_column_int64(stmt, 0);
-		sqlite3_finalize(stmt);
-	}
-	sqlite3_close(h);
-	return v;
-}
-
-static void sql_exec(const char *path, const char *query)
-{
-	sqlite3 *h;
-	sqlite3_open(path, &h);
-	CHECK_INT(sqlite3_exec(h, query, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
 }
 
 static void fresh_file_gets_every_migration(void)

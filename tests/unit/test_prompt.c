@@ -13,6 +13,7 @@
 #include "src/linediff.h"
 #include "src/prompt.h"
 #include "tests/unit/test.h"
+#include "tests/unit/test_sql.h"
 
 static char dir[] = "/tmp/gavel-test-prompt.XXXXXX";
 
@@ -393,29 +394,6 @@ static void shipped_template_parses_and_renders(void)
 }
 
 /* ---- the database ---- */
-
-static long long sql_int(const char *path, const char *query)
-{
-	sqlite3 *h;
-	sqlite3_stmt *stmt;
-	long long v = -1;
-	if (sqlite3_open(path, &h) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, query, -1, &stmt, NULL) == SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			v = sqlite3_column_int64(stmt, 0);
-		sqlite3_finalize(stmt);
-	}
-	sqlite3_close(h);
-	return v;
-}
-
-static void sql_exec(const char *path, const char *query)
-{
-	sqlite3 *h;
-	sqlite3_open(path, &h);
-	CHECK_INT(sqlite3_exec(h, query, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
-}
 
 /* Hashes chosen by hand so that prefixes collide; the db layer trusts them. */
 #define H1 "abcd111111111111111111111111111111111111111111111111111111111111"

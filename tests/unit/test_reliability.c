@@ -8,24 +8,7 @@
 #include "src/metrics.h"
 #include "src/reliability.h"
 #include "tests/unit/test.h"
-
-static void check_undefined(MetricValue v, const char *why_part)
-{
-	CHECK(!v.defined);
-	CHECK(v.value == 0);
-	CHECK(v.why != NULL && strstr(v.why, why_part) != NULL);
-	if (v.why && !strstr(v.why, why_part))
-		fprintf(stderr, "  why is \"%s\", want it to mention \"%s\"\n", v.why, why_part);
-}
-
-static void check_value(MetricValue v, double want, double tol)
-{
-	CHECK(v.defined);
-	if (!v.defined)
-		fprintf(stderr, "  undefined: %s (want %.10g)\n", v.why ? v.why : "?", want);
-	else
-		CHECK_NEAR(v.value, want, tol);
-}
+#include "tests/unit/test_metric.h"
 
 /* Krippendorff's example (K. Krippendorff, "Computing Krippendorff's
  * alpha-reliability", 2011; the same data are irrCAC's cac.raw4raters, from
