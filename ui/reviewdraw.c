@@ -172,17 +172,18 @@ static void pane_text(PaneWriter *w, int attr, const char *text)
 	w->attr = 0;
 }
 
-static void pane_aspects(PaneWriter *w, const char *json)
+/* Each field of a JSON object as "key: value" (aspects, metadata). */
+static void pane_fields(PaneWriter *w, int attr, const char *json)
 {
-	cJSON *aspects = json ? cJSON_Parse(json) : NULL, *a;
-	cJSON_ArrayForEach(a, aspects) {
-		char *value = cJSON_IsString(a) ? xstrdup(a->valuestring) : cJSON_PrintUnformatted(a);
-		char *line = xasprintf("%s: %s", a->string ? a->string : "", value);
-		pane_text(w, 0, line);
+	cJSON *object = json ? cJSON_Parse(json) : NULL, *f;
+	cJSON_ArrayForEach(f, object) {
+		char *value = cJSON_IsString(f) ? xstrdup(f->valuestring) : cJSON_PrintUnformatted(f);
+		char *line = xasprintf("%s: %s", f->string ? f->string : "", value);
+		pane_text(w, attr, line);
 		free(line);
 		free(value);
 	}
-	cJSON_Delete(aspects);
+	cJSON_Delete(object);
 }
 
 static void pane_llm(App *app, PaneWriter *w)
@@ -218,7 +219,7 @@ static void pane_llm(App *app, PaneWriter *w)
 	snprintf(line, sizeof line, "%s · %s · run %lld", p->provider ? p->provider : "",
 		 p->model ? p->model : "", p->run_id);
 	pane_text(w, COLOR_PAIR(PAIR_DIM), line);
-	pane_aspects(w, p->aspects_json);
+	pane_fields(w, 0, p->aspects_json);
 	pane_text(w, 0, "");
 	pane_text(w, 0, p->rationale ? p->rationale : "(no rationale)");
 	if (p->reasoning) {
@@ -250,20 +251,6 @@ static void pane_you(App *app, PaneWriter *w)
 	}
 }
 
-/* The item's manifest metadata, one "key: value" line each. */
-static void pane_metadata(PaneWriter *w, const char *json)
-{
-	cJSON *meta = json ? cJSON_Parse(json) : NULL, *m;
-	cJSON_ArrayForEach(m, meta) {
-		char *value = cJSON_IsString(m) ? xstrdup(m->valuestring) : cJSON_PrintUnformatted(m);
-		char *line = xasprintf("%s: %s", m->string ? m->string : "", value);
-		pane_text(w, COLOR_PAIR(PAIR_DIM), line);
-		free(line);
-		free(value);
-	}
-	cJSON_Delete(meta);
-}
-
 static void pane_item(App *app, PaneWriter *w)
 {
 	char line[512];
@@ -288,7 +275,7 @@ static void draw_llm_pane(App *app)
 	pane_text(&w, 0, "");
 	pane_llm(app, &w);
 	pane_text(&w, 0, "");
-	pane_metadata(&w, app->item.metadata_json);
+	pane_fields(&w, COLOR_PAIR(PAIR_DIM), app->item.metadata_json);
 }
 
 /* ---- the image pane ---- */
