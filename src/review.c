@@ -162,13 +162,21 @@ static void start_after_recent(ReviewSession *s, int recent)
 		s->cursor = recent < (int)s->count ? recent : (int)s->count;
 }
 
+/* Holds the item while it is on screen, unless the reviewer has decided it:
+ * then the decision itself counts, and a claim would count them twice. */
+static Status claim_if_open(ReviewSession *s, const ReviewEntry *e)
+{
+	if (s->order == DB_ORDER_MINE || e->mine.decision[0])
+		return STATUS_OK;
+	return db_claim_renew(s->db, s->reviewer, e->item_id, s->opt.lease_s);
+}
+
 static void arrive(ReviewSession *s)
 {
 	if (s->cursor < 0 || s->cursor >= (int)s->count)
 		return;
 	s->entries[s->cursor].shown_at = now_s();
-	if (s->order != DB_ORDER_MINE)
-		db_claim_renew(s->db, s->reviewer, s->entries[s->cursor].item_id, s->opt.lease_s);
+	claim_if_open(s, &s->entries[s->cursor]);
 }
 
 /* A new session starts where the last one left off: the reviewer's latest
@@ -381,8 +389,6 @@ Status review_undo(ReviewSession *s, int *undone)
 	if (decided(&e->mine))
 		s->mine++, s->any++;
 	*undone = 1;
-	if (s->order != DB_ORDER_MINE)
-		db_claim_renew(s->db, s->reviewer, item_id, s->opt.lease_s);
 	s->cursor = index;
 	arrive(s);
 	return st;
@@ -391,9 +397,7 @@ Status review_undo(ReviewSession *s, int *undone)
 Status review_keepalive(ReviewSession *s)
 {
 	const ReviewEntry *e = review_peek(s, s->cursor);
-	if (!e || s->order == DB_ORDER_MINE)
-		return STATUS_OK;
-	return db_claim_renew(s->db, s->reviewer, e->item_id, s->opt.lease_s);
+	return e ? claim_if_open(s, e) : STATUS_OK;
 }
 
 Status review_note(ReviewSession *s, const char *text)
