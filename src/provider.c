@@ -66,3 +66,9 @@ void provider_add_text_part(cJSON *parts, const char *text)
 	cJSON_AddStringToObject(part, "text", text);
 	cJSON_AddItemToArray(parts, part);
 }
+
+long provider_token_count(const cJSON *usage, const char *name)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(usage, name);
+	return cJSON_IsNumber(n) ? (long)n->valuedouble : -1;
+}

@@ -71,6 +71,10 @@ void provider_answer_free(ProviderAnswer *answer);
 struct cJSON;
 void provider_add_text_part(struct cJSON *parts, const char *text);
 
+/* Shared by the providers: the number field name of usage (a cJSON
+ * object), or -1 when there is none. */
+long provider_token_count(const struct cJSON *usage, const char *name);
+
 /* Shared by the providers: "Name: value" as a new string. */
 char *provider_header(const char *name, const char *value);
 

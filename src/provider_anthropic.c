@@ -96,11 +96,8 @@ static Status parse(const char *body, size_t len, ProviderAnswer *out)
 	stop = cJSON_GetObjectItemCaseSensitive(json, "stop_reason");
 	out->refused = cJSON_IsString(stop) && !strcmp(stop->valuestring, "refusal");
 	usage = cJSON_GetObjectItemCaseSensitive(json, "usage");
-	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(usage, "input_tokens")))
-		out->prompt_tokens = (long)cJSON_GetObjectItemCaseSensitive(usage, "input_tokens")->valuedouble;
-	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(usage, "output_tokens")))
-		out->completion_tokens =
-			(long)cJSON_GetObjectItemCaseSensitive(usage, "output_tokens")->valuedouble;
+	out->prompt_tokens = provider_token_count(usage, "input_tokens");
+	out->completion_tokens = provider_token_count(usage, "output_tokens");
 out:
 	cJSON_Delete(json);
 	return st;

@@ -87,12 +87,6 @@ static char *content_text(const cJSON *content)
 	return text;
 }
 
-static long token_count(const cJSON *usage, const char *name)
-{
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(usage, name);
-	return cJSON_IsNumber(n) ? (long)n->valuedouble : -1;
-}
-
 static Status parse(const char *body, size_t len, ProviderAnswer *out)
 {
 	cJSON *json = cJSON_ParseWithLength(body, len);
@@ -125,8 +119,8 @@ static Status parse(const char *body, size_t len, ProviderAnswer *out)
 			out->content = xstrdup(refusal->valuestring);
 	}
 	usage = cJSON_GetObjectItemCaseSensitive(json, "usage");
-	out->prompt_tokens = token_count(usage, "prompt_tokens");
-	out->completion_tokens = token_count(usage, "completion_tokens");
+	out->prompt_tokens = provider_token_count(usage, "prompt_tokens");
+	out->completion_tokens = provider_token_count(usage, "completion_tokens");
 out:
 	cJSON_Delete(json);
 	return st;
