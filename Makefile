@@ -23,9 +23,9 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS     = $(wildcard src/*.c db/*.c ui/*.c)
+SRCS     = $(wildcard src/*/*.c db/*.c ui/*.c)
 OBJS     = $(SRCS:%.c=$(BUILD)/%.o)
-LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
+LIB_OBJS = $(filter-out $(BUILD)/src/cmd/main.o,$(OBJS))
 TEST_SRCS = $(wildcard tests/unit/test_*.c)
 TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRCS = $(wildcard tests/tools/*.c)
@@ -94,7 +94,7 @@ lint:
 	tests/lint.sh .
 
 format:
-	clang-format -i $(SRCS) $(wildcard src/*.h db/*.h ui/*.h tests/unit/*.[ch] tests/tools/*.c)
+	clang-format -i $(SRCS) $(wildcard src/*/*.h db/*.h ui/*.h tests/unit/*.[ch] tests/tools/*.c)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

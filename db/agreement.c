@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "db/internal.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 static const char RETRACTED[] =
 	"SELECT retracts FROM reviews WHERE retracts IS NOT NULL ORDER BY retracts";

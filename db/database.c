@@ -9,7 +9,7 @@
 
 #include "db/internal.h"
 #include "db/migrations.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* Long enough for another reviewer's commit, short enough to report a stuck lock. */
 enum { BUSY_TIMEOUT_MS = 10000 };

@@ -5,7 +5,7 @@
 #ifndef GAVEL_DATABASE_H
 #define GAVEL_DATABASE_H
 
-#include "src/status.h"
+#include "src/base/status.h"
 
 typedef struct Db Db;
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db/internal.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 static const char SCALE_INSERT[] = "INSERT INTO scale (value, name) VALUES (?1, ?2)";
 static const char SCALE_SELECT[] = "SELECT value, name FROM scale ORDER BY value";

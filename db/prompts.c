@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "db/internal.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* Columns 0-6 of every query that reads versions; TEXT is v.text or NULL. */
 #define VERSION_SELECT(TEXT)                                                             \

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "db/internal.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* A review row r that still stands: not itself withdrawn by a retract row. */
 #define STANDING(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"

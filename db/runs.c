@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db/internal.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 static const char RUN_INSERT[] =
 	"INSERT INTO runs (provider, model, params, prompt_version_id) VALUES (?1, ?2, ?3, ?4)";

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/agree.h"
-#include "src/agreedata.h"
-#include "src/chart.h"
-#include "src/xalloc.h"
+#include "src/agree/agree.h"
+#include "src/agree/agreedata.h"
+#include "src/agree/chart.h"
+#include "src/base/xalloc.h"
 #include "ui/draw.h"
 #include "ui/gfx.h"
 #include "ui/screen.h"

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "src/text.h"
-#include "src/xalloc.h"
+#include "src/base/text.h"
+#include "src/base/xalloc.h"
 
 /* Width of one code point; unknown or non-printable ones take one column
  * (text_clean has already replaced controls). */

@@ -15,7 +15,7 @@
 
 #include <sixel.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* libsixel's median cut sorts with qsort() and passes the sort key through a
  * static variable (quant.c, compareplanePlane), so two palettes built at once

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/img.h"
-#include "src/status.h"
+#include "src/img/img.h"
+#include "src/base/status.h"
 #include "ui/tty.h"
 
 /* A growable byte buffer; zero-initialise it. Owns data. */

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 enum { MAX_WANTED = 16 };
 

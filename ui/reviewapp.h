@@ -7,7 +7,7 @@
 
 #include "db/items.h"
 #include "db/reviews.h"
-#include "src/review.h"
+#include "src/review/review.h"
 #include "ui/dashboard.h"
 #include "ui/gfx.h"
 #include "ui/prefetch.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 #include "ui/draw.h"
 #include "ui/reviewapp.h"
 #include "ui/screen.h"

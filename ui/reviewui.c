@@ -13,9 +13,9 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "src/cli.h"
-#include "src/text.h"
-#include "src/xalloc.h"
+#include "src/cmd/cli.h"
+#include "src/base/text.h"
+#include "src/base/xalloc.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/reviewapp.h"

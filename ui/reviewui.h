@@ -3,7 +3,7 @@
 #define GAVEL_REVIEWUI_H
 
 #include "db/database.h"
-#include "src/review.h"
+#include "src/review/review.h"
 
 typedef struct {
 	const char *graphics;   /* --graphics: sixel, blocks, none; NULL: detect */

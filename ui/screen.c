@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 #include "ui/gfx.h"
 
 static SCREEN *screen;

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "src/status.h"
+#include "src/base/status.h"
 
 /* Starts curses. Headless when cols and rows are > 0: nothing is written to
  * the terminal and the screen is cols x rows. Restores the terminal on

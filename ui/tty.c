@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* XTSMGRAPHICS: read colour registers (?1) and the largest image (?2); the
  * text area's cell size (CSI 16 t); the default background colour (OSC 11),

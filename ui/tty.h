@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/status.h"
+#include "src/base/status.h"
 
 /* How images are drawn. AUTO only ever appears as a parsed override. */
 typedef enum {

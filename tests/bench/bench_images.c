@@ -22,7 +22,7 @@
 
 #include <sixel.h>
 
-#include "src/imgscale.h"
+#include "src/img/imgscale.h"
 #include "ui/gfx.h"
 
 #define PANE_W 640

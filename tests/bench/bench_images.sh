@@ -69,8 +69,8 @@ done
 # the Makefile's flags; linked against every object but main.o, like the tests
 pkgs="ncursesw libsixel sqlite3 libcurl libcjson libpng"
 objs=
-for src in src/*.c db/*.c ui/*.c; do
-	[ "$src" = src/main.c ] || objs="$objs $build/${src%.c}.o"
+for src in src/*/*.c db/*.c ui/*.c; do
+	[ "$src" = src/cmd/main.c ] || objs="$objs $build/${src%.c}.o"
 done
 bin=$build/bench/bench_images
 mkdir -p "$build/bench"

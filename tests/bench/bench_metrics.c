@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "src/bootstrap.h"
-#include "src/metrics.h"
-#include "src/reliability.h"
-#include "src/rng.h"
-#include "src/xalloc.h"
+#include "src/agree/bootstrap.h"
+#include "src/agree/metrics.h"
+#include "src/agree/reliability.h"
+#include "src/base/rng.h"
+#include "src/base/xalloc.h"
 
 static double now(void)
 {

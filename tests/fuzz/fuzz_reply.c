@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/reply.h"
+#include "src/llm/reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@ set -euo pipefail
 seconds=${1:-60}
 cd "$(dirname "$0")/../.."
 out=build/fuzz
-srcs="tests/fuzz/fuzz_reply.c src/reply.c src/replytext.c src/status.c src/xalloc.c src/text.c"
+srcs="tests/fuzz/fuzz_reply.c src/llm/reply.c src/llm/replytext.c src/base/status.c src/base/xalloc.c src/base/text.c"
 mkdir -p "$out/corpus/reply" "$out/crashes"
 # shellcheck disable=SC2046,SC2086 # pkg-config output and $srcs split into words
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -33,5 +33,5 @@ if [ "${COVERAGE:-0}" = 1 ]; then
 		"$out/corpus/reply" tests/fuzz/corpus/reply >/dev/null 2>&1
 	llvm-profdata merge -sparse "$out/cov.profraw" -o "$out/cov.profdata"
 	llvm-cov report "$out/fuzz_reply_cov" -instr-profile="$out/cov.profdata" \
-		-show-functions=false src/reply.c src/replytext.c
+		-show-functions=false src/llm/reply.c src/llm/replytext.c
 fi

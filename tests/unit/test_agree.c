@@ -5,7 +5,7 @@
  * Expected values are worked out by hand in the comments. */
 #include <stdlib.h>
 
-#include "src/agree.h"
+#include "src/agree/agree.h"
 #include "tests/unit/test.h"
 
 static const char *const names3[] = { "bad", "ok", "good" };

@@ -4,9 +4,9 @@
  * Carlo error, for every table statistic and several confidence levels. */
 #include <stdlib.h>
 
-#include "src/bootstrap.h"
-#include "src/metrics.h"
-#include "src/reliability.h"
+#include "src/agree/bootstrap.h"
+#include "src/agree/metrics.h"
+#include "src/agree/reliability.h"
 #include "tests/unit/test.h"
 
 /* Expands a K x K count table into n label pairs; returns n. */

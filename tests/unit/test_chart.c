@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "src/chart.h"
+#include "src/agree/chart.h"
 #include "tests/unit/test.h"
 
 static const char *const names[] = { "unusable", "poor", "acceptable", "good", "excellent" };

@@ -3,8 +3,8 @@
  * few fixtures of tests/data/img. */
 #include <stdlib.h>
 
-#include "src/features.h"
-#include "src/xalloc.h"
+#include "src/img/features.h"
+#include "src/base/xalloc.h"
 #include "tests/unit/test.h"
 
 static ImgRGB image_new(int w, int h)

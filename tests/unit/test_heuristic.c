@@ -5,7 +5,7 @@
 
 #include <cJSON.h>
 
-#include "src/heuristic.h"
+#include "src/llm/heuristic.h"
 #include "tests/unit/test.h"
 
 static const char *const quality_names[] = { "unusable", "poor", "acceptable", "good",

@@ -10,8 +10,8 @@
 #include <jpeglib.h>
 #include <png.h>
 
-#include "src/img.h"
-#include "src/imgscale.h"
+#include "src/img/img.h"
+#include "src/img/imgscale.h"
 #include "tests/unit/test.h"
 
 #define DATA "tests/data/img/"

@@ -1,6 +1,6 @@
 /* test_imgscale.c - fitting a size into a box (src/imgscale.c); the
  * scaler itself is exercised through img_scale_box in test_img.c. */
-#include "src/imgscale.h"
+#include "src/img/imgscale.h"
 #include "tests/unit/test.h"
 
 static void test_fit(void)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "src/manifest.h"
+#include "src/import/manifest.h"
 #include "tests/unit/test.h"
 
 static char path[] = "/tmp/gavel-test-manifest.XXXXXX";

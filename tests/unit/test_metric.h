@@ -2,7 +2,7 @@
 #ifndef GAVEL_TEST_METRIC_H
 #define GAVEL_TEST_METRIC_H
 
-#include "src/metrics.h"
+#include "src/agree/metrics.h"
 #include "tests/unit/test.h"
 
 /* v is undefined, reads 0 and its reason mentions why_part. */

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "src/metrics.h"
-#include "src/reliability.h"
-#include "src/xalloc.h"
+#include "src/agree/metrics.h"
+#include "src/agree/reliability.h"
+#include "src/base/xalloc.h"
 #include "tests/unit/test.h"
 #include "tests/unit/test_metric.h"
 

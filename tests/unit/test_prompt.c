@@ -10,8 +10,8 @@
 
 #include "db/database.h"
 #include "db/prompts.h"
-#include "src/linediff.h"
-#include "src/prompt.h"
+#include "src/llm/linediff.h"
+#include "src/llm/prompt.h"
 #include "tests/unit/test.h"
 #include "tests/unit/test_sql.h"
 

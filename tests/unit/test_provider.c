@@ -6,9 +6,9 @@
 
 #include <cJSON.h>
 
-#include "src/base64.h"
-#include "src/config.h"
-#include "src/provider.h"
+#include "src/base/base64.h"
+#include "src/cmd/config.h"
+#include "src/llm/provider.h"
 #include "tests/unit/test.h"
 
 static void base64_vectors(void)

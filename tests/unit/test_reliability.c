@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "src/metrics.h"
-#include "src/reliability.h"
+#include "src/agree/metrics.h"
+#include "src/agree/reliability.h"
 #include "tests/unit/test.h"
 #include "tests/unit/test_metric.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/reply.h"
+#include "src/llm/reply.h"
 #include "tests/unit/test.h"
 
 static const char *const five[] = {"unusable", "poor", "acceptable", "good", "excellent"};

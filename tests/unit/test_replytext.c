@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/replytext.h"
+#include "src/llm/replytext.h"
 #include "tests/unit/test.h"
 
 static const char *const names[] = {"unusable", "poor", "acceptable", "good", "very good"};

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "src/rng.h"
+#include "src/base/rng.h"
 #include "tests/unit/test.h"
 
 /* Rosetta Code, "Pseudo-random numbers/Splitmix64": seed 1234567. */

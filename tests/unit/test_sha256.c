@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "src/sha256.h"
+#include "src/base/sha256.h"
 #include "tests/unit/test.h"
 
 static const char *hash_of(const void *data, size_t len)

@@ -1,7 +1,7 @@
 /* test_text.c - UTF-8 decoding and cleaning of untrusted text. */
 #include <stdlib.h>
 
-#include "src/text.h"
+#include "src/base/text.h"
 #include "tests/unit/test.h"
 
 static void decode(void)

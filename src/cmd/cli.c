@@ -1,0 +1,130 @@
+/* cli.c - command dispatch, the top-level help, and shared CLI helpers. */
+#include "src/cmd/cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/base/text.h"
+#include "src/base/xalloc.h"
+
+#ifndef GAVEL_VERSION
+#define GAVEL_VERSION "0.1.0"
+#endif
+
+typedef struct {
+	const char *name;
+	const char *help;
+	int (*run)(int argc, char **argv);
+} CliCommand;
+
+static const CliCommand commands[] = {
+#define CLI_ENTRY(name, help) {#name, help, cmd_##name},
+#define CLI_ENTRY_SPELLED(name, text, help) {text, help, cmd_##name},
+	CLI_COMMANDS(CLI_ENTRY, CLI_ENTRY_SPELLED)
+#undef CLI_ENTRY_SPELLED
+#undef CLI_ENTRY
+};
+
+static void print_help(FILE *out)
+{
+	fputs("usage: gavel COMMAND [options]   (gavel COMMAND --help for each)\n\n"
+	      "Audit the labels an LLM puts on images: import, label, review, measure.\n\n"
+	      "commands:\n",
+	      out);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
+	fputs("\nThe database is --db FILE, else $GAVEL_DB, else ./gavel.db.\n"
+	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
+	      out);
+}
+
+int cli_main(int argc, char **argv)
+{
+	opterr = 0; /* commands word their own option errors */
+	if (argc < 2) {
+		print_help(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		print_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("gavel %s\n", GAVEL_VERSION);
+		return CLI_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return cli_usage_error(NULL, "'%s' is not a gavel command (see 'gavel --help')", argv[1]);
+}
+
+const char *cli_db_path(const char *flag_value)
+{
+	const char *env = getenv("GAVEL_DB");
+	if (flag_value && *flag_value)
+		return flag_value;
+	if (env && *env)
+		return env;
+	return "gavel.db";
+}
+
+/* Writes a message built from fmt to stderr with control characters made visible. */
+static void print_clean(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[2048];
+	char *clean;
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	clean = text_clean(buf);
+	fprintf(stderr, "%s%s\n", prefix, clean);
+	free(clean);
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+	snprintf(prefix, sizeof prefix, "gavel%s%s: ", command ? " " : "", command ? command : "");
+	va_start(ap, fmt);
+	print_clean(prefix, fmt, ap);
+	va_end(ap);
+	if (command)
+		fprintf(stderr, "Try 'gavel %s --help'.\n", command);
+	return CLI_EXIT_USAGE;
+}
+
+int cli_option_error(const char *command, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':')
+		return cli_usage_error(command, "option '%s' needs a value", arg);
+	if (optopt && optopt != '?' && arg[0] == '-' && arg[1] != '-')
+		return cli_usage_error(command, "unknown option '-%c'", optopt);
+	return cli_usage_error(command, "unknown option '%s'", arg);
+}
+
+static void print_detail(const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	print_clean(prefix, fmt, ap);
+	va_end(ap);
+}
+
+int cli_fail(Status status)
+{
+	const char *detail = status_detail();
+	print_detail("gavel: ", "%s", *detail ? detail : status_message(status));
+	return status == STATUS_ERR_USAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	print_clean("gavel: warning: ", fmt, ap);
+	va_end(ap);
+}

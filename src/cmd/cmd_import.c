@@ -1,0 +1,119 @@
+/* cmd_import.c - gavel import: add items from folders and manifests. */
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/database.h"
+#include "src/cmd/cli.h"
+#include "src/import/import.h"
+
+static const char usage[] =
+	"usage: gavel import [--db FILE] [--skip-bad] [--no-probe] [--root DIR] PATH...\n"
+	"\n"
+	"Add items from each PATH: a folder of images (searched recursively), a JSONL\n"
+	"manifest (one JSON object a line) or a CSV manifest (with a header line).\n"
+	"Manifest fields: \"path\" (relative to the manifest) or \"url\"; optional \"id\",\n"
+	"\"title\", \"category\"; any other field is kept as metadata. Images already\n"
+	"in the database (same id or same content) are not added twice.\n"
+	"\n"
+	"A bad record (invalid JSON, no path, a missing file, not an image, a path\n"
+	"leaving the manifest's folder) is reported as FILE:LINE and nothing from that\n"
+	"file is imported, unless --skip-bad is given.\n"
+	"\n"
+	"  --db FILE    the database (default $GAVEL_DB, else ./gavel.db)\n"
+	"  --skip-bad   import the good records and list the bad ones\n"
+	"  --no-probe   don't open the images; take \"sha256\", \"width\", \"height\",\n"
+	"               \"bytes\" and \"format\" from the manifest when it has them\n"
+	"  --root DIR   allow image paths anywhere inside DIR (default: the\n"
+	"               manifest's own folder)\n"
+	"  -q, --quiet  print only problems\n"
+	"  -h, --help   show this help\n";
+
+typedef struct {
+	const char *path;
+	int tty;
+	time_t last;
+} Progress;
+
+static void on_problem(void *arg, const char *message)
+{
+	(void)arg;
+	cli_warn("%s", message);
+}
+
+static void on_progress(void *arg, long records)
+{
+	Progress *p = arg;
+	time_t now = time(NULL);
+	if (!p->tty || now == p->last)
+		return;
+	p->last = now;
+	fprintf(stderr, "\rimporting %s: %ld records", p->path, records);
+}
+
+static void print_report(const char *path, const ImportReport *r, int tty)
+{
+	long present = r->same_id + r->same_content;
+	if (tty)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "%s: %ld added, %ld already present", path, r->added, present);
+	if (present)
+		fprintf(stderr, " (%ld same id, %ld same content)", r->same_id, r->same_content);
+	if (r->bad)
+		fprintf(stderr, ", %ld bad skipped", r->bad);
+	if (r->not_images)
+		fprintf(stderr, ", %ld files not images", r->not_images);
+	fputc('\n', stderr);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"skip-bad", no_argument, NULL, 's'},
+		{"no-probe", no_argument, NULL, 'n'},
+		{"root", required_argument, NULL, 'r'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	ImportOptions opt = {.on_problem = on_problem, .on_progress = on_progress};
+	const char *db_flag = NULL;
+	int quiet = 0, failed = 0, c;
+	Db *db;
+	Status st;
+
+	while ((c = getopt_long(argc, argv, ":hq", options, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_flag = optarg; break;
+		case 's': opt.skip_bad = 1; break;
+		case 'n': opt.no_probe = 1; break;
+		case 'r': opt.root = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
+		default: return cli_option_error("import", c, argv);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("import", "give a folder or a manifest to import");
+	st = db_open(cli_db_path(db_flag), DB_OPEN_EXISTING, &db);
+	if (st != STATUS_OK)
+		return cli_fail(st);
+	for (int i = optind; i < argc; i++) {
+		Progress progress = {.path = argv[i], .tty = !quiet && isatty(2)};
+		ImportReport report;
+		opt.arg = &progress;
+		st = import_path(db, argv[i], &opt, &report);
+		if (st != STATUS_OK) {
+			if (progress.tty)
+				fputs("\r\033[K", stderr);
+			cli_fail(st);
+			failed = 1;
+		} else if (!quiet) {
+			print_report(argv[i], &report, progress.tty);
+		}
+	}
+	db_close(db);
+	return failed ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+}

@@ -1,0 +1,523 @@
+/* cmd_label.c - gavel label: run a prompt over items through a provider. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "db/database.h"
+#include "db/items.h"
+#include "db/prompts.h"
+#include "db/runs.h"
+#include "src/cmd/cli.h"
+#include "src/cmd/config.h"
+#include "src/llm/labelrun.h"
+#include "src/base/xalloc.h"
+
+static const char usage[] =
+	"usage: gavel label [--db FILE] --provider openai|anthropic|heuristic [--model M]\n"
+	"                   [--prompt FILE] [--items unlabelled|all|reviewed] [--limit N]\n"
+	"                   [--sample N [--seed S]] [--concurrency N] [--resume RUN] ...\n"
+	"\n"
+	"Run a prompt template over items through an LLM and record, for every item,\n"
+	"the rationale, per-aspect notes, score and label with the raw reply, tokens and\n"
+	"latency. Results are committed as they arrive: an interrupted run (Ctrl-C, a\n"
+	"crash, a kill) is finished with --resume RUN, with no item twice and none lost.\n"
+	"\n"
+	"  --provider P      openai (any Chat Completions endpoint: OpenAI, vLLM, llama.cpp,\n"
+	"                    Ollama, LM Studio, OpenRouter), anthropic, or heuristic (no\n"
+	"                    network: measures the image; not a model)\n"
+	"  --model M         the model name (else $GAVEL_MODEL, else the config file)\n"
+	"  --prompt FILE     the template (see prompts/README.md); not used by heuristic\n"
+	"  --base-url URL    else $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the config\n"
+	"                    file, else the provider's public endpoint\n"
+	"  --api-key KEY     else $OPENAI_API_KEY / $ANTHROPIC_API_KEY, else the config file;\n"
+	"                    never stored or printed\n"
+	"  --items WHICH     unlabelled (default: no good answer yet from this prompt and\n"
+	"                    model), all, or reviewed (items with a human review)\n"
+	"  --limit N         the first N of them, by import order\n"
+	"  --sample N        N of them drawn at random; --seed S makes the draw (default 1)\n"
+	"  --concurrency N   requests in flight (default 8)\n"
+	"  --max-attempts N  tries per item on 429, 5xx, timeouts and broken connections\n"
+	"                    (default 5; exponential backoff with jitter, Retry-After honoured)\n"
+	"  --timeout SEC     per request (default 120)\n"
+	"  --max-image-px N  long side of the image sent (default 1024)\n"
+	"  --temperature T   --max-tokens N   passed to the model when given\n"
+	"  --no-json-mode    don't ask an OpenAI-style endpoint for a JSON object\n"
+	"  --price-in USD    --price-out USD   prices per million input/output tokens, for\n"
+	"                    the cost in the summary (else the config file)\n"
+	"  --resume RUN      finish run RUN with its own prompt, provider and model\n"
+	"  --json            print the summary as JSON on stdout\n"
+	"  -q, --quiet       no progress display\n"
+	"  -h, --help        show this help\n"
+	"\n"
+	"Settings file: $XDG_CONFIG_HOME/gavel/config, sections [openai] and [anthropic]\n"
+	"with base_url, model, api_key, price_in, price_out.\n";
+
+typedef struct {
+	const char *db, *provider, *model, *prompt, *base_url, *api_key, *items;
+	long long limit, sample, resume;
+	unsigned long long seed;
+	int concurrency, max_attempts, max_image_px, max_tokens, json_mode, json, quiet;
+	double timeout_s, temperature, price_in, price_out, backoff_s;
+} Args;
+
+/* Settings found along the way, owned; freed together. */
+typedef struct {
+	char *strings[16];
+	int count;
+} Owned;
+
+static const char *keep(Owned *owned, char *s)
+{
+	if (s && owned->count < 16)
+		owned->strings[owned->count++] = s;
+	return s;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	if (stop_requested) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	stop_requested = 1;
+}
+
+/* ---- progress and summary ---- */
+
+typedef struct {
+	int tty, quiet;
+	double last_line;
+	long long run_id;
+} Display;
+
+static void on_progress(void *arg, const LabelSummary *s)
+{
+	Display *d = arg;
+	long long done = s->ok + s->parse_failed + s->failed;
+	long long todo = s->planned - s->done_before;
+	double rate = s->elapsed_s > 0 ? (double)done / s->elapsed_s : 0;
+	double eta = rate > 0 ? (double)(todo - done) / rate : 0;
+	char bar[21];
+	int filled = todo > 0 ? (int)(20 * done / todo) : 20;
+	if (d->quiet)
+		return;
+	if (!d->tty) {
+		/* plain lines for logs: every ten seconds */
+		if (s->elapsed_s - d->last_line < 10 && done < todo)
+			return;
+		d->last_line = s->elapsed_s;
+		fprintf(stderr, "label: run %lld: %lld/%lld done, %.1f/s, %lld failed\n", d->run_id,
+			done, todo, rate, s->failed);
+		return;
+	}
+	for (int i = 0; i < 20; i++)
+		bar[i] = i < filled ? '#' : '-';
+	bar[20] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %lld/%lld %3d%% %6.1f/s ETA %d:%02d  ok %lld  unparsed %lld  "
+			"failed %lld",
+		bar, done, todo, todo > 0 ? (int)(100 * done / todo) : 100, rate, (int)eta / 60,
+		(int)eta % 60, s->ok, s->parse_failed, s->failed);
+}
+
+static void on_notice(void *arg, const char *message)
+{
+	Display *d = arg;
+	if (d->tty)
+		fputs("\r\033[K", stderr);
+	cli_warn("%s", message);
+}
+
+static double cost_of(const Args *a, const LabelSummary *s)
+{
+	if (a->price_in < 0 && a->price_out < 0)
+		return -1;
+	return ((double)s->prompt_tokens * (a->price_in > 0 ? a->price_in : 0) +
+		(double)s->completion_tokens * (a->price_out > 0 ? a->price_out : 0)) / 1e6;
+}
+
+static void print_summary_text(const Args *a, long long run_id, const LabelSummary *s)
+{
+	long long done = s->ok + s->parse_failed + s->failed;
+	double cost = cost_of(a, s);
+	fprintf(stderr, "run %lld: %lld labelled in %.1f s (%.1f/s): %lld ok, %lld unparsed, %lld "
+			"failed",
+		run_id, done, s->elapsed_s, s->elapsed_s > 0 ? (double)done / s->elapsed_s : 0, s->ok,
+		s->parse_failed, s->failed);
+	for (int i = 0; i < s->reason_count; i++)
+		fprintf(stderr, "%s%s %lld", i ? ", " : " (", s->reasons[i], s->reason_counts[i]);
+	fputs(s->reason_count ? ")\n" : "\n", stderr);
+	if (s->done_before)
+		fprintf(stderr, "  %lld were done before this session\n", s->done_before);
+	fprintf(stderr, "  tokens: %lld in, %lld out", s->prompt_tokens, s->completion_tokens);
+	if (cost >= 0)
+		fprintf(stderr, "; cost $%.4f", cost);
+	fputc('\n', stderr);
+}
+
+static void print_summary_json(const Args *a, long long run_id, const LabelSummary *s)
+{
+	cJSON *json = cJSON_CreateObject(), *reasons = cJSON_CreateObject();
+	char *text;
+	double cost = cost_of(a, s);
+	cJSON_AddNumberToObject(json, "run", (double)run_id);
+	cJSON_AddNumberToObject(json, "planned", (double)s->planned);
+	cJSON_AddNumberToObject(json, "done_before", (double)s->done_before);
+	cJSON_AddNumberToObject(json, "ok", (double)s->ok);
+	cJSON_AddNumberToObject(json, "parse_failed", (double)s->parse_failed);
+	cJSON_AddNumberToObject(json, "failed", (double)s->failed);
+	for (int i = 0; i < s->reason_count; i++)
+		cJSON_AddNumberToObject(reasons, s->reasons[i], (double)s->reason_counts[i]);
+	cJSON_AddItemToObject(json, "failed_by_reason", reasons);
+	cJSON_AddNumberToObject(json, "prompt_tokens", (double)s->prompt_tokens);
+	cJSON_AddNumberToObject(json, "completion_tokens", (double)s->completion_tokens);
+	if (cost >= 0)
+		cJSON_AddNumberToObject(json, "cost_usd", cost);
+	cJSON_AddNumberToObject(json, "elapsed_s", s->elapsed_s);
+	cJSON_AddBoolToObject(json, "stopped", s->stopped);
+	text = cJSON_PrintUnformatted(json);
+	puts(text);
+	free(text);
+	cJSON_Delete(json);
+}
+
+/* ---- settings ---- */
+
+/* flag, else the environment variable, else [section] key in the config file. */
+static const char *setting(Owned *owned, const char *flag, const char *env, const char *section,
+			   const char *key)
+{
+	const char *value = env ? getenv(env) : NULL;
+	if (flag && *flag)
+		return flag;
+	if (value && *value)
+		return value;
+	return keep(owned, config_get(section, key));
+}
+
+static double price_setting(double flag, const char *section, const char *key)
+{
+	char *value;
+	double price = -1;
+	if (flag >= 0)
+		return flag;
+	value = config_get(section, key);
+	if (value)
+		price = atof(value);
+	free(value);
+	return price;
+}
+
+/* Fills the provider's configuration; STATUS_ERR_USAGE says what is missing. */
+static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
+{
+	const ProviderOps *ops;
+	const char *url_env;
+	if (!strcmp(a->provider, "heuristic")) {
+		opt->ops = NULL;
+		a->model = "heuristic-v1";
+		return STATUS_OK;
+	}
+	ops = provider_find(a->provider);
+	if (!ops)
+		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not one of openai, "
+				   "anthropic, heuristic", a->provider);
+	url_env = !strcmp(ops->name, "openai") ? "OPENAI_BASE_URL" : "ANTHROPIC_BASE_URL";
+	opt->ops = ops;
+	opt->config.base_url = setting(owned, a->base_url, url_env, ops->name, "base_url");
+	if (!opt->config.base_url)
+		opt->config.base_url = ops->default_base_url;
+	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model");
+	if (!a->model)
+		return status_fail(STATUS_ERR_USAGE, "give the model with --model (or $GAVEL_MODEL)");
+	opt->config.model = a->model;
+	opt->config.api_key = setting(owned, a->api_key, ops->key_variable, ops->name, "api_key");
+	opt->config.temperature = a->temperature;
+	opt->config.max_tokens = a->max_tokens;
+	opt->config.json_mode = a->json_mode;
+	a->price_in = price_setting(a->price_in, ops->name, "price_in");
+	a->price_out = price_setting(a->price_out, ops->name, "price_out");
+	return STATUS_OK;
+}
+
+/* The run's parameters as stored: everything but the key. */
+static char *params_json(const Args *a, const LabelOptions *opt)
+{
+	cJSON *json = cJSON_CreateObject();
+	char *text;
+	if (opt->ops)
+		cJSON_AddStringToObject(json, "base_url", opt->config.base_url);
+	if (a->temperature >= 0)
+		cJSON_AddNumberToObject(json, "temperature", a->temperature);
+	if (a->max_tokens > 0)
+		cJSON_AddNumberToObject(json, "max_tokens", a->max_tokens);
+	cJSON_AddNumberToObject(json, "max_image_px", a->max_image_px);
+	cJSON_AddBoolToObject(json, "json_mode", a->json_mode);
+	cJSON_AddStringToObject(json, "items", a->items);
+	if (a->limit > 0)
+		cJSON_AddNumberToObject(json, "limit", (double)a->limit);
+	if (a->sample > 0) {
+		cJSON_AddNumberToObject(json, "sample", (double)a->sample);
+		cJSON_AddNumberToObject(json, "seed", (double)a->seed);
+	}
+	text = cJSON_PrintUnformatted(json);
+	cJSON_Delete(json);
+	return text;
+}
+
+/* Takes back, for --resume, what the run was started with. */
+static void read_params(Args *a, Owned *owned, const char *params)
+{
+	cJSON *json = cJSON_Parse(params ? params : "{}");
+	const cJSON *v;
+	if ((v = cJSON_GetObjectItemCaseSensitive(json, "temperature")) && cJSON_IsNumber(v))
+		a->temperature = v->valuedouble;
+	if ((v = cJSON_GetObjectItemCaseSensitive(json, "max_tokens")) && cJSON_IsNumber(v))
+		a->max_tokens = v->valueint;
+	if ((v = cJSON_GetObjectItemCaseSensitive(json, "max_image_px")) && cJSON_IsNumber(v))
+		a->max_image_px = v->valueint;
+	if ((v = cJSON_GetObjectItemCaseSensitive(json, "json_mode")))
+		a->json_mode = cJSON_IsTrue(v);
+	if ((v = cJSON_GetObjectItemCaseSensitive(json, "base_url")) && cJSON_IsString(v) &&
+	    !a->base_url)
+		a->base_url = keep(owned, xstrdup(v->valuestring));
+	cJSON_Delete(json);
+}
+
+static Status parse_selection(const char *items, DbItemSelection *selection)
+{
+	if (!strcmp(items, "unlabelled") || !strcmp(items, "unlabeled"))
+		*selection = DB_SELECT_UNLABELLED;
+	else if (!strcmp(items, "all"))
+		*selection = DB_SELECT_ALL;
+	else if (!strcmp(items, "reviewed"))
+		*selection = DB_SELECT_REVIEWED;
+	else
+		return status_fail(STATUS_ERR_USAGE, "--items: '%s' is not unlabelled, all or "
+				   "reviewed", items);
+	return STATUS_OK;
+}
+
+/* Saves the prompt version, creates the run and fixes its plan, in one go. */
+static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOptions *opt,
+			long long *run_id, long long *planned)
+{
+	DbRunPlanSpec spec = {.limit = a->limit, .sample = a->sample, .seed = a->seed};
+	DbRunNew run = {.provider = a->provider, .model = a->model};
+	char *params = params_json(a, opt);
+	Status st = parse_selection(a->items, &spec.selection);
+	if (st == STATUS_OK)
+		st = db_begin(db);
+	if (st != STATUS_OK)
+		goto out;
+	if (prompt)
+		st = db_prompt_version_save(db, prompt_peek_hash(prompt), prompt_peek_name(prompt),
+					    prompt_peek_text(prompt), &run.prompt_version_id, NULL);
+	run.params_json = params;
+	if (st == STATUS_OK)
+		st = db_run_create(db, &run, run_id);
+	if (st == STATUS_OK)
+		st = db_run_plan(db, *run_id, a->model, &spec, planned);
+	if (st == STATUS_OK && *planned == 0) {
+		db_rollback(db); /* nothing to do: leave no empty run behind */
+		*run_id = 0;
+	} else if (st == STATUS_OK) {
+		st = db_commit(db);
+	} else {
+		db_rollback(db);
+	}
+out:
+	free(params);
+	return st;
+}
+
+/* Loads run a->resume: its provider, model, parameters and stored prompt. */
+static Status load_run(Db *db, Args *a, Owned *owned, Prompt **prompt)
+{
+	DbRun run;
+	Status st = db_run_get(db, a->resume, &run);
+	if (st != STATUS_OK)
+		return st;
+	a->provider = keep(owned, xstrdup(run.provider));
+	a->model = run.model ? keep(owned, xstrdup(run.model)) : NULL;
+	read_params(a, owned, run.params_json);
+	if (run.prompt_text)
+		st = prompt_parse(run.prompt_name ? run.prompt_name : "prompt", run.prompt_text, prompt);
+	db_run_free(&run);
+	return st;
+}
+
+/* ---- the command ---- */
+
+static int parse_args(int argc, char **argv, Args *a)
+{
+	enum { O_DB = 256, O_PROVIDER, O_MODEL, O_PROMPT, O_BASE_URL, O_API_KEY, O_ITEMS, O_LIMIT,
+	       O_SAMPLE, O_SEED, O_CONCURRENCY, O_RESUME, O_ATTEMPTS, O_TIMEOUT, O_IMAGE_PX,
+	       O_TEMPERATURE, O_MAX_TOKENS, O_NO_JSON, O_PRICE_IN, O_PRICE_OUT, O_JSON, O_BACKOFF };
+	static const struct option options[] = {
+		{"db", required_argument, NULL, O_DB},
+		{"provider", required_argument, NULL, O_PROVIDER},
+		{"model", required_argument, NULL, O_MODEL},
+		{"prompt", required_argument, NULL, O_PROMPT},
+		{"base-url", required_argument, NULL, O_BASE_URL},
+		{"api-key", required_argument, NULL, O_API_KEY},
+		{"items", required_argument, NULL, O_ITEMS},
+		{"limit", required_argument, NULL, O_LIMIT},
+		{"sample", required_argument, NULL, O_SAMPLE},
+		{"seed", required_argument, NULL, O_SEED},
+		{"concurrency", required_argument, NULL, O_CONCURRENCY},
+		{"resume", required_argument, NULL, O_RESUME},
+		{"max-attempts", required_argument, NULL, O_ATTEMPTS},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"max-image-px", required_argument, NULL, O_IMAGE_PX},
+		{"temperature", required_argument, NULL, O_TEMPERATURE},
+		{"max-tokens", required_argument, NULL, O_MAX_TOKENS},
+		{"no-json-mode", no_argument, NULL, O_NO_JSON},
+		{"price-in", required_argument, NULL, O_PRICE_IN},
+		{"price-out", required_argument, NULL, O_PRICE_OUT},
+		{"backoff", required_argument, NULL, O_BACKOFF},
+		{"json", no_argument, NULL, O_JSON},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, ":hq", options, NULL)) != -1) {
+		switch (c) {
+		case O_DB: a->db = optarg; break;
+		case O_PROVIDER: a->provider = optarg; break;
+		case O_MODEL: a->model = optarg; break;
+		case O_PROMPT: a->prompt = optarg; break;
+		case O_BASE_URL: a->base_url = optarg; break;
+		case O_API_KEY: a->api_key = optarg; break;
+		case O_ITEMS: a->items = optarg; break;
+		case O_LIMIT: a->limit = atoll(optarg); break;
+		case O_SAMPLE: a->sample = atoll(optarg); break;
+		case O_SEED: a->seed = strtoull(optarg, NULL, 10); break;
+		case O_CONCURRENCY: a->concurrency = atoi(optarg); break;
+		case O_RESUME: a->resume = atoll(optarg); break;
+		case O_ATTEMPTS: a->max_attempts = atoi(optarg); break;
+		case O_TIMEOUT: a->timeout_s = atof(optarg); break;
+		case O_IMAGE_PX: a->max_image_px = atoi(optarg); break;
+		case O_TEMPERATURE: a->temperature = atof(optarg); break;
+		case O_MAX_TOKENS: a->max_tokens = atoi(optarg); break;
+		case O_NO_JSON: a->json_mode = 0; break;
+		case O_PRICE_IN: a->price_in = atof(optarg); break;
+		case O_PRICE_OUT: a->price_out = atof(optarg); break;
+		case O_BACKOFF: a->backoff_s = atof(optarg); break;
+		case O_JSON: a->json = 1; break;
+		case 'q': a->quiet = 1; break;
+		case 'h': fputs(usage, stdout); return -1;
+		default: return cli_option_error("label", c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("label", "unexpected argument '%s'", argv[optind]);
+	if (!a->resume && !a->provider)
+		return cli_usage_error("label", "choose a provider: --provider openai, anthropic "
+				       "or heuristic");
+	if (!a->resume && a->provider && strcmp(a->provider, "heuristic") && !a->prompt)
+		return cli_usage_error("label", "give the prompt template with --prompt FILE "
+				       "(prompts/image-quality.md is the shipped one)");
+	if (a->concurrency < 1 || a->concurrency > 512)
+		return cli_usage_error("label", "--concurrency takes 1 to 512");
+	if (a->max_attempts < 1 || a->timeout_s <= 0 || a->max_image_px < 16 || a->backoff_s < 0)
+		return cli_usage_error("label", "--max-attempts, --timeout, --max-image-px and "
+				       "--backoff need positive values");
+	if (a->resume < 0 || a->limit < 0 || a->sample < 0)
+		return cli_usage_error("label", "--resume, --limit and --sample take positive numbers");
+	return 0;
+}
+
+static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions *opt,
+		    long long *run_id)
+{
+	long long planned = 0;
+	Status st = STATUS_OK;
+	if (a->resume) {
+		st = load_run(db, a, owned, prompt);
+		*run_id = a->resume;
+	} else if (a->prompt) {
+		st = prompt_load(a->prompt, prompt);
+	}
+	if (st == STATUS_OK)
+		st = resolve_provider(a, owned, opt);
+	if (st == STATUS_OK && !a->resume) {
+		st = start_run(db, a, *prompt, opt, run_id, &planned);
+		if (st == STATUS_OK && planned == 0 && !a->quiet)
+			cli_warn("no items to label (--items %s); nothing to do", a->items);
+	}
+	return st;
+}
+
+int cmd_label(int argc, char **argv)
+{
+	Args a = {.items = "unlabelled", .seed = 1, .concurrency = 8, .max_attempts = 5,
+		  .max_image_px = 1024, .json_mode = 1, .timeout_s = 120, .temperature = -1,
+		  .price_in = -1, .price_out = -1, .backoff_s = 1};
+	Display display = {0};
+	LabelOptions opt = {.on_progress = on_progress, .on_notice = on_notice, .arg = &display,
+			    .stop = &stop_requested};
+	Owned owned = {0};
+	LabelSummary summary;
+	Prompt *prompt = NULL;
+	DbScale scale = {0};
+	long long run_id = 0;
+	Db *db = NULL;
+	Status st;
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	st = db_open(cli_db_path(a.db), DB_OPEN_EXISTING, &db);
+	if (st == STATUS_OK)
+		st = db_scale_get(db, &scale);
+	if (st == STATUS_OK)
+		st = setup(db, &a, &owned, &prompt, &opt, &run_id);
+	if (st != STATUS_OK || !run_id)
+		goto out;
+	opt.concurrency = a.concurrency;
+	opt.max_attempts = a.max_attempts;
+	opt.timeout_ms = (long)(a.timeout_s * 1000);
+	opt.max_image_px = a.max_image_px;
+	opt.backoff_s = a.backoff_s;
+	opt.backoff_max_s = 60;
+	display = (Display){.tty = isatty(2), .quiet = a.quiet, .run_id = run_id};
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	st = labelrun_execute(db, run_id, prompt, &scale, &opt, &summary);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (display.tty && !a.quiet)
+		fputs("\r\033[K", stderr);
+	if (a.json)
+		print_summary_json(&a, run_id, &summary);
+	if (!a.quiet)
+		print_summary_text(&a, run_id, &summary);
+	if (st == STATUS_OK && summary.stopped) {
+		fprintf(stderr, "gavel: interrupted; finish it with: gavel label --db %s --resume %lld\n",
+			cli_db_path(a.db), run_id);
+		rc = 130;
+	} else if (st != STATUS_OK && run_id) {
+		cli_fail(st);
+		fprintf(stderr, "gavel: run %lld stopped; when fixed, finish it with: gavel label "
+				"--db %s --resume %lld\n",
+			run_id, cli_db_path(a.db), run_id);
+		rc = CLI_EXIT_FAILURE;
+	}
+out:
+	if (st != STATUS_OK && !rc)
+		rc = cli_fail(st);
+	prompt_free(prompt);
+	db_scale_free(&scale);
+	db_close(db);
+	for (int i = 0; i < owned.count; i++)
+		free(owned.strings[i]);
+	return rc;
+}

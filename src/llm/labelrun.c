@@ -1,0 +1,573 @@
+/* labelrun.c - the labelling loop: keep `concurrency` requests in flight,
+ * retry what failed for a passing reason, record every answer at once. */
+#include "src/llm/labelrun.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/runs.h"
+#include "src/base/base64.h"
+#include "src/llm/heuristic.h"
+#include "src/llm/http.h"
+#include "src/img/img.h"
+#include "src/img/imgenc.h"
+#include "src/llm/reply.h"
+#include "src/base/xalloc.h"
+
+enum {
+	PAGE = 256,               /* pending item ids read at a time */
+	JPEG_QUALITY = 85,
+	MAX_STORED_BODY = 65536,  /* of a reply that was not the protocol's JSON */
+};
+
+/* One item on its way: its request is kept to be sent again on a retry. */
+typedef struct Job {
+	struct Job *next; /* in the waiting list */
+	long long item_id;
+	char *item_ref;   /* external id, for messages */
+	ProviderRequest request;
+	int attempts;
+	double due;       /* when to send (again), monotonic seconds */
+	int json_mode;    /* the request asks for a JSON object */
+	char last_error[256];
+} Job;
+
+typedef struct {
+	Db *db;
+	long long run_id;
+	const Prompt *prompt;
+	const DbScale *scale;
+	LabelOptions opt;  /* a copy: json_mode may be turned off on the way */
+	LabelSummary *sum;
+	Http *http;
+	long long ids[PAGE];
+	int id_count, id_next, exhausted;
+	long long last_id;
+	Job *waiting;      /* jobs not yet sent, or waiting out a backoff */
+	int in_flight;
+	unsigned long long random;
+	Status fatal;
+	double start, last_progress;
+	int json_notice_given;
+} Run;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A uniform number in [0, 1) for the backoff jitter (splitmix64). */
+static double jitter(Run *run)
+{
+	unsigned long long z = (run->random += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+static void job_free(Job *job)
+{
+	if (!job)
+		return;
+	provider_request_free(&job->request);
+	free(job->item_ref);
+	free(job);
+}
+
+/* Counts a failure under a short reason, for the summary. */
+static void tally(LabelSummary *sum, const char *reason)
+{
+	int i;
+	for (i = 0; i < sum->reason_count; i++)
+		if (!strcmp(sum->reasons[i], reason))
+			break;
+	if (i == sum->reason_count) {
+		if (i == LABEL_MAX_REASONS)
+			i = LABEL_MAX_REASONS - 1, reason = "other";
+		else
+			sum->reason_count++;
+		snprintf(sum->reasons[i], sizeof sum->reasons[i], "%s", reason);
+	}
+	sum->reason_counts[i]++;
+}
+
+/* Replaces every copy of the API key in text with "[key]" (servers may echo it). */
+static void redact(char *text, const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+	char *at;
+	if (n < 4)
+		return;
+	while ((at = strstr(text, key))) {
+		memcpy(at, "[key]", 5);
+		memmove(at + 5, at + n, strlen(at + n) + 1);
+	}
+}
+
+static Status record(Run *run, DbPredictionNew *p)
+{
+	Status st;
+	p->run_id = run->run_id;
+	st = db_prediction_add(run->db, p);
+	if (st != STATUS_OK) {
+		run->fatal = st;
+		return st;
+	}
+	if (!strcmp(p->status, "ok"))
+		run->sum->ok++;
+	else if (!strcmp(p->status, "parse_failed"))
+		run->sum->parse_failed++;
+	else
+		run->sum->failed++;
+	if (p->prompt_tokens > 0)
+		run->sum->prompt_tokens += p->prompt_tokens;
+	if (p->completion_tokens > 0)
+		run->sum->completion_tokens += p->completion_tokens;
+	return STATUS_OK;
+}
+
+static void record_failure(Run *run, long long item_id, int attempts, const char *reason,
+			   const char *error)
+{
+	DbPredictionNew p = {.item_id = item_id, .status = "failed", .error = error,
+			     .attempts = attempts, .prompt_tokens = -1, .completion_tokens = -1};
+	tally(run->sum, reason);
+	record(run, &p);
+}
+
+/* Parses the model's text against the scale and records the verdict. */
+static void record_answer(Run *run, long long item_id, const char *content, const char *reasoning,
+			  const ProviderAnswer *answer, long latency_ms, int attempts)
+{
+	Reply reply;
+	DbPredictionNew p = {.item_id = item_id, .raw_reply = content, .latency_ms = latency_ms,
+			     .attempts = attempts, .prompt_tokens = -1, .completion_tokens = -1};
+	const char *text = content ? content : "";
+	if (answer) {
+		p.prompt_tokens = answer->prompt_tokens;
+		p.completion_tokens = answer->completion_tokens;
+	}
+	reply_parse(text, strlen(text), (const char *const *)run->scale->names, run->scale->count,
+		    &reply);
+	if (reply.ok && !(answer && answer->refused)) {
+		p.status = "ok";
+		p.score = reply.score;
+		p.label = reply.label;
+		p.inconsistent = reply.inconsistent;
+		p.has_confidence = reply.has_confidence;
+		p.confidence = reply.confidence;
+		p.rationale = reply.rationale;
+		p.aspects_json = reply.aspects_json;
+	} else {
+		p.status = "parse_failed";
+		p.error = answer && answer->refused ? "the model refused" : reply.failure;
+		p.rationale = reply.rationale;
+	}
+	p.reasoning = reasoning ? reasoning : reply.reasoning;
+	record(run, &p);
+	reply_free(&reply);
+}
+
+/* ---- preparing an item ---- */
+
+/* The image as base64 JPEG, downscaled to max_px on its long side. */
+static Status encode_image(const char *path, int max_px, char **base64)
+{
+	ImgRGB rgb;
+	unsigned char *jpeg;
+	size_t len;
+	Status st = img_decode_file(path, max_px, max_px, 0xFFFFFF, &rgb);
+	if (st != STATUS_OK)
+		return st;
+	st = imgenc_jpeg(&rgb, JPEG_QUALITY, &jpeg, &len);
+	img_rgb_free(&rgb);
+	if (st != STATUS_OK)
+		return st;
+	*base64 = base64_encode(jpeg, len, NULL);
+	free(jpeg);
+	return STATUS_OK;
+}
+
+static Status render(Run *run, const DbItem *item, PromptRendered *out)
+{
+	PromptItem fields = {
+		.id = item->external_id, .title = item->title, .category = item->category,
+		.path = item->path, .metadata_json = item->metadata_json,
+		.scale_names = (const char *const *)run->scale->names,
+		.scale_count = run->scale->count,
+	};
+	Status st = prompt_render(run->prompt, prompt_item_lookup, &fields, item->external_id, out);
+	prompt_item_clear(&fields);
+	return st;
+}
+
+static void build_request(Run *run, Job *job, const PromptRendered *text, const char *image64,
+			  const char *image_url)
+{
+	ProviderPrompt prompt = {
+		.system = text->system, .user_before_image = text->user_before_image,
+		.user_after_image = text->user_after_image, .image_base64 = image64,
+		.image_url = image_url,
+	};
+	provider_request_free(&job->request);
+	run->opt.ops->build(&run->opt.config, &prompt, &job->request);
+	job->json_mode = run->opt.config.json_mode;
+}
+
+/* Builds the job for item_id; an item that cannot be sent is recorded as
+ * failed at once and gives NULL. */
+static Job *prepare(Run *run, long long item_id)
+{
+	DbItem item;
+	PromptRendered text = {0};
+	char *image64 = NULL;
+	Job *job = NULL;
+	Status st = db_item_get(run->db, item_id, &item);
+
+	if (st != STATUS_OK) {
+		run->fatal = st;
+		return NULL;
+	}
+	st = render(run, &item, &text);
+	if (st != STATUS_OK) {
+		/* the template or the manifest needs fixing: stop before spending
+		 * money on hundreds of broken prompts */
+		run->fatal = st;
+		goto out;
+	}
+	if (item.path) {
+		st = encode_image(item.path, run->opt.max_image_px, &image64);
+		if (st != STATUS_OK) {
+			record_failure(run, item_id, 0, "image unreadable", status_detail());
+			goto out;
+		}
+	}
+	job = xcalloc(1, sizeof *job);
+	job->item_id = item_id;
+	job->item_ref = xstrdup(item.external_id);
+	build_request(run, job, &text, image64, item.path ? NULL : item.url);
+out:
+	free(image64);
+	prompt_rendered_free(&text);
+	db_item_free(&item);
+	return job;
+}
+
+/* ---- sending and hearing back ---- */
+
+static Status submit(Run *run, Job *job)
+{
+	const char *headers[7] = {0};
+	HttpRequest request;
+	for (int i = 0; i < 6 && job->request.headers[i]; i++)
+		headers[i] = job->request.headers[i];
+	request = (HttpRequest){.url = job->request.url, .headers = headers,
+				.body = job->request.body, .body_len = strlen(job->request.body),
+				.timeout_ms = run->opt.timeout_ms, .user = job};
+	job->attempts++;
+	run->in_flight++;
+	return http_submit(run->http, &request);
+}
+
+static void wait_then_retry(Run *run, Job *job, const char *reason, double retry_after_s)
+{
+	double delay;
+	if (job->attempts >= run->opt.max_attempts) {
+		char error[400];
+		snprintf(error, sizeof error, "%s after %d attempts: %s", reason, job->attempts,
+			 job->last_error);
+		record_failure(run, job->item_id, job->attempts, reason, error);
+		job_free(job);
+		return;
+	}
+	delay = run->opt.backoff_s * pow(2, job->attempts - 1);
+	if (delay > run->opt.backoff_max_s)
+		delay = run->opt.backoff_max_s;
+	delay *= 0.5 + jitter(run);
+	if (retry_after_s > delay)
+		delay = retry_after_s;
+	job->due = now_s() + delay;
+	job->next = run->waiting;
+	run->waiting = job;
+}
+
+/* A 2xx reply: read the protocol, then the model's answer. */
+static void on_success(Run *run, Job *job, HttpReply *reply)
+{
+	ProviderAnswer answer;
+	Status st = run->opt.ops->parse(reply->body, reply->body_len, &answer);
+	if (st != STATUS_OK) {
+		snprintf(job->last_error, sizeof job->last_error, "%s", status_detail());
+		if (job->attempts >= run->opt.max_attempts) {
+			/* keep what the server said, for whoever audits the call */
+			DbPredictionNew p = {.item_id = job->item_id, .status = "failed",
+					     .attempts = job->attempts, .prompt_tokens = -1,
+					     .completion_tokens = -1, .latency_ms = reply->elapsed_ms};
+			char *body = xstrndup(reply->body, reply->body_len < MAX_STORED_BODY
+								   ? reply->body_len : MAX_STORED_BODY);
+			char *error = xasprintf("%s after %d attempts", job->last_error, job->attempts);
+			p.raw_reply = body;
+			p.error = error;
+			tally(run->sum, job->last_error);
+			record(run, &p);
+			free(body), free(error);
+			job_free(job);
+		} else {
+			wait_then_retry(run, job, "bad reply", -1);
+		}
+		return;
+	}
+	record_answer(run, job->item_id, answer.content, answer.reasoning, &answer,
+		      reply->elapsed_ms, job->attempts);
+	provider_answer_free(&answer);
+	job_free(job);
+}
+
+static int retryable_status(long status)
+{
+	return status == 408 || status == 409 || status == 429 || status >= 500;
+}
+
+/* The endpoint does not take response_format: go on without it, and send
+ * this item again (rebuilt from the item; it was not the item's fault). */
+static void drop_json_mode(Run *run, Job *job)
+{
+	Job *fresh;
+	if (run->opt.config.json_mode) {
+		run->opt.config.json_mode = 0;
+		if (run->opt.on_notice)
+			run->opt.on_notice(run->opt.arg, "the endpoint refused response_format; "
+							 "going on without JSON mode");
+	}
+	fresh = prepare(run, job->item_id);
+	if (fresh) {
+		fresh->attempts = job->attempts - 1;
+		fresh->next = run->waiting;
+		run->waiting = fresh;
+	}
+	job_free(job);
+}
+
+static void on_reply(void *arg, HttpReply *reply)
+{
+	Run *run = arg;
+	Job *job = reply->user;
+	char *message;
+	run->in_flight--;
+	if (run->fatal != STATUS_OK) {
+		job_free(job);
+		return;
+	}
+	if (reply->outcome != HTTP_DONE) {
+		snprintf(job->last_error, sizeof job->last_error, "%s", reply->error);
+		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
+		return;
+	}
+	if (reply->status >= 200 && reply->status < 300) {
+		on_success(run, job, reply);
+		return;
+	}
+	message = provider_error_message(reply->body, reply->body_len);
+	snprintf(job->last_error, sizeof job->last_error, "HTTP %ld: %s", reply->status,
+		 message ? message : "no message");
+	free(message);
+	redact(job->last_error, run->opt.config.api_key);
+	if (reply->status == 401 || reply->status == 403) {
+		run->fatal = status_fail(STATUS_ERR_NETWORK,
+					 "the provider refused the credentials (HTTP %ld); check "
+					 "the API key (%s or --api-key)",
+					 reply->status, run->opt.ops->key_variable);
+		job_free(job);
+	} else if (reply->status == 400 && job->json_mode &&
+		   run->opt.ops->rejects_json_mode(reply->body)) {
+		drop_json_mode(run, job);
+	} else if (retryable_status(reply->status)) {
+		char reason[32];
+		snprintf(reason, sizeof reason, "HTTP %ld", reply->status);
+		wait_then_retry(run, job, reason, reply->retry_after_s);
+	} else {
+		char reason[32];
+		snprintf(reason, sizeof reason, "HTTP %ld", reply->status);
+		record_failure(run, job->item_id, job->attempts, reason, job->last_error);
+		job_free(job);
+	}
+}
+
+/* ---- the loop ---- */
+
+/* The next planned item without a prediction, or 0 when there is none. */
+static long long next_item(Run *run)
+{
+	if (run->id_next == run->id_count && !run->exhausted) {
+		Status st = db_run_pending(run->db, run->run_id, run->last_id, run->ids, PAGE,
+					   &run->id_count);
+		run->id_next = 0;
+		if (st != STATUS_OK)
+			run->fatal = st;
+		if (st != STATUS_OK || run->id_count == 0)
+			run->exhausted = 1;
+	}
+	if (run->id_next == run->id_count)
+		return 0;
+	run->last_id = run->ids[run->id_next++];
+	return run->last_id;
+}
+
+static int waiting_count(const Run *run)
+{
+	int n = 0;
+	for (const Job *j = run->waiting; j; j = j->next)
+		n++;
+	return n;
+}
+
+/* Sends the waiting jobs whose time has come; returns seconds until the next. */
+static double send_due(Run *run)
+{
+	double now = now_s(), next = 1e9;
+	Job **link = &run->waiting;
+	while (*link) {
+		Job *job = *link;
+		if (job->due <= now && run->in_flight < run->opt.concurrency) {
+			*link = job->next;
+			if (submit(run, job) != STATUS_OK) {
+				run->in_flight--;
+				record_failure(run, job->item_id, job->attempts, "could not send",
+					       status_detail());
+				job_free(job);
+			}
+			continue;
+		}
+		if (job->due - now < next)
+			next = job->due - now;
+		link = &job->next;
+	}
+	return next;
+}
+
+static void progress(Run *run, int force)
+{
+	double now = now_s();
+	if (!run->opt.on_progress || (!force && now - run->last_progress < 0.2))
+		return;
+	run->last_progress = now;
+	run->sum->elapsed_s = now - run->start;
+	run->opt.on_progress(run->opt.arg, run->sum);
+}
+
+static void heuristic_item(Run *run, long long item_id)
+{
+	DbItem item;
+	char *json = NULL;
+	double t0 = now_s();
+	Status st = db_item_get(run->db, item_id, &item);
+	if (st != STATUS_OK) {
+		run->fatal = st;
+		return;
+	}
+	if (!item.path) {
+		record_failure(run, item_id, 1, "no local image", "the heuristic measures local "
+								  "files; this item has only a URL");
+	} else if ((st = heuristic_answer(item.path, (const char *const *)run->scale->names,
+					  run->scale->count, &json)) != STATUS_OK) {
+		record_failure(run, item_id, 1, "image unreadable", status_detail());
+	} else {
+		record_answer(run, item_id, json, NULL, NULL, (long)((now_s() - t0) * 1000), 1);
+	}
+	free(json);
+	db_item_free(&item);
+}
+
+static void loop_heuristic(Run *run)
+{
+	long long id;
+	while (run->fatal == STATUS_OK && !*run->opt.stop && (id = next_item(run))) {
+		heuristic_item(run, id);
+		progress(run, 0);
+	}
+}
+
+static void drop_job(void *job)
+{
+	job_free(job);
+}
+
+static void loop_http(Run *run)
+{
+	for (;;) {
+		double wait;
+		int timeout_ms;
+		if (run->fatal != STATUS_OK || *run->opt.stop)
+			break;
+		while (run->in_flight + waiting_count(run) < run->opt.concurrency && !run->exhausted &&
+		       run->fatal == STATUS_OK) {
+			long long id = next_item(run);
+			Job *job = id ? prepare(run, id) : NULL;
+			if (job) {
+				job->next = run->waiting;
+				run->waiting = job;
+			}
+		}
+		if (run->fatal != STATUS_OK)
+			break;
+		wait = send_due(run);
+		if (!run->in_flight && !run->waiting && run->exhausted)
+			break;
+		/* wake at least every 100 ms: for the stop flag and the progress line */
+		timeout_ms = run->in_flight || wait > 0.1 ? 100 : (int)(wait * 1000) + 1;
+		if (http_poll(run->http, timeout_ms, on_reply, run) != STATUS_OK)
+			run->fatal = STATUS_ERR_NETWORK;
+		progress(run, 0);
+	}
+	http_cancel_all(run->http, drop_job);
+	run->in_flight = 0;
+	while (run->waiting) {
+		Job *job = run->waiting;
+		run->waiting = job->next;
+		job_free(job);
+	}
+}
+
+Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
+			const LabelOptions *options, LabelSummary *summary)
+{
+	static volatile sig_atomic_t never;
+	Run run = {.db = db, .run_id = run_id, .prompt = prompt, .scale = scale, .opt = *options,
+		   .sum = summary, .fatal = STATUS_OK, .random = (unsigned long long)run_id};
+	DbRunCounts counts;
+	Status st;
+
+	memset(summary, 0, sizeof *summary);
+	if (!run.opt.stop)
+		run.opt.stop = &never;
+	st = db_run_counts(db, run_id, &counts);
+	if (st != STATUS_OK)
+		return st;
+	summary->planned = counts.planned;
+	summary->done_before = counts.ok + counts.parse_failed + counts.failed;
+	st = db_run_set_status(db, run_id, "running");
+	if (st != STATUS_OK)
+		return st;
+	run.start = now_s();
+	if (run.opt.ops) {
+		run.http = http_new(run.opt.concurrency);
+		loop_http(&run);
+		http_free(run.http);
+	} else {
+		loop_heuristic(&run);
+	}
+	summary->stopped = *run.opt.stop && run.fatal == STATUS_OK;
+	progress(&run, 1);
+	if (run.fatal != STATUS_OK) {
+		char detail[512];
+		snprintf(detail, sizeof detail, "%s", status_detail());
+		db_run_set_status(db, run_id, run.fatal == STATUS_ERR_DB ? "failed" : "interrupted");
+		return status_fail(run.fatal, "%s", detail);
+	}
+	return db_run_set_status(db, run_id, summary->stopped ? "interrupted" : "done");
+}

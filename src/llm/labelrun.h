@@ -1,0 +1,55 @@
+/* labelrun.h - running a prompt over a run's planned items through a
+ * provider: many requests in flight on one thread, retries with backoff,
+ * every result committed as it arrives, so a killed run resumes exactly. */
+#ifndef GAVEL_LABELRUN_H
+#define GAVEL_LABELRUN_H
+
+#include <signal.h>
+
+#include "db/database.h"
+#include "db/items.h"
+#include "src/llm/prompt.h"
+#include "src/llm/provider.h"
+
+typedef struct LabelSummary LabelSummary;
+
+typedef struct {
+	const ProviderOps *ops;  /* NULL: the offline heuristic */
+	ProviderConfig config;
+	int concurrency;         /* requests in flight */
+	int max_attempts;        /* per item, then it is recorded as failed */
+	long timeout_ms;         /* per request */
+	int max_image_px;        /* long side of the image sent */
+	double backoff_s;        /* first retry delay, doubled each time, with jitter */
+	double backoff_max_s;
+	volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
+	/* Called about five times a second with the counts so far. */
+	void (*on_progress)(void *arg, const LabelSummary *summary);
+	/* Called once for a notice worth telling the user ("json mode off"). */
+	void (*on_notice)(void *arg, const char *message);
+	void *arg;
+} LabelOptions;
+
+enum { LABEL_MAX_REASONS = 12 };
+
+struct LabelSummary {
+	long long planned;      /* items in the run's plan */
+	long long done_before;  /* already predicted when this session started */
+	long long ok, parse_failed, failed; /* this session */
+	long long prompt_tokens, completion_tokens;
+	double elapsed_s;
+	int stopped;            /* stopped by the stop flag before the end */
+	int reason_count;       /* failures by reason, most common kinds */
+	char reasons[LABEL_MAX_REASONS][64];
+	long long reason_counts[LABEL_MAX_REASONS];
+};
+
+/* Labels every planned item of run_id that has no prediction yet, with the
+ * given prompt and scale. Returns STATUS_OK when the plan is finished or the
+ * stop flag ended it (summary->stopped), STATUS_ERR_NETWORK when the
+ * provider refused the credentials (nothing is recorded for the items left),
+ * STATUS_ERR_DB when the database failed. The run's status is updated. */
+Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
+			const LabelOptions *options, LabelSummary *summary);
+
+#endif

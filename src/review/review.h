@@ -1,0 +1,106 @@
+/* review.h - one reviewer's session: the queue of items they are handed
+ * (claimed so no one else gets them), their decisions written to the log
+ * before the next item shows, undo, and the running agreement with the LLM.
+ * No curses here: ui/ draws a session, tests drive one directly. */
+#ifndef GAVEL_REVIEW_H
+#define GAVEL_REVIEW_H
+
+#include "db/claims.h"
+#include "db/database.h"
+#include "db/items.h"
+#include "db/reviews.h"
+#include "src/agree/metrics.h"
+
+typedef struct ReviewSession ReviewSession;
+
+typedef struct {
+	const char *reviewer;
+	DbOrder order;
+	unsigned long long seed; /* for DB_ORDER_RANDOM */
+	double overlap;          /* share of items that go to two reviewers, 0..1 */
+	double blind;            /* share of items shown without the LLM's answer, 0..1 */
+	long long run_id;        /* the LLM run to show; 0: the latest with an answer */
+	double lease_s;          /* how long a claim holds (renewed while shown) */
+	int lookahead;           /* items claimed ahead of the cursor, for prefetching */
+} ReviewOptions;
+
+/* Narrows the queue; zero or NULL fields mean any. */
+typedef struct {
+	char *category;
+	char *search;
+	int llm_label;
+	char *mine_decision; /* browse what I decided: accept, override or skip */
+	int mine_label;
+} ReviewFilter;
+
+/* One item in the session's list: what the queue pane shows. Strings owned
+ * by the session; raw text (the UI cleans it before drawing). */
+typedef struct {
+	long long item_id;
+	char *external_id, *title, *category, *path;
+	int blind;               /* the LLM's answer is hidden for this item */
+	DbStanding mine;         /* this reviewer's standing decision, if any */
+	long long prediction_id; /* the answer shown; 0 when none */
+	int llm_label;           /* its label, 0 when none (known even when blind) */
+	double shown_at;         /* when it last became current */
+} ReviewEntry;
+
+typedef enum { REVIEW_ACCEPT, REVIEW_OVERRIDE, REVIEW_SKIP } ReviewAction;
+
+/* Opens a session: frees the reviewer's stale claims, loads the running
+ * agreement and the first items. *out is owned by the caller. */
+Status review_open(Db *db, const ReviewOptions *options, ReviewSession **out);
+
+/* Gives back the session's claims and frees it; NULL is fine. */
+void review_close(ReviewSession *session);
+
+int review_count(const ReviewSession *session);
+/* Entry index (0..count-1), borrowed until the session changes. */
+const ReviewEntry *review_peek(const ReviewSession *session, int index);
+/* The current entry's index: -1 when the queue is empty, count when the
+ * cursor has gone past the last item (nothing left for now). */
+int review_cursor(const ReviewSession *session);
+
+/* Moves the cursor by delta, claiming more items when it runs past the end. */
+Status review_move(ReviewSession *session, int delta);
+
+/* The current item and the answer shown for it (both zeroed when blind or
+ * absent: prediction->id is 0). The caller frees both. */
+Status review_details(ReviewSession *session, DbItem *item, DbPrediction *prediction);
+
+/* Records a decision on the current item (committed before it returns),
+ * then moves to the next. verdict is NULL, "sound" or "flawed". Accepting
+ * needs an LLM label that was shown: STATUS_ERR_INPUT otherwise. */
+Status review_decide(ReviewSession *session, ReviewAction action, int label, const char *verdict);
+
+/* Withdraws this session's latest decision not yet undone (a retract row)
+ * and moves the cursor to its item; *undone is 0 when there was none. */
+Status review_undo(ReviewSession *session, int *undone);
+
+/* Renews the claim on the current item (the reviewer is still looking). */
+Status review_keepalive(ReviewSession *session);
+
+/* Adds a note to the current item. */
+Status review_note(ReviewSession *session, const char *text);
+
+/* Starts the queue again with another order or filter (the filter is copied). */
+Status review_requeue(ReviewSession *session, DbOrder order, const ReviewFilter *filter);
+
+DbOrder review_order(const ReviewSession *session);
+const ReviewFilter *review_filter(const ReviewSession *session);
+
+/* Quadratic-weighted kappa between the LLM labels shown and this reviewer's
+ * standing labels, with the number of pairs behind it. */
+MetricValue review_kappa(const ReviewSession *session, long *pairs);
+
+/* Items this reviewer has decided, items anyone has, and items in all. */
+void review_progress(const ReviewSession *session, long long *mine, long long *any,
+		     long long *items);
+
+/* The label scale: names[0] is value 1. Borrowed. */
+const DbScale *review_scale(const ReviewSession *session);
+
+/* Image paths of up to max entries after the cursor, for prefetching. */
+int review_upcoming(const ReviewSession *session, const char **paths, int max);
+
+#endif
