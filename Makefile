@@ -90,8 +90,8 @@ demo: deps-build
 bench: $(BIN)
 	tests/bench/run.sh $(abspath $(BIN))
 
-lint:
-	tests/lint.sh .
+lint: $(BIN)
+	tests/lint.sh . $(BUILD)
 
 format:
 	clang-format -i $(SRCS) $(wildcard src/*/*.h db/*.h ui/*.h tests/unit/*.[ch] tests/tools/*.c)

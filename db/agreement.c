@@ -22,7 +22,7 @@ static const char DECISIONS[] =
 	" FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
 	" ORDER BY r.item_id, r.reviewer, r.id";
 static const char PREDICTIONS[] =
-	"SELECT item_id, run_id, CASE status WHEN 'ok' THEN 0 WHEN 'parse_failed' THEN 1 ELSE 2 END,"
+	"SELECT item_id, run_id, status,"
 	" label, prompt_tokens, completion_tokens FROM predictions"
 	" ORDER BY item_id, run_id";
 static const char RUNS[] =
@@ -158,7 +158,7 @@ Status db_agreement_predictions(Db *db, int (*fn)(void *arg, const DbPredictionR
 		DbPredictionRow row = {
 			.item_id = sqlite3_column_int64(stmt, 0),
 			.run_id = sqlite3_column_int64(stmt, 1),
-			.status = (DbPredictionStatus)sqlite3_column_int(stmt, 2),
+			.status = db_prediction_state_parse((const char *)sqlite3_column_text(stmt, 2)),
 			.label = sqlite3_column_int(stmt, 3),
 			.prompt_tokens = sqlite3_column_int64(stmt, 4),
 			.completion_tokens = sqlite3_column_int64(stmt, 5),

@@ -9,6 +9,7 @@
 #define GAVEL_DB_AGREEMENT_H
 
 #include "db/database.h"
+#include "db/kinds.h"
 
 /* A reviewer's standing label on an item: their latest accept or override
  * that is not retracted (no row has retracts = its id) and not superseded by
@@ -30,16 +31,10 @@ typedef struct {
 Status db_agreement_human_labels(Db *db, const char *since, const char *until,
 				 int (*fn)(void *arg, const DbHumanLabel *label), void *arg);
 
-typedef enum {
-	DB_PREDICTION_OK,
-	DB_PREDICTION_PARSE_FAILED,
-	DB_PREDICTION_FAILED,
-} DbPredictionStatus;
-
 /* One prediction row, as the report needs it. */
 typedef struct {
 	long long item_id, run_id;
-	DbPredictionStatus status;
+	DbPredictionState status;
 	int label; /* 0 when NULL */
 	long long prompt_tokens, completion_tokens; /* 0 when unknown */
 } DbPredictionRow;

@@ -6,6 +6,8 @@
 #include <time.h>
 
 #include "db/internal.h"
+#include "src/base/clock.h"
+#include "src/base/rng.h"
 
 /* Parameters shared by every order:
  *   ?1 reviewer  ?2 now  ?3 overlap permille  ?4 after id  ?5 category
@@ -62,21 +64,22 @@ static const char CLAIM_UPSERT[] =
 static const char CLAIM_RELEASE_ONE[] = "DELETE FROM claims WHERE reviewer = ?1 AND item_id = ?2";
 static const char CLAIM_RELEASE_ALL[] = "DELETE FROM claims WHERE reviewer = ?1 OR expires_at < ?2";
 
-static double now_unix(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define DB_ORDER_WORD(id, word, key, name) word,
+#define DB_ORDER_KEY(id, word, key, name) key,
+#define DB_ORDER_NAME(id, word, key, name) name,
+const char *const db_order_words[] = {DB_ORDERS(DB_ORDER_WORD) NULL};
+const char db_order_keys[] = {DB_ORDERS(DB_ORDER_KEY) 0};
+const char *const db_order_names[] = {DB_ORDERS(DB_ORDER_NAME)};
+#undef DB_ORDER_WORD
+#undef DB_ORDER_KEY
+#undef DB_ORDER_NAME
 
 int db_claim_in_share(long long item_id, int permille, unsigned salt)
 {
-	/* splitmix64's finaliser: neighbouring ids land far apart */
-	unsigned long long h = (unsigned long long)item_id + 0x9E3779B97F4A7C15ULL * (salt + 1ULL);
-	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-	h ^= h >> 31;
-	return (int)(h % 1000) < permille;
+	/* one splitmix64 step from a state made of the id and the salt:
+	 * neighbouring ids land far apart */
+	uint64_t state = (uint64_t)item_id + 0x9E3779B97F4A7C15ULL * salt;
+	return (int)(rng_splitmix64(&state) % 1000) < permille;
 }
 
 static const char *order_sql(DbOrder order)
@@ -87,7 +90,7 @@ static const char *order_sql(DbOrder order)
 	case DB_ORDER_RANDOM: return NEXT_RANDOM;
 	case DB_ORDER_SCORER: return NEXT_SCORER;
 	case DB_ORDER_MINE: return NEXT_MINE;
-	case DB_ORDER_UNREVIEWED: break;
+	case DB_ORDER_UNREVIEWED: case DB_ORDER_COUNT: break;
 	}
 	return NEXT_UNREVIEWED;
 }
@@ -121,7 +124,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, double now
 	}
 	sqlite3_bind_int(stmt, 7, q->llm_label);
 	sqlite3_bind_int64(stmt, 8, (long long)(q->seed % 4294967291ULL));
-	db_bind_text_or_null(stmt, 9, q->mine_decision);
+	db_bind_text_or_null(stmt, 9, q->mine_decision ? db_decision_word(q->mine_decision) : NULL);
 	sqlite3_bind_int(stmt, 10, q->mine_label);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(stmt, 0);
@@ -139,7 +142,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, double now
 Status db_claim_next(Db *db, const DbClaimQuery *q, long long after_id, const long long *exclude,
 		     int exclude_count, long long *item_id)
 {
-	double now = now_unix();
+	double now = clock_unix_s();
 	Status st;
 	if (q->order == DB_ORDER_MINE)
 		return find(db, q, after_id, now, exclude, exclude_count, item_id);
@@ -163,7 +166,7 @@ Status db_claim_renew(Db *db, const char *reviewer, long long item_id, double le
 		return STATUS_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, item_id);
 	sqlite3_bind_text(stmt, 2, reviewer, -1, SQLITE_STATIC);
-	sqlite3_bind_double(stmt, 3, now_unix() + lease_s);
+	sqlite3_bind_double(stmt, 3, clock_unix_s() + lease_s);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		return db_fail(db, "claiming an item");
 	return STATUS_OK;
@@ -178,7 +181,7 @@ Status db_claim_release(Db *db, const char *reviewer, long long item_id)
 	if (item_id > 0)
 		sqlite3_bind_int64(stmt, 2, item_id);
 	else
-		sqlite3_bind_double(stmt, 2, now_unix());
+		sqlite3_bind_double(stmt, 2, clock_unix_s());
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		return db_fail(db, "releasing claims");
 	return STATUS_OK;

@@ -6,15 +6,31 @@
 #define GAVEL_DB_CLAIMS_H
 
 #include "db/database.h"
+#include "db/kinds.h"
+
+/* The queue orders, declared once: the enum, the --order word, the key of
+ * the order menu and the name the status line shows. An empty word is an
+ * order reached another way (the filter menu), never typed. */
+#define DB_ORDERS(X)                                                                            \
+	X(UNREVIEWED, "unreviewed", 'u', "unreviewed first")   /* import order */              \
+	X(DISAGREEMENT, "disagreement", 'd', "disagreement")   /* largest LLM-human gap first */ \
+	X(CONFIDENCE, "confidence", 'c', "lowest confidence")  /* none at all first */          \
+	X(RANDOM, "random", 'r', "random")                     /* a fixed shuffle for a seed */ \
+	X(SCORER, "scorer", 's', "scorer")                     /* the latest scorer's lowest */ \
+	X(MINE, "", 0, "my decisions")                         /* browse, newest first */
 
 typedef enum {
-	DB_ORDER_UNREVIEWED,   /* import order */
-	DB_ORDER_DISAGREEMENT, /* largest gap between the LLM and a human label first */
-	DB_ORDER_CONFIDENCE,   /* lowest LLM confidence first (none at all first) */
-	DB_ORDER_RANDOM,       /* a fixed shuffle for a seed */
-	DB_ORDER_SCORER,       /* the latest scorer's lowest scores first */
-	DB_ORDER_MINE,         /* browse: items this reviewer decided, newest first */
+#define DB_ORDER_ENUM(id, word, key, name) DB_ORDER_##id,
+	DB_ORDERS(DB_ORDER_ENUM)
+#undef DB_ORDER_ENUM
+	DB_ORDER_COUNT
 } DbOrder;
+
+/* Each order's --order word, menu key and name, indexed by DbOrder; the
+ * words are NULL-terminated (for option parsing). */
+extern const char *const db_order_words[];
+extern const char db_order_keys[];
+extern const char *const db_order_names[];
 
 typedef struct {
 	const char *reviewer;
@@ -26,7 +42,7 @@ typedef struct {
 	const char *category;
 	const char *search;        /* in title, id and metadata */
 	int llm_label;             /* the latest LLM label */
-	const char *mine_decision; /* DB_ORDER_MINE: accept, override or skip */
+	DbDecision mine_decision;  /* DB_ORDER_MINE: accept, override or skip; NONE: any */
 	int mine_label;            /* DB_ORDER_MINE: the reviewer's label */
 } DbClaimQuery;
 

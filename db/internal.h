@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "db/database.h"
+#include "db/kinds.h"
 
 enum { DB_MAX_STATEMENTS = 128 };
 
@@ -32,5 +33,16 @@ char *db_column_dup(sqlite3_stmt *stmt, int column);
 
 /* Binds TEXT or NULL when s is NULL. */
 int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s);
+
+/* The kind a stored word names (db/kinds.h): NONE for an unknown or NULL
+ * decision or verdict; FAILED for an unknown prediction or run state, the
+ * state that promises least. */
+DbDecision db_decision_parse(const char *word);
+DbVerdict db_verdict_parse(const char *word);
+DbPredictionState db_prediction_state_parse(const char *word);
+DbRunState db_run_state_parse(const char *word);
+
+/* A verdict as bound to SQL: NULL when unmarked. */
+const char *db_verdict_sql(DbVerdict verdict);
 
 #endif

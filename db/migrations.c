@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 static const char *const migrations[] = {
-	/* 1: everything DESIGN.md names, shaped now even where later work fills it. */
+	/* 1: the whole design, shaped now even where later work fills it. */
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL"

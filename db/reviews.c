@@ -64,10 +64,10 @@ Status db_review_add(Db *db, const DbReviewNew *r, long long *review_id)
 		return STATUS_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, r->item_id);
 	sqlite3_bind_text(stmt, 2, r->reviewer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, r->decision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, db_decision_word(r->decision), -1, SQLITE_STATIC);
 	if (r->label > 0)
 		sqlite3_bind_int(stmt, 4, r->label);
-	db_bind_text_or_null(stmt, 5, r->verdict);
+	db_bind_text_or_null(stmt, 5, db_verdict_sql(r->verdict));
 	db_bind_text_or_null(stmt, 6, r->note);
 	if (r->prediction_id > 0)
 		sqlite3_bind_int64(stmt, 7, r->prediction_id);
@@ -82,12 +82,6 @@ Status db_review_add(Db *db, const DbReviewNew *r, long long *review_id)
 	return STATUS_OK;
 }
 
-static void copy_column(sqlite3_stmt *stmt, int column, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, column);
-	snprintf(out, size, "%s", text ? (const char *)text : "");
-}
-
 Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbStanding *s)
 {
 	sqlite3_stmt *stmt = db_statement(db, REVIEW_STANDING);
@@ -100,9 +94,9 @@ Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbSta
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		s->review_id = sqlite3_column_int64(stmt, 0);
-		copy_column(stmt, 1, s->decision, sizeof s->decision);
+		s->decision = db_decision_parse((const char *)sqlite3_column_text(stmt, 1));
 		s->label = sqlite3_column_int(stmt, 2);
-		copy_column(stmt, 3, s->verdict, sizeof s->verdict);
+		s->verdict = db_verdict_parse((const char *)sqlite3_column_text(stmt, 3));
 	} else if (rc != SQLITE_DONE) {
 		return db_fail(db, "reading a review");
 	}
@@ -126,7 +120,7 @@ Status db_prediction_for_item(Db *db, long long item_id, long long run_id, DbPre
 		return db_fail(db, "reading a prediction");
 	p->id = sqlite3_column_int64(stmt, 0);
 	p->run_id = sqlite3_column_int64(stmt, 1);
-	p->status = db_column_dup(stmt, 2);
+	p->status = db_prediction_state_parse((const char *)sqlite3_column_text(stmt, 2));
 	p->score = sqlite3_column_int(stmt, 3);
 	p->label = sqlite3_column_int(stmt, 4);
 	p->has_confidence = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
@@ -147,7 +141,7 @@ Status db_prediction_for_item(Db *db, long long item_id, long long run_id, DbPre
 
 void db_prediction_free(DbPrediction *p)
 {
-	free(p->status), free(p->rationale), free(p->aspects_json), free(p->reasoning);
+	free(p->rationale), free(p->aspects_json), free(p->reasoning);
 	free(p->raw_reply), free(p->error), free(p->model), free(p->provider);
 	free(p->prompt_hash), free(p->prompt_name);
 	memset(p, 0, sizeof *p);

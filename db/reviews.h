@@ -5,18 +5,19 @@
 #define GAVEL_DB_REVIEWS_H
 
 #include "db/database.h"
+#include "db/kinds.h"
 
-/* One row of the log. decision is accept, override, skip, note or retract
- * (undo: retracts names the row it withdraws). label is the human label of
- * an accept or override (for an accept, the LLM's label that was accepted).
- * verdict is NULL, "sound" or "flawed" (the rationale, whatever the label).
- * prediction_id is what was shown, 0 when blind or none. */
+/* One row of the log (db/kinds.h; a retract row is an undo: retracts names
+ * the row it withdraws). label is the human label of an accept or override
+ * (for an accept, the LLM's label that was accepted). verdict judges the
+ * rationale, whatever the label. prediction_id is what was shown, 0 when
+ * blind or none. */
 typedef struct {
 	long long item_id;
 	const char *reviewer;
-	const char *decision;
+	DbDecision decision;
 	int label;
-	const char *verdict;
+	DbVerdict verdict;
 	const char *note;
 	long long prediction_id;
 	int blind;
@@ -29,12 +30,12 @@ typedef struct {
 Status db_review_add(Db *db, const DbReviewNew *review, long long *review_id);
 
 /* A reviewer's standing decision on an item: the latest accept, override or
- * skip not retracted. decision is "" when there is none. */
+ * skip not retracted. decision is DB_DECISION_NONE when there is none. */
 typedef struct {
 	long long review_id;
-	char decision[16];
+	DbDecision decision;
 	int label;
-	char verdict[8];
+	DbVerdict verdict;
 } DbStanding;
 
 Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbStanding *standing);
@@ -43,7 +44,7 @@ Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbSta
  * run that has one when run_id is 0. Every string owned. */
 typedef struct {
 	long long id, run_id; /* id 0: the item has no prediction */
-	char *status;         /* ok, parse_failed, failed */
+	DbPredictionState status;
 	int score, label;     /* 0 when none */
 	int has_confidence;
 	double confidence;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/internal.h"
+#include "src/base/rng.h"
 #include "src/base/xalloc.h"
 
 static const char RUN_INSERT[] =
@@ -70,13 +71,13 @@ Status db_run_create(Db *db, const DbRunNew *run, long long *run_id)
 	return st;
 }
 
-Status db_run_set_status(Db *db, long long run_id, const char *status)
+Status db_run_set_status(Db *db, long long run_id, DbRunState state)
 {
 	sqlite3_stmt *stmt = db_statement(db, RUN_STATUS);
 	if (!stmt)
 		return STATUS_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, run_id);
-	sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, db_run_state_word(state), -1, SQLITE_STATIC);
 	return step_done(db, stmt, "recording a run's status");
 }
 
@@ -98,7 +99,7 @@ Status db_run_get(Db *db, long long run_id, DbRun *run)
 	run->provider = db_column_dup(stmt, 2);
 	run->model = db_column_dup(stmt, 3);
 	run->params_json = db_column_dup(stmt, 4);
-	run->status = db_column_dup(stmt, 5);
+	run->status = db_run_state_parse((const char *)sqlite3_column_text(stmt, 5));
 	run->prompt_name = db_column_dup(stmt, 6);
 	run->prompt_text = db_column_dup(stmt, 7);
 	sqlite3_reset(stmt);
@@ -107,7 +108,7 @@ Status db_run_get(Db *db, long long run_id, DbRun *run)
 
 void db_run_free(DbRun *run)
 {
-	free(run->provider), free(run->model), free(run->params_json), free(run->status);
+	free(run->provider), free(run->model), free(run->params_json);
 	free(run->prompt_name), free(run->prompt_text);
 	memset(run, 0, sizeof *run);
 }
@@ -125,15 +126,6 @@ static void bind_plan(sqlite3_stmt *stmt, long long run_id, const char *model,
 	sqlite3_bind_int64(stmt, 5, spec->limit > 0 ? spec->limit : -1);
 }
 
-/* splitmix64: a small, well-mixed generator, the same on every machine. */
-static unsigned long long next_random(unsigned long long *state)
-{
-	unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
 /* Draws spec->sample of the candidates with a partial Fisher-Yates shuffle. */
 static Status plan_sample(Db *db, long long run_id, const char *model, const DbRunPlanSpec *spec,
 			  long long pv, long long *planned)
@@ -141,7 +133,7 @@ static Status plan_sample(Db *db, long long run_id, const char *model, const DbR
 	sqlite3_stmt *stmt = db_statement(db, PLAN_CANDIDATE_IDS);
 	long long *ids = NULL, n = 0, take;
 	size_t capacity = 0;
-	unsigned long long state = spec->seed;
+	uint64_t state = spec->seed;
 	int rc;
 	Status st = STATUS_OK;
 
@@ -158,7 +150,7 @@ static Status plan_sample(Db *db, long long run_id, const char *model, const DbR
 	}
 	take = spec->sample < n ? spec->sample : n;
 	for (long long i = 0; i < take && st == STATUS_OK; i++) {
-		long long j = i + (long long)(next_random(&state) % (unsigned long long)(n - i));
+		long long j = i + (long long)(rng_splitmix64(&state) % (unsigned long long)(n - i));
 		long long t = ids[i];
 		ids[i] = ids[j], ids[j] = t;
 		stmt = db_statement(db, PLAN_ONE);
@@ -225,7 +217,7 @@ Status db_prediction_add(Db *db, const DbPredictionNew *p)
 		return STATUS_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, p->run_id);
 	sqlite3_bind_int64(stmt, 2, p->item_id);
-	sqlite3_bind_text(stmt, 3, p->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, db_prediction_state_word(p->status), -1, SQLITE_STATIC);
 	bind_int_or_null(stmt, 4, p->score, p->score > 0);
 	bind_int_or_null(stmt, 5, p->label, p->label > 0);
 	if (p->has_confidence)

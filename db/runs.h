@@ -3,6 +3,7 @@
 #define GAVEL_DB_RUNS_H
 
 #include "db/database.h"
+#include "db/kinds.h"
 
 typedef struct {
 	const char *provider;
@@ -14,13 +15,13 @@ typedef struct {
 /* Adds a run with status 'running'; *run_id gets its id. */
 Status db_run_create(Db *db, const DbRunNew *run, long long *run_id);
 
-/* Sets a run's status: running, done, interrupted or failed (which also
- * records the finishing time). */
-Status db_run_set_status(Db *db, long long run_id, const char *status);
+/* Sets a run's state; any but DB_RUN_RUNNING also records the finishing time. */
+Status db_run_set_status(Db *db, long long run_id, DbRunState state);
 
 typedef struct {
 	long long id, prompt_version_id;
-	char *provider, *model, *params_json, *status; /* owned */
+	char *provider, *model, *params_json; /* owned */
+	DbRunState status;
 	char *prompt_name, *prompt_text;                /* owned */
 } DbRun;
 
@@ -53,7 +54,7 @@ Status db_run_pending(Db *db, long long run_id, long long after_id, long long *i
 
 typedef struct {
 	long long run_id, item_id;
-	const char *status; /* ok, parse_failed, failed */
+	DbPredictionState status;
 	int score, label;   /* 0 when absent */
 	int has_confidence;
 	double confidence;

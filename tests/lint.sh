@@ -1,15 +1,76 @@
 #!/usr/bin/env bash
-# lint.sh [ROOT] - the layering rules of STYLE.md, checked on the source tree:
-#   curses only under ui/; <curl/curl.h> in one file (src/llm/http.c); <sqlite3.h>
-#   only under db/; src/ never includes ui/; db/ includes nothing of src/ or ui/
-#   but the two leaf utilities src/base/status.h and src/base/xalloc.h.
-# Prints each violation as FILE:LINE: rule, and exits 1 when there is any.
+# lint.sh [ROOT [BUILD]] - the layering rules, checked on the source tree
+# (docs/ARCHITECTURE.md explains them):
+#   1. each folder includes only the folders its rule names;
+#   2. curses only in ui/, <curl/curl.h> only in src/llm/http.c, <sqlite3.h>
+#      only in db/;
+#   3. at link level (BUILD's objects, when built): nothing outside src/cmd/
+#      refers to a symbol defined in ui/, and ui/ nothing of src/cmd/;
+#   4. domain words (db/kinds.h) are compared with strcmp only in db/.
+# Prints each violation as FILE[:LINE]: rule, and exits 1 when there is any.
 set -u
 root=${1:-.}
+build=${2:-$root/build}
 cd "$root" || exit 2
 bad=0
 violation() { echo "$1: $2"; bad=1; }
 
+# ---- 1. the folders: what each may include besides itself ----
+# folder      allowed folders or headers        (loader: the one file that may reach db/)
+rules='
+src/base     -
+src/img      src/base
+src/llm      src/base src/img db
+src/agree    src/base src/img db/kinds.h        loader=src/agree/agreeload
+src/import   src/base src/img db
+src/review   src/base src/agree db
+src/score    src/base src/agree db/kinds.h
+src/settle   src/base db/kinds.h
+src/export   src/base src/settle src/agree db
+src/cmd      *
+ui           src/base src/img src/llm src/agree src/review db
+db           src/base
+'
+
+folder_of() { # PATH: the rule's folder it lies in (src/x, ui, db), or nothing
+	case $1 in src/*/*) echo "${1%%/*}/$(echo "$1" | cut -d/ -f2)" ;; ui/*) echo ui ;; db/*) echo db ;; esac
+}
+
+allowed() { # FILE TARGET: whether FILE may include the header TARGET
+	local file=$1 target=$2 from to line list loader
+	from=$(folder_of "$file") to=$(folder_of "$target")
+	[ -n "$from" ] && [ -n "$to" ] || return 0
+	[ "$from" = "$to" ] && return 0
+	line=$(printf '%s\n' "$rules" | awk -v f="$from" '$1 == f')
+	[ -n "$line" ] || { echo unknown; return 1; }
+	list=$(echo "$line" | cut -d' ' -f2- | sed 's/loader=[^ ]*//')
+	loader=$(echo "$line" | grep -o 'loader=[^ ]*' | cut -d= -f2)
+	set -f # the list holds '*'
+	for a in $list; do
+		if [ "$a" = '*' ] || [ "$a" = "$to" ] || [ "$a" = "$target" ]; then
+			set +f
+			return 0
+		fi
+	done
+	set +f
+	[ -n "$loader" ] && [ "${file%.[ch]}" = "$loader" ] && [ "$to" = db ] && return 0
+	return 1
+}
+
+while IFS= read -r hit; do
+	file=${hit%%:*} rest=${hit#*:} lineno=${rest%%:*}
+	target=$(echo "$rest" | sed -E 's/^[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*"([^"]+)".*/\1/')
+	if ! allowed "$file" "$target"; then
+		if [ -z "$(printf '%s\n' "$rules" | awk -v f="$(folder_of "$file")" '$1 == f')" ]; then
+			violation "$file:$lineno" "$(folder_of "$file")/ has no rule in tests/lint.sh"
+		else
+			violation "$file:$lineno" "$(folder_of "$file")/ may not include $target"
+		fi
+	fi
+done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(src|ui|db)/' \
+	--include='*.c' --include='*.h' -r src ui db 2>/dev/null)
+
+# ---- 2. the libraries ----
 check() { # PATTERN ALLOWED-REGEX MESSAGE: files outside ALLOWED that include PATTERN
 	local pattern=$1 allowed=$2 message=$3 hit file
 	while IFS= read -r hit; do
@@ -18,17 +79,53 @@ check() { # PATTERN ALLOWED-REGEX MESSAGE: files outside ALLOWED that include PA
 	done < <(grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($pattern)[>\"]" \
 		--include='*.c' --include='*.h' -r src ui db tests 2>/dev/null | cut -d: -f1-3)
 }
-
 check 'n?curses(w)?\.h|ncursesw/[a-z]+\.h|term\.h|panel\.h' '^(ui/|tests/)' \
 	"curses is included outside ui/"
 check 'curl/curl\.h' '^src/llm/http\.c$|^tests/' "curl is included outside src/llm/http.c"
 check 'sqlite3\.h' '^(db/|tests/)' "sqlite3 is included outside db/"
-check 'ui/[^>"]*' '^(ui/|src/cmd/|tests/)' "a file outside ui/ and src/cmd/ includes ui/"
 
-# db/ may include the two leaf utilities; anything else of src/ is a violation.
-while IFS= read -r hit; do
-	case "$hit" in *src/base/status.h*|*src/base/xalloc.h*) ;; *) violation "$(echo "$hit" | cut -d: -f1-2)" "db/ includes src/ beyond status.h and xalloc.h" ;; esac
-done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"src/' -r db 2>/dev/null)
+# ---- 3. links the include check cannot see ----
+current() { # OBJECT...: those whose source is still in the tree (no stale ones)
+	local o src
+	for o in "$@"; do
+		src=${o#"$build"/}
+		[ -f "${src%.o}.c" ] && echo "$o"
+	done
+}
+defined() { nm --defined-only -g "$@" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u; }
+undefined_by() { # OBJECT...: "object symbol" for each symbol an object needs
+	local o
+	for o in "$@"; do nm -u "$o" 2>/dev/null | awk -v o="$o" '{ print o, $2 }'; done
+}
+link_rule() { # FROM-OBJECTS TO-OBJECTS MESSAGE (space-separated lists)
+	local message=$3 symbols
+	# shellcheck disable=SC2086 # the lists are meant to split
+	symbols=$(defined $(current $2))
+	[ -n "$symbols" ] || return 0
+	# shellcheck disable=SC2086
+	while read -r object symbol; do
+		src=${object#"$build"/}
+		violation "${src%.o}.c" "$message ($symbol)"
+	done < <(undefined_by $(current $1) |
+		awk 'NR == FNR { want[$1] = 1; next } ($2 in want)' <(echo "$symbols") -)
+}
+if [ -d "$build/ui" ]; then
+	shopt -s nullglob
+	others=("$build"/db/*.o)
+	for d in "$build"/src/*/; do [ "$d" = "$build/src/cmd/" ] || others+=("$d"*.o); done
+	uis=("$build"/ui/*.o) cmds=("$build"/src/cmd/*.o)
+	link_rule "${others[*]:-}" "${uis[*]:-}" "refers to ui/ at link level; only src/cmd/ may"
+	link_rule "${uis[*]:-}" "${cmds[*]:-}" "ui/ refers to the command layer src/cmd/"
+	shopt -u nullglob
+fi
+
+# ---- 4. domain words stay in db/ ----
+words=$(sed -n 's/.*X([A-Z_]*, "\([a-z_]*\)").*/\1/p' db/kinds.h 2>/dev/null | paste -sd'|')
+if [ -n "$words" ]; then
+	while IFS= read -r hit; do
+		violation "$(echo "$hit" | cut -d: -f1-2)" "compares a domain word with strcmp; use db/kinds.h's enums"
+	done < <(grep -nE "str(n?case)?cmp\([^;]*\"($words)\"" --include='*.c' -r src ui 2>/dev/null)
+fi
 
 [ $bad -eq 0 ] && echo "lint: layering ok"
 exit $bad

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "src/agree/agree.h"
-#include "src/agree/agreedata.h"
+#include "src/agree/agreeload.h"
 #include "src/agree/chart.h"
 #include "src/base/xalloc.h"
 #include "ui/draw.h"
 #include "ui/gfx.h"
+#include "ui/reviewapp.h"
 #include "ui/screen.h"
 
 enum { FIGURE_ROWS = 7 };
@@ -26,15 +27,20 @@ struct Dashboard {
 	GfxImage *charts[2]; /* the pictures last prepared, for the size they were made for */
 };
 
+static void forget_charts(Dashboard *d)
+{
+	for (int i = 0; i < 2; i++) {
+		gfx_image_free(d->charts[i]);
+		d->charts[i] = NULL;
+	}
+}
+
 static void recompute(Dashboard *d)
 {
 	AgreeOptions o = {.by = AGREE_BY_NONE, .prompt_version_id = d->versions[d->version]};
 	agree_report_free(d->report);
 	d->report = agree_report(d->data, &o);
-	for (int i = 0; i < 2; i++) {
-		gfx_image_free(d->charts[i]);
-		d->charts[i] = NULL;
-	}
+	forget_charts(d);
 }
 
 static void collect_versions(Dashboard *d)
@@ -55,7 +61,7 @@ Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
 {
 	AgreeDataFilter filter = {0};
 	Dashboard *d = xcalloc(1, sizeof *d);
-	Status st = agreedata_load(db, &filter, &d->data);
+	Status st = agreeload_data(db, &filter, &d->data);
 	*out = NULL;
 	if (st != STATUS_OK) {
 		free(d);
@@ -76,8 +82,7 @@ void dashboard_free(Dashboard *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < 2; i++)
-		gfx_image_free(d->charts[i]);
+	forget_charts(d);
 	agree_report_free(d->report);
 	agreedata_free(d->data);
 	free(d->versions);
@@ -85,23 +90,23 @@ void dashboard_free(Dashboard *d)
 	free(d);
 }
 
-int dashboard_key(Dashboard *d, int key)
+static int command(App *app, void *state, UiCommand command, int arg)
 {
-	if (key == 'p') {
+	Dashboard *d = state;
+	(void)app, (void)arg;
+	switch (command) {
+	case UI_CMD_NEXT_PROMPT:
 		d->version = (d->version + 1) % d->n_versions;
 		recompute(d);
-		return 1;
-	}
-	if (key == 'v') {
+		return REACT_CLEAR; /* the old charts must go */
+	case UI_CMD_NEXT_REVIEWER:
 		/* everyone's settled label, then each reviewer in turn */
 		d->rater = d->rater + 1 < (int)d->report->reviewers_count ? d->rater + 1 : -1;
-		for (int i = 0; i < 2; i++) {
-			gfx_image_free(d->charts[i]);
-			d->charts[i] = NULL;
-		}
-		return 1;
+		forget_charts(d);
+		return REACT_CLEAR;
+	case UI_CMD_REDRAW: return REACT_CLEAR;
+	default: return REACT_CLOSE;
 	}
-	return 0;
 }
 
 static const AgreePair *pair_of(const Dashboard *d)
@@ -142,8 +147,7 @@ static void draw_figures(Dashboard *d, int top)
 	const AgreePair *p = pair_of(d);
 	const char *why = NULL;
 	char line[256];
-	snprintf(line, sizeof line, "LLM vs %s · %s · n = %ld   (p: prompt version, v: reviewer, "
-				    "any other key closes)",
+	snprintf(line, sizeof line, "LLM vs %s · %s · n = %ld",
 		 d->rater < 0 ? "the settled human label" : d->report->reviewers[d->rater],
 		 version_name(d), p->n);
 	attron(A_BOLD);
@@ -215,18 +219,6 @@ static const GfxImage *chart(Dashboard *d, int i, const TtyCaps *caps, int cols,
 	return st == STATUS_OK ? d->charts[i] : NULL;
 }
 
-static void draw_blocks(const GfxImage *image, int top, int left)
-{
-	for (int r = 0; r < image->blocks.rows; r++)
-		for (int c = 0; c < image->blocks.cols; c++) {
-			const GfxCell *cell = &image->blocks.cells[r * image->blocks.cols + c];
-			int pair = screen_pair(gfx_rgb_to_xterm256(cell->fg), gfx_rgb_to_xterm256(cell->bg));
-			attron(COLOR_PAIR(pair));
-			mvaddstr(top + r, left + c, GFX_UPPER_HALF);
-			attroff(COLOR_PAIR(pair));
-		}
-}
-
 static void draw_text_matrix(Dashboard *d, int top, int rows)
 {
 	char buf[8192];
@@ -243,35 +235,64 @@ static void draw_text_matrix(Dashboard *d, int top, int rows)
 	}
 }
 
-void dashboard_draw(Dashboard *d, const TtyCaps *caps, int top, int rows)
+/* Where the charts go: below the figures, side by side. */
+static int chart_rows(const App *app)
 {
-	int chart_top = top + FIGURE_ROWS, chart_rows = rows - FIGURE_ROWS, half = COLS / 2 - 1;
-	draw_figures(d, top);
-	if (chart_rows < 4)
-		return;
-	if (caps->graphics == TTY_GRAPHICS_BLOCKS && screen_has_256_colours()) {
-		for (int i = 0; i < 2; i++) {
-			const GfxImage *image = chart(d, i, caps, half, chart_rows);
-			if (image)
-				draw_blocks(image, chart_top, 1 + i * (half + 1));
-		}
-	} else if (caps->graphics != TTY_GRAPHICS_SIXEL) {
-		draw_text_matrix(d, chart_top, chart_rows);
-	}
+	return app->layout.rows - FIGURE_ROWS;
 }
 
-void dashboard_draw_sixel(Dashboard *d, const TtyCaps *caps, int top, int rows)
+/* Whether both charts can be drawn as pictures here; else the text matrix. */
+static int pictures_fit(Dashboard *d, const TtyCaps *caps, int rows)
 {
-	int chart_top = top + FIGURE_ROWS, chart_rows = rows - FIGURE_ROWS, half = COLS / 2 - 1;
-	if (caps->graphics != TTY_GRAPHICS_SIXEL || chart_rows < 4)
+	int half = COLS / 2 - 1;
+	if (rows < 4 || (caps->graphics != TTY_GRAPHICS_SIXEL &&
+			 !(caps->graphics == TTY_GRAPHICS_BLOCKS && screen_has_256_colours())))
+		return 0;
+	return chart(d, 0, caps, half, rows) && chart(d, 1, caps, half, rows);
+}
+
+static void draw(App *app, void *state)
+{
+	Dashboard *d = state;
+	int top = app->layout.top + FIGURE_ROWS, rows = chart_rows(app), half = COLS / 2 - 1;
+	draw_figures(d, app->layout.top);
+	if (rows < 4)
+		return;
+	if (!pictures_fit(d, &app->caps, rows)) {
+		draw_text_matrix(d, top, rows);
+		return;
+	}
+	if (app->caps.graphics == TTY_GRAPHICS_BLOCKS)
+		for (int i = 0; i < 2; i++)
+			draw_blocks(&d->charts[i]->blocks, top, 1 + i * (half + 1), rows, half);
+}
+
+static void draw_image(App *app, void *state)
+{
+	Dashboard *d = state;
+	int top = app->layout.top + FIGURE_ROWS, rows = chart_rows(app), half = COLS / 2 - 1;
+	if (app->caps.graphics != TTY_GRAPHICS_SIXEL || !pictures_fit(d, &app->caps, rows))
 		return;
 	for (int i = 0; i < 2; i++) {
-		const GfxImage *image = chart(d, i, caps, half, chart_rows);
 		GfxBuf placed = {0};
-		if (!image || image->mode != TTY_GRAPHICS_SIXEL)
+		if (d->charts[i]->mode != TTY_GRAPHICS_SIXEL)
 			continue;
-		gfx_sixel_place(&placed, chart_top, 1 + i * (half + 1), &image->sixel);
+		gfx_sixel_place(&placed, top, 1 + i * (half + 1), &d->charts[i]->sixel);
 		screen_write_raw(placed.data, placed.len);
 		gfx_buf_free(&placed);
 	}
 }
+
+static void close_view(void *state)
+{
+	dashboard_free(state);
+}
+
+const UiViewOps dashboard_view = {
+	.title = "agreement dashboard",
+	.keymap = KEYMAP_DASHBOARD,
+	.command = command,
+	.draw = draw,
+	.draw_image = draw_image,
+	.close = close_view,
+};

@@ -8,6 +8,7 @@
 
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "ui/screen.h"
 
 /* Width of one code point; unknown or non-printable ones take one column
  * (text_clean has already replaced controls). */
@@ -114,9 +115,14 @@ int draw_wrap(const char *s, int width, void (*line)(void *arg, const char *text
 	return lines;
 }
 
-void draw_clear(WINDOW *win, int y, int x, int height, int width)
+void draw_blocks(const GfxBlocks *blocks, int top, int left, int max_rows, int max_cols)
 {
-	for (int r = 0; r < height; r++)
-		for (int c = 0; c < width; c++)
-			mvwaddch(win, y + r, x + c, ' ');
+	for (int r = 0; r < blocks->rows && r < max_rows; r++)
+		for (int c = 0; c < blocks->cols && c < max_cols; c++) {
+			const GfxCell *cell = &blocks->cells[r * blocks->cols + c];
+			int pair = screen_pair(gfx_rgb_to_xterm256(cell->fg), gfx_rgb_to_xterm256(cell->bg));
+			attron(COLOR_PAIR(pair));
+			mvaddstr(top + r, left + c, GFX_UPPER_HALF);
+			attroff(COLOR_PAIR(pair));
+		}
 }

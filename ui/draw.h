@@ -6,6 +6,8 @@
 
 #include <curses.h>
 
+#include "ui/gfx.h"
+
 /* The display width of UTF-8 text s, as a terminal shows it (invalid bytes
  * and control characters count as text_clean would show them). */
 int draw_width(const char *s);
@@ -18,7 +20,8 @@ int draw_text(WINDOW *win, int y, int x, int width, const char *s, int pad);
  * where it can; calls line() for each. Returns the number of lines. */
 int draw_wrap(const char *s, int width, void (*line)(void *arg, const char *text), void *arg);
 
-/* Fills a rectangle with spaces. */
-void draw_clear(WINDOW *win, int y, int x, int height, int width);
+/* Draws half-block picture cells (ui/gfx.h) with the top-left cell at
+ * (top, left), at most max_rows x max_cols of them. */
+void draw_blocks(const GfxBlocks *blocks, int top, int left, int max_rows, int max_cols);
 
 #endif

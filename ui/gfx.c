@@ -2,7 +2,7 @@
  * for a pane. libsixel 1.10 is used for its palette (median cut) and its band
  * encoder only: gavel decodes and scales the pixels itself (Debian's libsixel
  * decodes through a bundled stb_image without scaled JPEG decoding; see
- * /work/shared/TERMINALS.md and docs/terminals.md). */
+ * docs/terminals.md). */
 #include "ui/gfx.h"
 
 #include <errno.h>

@@ -1,77 +1,213 @@
-/* keys.c - the key table (htop's Action_setBindings, as data). */
+/* keys.c - the key tables (htop's Action_setBindings, as data) and what is
+ * derived from them: lookups, the help screen, the key line. */
 #include "ui/keys.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
-typedef struct {
+#include "ui/draw.h"
+
+/* Keys with a name: how scripts write them and how help shows them. */
+static const struct {
 	int key;
+	const char *script, *shown;
+} named_keys[] = {
+	{'\n', "<Enter>", "Enter"},
+	{'\r', NULL, "Enter"},
+	{KEY_ENTER | KEYS_CODE, NULL, "Enter"},
+	{KEY_DOWN | KEYS_CODE, "<Down>", "Down"},
+	{KEY_UP | KEYS_CODE, "<Up>", "Up"},
+	{KEY_NPAGE | KEYS_CODE, "<PgDn>", "PgDn"},
+	{KEY_PPAGE | KEYS_CODE, "<PgUp>", "PgUp"},
+	{' ', "<Space>", "Space"},
+	{12, "<C-l>", "^L"},
+	{27, "<Esc>", "Esc"},
+	{KEY_BACKSPACE | KEYS_CODE, "<Backspace>", "Backspace"},
+	{KEY_RESIZE | KEYS_CODE, "<Resize>", NULL},
+};
+
+enum { NAMED_KEYS = sizeof named_keys / sizeof named_keys[0] };
+
+/* A key, or the range first..last of keys (the digits), bound to a command. */
+typedef struct {
+	Keymap keymap;
+	int first, last;
 	UiCommand command;
 } Binding;
 
+#define KEY1(map, key, command) {map, key, key, command}
+#define CODE(map, key, command) {map, (key) | KEYS_CODE, (key) | KEYS_CODE, command}
+
 static const Binding bindings[] = {
-	{'a', UI_CMD_ACCEPT},       {'\n', UI_CMD_ACCEPT},      {'\r', UI_CMD_ACCEPT},
-	{KEY_ENTER, UI_CMD_ACCEPT}, {'r', UI_CMD_VERDICT},      {'s', UI_CMD_SKIP},
-	{'u', UI_CMD_UNDO},         {'n', UI_CMD_NOTE},         {'j', UI_CMD_NEXT},
-	{KEY_DOWN, UI_CMD_NEXT},    {'k', UI_CMD_PREV},         {KEY_UP, UI_CMD_PREV},
-	{KEY_NPAGE, UI_CMD_SCROLL_DOWN}, {' ', UI_CMD_SCROLL_DOWN},
-	{KEY_PPAGE, UI_CMD_SCROLL_UP}, {'/', UI_CMD_SEARCH},    {'f', UI_CMD_FILTER},
-	{'o', UI_CMD_ORDER},        {'h', UI_CMD_HISTORY},      {'d', UI_CMD_DASHBOARD},
-	{'?', UI_CMD_HELP},         {12 /* ^L */, UI_CMD_REDRAW}, {'q', UI_CMD_QUIT},
+	KEY1(KEYMAP_REVIEW, 'a', UI_CMD_ACCEPT),
+	KEY1(KEYMAP_REVIEW, '\n', UI_CMD_ACCEPT),
+	KEY1(KEYMAP_REVIEW, '\r', UI_CMD_ACCEPT),
+	CODE(KEYMAP_REVIEW, KEY_ENTER, UI_CMD_ACCEPT),
+	{KEYMAP_REVIEW, '1', '9', UI_CMD_LABEL},
+	KEY1(KEYMAP_REVIEW, 'r', UI_CMD_VERDICT),
+	KEY1(KEYMAP_REVIEW, 's', UI_CMD_SKIP),
+	KEY1(KEYMAP_REVIEW, 'u', UI_CMD_UNDO),
+	KEY1(KEYMAP_REVIEW, 'n', UI_CMD_NOTE),
+	KEY1(KEYMAP_REVIEW, 'j', UI_CMD_NEXT),
+	CODE(KEYMAP_REVIEW, KEY_DOWN, UI_CMD_NEXT),
+	KEY1(KEYMAP_REVIEW, 'k', UI_CMD_PREV),
+	CODE(KEYMAP_REVIEW, KEY_UP, UI_CMD_PREV),
+	CODE(KEYMAP_REVIEW, KEY_NPAGE, UI_CMD_SCROLL_DOWN),
+	KEY1(KEYMAP_REVIEW, ' ', UI_CMD_SCROLL_DOWN),
+	CODE(KEYMAP_REVIEW, KEY_PPAGE, UI_CMD_SCROLL_UP),
+	KEY1(KEYMAP_REVIEW, '/', UI_CMD_SEARCH),
+	KEY1(KEYMAP_REVIEW, 'f', UI_CMD_FILTER),
+	KEY1(KEYMAP_REVIEW, 'o', UI_CMD_ORDER),
+	KEY1(KEYMAP_REVIEW, 'h', UI_CMD_HISTORY),
+	KEY1(KEYMAP_REVIEW, 'd', UI_CMD_DASHBOARD),
+	KEY1(KEYMAP_REVIEW, '?', UI_CMD_HELP),
+	KEY1(KEYMAP_REVIEW, 12, UI_CMD_REDRAW),
+	KEY1(KEYMAP_REVIEW, 'q', UI_CMD_QUIT),
+
+	KEY1(KEYMAP_LINES, 'j', UI_CMD_NEXT),
+	CODE(KEYMAP_LINES, KEY_DOWN, UI_CMD_NEXT),
+	KEY1(KEYMAP_LINES, 'k', UI_CMD_PREV),
+	CODE(KEYMAP_LINES, KEY_UP, UI_CMD_PREV),
+	CODE(KEYMAP_LINES, KEY_NPAGE, UI_CMD_SCROLL_DOWN),
+	KEY1(KEYMAP_LINES, ' ', UI_CMD_SCROLL_DOWN),
+	CODE(KEYMAP_LINES, KEY_PPAGE, UI_CMD_SCROLL_UP),
+	KEY1(KEYMAP_LINES, 12, UI_CMD_REDRAW),
+	KEY1(KEYMAP_LINES, 'q', UI_CMD_CLOSE),
+	KEY1(KEYMAP_LINES, 27, UI_CMD_CLOSE),
+
+	KEY1(KEYMAP_DASHBOARD, 'p', UI_CMD_NEXT_PROMPT),
+	KEY1(KEYMAP_DASHBOARD, 'v', UI_CMD_NEXT_REVIEWER),
+	KEY1(KEYMAP_DASHBOARD, 12, UI_CMD_REDRAW),
+	KEY1(KEYMAP_DASHBOARD, 'q', UI_CMD_CLOSE),
+	KEY1(KEYMAP_DASHBOARD, 27, UI_CMD_CLOSE),
+
+	KEY1(KEYMAP_EDIT, '\n', UI_CMD_ACCEPT),
+	KEY1(KEYMAP_EDIT, '\r', UI_CMD_ACCEPT),
+	CODE(KEYMAP_EDIT, KEY_ENTER, UI_CMD_ACCEPT),
+	KEY1(KEYMAP_EDIT, 27, UI_CMD_CLOSE),
+	CODE(KEYMAP_EDIT, KEY_BACKSPACE, UI_CMD_DELETE),
+	KEY1(KEYMAP_EDIT, 127, UI_CMD_DELETE),
+	KEY1(KEYMAP_EDIT, 8, UI_CMD_DELETE),
 };
 
-UiCommand keys_lookup(int key, int *arg)
-{
-	*arg = 0;
-	if (key >= '1' && key <= '9') {
-		*arg = key - '0';
-		return UI_CMD_LABEL;
-	}
-	for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
-		if (bindings[i].key == key)
-			return bindings[i].command;
-	return UI_CMD_NONE;
-}
+enum { BINDINGS = sizeof bindings / sizeof bindings[0] };
 
-static const char *const help_keys[] = {
+/* What an unbound key does on each screen. */
+static const UiCommand unbound[KEYMAP_COUNT] = {
+	[KEYMAP_REVIEW] = UI_CMD_NONE,
+	[KEYMAP_LINES] = UI_CMD_CLOSE,
+	[KEYMAP_DASHBOARD] = UI_CMD_CLOSE,
+	[KEYMAP_EDIT] = UI_CMD_NONE, /* a character to insert */
+};
+
+static const char *const hint_words[] = {
 	"",
-#define UI_CMD_KEYS(name, keys, help) keys,
-	UI_COMMANDS(UI_CMD_KEYS)
-#undef UI_CMD_KEYS
+#define UI_CMD_HINT(name, hint, help) hint,
+	UI_COMMANDS(UI_CMD_HINT)
+#undef UI_CMD_HINT
 };
 
 static const char *const help_texts[] = {
 	"",
-#define UI_CMD_TEXT(name, keys, help) help,
-	UI_COMMANDS(UI_CMD_TEXT)
-#undef UI_CMD_TEXT
+#define UI_CMD_HELP_TEXT(name, hint, help) help,
+	UI_COMMANDS(UI_CMD_HELP_TEXT)
+#undef UI_CMD_HELP_TEXT
 };
 
-const char *keys_help_keys(UiCommand command)
+UiCommand keys_lookup(Keymap keymap, int key, int *arg)
 {
-	return command > 0 && command < UI_CMD_COUNT ? help_keys[command] : "";
+	*arg = 0;
+	for (int i = 0; i < BINDINGS; i++) {
+		const Binding *b = &bindings[i];
+		if (b->keymap == keymap && key >= b->first && key <= b->last) {
+			if (b->first != b->last)
+				*arg = key - b->first + 1;
+			return b->command;
+		}
+	}
+	return unbound[keymap];
 }
 
-const char *keys_help_text(UiCommand command)
+/* How a binding shows: "a", "Enter", "1-5" (a range, cut to the scale). */
+static void key_shown(const Binding *b, int labels, char *out, size_t size)
 {
-	return command > 0 && command < UI_CMD_COUNT ? help_texts[command] : "";
+	if (b->first != b->last) {
+		int last = b->first + labels - 1 < b->last ? b->first + labels - 1 : b->last;
+		snprintf(out, size, "%c-%c", b->first, last);
+		return;
+	}
+	for (int i = 0; i < NAMED_KEYS; i++)
+		if (named_keys[i].key == b->first) {
+			snprintf(out, size, "%s", named_keys[i].shown ? named_keys[i].shown : "");
+			return;
+		}
+	snprintf(out, size, "%c", b->first);
+}
+
+/* Every key of command in keymap, as "a Enter" (each name once). */
+static void keys_of(Keymap keymap, UiCommand command, int labels, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = 0; i < BINDINGS; i++) {
+		char name[16];
+		if (bindings[i].keymap != keymap || bindings[i].command != command)
+			continue;
+		key_shown(&bindings[i], labels, name, sizeof name);
+		if (!*name || strstr(out, name))
+			continue;
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", *out ? " " : "", name);
+	}
+}
+
+void keys_help(Keymap keymap, int labels, void (*line)(void *arg, const char *text), void *arg)
+{
+	for (int c = 1; c < UI_CMD_COUNT; c++) {
+		char keys[64], text[256];
+		keys_of(keymap, (UiCommand)c, labels, keys, sizeof keys);
+		if (!*keys)
+			continue;
+		snprintf(text, sizeof text, "%-12s %s", keys, help_texts[c]);
+		line(arg, text);
+	}
+}
+
+void keys_hint(Keymap keymap, int labels, int width, char *out, size_t size)
+{
+	char entries[UI_CMD_COUNT][96];
+	int count = 0, keep_last = 0, used = 0;
+	for (int c = 1; c < UI_CMD_COUNT; c++) {
+		char keys[64];
+		keys_of(keymap, (UiCommand)c, labels, keys, sizeof keys);
+		if (!hint_words[c] || !*keys)
+			continue;
+		/* the first key alone: "a accept", not "a Enter accept" */
+		keys[strcspn(keys, " ")] = '\0';
+		snprintf(entries[count++], sizeof entries[0], "%s %s", keys, hint_words[c]);
+		if (c == UI_CMD_HELP || c == UI_CMD_QUIT)
+			keep_last++;
+	}
+	/* help and quit come last in UI_COMMANDS; entries before them go first */
+	out[0] = '\0';
+	for (int i = count - keep_last; i < count; i++)
+		used += draw_width(entries[i]) + 2;
+	for (int i = 0; i < count; i++) {
+		int w = draw_width(entries[i]) + 2;
+		if (i < count - keep_last && used + w + 1 > width)
+			continue;
+		if (i < count - keep_last)
+			used += w;
+		snprintf(out + strlen(out), size - strlen(out), " %s ", entries[i]);
+	}
+	out[strlen(out) ? strlen(out) - 1 : 0] = '\0';
 }
 
 int keys_parse_name(const char *name)
 {
-	static const struct {
-		const char *name;
-		int key;
-	} named[] = {
-		{"<Down>", KEY_DOWN}, {"<Up>", KEY_UP},       {"<Enter>", '\n'},
-		{"<PgDn>", KEY_NPAGE}, {"<PgUp>", KEY_PPAGE}, {"<C-l>", 12},
-		{"<Esc>", 27},        {"<Resize>", KEY_RESIZE}, {"<Space>", ' '},
-		{"<Backspace>", KEY_BACKSPACE},
-	};
 	if (name[0] && !name[1])
 		return (unsigned char)name[0];
-	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-		if (!strcmp(name, named[i].name))
-			return named[i].key;
+	for (int i = 0; i < NAMED_KEYS; i++)
+		if (named_keys[i].script && !strcmp(name, named_keys[i].script))
+			return named_keys[i].key;
 	return -1;
 }

@@ -1,46 +1,74 @@
-/* keys.h - every command of the review UI, declared once: the enum, the key
- * table and the help screen all come from UI_COMMANDS (tig's request.h). */
+/* keys.h - every command of the review UI, declared once: the enum, the
+ * help text and the key line all come from UI_COMMANDS, and every key is
+ * bound in one table (keys.c), per keymap (tig's request.h and keys.c: the
+ * help is derived from the bindings, never written twice). */
 #ifndef GAVEL_KEYS_H
 #define GAVEL_KEYS_H
 
-/* name, keys as the help shows them, what it does */
-#define UI_COMMANDS(X)                                                            \
-	X(ACCEPT, "a Enter", "accept the LLM's label")                           \
-	X(LABEL, "1-9", "override with that label")                              \
-	X(VERDICT, "r", "mark the rationale flawed, then sound, then unmarked")  \
-	X(SKIP, "s", "skip this item")                                           \
-	X(UNDO, "u", "undo the last decision (again for the one before)")        \
-	X(NOTE, "n", "add a note to this item")                                  \
-	X(NEXT, "j Down", "next item")                                           \
-	X(PREV, "k Up", "previous item")                                         \
-	X(SCROLL_DOWN, "PgDn Space", "scroll the rationale down")                \
-	X(SCROLL_UP, "PgUp", "scroll the rationale up")                          \
-	X(SEARCH, "/", "search titles, ids and metadata")                        \
-	X(FILTER, "f", "filter by state, label, category or LLM label")          \
-	X(ORDER, "o", "change the queue order")                                  \
-	X(HISTORY, "h", "item history: every prediction and review")             \
-	X(DASHBOARD, "d", "agreement dashboard")                                 \
-	X(HELP, "?", "this help")                                                \
-	X(REDRAW, "^L", "redraw the screen")                                     \
-	X(QUIT, "q", "quit (everything is already saved)")
+#include <stddef.h>
+
+/* name, its word in the key line (NULL: not shown there), what it does */
+#define UI_COMMANDS(X)                                                                    \
+	X(ACCEPT, "accept", "accept the LLM's label")                                     \
+	X(LABEL, "override", "override with that label")                                  \
+	X(VERDICT, "rationale", "mark the rationale flawed, then sound, then unmarked")   \
+	X(SKIP, "skip", "skip this item")                                                 \
+	X(UNDO, "undo", "undo the last decision (again for the one before)")              \
+	X(NOTE, "note", "add a note to this item")                                        \
+	X(NEXT, NULL, "next item")                                                        \
+	X(PREV, NULL, "previous item")                                                    \
+	X(SCROLL_DOWN, NULL, "scroll the rationale down")                                 \
+	X(SCROLL_UP, NULL, "scroll the rationale up")                                     \
+	X(SEARCH, "find", "search titles, ids and metadata")                              \
+	X(FILTER, "filter", "filter by state, label, category or LLM label")              \
+	X(ORDER, "order", "change the queue order")                                       \
+	X(HISTORY, "history", "item history: every prediction and review")                \
+	X(DASHBOARD, NULL, "agreement dashboard")                                         \
+	X(NEXT_PROMPT, "prompt", "the next prompt version")                               \
+	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")    \
+	X(HELP, "help", "this help")                                                      \
+	X(REDRAW, NULL, "redraw the screen")                                              \
+	X(CLOSE, "close", "close this screen")                                            \
+	X(DELETE, NULL, "delete the last character")                                      \
+	X(QUIT, "quit", "quit (everything is already saved)")
 
 typedef enum {
 	UI_CMD_NONE,
-#define UI_CMD_ENUM(name, keys, help) UI_CMD_##name,
+#define UI_CMD_ENUM(name, hint, help) UI_CMD_##name,
 	UI_COMMANDS(UI_CMD_ENUM)
 #undef UI_CMD_ENUM
 	UI_CMD_COUNT
 } UiCommand;
 
-/* The command bound to a curses key code; *arg gets the label for digits. */
-UiCommand keys_lookup(int key, int *arg);
+/* Which screen a key is read on: each has its own bindings. */
+typedef enum {
+	KEYMAP_REVIEW,    /* the review screen */
+	KEYMAP_LINES,     /* a list of lines: help, item history */
+	KEYMAP_DASHBOARD, /* the agreement dashboard */
+	KEYMAP_EDIT,      /* a line being typed: Enter takes it, Esc cancels */
+	KEYMAP_COUNT
+} Keymap;
 
-/* For the help screen: the keys and the text of command (index 1..COUNT-1). */
-const char *keys_help_keys(UiCommand command);
-const char *keys_help_text(UiCommand command);
+/* A curses function key (KEY_DOWN ...) as the loop passes it: its code with
+ * this bit set, so it never collides with a character. */
+enum { KEYS_CODE = 1 << 24 };
+
+/* The command key has in keymap; *arg gets the label for digits (1..9).
+ * An unbound key gives the keymap's default: nothing on the review screen,
+ * UI_CMD_CLOSE on the others ("any other key closes"). */
+UiCommand keys_lookup(Keymap keymap, int key, int *arg);
+
+/* The help of a keymap, one line per command ("a Enter      accept ..."),
+ * to line(); labels is the scale's size (the digits shown are 1-labels). */
+void keys_help(Keymap keymap, int labels, void (*line)(void *arg, const char *text), void *arg);
+
+/* The key line of a keymap in at most width columns: "a accept  1-5
+ * override ... ? help  q quit", dropping entries from the middle when it
+ * does not fit, so help and quit always stay. Written to out. */
+void keys_hint(Keymap keymap, int labels, int width, char *out, size_t size);
 
 /* Parses a key name from a script ("a", "3", "<Down>", "<Enter>", "<PgDn>",
- * "<C-l>", "<Esc>", "<Resize>") into a curses key code; -1 when unknown. */
+ * "<C-l>", "<Esc>", "<Resize>") into the loop's key code; -1 when unknown. */
 int keys_parse_name(const char *name);
 
 #endif

@@ -1,5 +1,8 @@
-/* reviewapp.h - the review UI's state, shared by ui/reviewui.c (the loop
- * and the commands) and ui/reviewdraw.c (drawing). Nothing else includes it. */
+/* reviewapp.h - the review UI's state and the services its screens share.
+ * ui/reviewui.c runs the loop (keys in, frames out); each screen is a
+ * UiViewOps (ui/view.h): ui/reviewview.c, ui/linesview.c, ui/dashboard.c;
+ * ui/reviewdraw.c draws the review screen and the frame around every view.
+ * Nothing outside ui/ includes this. */
 #ifndef GAVEL_REVIEWAPP_H
 #define GAVEL_REVIEWAPP_H
 
@@ -8,20 +11,10 @@
 #include "db/items.h"
 #include "db/reviews.h"
 #include "src/review/review.h"
-#include "ui/dashboard.h"
 #include "ui/gfx.h"
 #include "ui/prefetch.h"
 #include "ui/tty.h"
-
-/* What a handler changed; the loop decides what to redraw (htop's reactions). */
-enum {
-	REACT_NONE = 0,
-	REACT_TEXT = 1,  /* redraw the text */
-	REACT_IMAGE = 2, /* the image pane must be repainted and the image drawn again */
-	REACT_QUIT = 4,
-};
-
-typedef enum { VIEW_REVIEW, VIEW_HELP, VIEW_HISTORY, VIEW_DASHBOARD } View;
+#include "ui/view.h"
 
 /* The smallest screen the layout works in. */
 enum { MIN_COLS = 80, MIN_ROWS = 24 };
@@ -34,7 +27,7 @@ typedef struct {
 	int top, rows;          /* the panes' rows: top..top+rows-1 */
 } Layout;
 
-typedef struct {
+struct App {
 	Db *db;
 	ReviewSession *session;
 	const char *db_name;
@@ -42,25 +35,22 @@ typedef struct {
 	TtyCaps caps;
 	Prefetch *prefetch;
 	Layout layout;
-	View view;
+
+	/* the screen on top: the review screen, or one opened over it */
+	const UiViewOps *view;
+	void *view_state;
 
 	/* the current item, loaded when the cursor lands on it */
 	long long detail_item;
 	DbItem item;
 	DbPrediction prediction;
-	char verdict[8];         /* "", "flawed" or "sound": goes with the next decision */
+	DbVerdict verdict;       /* goes with the next decision */
 	int scroll;              /* LLM pane */
 
 	/* the image on screen */
 	int image_on_screen;     /* a sixel image is drawn in the pane */
 	int image_pending;       /* the current image is not ready yet */
 	char image_error[160];
-
-	Dashboard *dashboard;    /* VIEW_DASHBOARD */
-
-	/* overlays (help, history): lines and a scroll offset */
-	char **lines;
-	int line_count, line_scroll;
 
 	char message[256];
 	int message_is_error;
@@ -72,14 +62,37 @@ typedef struct {
 	const char *dump_dir;
 	int *pending_keys;       /* keys a script line gave, not yet handled */
 	size_t pending_count, pending_next, pending_capacity;
-} App;
+};
 
-/* ui/reviewdraw.c */
+/* ---- ui/reviewui.c: what the loop offers the screens ---- */
+
+/* The status line's message (printf-style); error shows it in red. */
+void app_message(App *app, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A one-line editor on the status line; 1 when Enter gave a value (UTF-8
+ * in out), 0 when Esc or the end of input cancelled it. */
+int app_prompt_line(App *app, const char *label, char *out, size_t size);
+
+/* Shows question on the status line and returns the next key. */
+int app_read_choice(App *app, const char *question);
+
+/* Opens view over the review screen with its state (the view owns it from
+ * now on and frees it when it closes). Returns the reaction. */
+int app_open_view(App *app, const UiViewOps *view, void *state);
+
+/* Loads the item under the cursor when it changed; returns the reaction. */
+int app_land(App *app);
+
+/* Asks the image worker for the current and the upcoming pictures. */
+void app_want_images(App *app);
+
+/* ---- ui/reviewdraw.c ---- */
 void reviewdraw_layout(App *app);
-void reviewdraw_all(App *app, int repaint_image);
-/* After doupdate(): draws the sixel image when it is ready and was repainted. */
-void reviewdraw_image(App *app, int repaint_image);
-void reviewdraw_lines_add(App *app, const char *line);
-void reviewdraw_lines_clear(App *app);
+/* The frame of every view (title bar, status and key lines) around the
+ * view's own drawing. */
+void reviewdraw_frame(App *app, int repaint_image);
+/* The review screen's panes, and its picture after doupdate(). */
+void reviewdraw_review(App *app);
+void reviewdraw_image(App *app);
 
 #endif

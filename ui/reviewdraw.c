@@ -10,6 +10,7 @@
 #include "src/base/xalloc.h"
 #include "ui/draw.h"
 #include "ui/reviewapp.h"
+#include "ui/keys.h"
 #include "ui/screen.h"
 
 enum { PAIR_TITLE = 1, PAIR_ACCEPT, PAIR_OVERRIDE, PAIR_DIM, PAIR_ERROR, PAIR_CURSOR };
@@ -84,22 +85,27 @@ static void draw_title(App *app)
 static void entry_state(App *app, const ReviewEntry *e, char *out, size_t size, int *pair)
 {
 	*pair = 0;
-	if (!strcmp(e->mine.decision, "accept")) {
+	(void)app;
+	switch (e->mine.decision) {
+	case DB_DECISION_ACCEPT:
 		snprintf(out, size, "✓ %d", e->mine.label);
 		*pair = PAIR_ACCEPT;
-	} else if (!strcmp(e->mine.decision, "override")) {
+		return;
+	case DB_DECISION_OVERRIDE:
 		if (e->llm_label && !e->blind)
 			snprintf(out, size, "✗ %d→%d", e->llm_label, e->mine.label);
 		else
 			snprintf(out, size, "● %d", e->mine.label);
 		*pair = PAIR_OVERRIDE;
-	} else if (!strcmp(e->mine.decision, "skip")) {
+		return;
+	case DB_DECISION_SKIP:
 		snprintf(out, size, "s");
 		*pair = PAIR_DIM;
-	} else {
+		return;
+	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_RETRACT:
 		snprintf(out, size, "·");
+		return;
 	}
-	(void)app;
 }
 
 static void draw_queue(App *app)
@@ -202,9 +208,9 @@ static void pane_llm(App *app, PaneWriter *w)
 		pane_text(w, 0, "label the items with 'gavel label' first, or give a label with a digit");
 		return;
 	}
-	if (strcmp(p->status, "ok")) {
-		snprintf(line, sizeof line, "LLM  %s", !strcmp(p->status, "failed") ? "call failed"
-										  : "unparsed answer");
+	if (p->status != DB_PREDICTION_OK) {
+		snprintf(line, sizeof line, "LLM  %s", p->status == DB_PREDICTION_FAILED ? "call failed"
+											 : "unparsed answer");
 		pane_text(w, A_BOLD | COLOR_PAIR(PAIR_ERROR), line);
 		pane_text(w, 0, p->error ? p->error : "");
 		pane_text(w, COLOR_PAIR(PAIR_DIM), p->raw_reply ? p->raw_reply : "");
@@ -233,20 +239,26 @@ static void pane_you(App *app, PaneWriter *w)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	char line[256];
-	if (!strcmp(e->mine.decision, "accept"))
+	switch (e->mine.decision) {
+	case DB_DECISION_ACCEPT:
 		snprintf(line, sizeof line, "you: accepted %d %s", e->mine.label,
 			 label_name(app, e->mine.label));
-	else if (!strcmp(e->mine.decision, "override"))
+		break;
+	case DB_DECISION_OVERRIDE:
 		snprintf(line, sizeof line, "you: labelled %d %s", e->mine.label,
 			 label_name(app, e->mine.label));
-	else if (!strcmp(e->mine.decision, "skip"))
+		break;
+	case DB_DECISION_SKIP:
 		snprintf(line, sizeof line, "you: skipped");
-	else
+		break;
+	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_RETRACT:
 		snprintf(line, sizeof line, "you: not reviewed yet");
+		break;
+	}
 	pane_text(w, 0, line);
-	if (app->verdict[0]) {
+	if (app->verdict != DB_VERDICT_NONE) {
 		snprintf(line, sizeof line, "rationale marked %s (saved with your decision)",
-			 app->verdict);
+			 db_verdict_word(app->verdict));
 		pane_text(w, COLOR_PAIR(PAIR_OVERRIDE), line);
 	}
 }
@@ -280,20 +292,6 @@ static void draw_llm_pane(App *app)
 
 /* ---- the image pane ---- */
 
-static void draw_blocks(App *app, const GfxImage *image)
-{
-	const Layout *l = &app->layout;
-	for (int r = 0; r < image->blocks.rows && r < l->rows; r++) {
-		for (int c = 0; c < image->blocks.cols && c < l->img_cols; c++) {
-			const GfxCell *cell = &image->blocks.cells[r * image->blocks.cols + c];
-			int pair = screen_pair(gfx_rgb_to_xterm256(cell->fg), gfx_rgb_to_xterm256(cell->bg));
-			attron(COLOR_PAIR(pair));
-			mvaddstr(l->top + r, l->img_x + c, GFX_UPPER_HALF);
-			attroff(COLOR_PAIR(pair));
-		}
-	}
-}
-
 static void draw_image_pane(App *app)
 {
 	const Layout *l = &app->layout;
@@ -310,7 +308,7 @@ static void draw_image_pane(App *app)
 		image = prefetch_get(app->prefetch, e->path, app->image_error, sizeof app->image_error);
 		app->image_pending = !image && !app->image_error[0];
 		if (image && image->mode == TTY_GRAPHICS_BLOCKS && screen_has_256_colours())
-			draw_blocks(app, image);
+			draw_blocks(&image->blocks, l->top, l->img_x, l->rows, l->img_cols);
 		else if (image && image->mode == TTY_GRAPHICS_BLOCKS)
 			note = "(this terminal has too few colours for pictures: TERM=xterm-256color?)";
 		else if (app->image_pending)
@@ -324,13 +322,6 @@ static void draw_image_pane(App *app)
 
 /* ---- status, hints, overlays ---- */
 
-static const char *order_name(DbOrder order)
-{
-	static const char *const names[] = {"unreviewed first", "disagreement", "lowest confidence",
-					    "random", "scorer", "my decisions"};
-	return names[order];
-}
-
 static void draw_status(App *app)
 {
 	char line[512];
@@ -342,7 +333,7 @@ static void draw_status(App *app)
 		attroff(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
 		return;
 	}
-	snprintf(line, sizeof line, " order: %s%s%s%s%s", order_name(review_order(app->session)),
+	snprintf(line, sizeof line, " order: %s%s%s%s%s", db_order_names[review_order(app->session)],
 		 f->search ? " · search: " : "", f->search ? f->search : "",
 		 f->category ? " · category: " : "", f->category ? f->category : "");
 	attron(COLOR_PAIR(PAIR_DIM));
@@ -352,44 +343,22 @@ static void draw_status(App *app)
 
 static void draw_hints(App *app)
 {
-	char line[256];
-	(void)app;
-	snprintf(line, sizeof line, " a accept  1-%d override  r rationale  s skip  u undo  n note  "
-				    "/ find  f filter  o order  h history  ? help  q quit",
-		 review_scale(app->session)->count);
+	char line[512];
+	keys_hint(app->view->keymap, review_scale(app->session)->count, COLS, line, sizeof line);
 	attron(A_REVERSE);
 	draw_text(stdscr, LINES - 1, 0, COLS, line, 1);
 	attroff(A_REVERSE);
 }
 
-void reviewdraw_lines_add(App *app, const char *line)
+void reviewdraw_review(App *app)
 {
-	app->lines = xrealloc(app->lines, sizeof *app->lines * (size_t)(app->line_count + 1));
-	app->lines[app->line_count++] = xstrdup(line ? line : "");
+	draw_queue(app);
+	draw_separators(app);
+	draw_image_pane(app);
+	draw_llm_pane(app);
 }
 
-void reviewdraw_lines_clear(App *app)
-{
-	for (int i = 0; i < app->line_count; i++)
-		free(app->lines[i]);
-	free(app->lines);
-	app->lines = NULL;
-	app->line_count = app->line_scroll = 0;
-}
-
-static void draw_overlay(App *app)
-{
-	static const char *const titles[] = {"", " help (any key closes) ",
-					     " item history (any key closes; j/k scroll) ",
-					     " agreement dashboard (any key closes) "};
-	attron(A_BOLD);
-	draw_text(stdscr, 1, 2, COLS - 4, titles[app->view], 0);
-	attroff(A_BOLD);
-	for (int i = 0; i + 2 < LINES - 2 && app->line_scroll + i < app->line_count; i++)
-		draw_text(stdscr, 2 + i, 2, COLS - 4, app->lines[app->line_scroll + i], 0);
-}
-
-void reviewdraw_all(App *app, int repaint_image)
+void reviewdraw_frame(App *app, int repaint_image)
 {
 	init_pairs();
 	erase();
@@ -401,16 +370,7 @@ void reviewdraw_all(App *app, int repaint_image)
 		return;
 	}
 	draw_title(app);
-	if (app->view == VIEW_DASHBOARD && app->dashboard) {
-		dashboard_draw(app->dashboard, &app->caps, app->layout.top, app->layout.rows);
-	} else if (app->view != VIEW_REVIEW) {
-		draw_overlay(app);
-	} else {
-		draw_queue(app);
-		draw_separators(app);
-		draw_image_pane(app);
-		draw_llm_pane(app);
-	}
+	app->view->draw(app, app->view_state);
 	draw_status(app);
 	draw_hints(app);
 	if (repaint_image) {
@@ -421,15 +381,12 @@ void reviewdraw_all(App *app, int repaint_image)
 	}
 }
 
-void reviewdraw_image(App *app, int repaint_image)
+void reviewdraw_image(App *app)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	const GfxImage *image;
 	GfxBuf placed = {0};
-	if (repaint_image && app->view == VIEW_DASHBOARD && app->dashboard && !app->layout.too_small)
-		dashboard_draw_sixel(app->dashboard, &app->caps, app->layout.top, app->layout.rows);
-	if (!repaint_image || app->view != VIEW_REVIEW || app->layout.too_small || !e || !e->path ||
-	    app->caps.graphics != TTY_GRAPHICS_SIXEL)
+	if (!e || !e->path || app->caps.graphics != TTY_GRAPHICS_SIXEL)
 		return;
 	image = prefetch_get(app->prefetch, e->path, NULL, 0);
 	if (!image || image->mode != TTY_GRAPHICS_SIXEL)

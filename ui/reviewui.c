@@ -1,6 +1,6 @@
-/* reviewui.c - the review UI's loop: read a key, run its command, redraw
- * what the command says changed. Decisions are in the database before the
- * next item is drawn (src/review.c commits them). */
+/* reviewui.c - the review UI's loop: read a key, let the screen on top run
+ * its command, redraw what the command says changed. Decisions are in the
+ * database before the next item is drawn (src/review/review.c commits them). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/reviewui.h"
 
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "src/cmd/cli.h"
+#include "src/base/clock.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
 #include "ui/draw.h"
@@ -22,17 +22,13 @@
 #include "ui/screen.h"
 
 enum {
-	KEY_FLAG_CODE = 1 << 24, /* a curses function key, not a character */
-	INPUT_IMAGE = -2,    /* the worker finished an image */
-	INPUT_END = -3,            /* the script ended or a signal asked us to stop */
+	INPUT_IMAGE = -2,        /* the worker finished an image */
+	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
 	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
 	CLAIM_RENEW_MS = 60000,
 };
 
-static void set_message(App *app, int error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_message(App *app, int error, const char *fmt, ...)
+void app_message(App *app, int error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -49,7 +45,7 @@ static const char *current_path(App *app)
 	return e ? e->path : NULL;
 }
 
-static void want_images(App *app)
+void app_want_images(App *app)
 {
 	const char *paths[LOOKAHEAD + 1];
 	int n = 0;
@@ -59,8 +55,7 @@ static void want_images(App *app)
 	prefetch_want(app->prefetch, paths, n);
 }
 
-/* Loads the details of the item under the cursor when it changed. */
-static int land(App *app)
+int app_land(App *app)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	long long id = e ? e->item_id : 0;
@@ -71,14 +66,33 @@ static int land(App *app)
 	app->detail_item = id;
 	app->scroll = 0;
 	app->image_error[0] = '\0';
-	snprintf(app->verdict, sizeof app->verdict, "%s", e ? e->mine.verdict : "");
+	app->verdict = e ? e->mine.verdict : DB_VERDICT_NONE;
 	if (e && review_details(app->session, &app->item, &app->prediction) != STATUS_OK)
-		set_message(app, 1, "%s", status_detail());
-	want_images(app);
+		app_message(app, 1, "%s", status_detail());
+	app_want_images(app);
 	return REACT_TEXT | REACT_IMAGE;
 }
 
-/* ---- input ---- */
+/* ---- screens ---- */
+
+static void close_view(App *app)
+{
+	if (app->view->close)
+		app->view->close(app->view_state);
+	app->view = &review_view;
+	app->view_state = NULL;
+}
+
+int app_open_view(App *app, const UiViewOps *view, void *state)
+{
+	if (app->view != &review_view)
+		close_view(app);
+	app->view = view;
+	app->view_state = state;
+	return REACT_CLEAR; /* the review picture must go */
+}
+
+/* ---- input: the terminal, or a script ---- */
 
 static void push_key(App *app, int key)
 {
@@ -97,7 +111,9 @@ static int pop_key(App *app, int *key)
 	return 1;
 }
 
-static void dump_screen(App *app, const char *name)
+/* The script language (docs/review.md): one command a line. */
+
+static void script_dump(App *app, char *name)
 {
 	char *path = xasprintf("%s/%s.txt", app->dump_dir ? app->dump_dir : ".", name);
 	FILE *f = fopen(path, "w");
@@ -105,28 +121,64 @@ static void dump_screen(App *app, const char *name)
 		screen_dump(f);
 		fclose(f);
 	} else {
-		set_message(app, 1, "cannot write %s", path);
+		app_message(app, 1, "cannot write %s", path);
 	}
 	free(path);
 }
 
-/* "a", "<Down>", "j*20": one token of a `key` line. */
-static void push_token(App *app, char *token)
+/* "type TEXT": each character of TEXT as a key */
+static void script_type(App *app, char *text)
 {
-	char *star = strrchr(token, '*');
-	int times = 1, key;
-	if (star && star != token && star[1]) {
-		times = atoi(star + 1);
-		*star = '\0';
+	for (size_t i = 0, n = strlen(text); i < n;) {
+		unsigned cp;
+		size_t k = text_utf8_decode(text + i, n - i, &cp);
+		push_key(app, (int)(k ? cp : '?'));
+		i += k ? k : 1;
 	}
-	key = keys_parse_name(token);
-	if (key < 0)
-		return;
-	if (key > 255 || key == 27)
-		key = key == 27 || key == '\n' || key == ' ' ? key : key | KEY_FLAG_CODE;
-	for (int i = 0; i < times; i++)
-		push_key(app, key);
 }
+
+/* "key a <Down> j*20": named keys, each repeated *N times */
+static void script_key(App *app, char *keys)
+{
+	for (char *save, *t = strtok_r(keys, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		char *star = strrchr(t, '*');
+		int times = 1, key;
+		if (star && star != t && star[1]) {
+			times = atoi(star + 1);
+			*star = '\0';
+		}
+		key = keys_parse_name(t);
+		for (int i = 0; key >= 0 && i < times; i++)
+			push_key(app, key);
+	}
+}
+
+/* "sleep MS": lets a test kill us at a known point */
+static void script_sleep(App *app, char *ms)
+{
+	struct timespec ts = {atoi(ms) / 1000, (long)(atoi(ms) % 1000) * 1000000L};
+	(void)app;
+	while (nanosleep(&ts, &ts) != 0 && !screen_should_quit())
+		;
+}
+
+/* "resize COLSxROWS" */
+static void script_resize(App *app, char *size)
+{
+	int c, r;
+	if (sscanf(size, "%dx%d", &c, &r) == 2) {
+		resizeterm(r, c);
+		push_key(app, KEY_RESIZE | KEYS_CODE);
+	}
+}
+
+static const struct {
+	const char *name;
+	void (*run)(App *app, char *arg);
+} script_commands[] = {
+	{"dump", script_dump},   {"type", script_type},     {"key", script_key},
+	{"sleep", script_sleep}, {"resize", script_resize},
+};
 
 /* Reads script lines until one yields keys; 0 at the end of the script. */
 static int script_step(App *app)
@@ -137,35 +189,12 @@ static int script_step(App *app)
 		line[strcspn(line, "\r\n")] = '\0';
 		while (*s == ' ' || *s == '\t')
 			s++;
-		if (!*s || *s == '#')
+		if (!*s || *s == '#' || !(arg = strchr(s, ' ')))
 			continue;
-		arg = strchr(s, ' ');
-		if (arg)
-			*arg++ = '\0';
-		if (!strcmp(s, "dump") && arg) {
-			dump_screen(app, arg);
-		} else if (!strcmp(s, "type") && arg) {
-			for (size_t i = 0, n = strlen(arg); i < n;) {
-				unsigned cp;
-				size_t k = text_utf8_decode(arg + i, n - i, &cp);
-				push_key(app, (int)(k ? cp : '?'));
-				i += k ? k : 1;
-			}
-		} else if (!strcmp(s, "key") && arg) {
-			for (char *save, *t = strtok_r(arg, " ", &save); t; t = strtok_r(NULL, " ", &save))
-				push_token(app, t);
-		} else if (!strcmp(s, "sleep") && arg) {
-			/* lets a test kill us at a known point */
-			struct timespec ts = {atoi(arg) / 1000, (long)(atoi(arg) % 1000) * 1000000L};
-			while (nanosleep(&ts, &ts) != 0 && !screen_should_quit())
-				;
-		} else if (!strcmp(s, "resize") && arg) {
-			int c, r;
-			if (sscanf(arg, "%dx%d", &c, &r) == 2) {
-				resizeterm(r, c);
-				push_key(app, KEY_RESIZE | KEY_FLAG_CODE);
-			}
-		}
+		*arg++ = '\0';
+		for (size_t i = 0; i < sizeof script_commands / sizeof script_commands[0]; i++)
+			if (!strcmp(s, script_commands[i].name))
+				script_commands[i].run(app, arg);
 		if (app->pending_count)
 			return 1;
 	}
@@ -174,7 +203,7 @@ static int script_step(App *app)
 
 static int read_terminal(App *app, int *key)
 {
-	struct pollfd fds[2] = {{.fd = 0, .events = POLLIN},
+	struct pollfd fds[2] = {{.fd = screen_input_fd(), .events = POLLIN},
 				{.fd = prefetch_fd(app->prefetch), .events = POLLIN}};
 	for (;;) {
 		wint_t wc;
@@ -183,7 +212,7 @@ static int read_terminal(App *app, int *key)
 			return INPUT_END;
 		r = get_wch(&wc);
 		if (r == KEY_CODE_YES) {
-			*key = (int)wc | KEY_FLAG_CODE;
+			*key = (int)wc | KEYS_CODE;
 			return 1;
 		}
 		if (r == OK) {
@@ -215,14 +244,14 @@ static int next_key(App *app, int *key)
 	return read_terminal(app, key);
 }
 
-/* A one-line editor on the status line; 1 when Enter gave a value. */
-static int prompt_line(App *app, const char *label, char *out, size_t size)
+int app_prompt_line(App *app, const char *label, char *out, size_t size)
 {
 	wchar_t text[256];
 	size_t n = 0;
 	for (;;) {
 		char shown[1024];
-		int key, r;
+		int key, r, arg;
+		UiCommand command;
 		text[n] = L'\0';
 		snprintf(shown, sizeof shown, "%s%.900ls", label, text);
 		attron(A_BOLD);
@@ -232,14 +261,15 @@ static int prompt_line(App *app, const char *label, char *out, size_t size)
 		r = next_key(app, &key);
 		if (r == INPUT_IMAGE)
 			continue;
-		if (r != 1 || key == 27)
+		command = keys_lookup(KEYMAP_EDIT, key, &arg);
+		if (r != 1 || command == UI_CMD_CLOSE)
 			return 0;
-		if (key == '\n' || key == '\r' || key == (KEY_ENTER | KEY_FLAG_CODE))
+		if (command == UI_CMD_ACCEPT)
 			break;
-		if (key == (KEY_BACKSPACE | KEY_FLAG_CODE) || key == 127 || key == 8) {
+		if (command == UI_CMD_DELETE) {
 			if (n)
 				n--;
-		} else if (!(key & KEY_FLAG_CODE) && key >= 32 && n + 1 < sizeof text / sizeof text[0]) {
+		} else if (!(key & KEYS_CODE) && key >= 32 && n + 1 < sizeof text / sizeof text[0]) {
 			text[n++] = (wchar_t)key;
 		}
 	}
@@ -250,98 +280,11 @@ static int prompt_line(App *app, const char *label, char *out, size_t size)
 	return 1;
 }
 
-/* ---- commands ---- */
-
-static int decide(App *app, ReviewAction action, int label)
-{
-	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
-	const DbScale *scale = review_scale(app->session);
-	Status st;
-	if (!e) {
-		set_message(app, 1, "nothing to review");
-		return REACT_TEXT;
-	}
-	if (action == REVIEW_OVERRIDE && label > scale->count) {
-		set_message(app, 1, "the scale has %d labels: 1-%d", scale->count, scale->count);
-		return REACT_TEXT;
-	}
-	/* a digit equal to the LLM's label, seen, is agreement */
-	if (action == REVIEW_OVERRIDE && !e->blind && e->prediction_id && label == e->llm_label)
-		action = REVIEW_ACCEPT;
-	st = review_decide(app->session, action, label, app->verdict[0] ? app->verdict : NULL);
-	if (st != STATUS_OK) {
-		set_message(app, 1, "%s", status_detail());
-		return REACT_TEXT;
-	}
-	app->message[0] = '\0';
-	return REACT_TEXT | land(app);
-}
-
-static int undo(App *app)
-{
-	int undone;
-	Status st = review_undo(app->session, &undone);
-	if (st != STATUS_OK)
-		set_message(app, 1, "%s", status_detail());
-	else if (!undone)
-		set_message(app, 0, "nothing to undo in this session");
-	else
-		set_message(app, 0, "undone: the decision is withdrawn (still in the log)");
-	return REACT_TEXT | land(app);
-}
-
-static int go(App *app, int delta)
-{
-	Status st = review_move(app->session, delta);
-	if (st != STATUS_OK)
-		set_message(app, 1, "%s", status_detail());
-	else
-		app->message[0] = '\0';
-	return REACT_TEXT | land(app);
-}
-
-static int note(App *app)
-{
-	char text[1024];
-	if (!review_peek(app->session, review_cursor(app->session)))
-		return REACT_TEXT;
-	if (prompt_line(app, "note: ", text, sizeof text) && text[0]) {
-		Status st = review_note(app->session, text);
-		set_message(app, st != STATUS_OK, "%s", st == STATUS_OK ? "note saved" : status_detail());
-	} else {
-		app->message[0] = '\0';
-	}
-	return REACT_TEXT;
-}
-
-static int requeue(App *app, DbOrder order, const ReviewFilter *filter)
-{
-	Status st = review_requeue(app->session, order, filter);
-	app->detail_item = -1;
-	if (st != STATUS_OK)
-		set_message(app, 1, "%s", status_detail());
-	else if (review_cursor(app->session) < 0)
-		set_message(app, 0, "no items match");
-	else
-		app->message[0] = '\0';
-	return REACT_TEXT | land(app);
-}
-
-static int search(App *app)
-{
-	char text[256];
-	ReviewFilter f = *review_filter(app->session);
-	if (!prompt_line(app, "search (title, id, metadata; empty clears): ", text, sizeof text))
-		return REACT_TEXT;
-	f.search = text[0] ? text : NULL;
-	return requeue(app, review_order(app->session), &f);
-}
-
-static int read_choice(App *app, const char *question)
+int app_read_choice(App *app, const char *question)
 {
 	int key;
-	set_message(app, 0, "%s", question);
-	reviewdraw_all(app, 0);
+	app_message(app, 0, "%s", question);
+	reviewdraw_frame(app, 0);
 	refresh();
 	while (next_key(app, &key) == INPUT_IMAGE)
 		;
@@ -349,203 +292,45 @@ static int read_choice(App *app, const char *question)
 	return key;
 }
 
-static int choose_filter(App *app)
-{
-	ReviewFilter f = *review_filter(app->session);
-	char value[256];
-	DbOrder order = review_order(app->session);
-	int key = read_choice(app, "filter: c category, l LLM label, m my label, a accepted, "
-				   "o overridden, s skipped, x clear all");
-	switch (key) {
-	case 'c':
-		if (!prompt_line(app, "category: ", value, sizeof value))
-			return REACT_TEXT;
-		f.category = value[0] ? value : NULL;
-		break;
-	case 'l':
-		if (!prompt_line(app, "LLM label (a number): ", value, sizeof value))
-			return REACT_TEXT;
-		f.llm_label = atoi(value);
-		break;
-	case 'm':
-		/* browsing what I labelled with one label */
-		if (!prompt_line(app, "your label (a number): ", value, sizeof value))
-			return REACT_TEXT;
-		f.mine_label = atoi(value);
-		order = DB_ORDER_MINE;
-		break;
-	case 'a': case 'o': case 's':
-		/* browsing what I decided */
-		f.mine_decision = key == 'a' ? "accept" : key == 'o' ? "override" : "skip";
-		order = DB_ORDER_MINE;
-		break;
-	case 'x':
-		memset(&f, 0, sizeof f);
-		if (order == DB_ORDER_MINE)
-			order = DB_ORDER_UNREVIEWED;
-		break;
-	default:
-		return REACT_TEXT;
-	}
-	return requeue(app, order, &f);
-}
-
-static int choose_order(App *app)
-{
-	static const char keys[] = "udcrs";
-	int key = read_choice(app, "order: u unreviewed first, d disagreement, c lowest confidence, "
-				   "r random, s scorer");
-	const char *at = key > 0 && key < 256 ? strchr(keys, key) : NULL;
-	ReviewFilter f = *review_filter(app->session);
-	if (!at || !key)
-		return REACT_TEXT;
-	f.mine_decision = NULL; /* an order is a queue to work through, not a browse */
-	return requeue(app, (DbOrder)(at - keys), &f);
-}
-
-/* ---- overlays ---- */
-
-static void add_line(void *arg, const char *line)
-{
-	reviewdraw_lines_add(arg, line);
-}
-
-static int show_help(App *app)
-{
-	reviewdraw_lines_clear(app);
-	for (int c = 1; c < UI_CMD_COUNT; c++) {
-		char line[256];
-		snprintf(line, sizeof line, "%-12s %s", keys_help_keys((UiCommand)c),
-			 keys_help_text((UiCommand)c));
-		reviewdraw_lines_add(app, line);
-	}
-	reviewdraw_lines_add(app, "");
-	reviewdraw_lines_add(app, "Every decision is saved before the next item shows; undo adds a row "
-				  "that withdraws it.");
-	app->view = VIEW_HELP;
-	clearok(curscr, TRUE); /* a sixel image under the overlay must go */
-	return REACT_TEXT | REACT_IMAGE;
-}
-
-static int show_history(App *app)
-{
-	reviewdraw_lines_clear(app);
-	if (app->detail_item > 0)
-		db_item_history(app->db, app->detail_item, add_line, app);
-	if (!app->line_count)
-		reviewdraw_lines_add(app, "(nothing yet)");
-	app->view = VIEW_HISTORY;
-	clearok(curscr, TRUE);
-	return REACT_TEXT | REACT_IMAGE;
-}
-
-static int show_dashboard(App *app)
-{
-	Status st;
-	set_message(app, 0, "reading every review and prediction…");
-	reviewdraw_all(app, 0);
-	refresh();
-	st = dashboard_open(app->db, app->reviewer, &app->dashboard);
-	if (st != STATUS_OK) {
-		set_message(app, 1, "%s", status_detail());
-		return REACT_TEXT;
-	}
-	app->message[0] = '\0';
-	app->view = VIEW_DASHBOARD;
-	clearok(curscr, TRUE); /* the review image must go */
-	return REACT_TEXT | REACT_IMAGE;
-}
-
-static int overlay_key(App *app, int key)
-{
-	if (app->view == VIEW_DASHBOARD) {
-		if (!(key & KEY_FLAG_CODE) && dashboard_key(app->dashboard, key)) {
-			clearok(curscr, TRUE); /* the old charts must go */
-			return REACT_TEXT | REACT_IMAGE;
-		}
-		dashboard_free(app->dashboard);
-		app->dashboard = NULL;
-		app->view = VIEW_REVIEW;
-		clearok(curscr, TRUE);
-		return REACT_TEXT | REACT_IMAGE;
-	}
-	if (key == 'j' || key == (KEY_DOWN | KEY_FLAG_CODE)) {
-		if (app->line_scroll + 1 < app->line_count)
-			app->line_scroll++;
-		return REACT_TEXT;
-	}
-	if (key == 'k' || key == (KEY_UP | KEY_FLAG_CODE)) {
-		if (app->line_scroll > 0)
-			app->line_scroll--;
-		return REACT_TEXT;
-	}
-	app->view = VIEW_REVIEW;
-	reviewdraw_lines_clear(app);
-	clearok(curscr, TRUE); /* the overlay covered the picture: repaint it all */
-	return REACT_TEXT | REACT_IMAGE;
-}
+/* ---- the loop ---- */
 
 static int resize(App *app)
 {
 	tty_update_size(0, &app->caps);
 	reviewdraw_layout(app);
 	prefetch_set_pane(app->prefetch, app->layout.img_cols, app->layout.rows, &app->caps);
-	want_images(app);
-	clearok(curscr, TRUE); /* repaint everything: the old picture must go */
-	return REACT_TEXT | REACT_IMAGE;
+	app_want_images(app);
+	return REACT_CLEAR; /* repaint everything: the old picture must go */
 }
 
-/* Runs the command for key; returns what changed. */
+/* Runs the command key means on the screen on top; returns what changed. */
 static int handle(App *app, int key)
 {
-	int arg = 0, code = key & ~KEY_FLAG_CODE;
+	int arg, react;
 	UiCommand command;
-	if (key == (KEY_RESIZE | KEY_FLAG_CODE))
+	if (key == (KEY_RESIZE | KEYS_CODE))
 		return resize(app);
-	if (app->view != VIEW_REVIEW)
-		return overlay_key(app, key);
-	command = (key & KEY_FLAG_CODE) || code < 256 ? keys_lookup(code, &arg) : UI_CMD_NONE;
+	command = keys_lookup(app->view->keymap, key, &arg);
 	if (app->layout.too_small && command != UI_CMD_QUIT)
 		return REACT_NONE;
-	switch (command) {
-	case UI_CMD_ACCEPT: return decide(app, REVIEW_ACCEPT, 0);
-	case UI_CMD_LABEL: return decide(app, REVIEW_OVERRIDE, arg);
-	case UI_CMD_SKIP: return decide(app, REVIEW_SKIP, 0);
-	case UI_CMD_VERDICT:
-		snprintf(app->verdict, sizeof app->verdict, "%s",
-			 !app->verdict[0] ? "flawed" : !strcmp(app->verdict, "flawed") ? "sound" : "");
-		return REACT_TEXT;
-	case UI_CMD_UNDO: return undo(app);
-	case UI_CMD_NOTE: return note(app);
-	case UI_CMD_NEXT: return go(app, 1);
-	case UI_CMD_PREV: return go(app, -1);
-	case UI_CMD_SCROLL_DOWN: app->scroll += app->layout.rows / 2; return REACT_TEXT;
-	case UI_CMD_SCROLL_UP:
-		app->scroll = app->scroll > app->layout.rows / 2 ? app->scroll - app->layout.rows / 2 : 0;
-		return REACT_TEXT;
-	case UI_CMD_SEARCH: return search(app);
-	case UI_CMD_FILTER: return choose_filter(app);
-	case UI_CMD_ORDER: return choose_order(app);
-	case UI_CMD_HISTORY: return show_history(app);
-	case UI_CMD_DASHBOARD: return show_dashboard(app);
-	case UI_CMD_HELP: return show_help(app);
-	case UI_CMD_REDRAW: clearok(curscr, TRUE); return REACT_TEXT | REACT_IMAGE;
-	case UI_CMD_QUIT: return REACT_QUIT;
-	case UI_CMD_NONE: case UI_CMD_COUNT: break;
-	}
-	return REACT_NONE;
+	react = app->view->command(app, app->view_state, command, arg);
+	if ((react & REACT_POP) && app->view != &review_view)
+		close_view(app);
+	return react;
 }
-
-/* ---- the loop ---- */
 
 static void frame(App *app, int react)
 {
 	int repaint = (react & REACT_IMAGE) != 0;
-	reviewdraw_all(app, repaint);
+	/* the one place a picture is wiped: curses repaints every cell */
+	if (react & REACT_WIPE)
+		clearok(curscr, TRUE);
+	reviewdraw_frame(app, repaint);
 	wnoutrefresh(stdscr);
 	doupdate();
 	/* curses has drawn the text; now the picture, in one write */
-	reviewdraw_image(app, repaint);
+	if (repaint && !app->layout.too_small && app->view->draw_image)
+		app->view->draw_image(app, app->view_state);
 }
 
 /* Scripted runs wait for the current image, so every dump is the same. */
@@ -557,19 +342,12 @@ static void settle(App *app)
 		frame(app, REACT_TEXT | REACT_IMAGE);
 }
 
-static long long now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void loop(App *app)
 {
-	int react = REACT_TEXT | REACT_IMAGE | land(app);
-	long long start;
+	int react = REACT_TEXT | REACT_IMAGE | app_land(app);
 	for (;;) {
 		int key, r;
+		long long start;
 		if (react)
 			frame(app, react);
 		settle(app);
@@ -581,14 +359,14 @@ static void loop(App *app)
 			react = app->image_pending ? REACT_TEXT | REACT_IMAGE : REACT_NONE;
 			continue;
 		}
-		start = now_us();
+		start = clock_now_us();
 		react = handle(app, key);
 		if (react & REACT_QUIT)
 			break;
 		if (app->timing) {
 			frame(app, react);
 			react = REACT_NONE;
-			fprintf(app->timing, "key %lld image %d\n", now_us() - start,
+			fprintf(app->timing, "key %lld image %d\n", clock_now_us() - start,
 				current_path(app) && !app->image_pending &&
 					app->caps.graphics != TTY_GRAPHICS_NONE);
 		}
@@ -608,55 +386,61 @@ static TtyCaps headless_caps(const ReviewUiOptions *ui)
 	return caps;
 }
 
-int reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui)
+/* Opens the session and the screen; on failure nothing is left open. */
+static Status start(App *app, Db *db, const ReviewOptions *options, const ReviewUiOptions *ui)
+{
+	int headless = ui->script != NULL;
+	Status st = STATUS_OK;
+	if (headless) {
+		app->script = fopen(ui->script, "r");
+		if (!app->script)
+			return status_fail(STATUS_ERR_IO, "%s: %s", ui->script, strerror(errno));
+		app->caps = headless_caps(ui);
+	} else {
+		st = tty_probe(-1, -1, ui->graphics, 0, &app->caps);
+		if (st != STATUS_ERR_USAGE)
+			st = STATUS_OK; /* a terminal that does not answer gets the defaults */
+	}
+	if (st == STATUS_OK)
+		st = review_open(db, options, &app->session);
+	if (st == STATUS_OK)
+		st = screen_start(headless ? ui->cols : 0, headless ? ui->rows : 0);
+	return st;
+}
+
+Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui,
+		    ReviewUiResult *result)
 {
 	App app = {.db = db, .dump_dir = ui->dump_dir, .detail_item = -1,
-		   .reviewer = options->reviewer};
+		   .reviewer = options->reviewer, .view = &review_view};
 	const char *slash = strrchr(db_path(db), '/');
+	long long any;
 	Status st;
-	int headless = ui->script != NULL;
 
+	memset(result, 0, sizeof *result);
 	app.db_name = slash ? slash + 1 : db_path(db);
 	if (getenv("GAVEL_TIMING"))
 		app.timing = fopen(getenv("GAVEL_TIMING"), "w");
-	if (headless) {
-		app.script = fopen(ui->script, "r");
-		if (!app.script)
-			return cli_fail(status_fail(STATUS_ERR_IO, "%s: %s", ui->script, strerror(errno)));
-		app.caps = headless_caps(ui);
-	} else if ((st = tty_probe(-1, -1, ui->graphics, 0, &app.caps)) == STATUS_ERR_USAGE) {
-		return cli_fail(st);
+	st = start(&app, db, options, ui);
+	if (st == STATUS_OK) {
+		app.prefetch = prefetch_new(8, app.caps.has_background ? app.caps.background_rgb
+									: 0x000000);
+		reviewdraw_layout(&app);
+		prefetch_set_pane(app.prefetch, app.layout.img_cols, app.layout.rows, &app.caps);
+		loop(&app);
+		screen_stop();
+		close_view(&app);
+		review_progress(app.session, &result->mine, &any, &result->items);
+		result->signalled = screen_should_quit();
 	}
-	st = review_open(db, options, &app.session);
-	if (st == STATUS_OK)
-		st = screen_start(headless ? ui->cols : 0, headless ? ui->rows : 0);
-	if (st != STATUS_OK) {
-		review_close(app.session);
-		if (app.script)
-			fclose(app.script);
-		return cli_fail(st);
-	}
-	app.prefetch = prefetch_new(8, app.caps.has_background ? app.caps.background_rgb : 0x000000);
-	reviewdraw_layout(&app);
-	prefetch_set_pane(app.prefetch, app.layout.img_cols, app.layout.rows, &app.caps);
-	loop(&app);
-	screen_stop();
 	prefetch_free(app.prefetch);
-	{
-		long long mine, any, items;
-		review_progress(app.session, &mine, &any, &items);
-		fprintf(stderr, "gavel: %s has reviewed %lld of %lld items; every decision is saved in "
-				"%s\n", options->reviewer, mine, items, db_path(db));
-	}
 	review_close(app.session);
-	dashboard_free(app.dashboard);
 	db_item_free(&app.item);
 	db_prediction_free(&app.prediction);
-	reviewdraw_lines_clear(&app);
 	if (app.script)
 		fclose(app.script);
 	free(app.pending_keys);
 	if (app.timing)
 		fclose(app.timing);
-	return CLI_EXIT_OK;
+	return st;
 }

@@ -12,7 +12,17 @@ typedef struct {
 	int cols, rows;         /* headless screen size */
 } ReviewUiOptions;
 
-/* Runs the review UI over a new session; returns a CLI exit status. */
-int reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui);
+/* How a session ended, for the command's last line. */
+typedef struct {
+	long long mine, items; /* items the reviewer has decided, of all */
+	int signalled;         /* SIGTERM, SIGHUP or SIGINT ended it */
+} ReviewUiResult;
+
+/* Runs the review UI over a new session until the reviewer quits, the
+ * script ends or a signal arrives. STATUS_ERR_USAGE when there is no
+ * terminal (and no script) or --graphics is wrong; otherwise the status of
+ * opening the session. Every decision is committed as it is made. */
+Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui,
+		    ReviewUiResult *result);
 
 #endif

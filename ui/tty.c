@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "src/base/clock.h"
 #include "src/base/xalloc.h"
 
 /* XTSMGRAPHICS: read colour registers (?1) and the largest image (?2); the
@@ -243,13 +244,6 @@ int tty_parse_replies(const unsigned char *buf, size_t len, TtyReplies *out)
 
 /* ---- the probe ---- */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int write_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
@@ -270,11 +264,11 @@ static void read_replies(int fd, int timeout_ms, TtyReplies *replies)
 {
 	unsigned char buf[REPLY_BUF];
 	size_t len = 0;
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_now_ms() + timeout_ms;
 
 	memset(replies, 0, sizeof *replies);
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_now_ms();
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 		if (left <= 0)

@@ -33,7 +33,7 @@ typedef enum {
  * the smallest limit in common use, so an image never gets dropped. */
 #define TTY_DEFAULT_SIXEL_MAX 1000
 /* Colour registers assumed when the terminal does not say (xterm's
- * numColorRegisters as TERMINALS.md recommends, and most sixel terminals). */
+ * numColorRegisters as docs/terminals.md recommends, and most sixel terminals). */
 #define TTY_DEFAULT_SIXEL_COLOURS 256
 /* How long the probe waits for replies, all queries together. */
 #define TTY_PROBE_TIMEOUT_MS 300

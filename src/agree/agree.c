@@ -21,40 +21,16 @@ static const char WHY_FEW_REVIEWERS[] = "fewer than two reviewers";
 static const char WHY_BUDGET[] = "not computed: resampling this many items one by one would "
 				 "take too long (lower --resamples or narrow the data)";
 
-int agree_by_parse(const char *name, AgreeBy *by)
-{
-	static const char *const names[] = {
-#define AGREE_BY_NAME(id, text) text,
-		AGREE_BY_LIST(AGREE_BY_NAME)
-#undef AGREE_BY_NAME
-	};
-
-	for (size_t i = 1; i < sizeof names / sizeof names[0]; i++) {
-		if (!strcmp(name, names[i])) {
-			*by = (AgreeBy)i;
-			return 0;
-		}
-	}
-	return -1;
-}
+const char *const agree_by_words[] = {
+#define AGREE_BY_WORD(id, text) text,
+	AGREE_BY_LIST(AGREE_BY_WORD)
+#undef AGREE_BY_WORD
+	NULL,
+};
 
 const char *agree_by_name(AgreeBy by)
 {
-	switch (by) {
-#define AGREE_BY_CASE(id, text) \
-	case AGREE_BY_##id:     \
-		return text;
-		AGREE_BY_LIST(AGREE_BY_CASE)
-#undef AGREE_BY_CASE
-	}
-	return "";
-}
-
-static void free_strings(char **s, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(s[i]);
-	free(s);
+	return by >= 0 && by < AGREE_BY_COUNT ? agree_by_words[by] : "";
 }
 
 /* ---- the view: items with a human label, their labels and predictions ---- */
@@ -257,10 +233,10 @@ static int select_llm(const View *v, const Item *it, const unsigned char *use)
 
 		if (!use[p->run])
 			continue;
-		if (p->status == AGREE_PRED_OK && p->label >= 1 && p->label <= v->d->K)
+		if (p->status == DB_PREDICTION_OK && p->label >= 1 && p->label <= v->d->K)
 			return p->label;
 		if (why == LLM_NONE)
-			why = p->status == AGREE_PRED_FAILED ? LLM_FAILED : LLM_PARSE_FAILED;
+			why = p->status == DB_PREDICTION_FAILED ? LLM_FAILED : LLM_PARSE_FAILED;
 	}
 	return why;
 }
@@ -782,6 +758,7 @@ static void slices_build(AgreeReport *r, const View *v, const unsigned char *use
 		}
 		break;
 	case AGREE_BY_NONE:
+	case AGREE_BY_COUNT:
 		break;
 	}
 }
@@ -843,8 +820,8 @@ void agree_report_free(AgreeReport *r)
 {
 	if (!r)
 		return;
-	free_strings(r->names, r->K);
-	free_strings(r->reviewers, (int)r->reviewers_count);
+	xfree_strings(r->names, (size_t)r->K);
+	xfree_strings(r->reviewers, r->reviewers_count);
 	pair_free(&r->settled_pair);
 	for (int i = 0; i < (int)r->reviewers_count; i++)
 		pair_free(&r->per_reviewer[i]);

@@ -31,10 +31,11 @@ typedef enum {
 #define AGREE_BY_ENUM(name, text) AGREE_BY_##name,
 	AGREE_BY_LIST(AGREE_BY_ENUM)
 #undef AGREE_BY_ENUM
+	AGREE_BY_COUNT
 } AgreeBy;
 
-/* Parses a --by value; returns 0 and sets *by, or -1 for an unknown name. */
-int agree_by_parse(const char *name, AgreeBy *by);
+/* The --by names, indexed by AgreeBy ("" for NONE), NULL-terminated. */
+extern const char *const agree_by_words[];
 
 /* The --by name of a slice kind; static, "" for NONE. */
 const char *agree_by_name(AgreeBy by);

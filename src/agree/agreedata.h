@@ -1,14 +1,14 @@
 /* agreedata.h - the rows the agreement report works on, in memory: each
  * reviewer's standing labels, the predictions with their runs, categories
- * and scorer scores. Filled by agreedata_load() from a database or by the
- * adders below (the unit tests make data by hand). Plain data: src/agree.c
+ * and scorer scores. Filled by agreeload_data() (src/agree/agreeload.h) from
+ * a database or by the adders below (the unit tests make data by hand). Plain data: src/agree.c
  * reads the arrays directly; only the adders write them. */
 #ifndef GAVEL_AGREEDATA_H
 #define GAVEL_AGREEDATA_H
 
 #include <stddef.h>
 
-#include "db/database.h"
+#include "db/kinds.h"
 
 /* One reviewer's standing label on an item. */
 typedef struct {
@@ -22,7 +22,7 @@ typedef struct {
 typedef struct {
 	long long item;
 	int run;    /* index into AgreeData.runs */
-	int status; /* AgreePredStatus */
+	DbPredictionState status;
 	int label;  /* 0 when none */
 } AgreePred;
 
@@ -73,9 +73,6 @@ typedef struct {
 	size_t n_scores, scores_cap;
 } AgreeData;
 
-/* A prediction's status, as in predictions.status. */
-typedef enum { AGREE_PRED_OK, AGREE_PRED_PARSE_FAILED, AGREE_PRED_FAILED } AgreePredStatus;
-
 /* An empty data set on the scale 1..K (names[0] names label 1; copied). */
 AgreeData *agreedata_new(int K, const char *const *names);
 
@@ -91,9 +88,9 @@ void agreedata_add_human(AgreeData *data, long long item_id, const char *reviewe
  * agreedata_add_run, else the prediction is ignored). label is 0 when the
  * prediction has none. Tokens are counted for the run's cost whatever the
  * item; the prediction itself is kept only for items that have a human label
- * when the data came from agreedata_load(). */
+ * when the data came from agreeload_data(). */
 void agreedata_add_prediction(AgreeData *data, long long item_id, long long run_id,
-			      AgreePredStatus status, int label);
+			      DbPredictionState status, int label);
 
 /* Adds a labelling run. prompt_version_id is 0 when the run has no prompt
  * version; strings may be NULL and are copied. */
@@ -115,20 +112,5 @@ void agreedata_set_category(AgreeData *data, long long item_id, const char *cate
 /* Says which scorer model the scores come from (0: none), and adds one. */
 void agreedata_set_scorer(AgreeData *data, long long model_id);
 void agreedata_add_score(AgreeData *data, long long item_id, double score);
-
-/* What agreedata_load() reads. */
-typedef struct {
-	const char *since, *until;     /* YYYY-MM-DD, UTC, inclusive; NULL for none */
-	const char *const *reviewers;  /* keep only these reviewers' labels; NULL for all */
-	int n_reviewers;
-	int categories;                /* read item categories (for --by category) */
-} AgreeDataFilter;
-
-/* Reads the scale, the standing human labels, the predictions, runs and
- * scores of db into a new *out (free with agreedata_free). Predictions of
- * items no human labelled are counted for their run's tokens and not kept.
- * STATUS_ERR_INPUT when the database has no scale; database errors as
- * db_*() report them. */
-Status agreedata_load(Db *db, const AgreeDataFilter *filter, AgreeData **out);
 
 #endif

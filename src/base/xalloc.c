@@ -65,7 +65,14 @@ void *xgrow(void *ptr, size_t *capacity, size_t need, size_t size)
 
 char *xstrdup(const char *s)
 {
-	return xstrndup(s, strlen(s));
+	return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+void xfree_strings(char **strings, size_t count)
+{
+	for (size_t i = 0; strings && i < count; i++)
+		free(strings[i]);
+	free(strings);
 }
 
 char *xstrndup(const char *s, size_t n)

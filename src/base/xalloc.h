@@ -11,8 +11,11 @@ void *xrealloc(void *ptr, size_t size);
 /* Grows an array of count elements of size bytes to at least need elements,
  * doubling; updates *capacity. */
 void *xgrow(void *ptr, size_t *capacity, size_t need, size_t size);
+/* A copy of s; NULL gives NULL. */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Frees count strings and the array that holds them; NULL is fine. */
+void xfree_strings(char **strings, size_t count);
 /* A newly allocated printf-formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

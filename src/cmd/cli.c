@@ -121,6 +121,14 @@ int cli_fail(Status status)
 	return status == STATUS_ERR_USAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 }
 
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	print_clean("gavel: ", fmt, ap);
+	va_end(ap);
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -24,7 +24,7 @@ CLI_COMMANDS(CLI_DECLARE, CLI_DECLARE_SPELLED)
 #undef CLI_DECLARE_SPELLED
 #undef CLI_DECLARE
 
-/* Exit statuses, as DESIGN.md gives them. */
+/* Exit statuses, as docs/gavel.1 gives them. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2 };
 
 /* Runs the command named by argv[1]; returns the exit status. */
@@ -46,6 +46,10 @@ int cli_option_error(const char *command, int c, char **argv);
  * cleaned of control characters; returns CLI_EXIT_FAILURE, or
  * CLI_EXIT_USAGE for STATUS_ERR_USAGE. */
 int cli_fail(Status status);
+
+/* Prints a line "gavel: ..." to stderr, cleaned: what a command says when it
+ * is done (not an error). */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints a warning line "gavel: warning: ..." to stderr, cleaned. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

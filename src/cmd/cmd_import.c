@@ -1,34 +1,12 @@
 /* cmd_import.c - gavel import: add items from folders and manifests. */
-#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "db/database.h"
 #include "src/cmd/cli.h"
+#include "src/cmd/cliopt.h"
 #include "src/import/import.h"
-
-static const char usage[] =
-	"usage: gavel import [--db FILE] [--skip-bad] [--no-probe] [--root DIR] PATH...\n"
-	"\n"
-	"Add items from each PATH: a folder of images (searched recursively), a JSONL\n"
-	"manifest (one JSON object a line) or a CSV manifest (with a header line).\n"
-	"Manifest fields: \"path\" (relative to the manifest) or \"url\"; optional \"id\",\n"
-	"\"title\", \"category\"; any other field is kept as metadata. Images already\n"
-	"in the database (same id or same content) are not added twice.\n"
-	"\n"
-	"A bad record (invalid JSON, no path, a missing file, not an image, a path\n"
-	"leaving the manifest's folder) is reported as FILE:LINE and nothing from that\n"
-	"file is imported, unless --skip-bad is given.\n"
-	"\n"
-	"  --db FILE    the database (default $GAVEL_DB, else ./gavel.db)\n"
-	"  --skip-bad   import the good records and list the bad ones\n"
-	"  --no-probe   don't open the images; take \"sha256\", \"width\", \"height\",\n"
-	"               \"bytes\" and \"format\" from the manifest when it has them\n"
-	"  --root DIR   allow image paths anywhere inside DIR (default: the\n"
-	"               manifest's own folder)\n"
-	"  -q, --quiet  print only problems\n"
-	"  -h, --help   show this help\n";
 
 typedef struct {
 	const char *path;
@@ -69,38 +47,47 @@ static void print_report(const char *path, const ImportReport *r, int tty)
 
 int cmd_import(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"skip-bad", no_argument, NULL, 's'},
-		{"no-probe", no_argument, NULL, 'n'},
-		{"root", required_argument, NULL, 'r'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	ImportOptions opt = {.on_problem = on_problem, .on_progress = on_progress};
 	const char *db_flag = NULL;
-	int quiet = 0, failed = 0, c;
+	int quiet = 0, failed = 0;
+	const CliOpt options[] = {
+		CLIOPT_DB(&db_flag),
+		CLIOPT_SWITCH("skip-bad", 0, &opt.skip_bad, "import the good records and list the bad ones"),
+		CLIOPT_SWITCH("no-probe", 0, &opt.no_probe,
+			      "don't open the images; take \"sha256\", \"width\", \"height\",\n"
+			      "\"bytes\" and \"format\" from the manifest when it has them"),
+		CLIOPT_TEXT("root", &opt.root, "DIR",
+			    "allow image paths anywhere inside DIR (default: the\n"
+			    "manifest's own folder)"),
+		CLIOPT_SWITCH("quiet", 'q', &quiet, "print only problems"),
+		CLIOPT_END,
+	};
+	const CliSpec spec = {
+		.command = "import",
+		.synopsis = "usage: gavel import [--db FILE] [--skip-bad] [--no-probe] [--root DIR] PATH...",
+		.about = "Add items from each PATH: a folder of images (searched recursively), a JSONL\n"
+			 "manifest (one JSON object a line) or a CSV manifest (with a header line).\n"
+			 "Manifest fields: \"path\" (relative to the manifest) or \"url\"; optional \"id\",\n"
+			 "\"title\", \"category\"; any other field is kept as metadata. Images already\n"
+			 "in the database (same id or same content) are not added twice.\n"
+			 "\n"
+			 "A bad record (invalid JSON, no path, a missing file, not an image, a path\n"
+			 "leaving the manifest's folder) is reported as FILE:LINE and nothing from that\n"
+			 "file is imported, unless --skip-bad is given.",
+		.options = options,
+	};
 	Db *db;
 	Status st;
+	int first, rc = cliopt_parse(&spec, argc, argv, &first);
 
-	while ((c = getopt_long(argc, argv, ":hq", options, NULL)) != -1) {
-		switch (c) {
-		case 'd': db_flag = optarg; break;
-		case 's': opt.skip_bad = 1; break;
-		case 'n': opt.no_probe = 1; break;
-		case 'r': opt.root = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
-		default: return cli_option_error("import", c, argv);
-		}
-	}
-	if (optind >= argc)
+	if (rc)
+		return rc == CLIOPT_HELP ? CLI_EXIT_OK : rc;
+	if (first >= argc)
 		return cli_usage_error("import", "give a folder or a manifest to import");
 	st = db_open(cli_db_path(db_flag), DB_OPEN_EXISTING, &db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	for (int i = optind; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		Progress progress = {.path = argv[i], .tty = !quiet && isatty(2)};
 		ImportReport report;
 		opt.arg = &progress;

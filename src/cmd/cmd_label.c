@@ -1,5 +1,4 @@
 /* cmd_label.c - gavel label: run a prompt over items through a provider. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,54 +12,18 @@
 #include "db/prompts.h"
 #include "db/runs.h"
 #include "src/cmd/cli.h"
+#include "src/cmd/cliopt.h"
 #include "src/cmd/config.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
 
-static const char usage[] =
-	"usage: gavel label [--db FILE] --provider openai|anthropic|heuristic [--model M]\n"
-	"                   [--prompt FILE] [--items unlabelled|all|reviewed] [--limit N]\n"
-	"                   [--sample N [--seed S]] [--concurrency N] [--resume RUN] ...\n"
-	"\n"
-	"Run a prompt template over items through an LLM and record, for every item,\n"
-	"the rationale, per-aspect notes, score and label with the raw reply, tokens and\n"
-	"latency. Results are committed as they arrive: an interrupted run (Ctrl-C, a\n"
-	"crash, a kill) is finished with --resume RUN, with no item twice and none lost.\n"
-	"\n"
-	"  --provider P      openai (any Chat Completions endpoint: OpenAI, vLLM, llama.cpp,\n"
-	"                    Ollama, LM Studio, OpenRouter), anthropic, or heuristic (no\n"
-	"                    network: measures the image; not a model)\n"
-	"  --model M         the model name (else $GAVEL_MODEL, else the config file)\n"
-	"  --prompt FILE     the template (see prompts/README.md); not used by heuristic\n"
-	"  --base-url URL    else $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the config\n"
-	"                    file, else the provider's public endpoint\n"
-	"  --api-key KEY     else $OPENAI_API_KEY / $ANTHROPIC_API_KEY, else the config file;\n"
-	"                    never stored or printed\n"
-	"  --items WHICH     unlabelled (default: no good answer yet from this prompt and\n"
-	"                    model), all, or reviewed (items with a human review)\n"
-	"  --limit N         the first N of them, by import order\n"
-	"  --sample N        N of them drawn at random; --seed S makes the draw (default 1)\n"
-	"  --concurrency N   requests in flight (default 8)\n"
-	"  --max-attempts N  tries per item on 429, 5xx, timeouts and broken connections\n"
-	"                    (default 5; exponential backoff with jitter, Retry-After honoured)\n"
-	"  --timeout SEC     per request (default 120)\n"
-	"  --max-image-px N  long side of the image sent (default 1024)\n"
-	"  --temperature T   --max-tokens N   passed to the model when given\n"
-	"  --no-json-mode    don't ask an OpenAI-style endpoint for a JSON object\n"
-	"  --price-in USD    --price-out USD   prices per million input/output tokens, for\n"
-	"                    the cost in the summary (else the config file)\n"
-	"  --resume RUN      finish run RUN with its own prompt, provider and model\n"
-	"  --json            print the summary as JSON on stdout\n"
-	"  -q, --quiet       no progress display\n"
-	"  -h, --help        show this help\n"
-	"\n"
-	"Settings file: $XDG_CONFIG_HOME/gavel/config, sections [openai] and [anthropic]\n"
-	"with base_url, model, api_key, price_in, price_out.\n";
+/* --items, in DbItemSelection order */
+static const char *const item_words[] = {"unlabelled", "all", "reviewed", NULL};
 
 typedef struct {
-	const char *db, *provider, *model, *prompt, *base_url, *api_key, *items;
-	long long limit, sample, resume;
-	unsigned long long seed;
+	const char *db, *provider, *model, *prompt, *base_url, *api_key;
+	int items; /* an index into item_words */
+	long long limit, sample, resume, seed;
 	int concurrency, max_attempts, max_image_px, max_tokens, json_mode, json, quiet;
 	double timeout_s, temperature, price_in, price_out, backoff_s;
 } Args;
@@ -217,20 +180,16 @@ static double price_setting(double flag, const char *section, const char *key)
 /* Fills the provider's configuration; STATUS_ERR_USAGE says what is missing. */
 static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 {
-	const ProviderOps *ops;
-	const char *url_env;
-	if (!strcmp(a->provider, "heuristic")) {
-		opt->ops = NULL;
-		a->model = "heuristic-v1";
+	const ProviderOps *ops = provider_find(a->provider);
+	if (!ops)
+		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not %s", a->provider,
+				   provider_names());
+	opt->ops = ops;
+	if (ops->kind == PROVIDER_LOCAL) {
+		a->model = ops->model;
 		return STATUS_OK;
 	}
-	ops = provider_find(a->provider);
-	if (!ops)
-		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not one of openai, "
-				   "anthropic, heuristic", a->provider);
-	url_env = !strcmp(ops->name, "openai") ? "OPENAI_BASE_URL" : "ANTHROPIC_BASE_URL";
-	opt->ops = ops;
-	opt->config.base_url = setting(owned, a->base_url, url_env, ops->name, "base_url");
+	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url");
 	if (!opt->config.base_url)
 		opt->config.base_url = ops->default_base_url;
 	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model");
@@ -251,7 +210,7 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 {
 	cJSON *json = cJSON_CreateObject();
 	char *text;
-	if (opt->ops)
+	if (opt->ops->kind == PROVIDER_HTTP)
 		cJSON_AddStringToObject(json, "base_url", opt->config.base_url);
 	if (a->temperature >= 0)
 		cJSON_AddNumberToObject(json, "temperature", a->temperature);
@@ -259,7 +218,7 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 		cJSON_AddNumberToObject(json, "max_tokens", a->max_tokens);
 	cJSON_AddNumberToObject(json, "max_image_px", a->max_image_px);
 	cJSON_AddBoolToObject(json, "json_mode", a->json_mode);
-	cJSON_AddStringToObject(json, "items", a->items);
+	cJSON_AddStringToObject(json, "items", item_words[a->items]);
 	if (a->limit > 0)
 		cJSON_AddNumberToObject(json, "limit", (double)a->limit);
 	if (a->sample > 0) {
@@ -290,30 +249,15 @@ static void read_params(Args *a, Owned *owned, const char *params)
 	cJSON_Delete(json);
 }
 
-static Status parse_selection(const char *items, DbItemSelection *selection)
-{
-	if (!strcmp(items, "unlabelled") || !strcmp(items, "unlabeled"))
-		*selection = DB_SELECT_UNLABELLED;
-	else if (!strcmp(items, "all"))
-		*selection = DB_SELECT_ALL;
-	else if (!strcmp(items, "reviewed"))
-		*selection = DB_SELECT_REVIEWED;
-	else
-		return status_fail(STATUS_ERR_USAGE, "--items: '%s' is not unlabelled, all or "
-				   "reviewed", items);
-	return STATUS_OK;
-}
-
 /* Saves the prompt version, creates the run and fixes its plan, in one go. */
 static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOptions *opt,
 			long long *run_id, long long *planned)
 {
-	DbRunPlanSpec spec = {.limit = a->limit, .sample = a->sample, .seed = a->seed};
+	DbRunPlanSpec spec = {.selection = (DbItemSelection)a->items, .limit = a->limit,
+			      .sample = a->sample, .seed = (unsigned long long)a->seed};
 	DbRunNew run = {.provider = a->provider, .model = a->model};
 	char *params = params_json(a, opt);
-	Status st = parse_selection(a->items, &spec.selection);
-	if (st == STATUS_OK)
-		st = db_begin(db);
+	Status st = db_begin(db);
 	if (st != STATUS_OK)
 		goto out;
 	if (prompt)
@@ -355,83 +299,100 @@ static Status load_run(Db *db, Args *a, Owned *owned, Prompt **prompt)
 
 /* ---- the command ---- */
 
+/* The labellers, their environment variables included, from the registry. */
+static const char *labeller_list(void)
+{
+	static char text[2048];
+	const ProviderOps *ops;
+	size_t n = (size_t)snprintf(text, sizeof text, "labellers (--provider):\n");
+	for (int i = 0; (ops = provider_at(i)) && n < sizeof text; i++) {
+		n += (size_t)snprintf(text + n, sizeof text - n, "  %-11s %s\n", ops->name,
+				      ops->summary);
+		if (ops->kind == PROVIDER_HTTP && n < sizeof text)
+			n += (size_t)snprintf(text + n, sizeof text - n,
+					      "              $%s, $%s\n              default %s\n",
+					      ops->key_variable, ops->url_variable,
+					      ops->default_base_url);
+	}
+	if (n < sizeof text)
+		snprintf(text + n, sizeof text - n,
+			 "\nSettings file: $XDG_CONFIG_HOME/gavel/config, one [section] per labeller\n"
+			 "with base_url, model, api_key, price_in, price_out.\n");
+	return text;
+}
+
 static int parse_args(int argc, char **argv, Args *a)
 {
-	enum { O_DB = 256, O_PROVIDER, O_MODEL, O_PROMPT, O_BASE_URL, O_API_KEY, O_ITEMS, O_LIMIT,
-	       O_SAMPLE, O_SEED, O_CONCURRENCY, O_RESUME, O_ATTEMPTS, O_TIMEOUT, O_IMAGE_PX,
-	       O_TEMPERATURE, O_MAX_TOKENS, O_NO_JSON, O_PRICE_IN, O_PRICE_OUT, O_JSON, O_BACKOFF };
-	static const struct option options[] = {
-		{"db", required_argument, NULL, O_DB},
-		{"provider", required_argument, NULL, O_PROVIDER},
-		{"model", required_argument, NULL, O_MODEL},
-		{"prompt", required_argument, NULL, O_PROMPT},
-		{"base-url", required_argument, NULL, O_BASE_URL},
-		{"api-key", required_argument, NULL, O_API_KEY},
-		{"items", required_argument, NULL, O_ITEMS},
-		{"limit", required_argument, NULL, O_LIMIT},
-		{"sample", required_argument, NULL, O_SAMPLE},
-		{"seed", required_argument, NULL, O_SEED},
-		{"concurrency", required_argument, NULL, O_CONCURRENCY},
-		{"resume", required_argument, NULL, O_RESUME},
-		{"max-attempts", required_argument, NULL, O_ATTEMPTS},
-		{"timeout", required_argument, NULL, O_TIMEOUT},
-		{"max-image-px", required_argument, NULL, O_IMAGE_PX},
-		{"temperature", required_argument, NULL, O_TEMPERATURE},
-		{"max-tokens", required_argument, NULL, O_MAX_TOKENS},
-		{"no-json-mode", no_argument, NULL, O_NO_JSON},
-		{"price-in", required_argument, NULL, O_PRICE_IN},
-		{"price-out", required_argument, NULL, O_PRICE_OUT},
-		{"backoff", required_argument, NULL, O_BACKOFF},
-		{"json", no_argument, NULL, O_JSON},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
+	const CliOpt options[] = {
+		CLIOPT_TEXT("db", &a->db, "FILE",
+			    "the database (else $GAVEL_DB, else ./gavel.db)"),
+		CLIOPT_TEXT("provider", &a->provider, "P",
+			    "the labeller (listed below)"),
+		CLIOPT_TEXT("model", &a->model, "M",
+			    "the model name (else $GAVEL_MODEL, else the config file)"),
+		CLIOPT_TEXT("prompt", &a->prompt, "FILE",
+			    "the template (see prompts/README.md); LLM labellers only"),
+		CLIOPT_TEXT("base-url", &a->base_url, "URL",
+			    "else the labeller's URL variable (below), else the config\n"
+			    "file, else its public endpoint"),
+		CLIOPT_TEXT("api-key", &a->api_key, "KEY",
+			    "else the labeller's key variable (below), else the config\n"
+			    "file; never stored or printed"),
+		CLIOPT_ONE_OF("items", &a->items, "WHICH", item_words,
+			      "unlabelled (default: no good answer yet from this prompt and\n"
+			      "model), all, or reviewed (items with a human review)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "limit", &a->limit, "N", 1, 1e18,
+			      "the first N of them, by import order"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "sample", &a->sample, "N", 1, 1e18,
+			      "N of them drawn at random (see --seed)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &a->seed, "S", 0, 9e18,
+			      "the seed of --sample (default 1)"),
+		CLIOPT_NUMBER(CLIOPT_INT, "concurrency", &a->concurrency, "N", 1, 512,
+			      "requests in flight (default 8)"),
+		CLIOPT_NUMBER(CLIOPT_INT, "max-attempts", &a->max_attempts, "N", 1, 100,
+			      "tries per item on 429, 5xx, timeouts and broken connections\n"
+			      "(default 5; exponential backoff with jitter, Retry-After\n"
+			      "honoured)"),
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "backoff", &a->backoff_s, "SEC", 0, 3600,
+			      "the first retry's delay, doubled each time (default 1)"),
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "timeout", &a->timeout_s, "SEC", 0.001, 86400,
+			      "per request (default 120)"),
+		CLIOPT_NUMBER(CLIOPT_INT, "max-image-px", &a->max_image_px, "N", 16, 65535,
+			      "long side of the image sent (default 1024)"),
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "temperature", &a->temperature, "T", 0, 100,
+			      "passed to the model when given"),
+		CLIOPT_NUMBER(CLIOPT_INT, "max-tokens", &a->max_tokens, "N", 1, 10000000,
+			      "passed to the model when given"),
+		CLIOPT_SWITCH_OFF("no-json-mode", &a->json_mode, "don't ask an OpenAI-style endpoint for a JSON object"),
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "price-in", &a->price_in, "USD", 0, 1e9,
+			      "price per million input tokens, for the summary's cost"),
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "price-out", &a->price_out, "USD", 0, 1e9,
+			      "price per million output tokens (else the config file)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "resume", &a->resume, "RUN", 1, 9e18,
+			      "finish run RUN with its own prompt, labeller and model"),
+		CLIOPT_SWITCH("json", 0, &a->json, "print the summary as JSON on stdout"),
+		CLIOPT_SWITCH("quiet", 'q', &a->quiet, "no progress display"),
+		CLIOPT_END,
 	};
-	int c;
-	while ((c = getopt_long(argc, argv, ":hq", options, NULL)) != -1) {
-		switch (c) {
-		case O_DB: a->db = optarg; break;
-		case O_PROVIDER: a->provider = optarg; break;
-		case O_MODEL: a->model = optarg; break;
-		case O_PROMPT: a->prompt = optarg; break;
-		case O_BASE_URL: a->base_url = optarg; break;
-		case O_API_KEY: a->api_key = optarg; break;
-		case O_ITEMS: a->items = optarg; break;
-		case O_LIMIT: a->limit = atoll(optarg); break;
-		case O_SAMPLE: a->sample = atoll(optarg); break;
-		case O_SEED: a->seed = strtoull(optarg, NULL, 10); break;
-		case O_CONCURRENCY: a->concurrency = atoi(optarg); break;
-		case O_RESUME: a->resume = atoll(optarg); break;
-		case O_ATTEMPTS: a->max_attempts = atoi(optarg); break;
-		case O_TIMEOUT: a->timeout_s = atof(optarg); break;
-		case O_IMAGE_PX: a->max_image_px = atoi(optarg); break;
-		case O_TEMPERATURE: a->temperature = atof(optarg); break;
-		case O_MAX_TOKENS: a->max_tokens = atoi(optarg); break;
-		case O_NO_JSON: a->json_mode = 0; break;
-		case O_PRICE_IN: a->price_in = atof(optarg); break;
-		case O_PRICE_OUT: a->price_out = atof(optarg); break;
-		case O_BACKOFF: a->backoff_s = atof(optarg); break;
-		case O_JSON: a->json = 1; break;
-		case 'q': a->quiet = 1; break;
-		case 'h': fputs(usage, stdout); return -1;
-		default: return cli_option_error("label", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("label", "unexpected argument '%s'", argv[optind]);
+	const CliSpec spec = {
+		.command = "label",
+		.synopsis = "usage: gavel label [--db FILE] --provider P [--model M] [--prompt FILE]\n"
+			    "                   [--items WHICH] [--limit N] [--sample N [--seed S]]\n"
+			    "                   [--concurrency N] [--resume RUN] ...",
+		.about = "Run a prompt template over items through an LLM and record, for every item,\n"
+			 "the rationale, per-aspect notes, score and label with the raw reply, tokens and\n"
+			 "latency. Results are committed as they arrive: an interrupted run (Ctrl-C, a\n"
+			 "crash, a kill) is finished with --resume RUN, with no item twice and none lost.",
+		.options = options,
+		.epilog = labeller_list(),
+	};
+	int first, rc = cliopt_parse(&spec, argc, argv, &first);
+	if (rc)
+		return rc;
+	if (first < argc)
+		return cli_usage_error("label", "unexpected argument '%s'", argv[first]);
 	if (!a->resume && !a->provider)
-		return cli_usage_error("label", "choose a provider: --provider openai, anthropic "
-				       "or heuristic");
-	if (!a->resume && a->provider && strcmp(a->provider, "heuristic") && !a->prompt)
-		return cli_usage_error("label", "give the prompt template with --prompt FILE "
-				       "(prompts/image-quality.md is the shipped one)");
-	if (a->concurrency < 1 || a->concurrency > 512)
-		return cli_usage_error("label", "--concurrency takes 1 to 512");
-	if (a->max_attempts < 1 || a->timeout_s <= 0 || a->max_image_px < 16 || a->backoff_s < 0)
-		return cli_usage_error("label", "--max-attempts, --timeout, --max-image-px and "
-				       "--backoff need positive values");
-	if (a->resume < 0 || a->limit < 0 || a->sample < 0)
-		return cli_usage_error("label", "--resume, --limit and --sample take positive numbers");
+		return cli_usage_error("label", "choose a labeller: --provider %s", provider_names());
 	return 0;
 }
 
@@ -448,17 +409,20 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 	}
 	if (st == STATUS_OK)
 		st = resolve_provider(a, owned, opt);
+	if (st == STATUS_OK && opt->ops->kind == PROVIDER_HTTP && !*prompt)
+		st = status_fail(STATUS_ERR_USAGE, "give the prompt template with --prompt FILE "
+				 "(prompts/image-quality.md is the shipped one)");
 	if (st == STATUS_OK && !a->resume) {
 		st = start_run(db, a, *prompt, opt, run_id, &planned);
 		if (st == STATUS_OK && planned == 0 && !a->quiet)
-			cli_warn("no items to label (--items %s); nothing to do", a->items);
+			cli_warn("no items to label (--items %s); nothing to do", item_words[a->items]);
 	}
 	return st;
 }
 
 int cmd_label(int argc, char **argv)
 {
-	Args a = {.items = "unlabelled", .seed = 1, .concurrency = 8, .max_attempts = 5,
+	Args a = {.seed = 1, .concurrency = 8, .max_attempts = 5,
 		  .max_image_px = 1024, .json_mode = 1, .timeout_s = 120, .temperature = -1,
 		  .price_in = -1, .price_out = -1, .backoff_s = 1};
 	Display display = {0};

@@ -1,5 +1,4 @@
 /* cmd_prompts.c - gavel prompts: list, show, diff and add prompt versions. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,34 +10,12 @@
 #include "db/database.h"
 #include "db/prompts.h"
 #include "src/cmd/cli.h"
+#include "src/cmd/cliopt.h"
 #include "src/llm/linediff.h"
 #include "src/llm/prompt.h"
 #include "src/base/sha256.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
-
-static const char usage[] =
-	"usage: gavel prompts [--db FILE] [list] [--json]\n"
-	"       gavel prompts [--db FILE] show REF\n"
-	"       gavel prompts [--db FILE] diff A B\n"
-	"       gavel prompts [--db FILE] add [--json] FILE\n"
-	"\n"
-	"List, show and compare the prompt versions in the database. A version is the\n"
-	"SHA-256 of a template's whole text, so any edit makes a new one.\n"
-	"\n"
-	"  list       every version: id, hash, created, runs, predictions, name (the default)\n"
-	"  show REF   the stored text of a version, byte for byte\n"
-	"  diff A B   a unified diff from A to B, each a template file or a stored version\n"
-	"             (an existing file wins: give the id to mean the stored one)\n"
-	"  add FILE   check a template and store it as a version without running it\n"
-	"\n"
-	"REF is a version id, 4 or more hex digits of its hash, or a template name\n"
-	"(its latest version; \".md\" may be left off). prompts/README.md describes\n"
-	"the template format.\n"
-	"\n"
-	"  --db FILE   the database (default $GAVEL_DB, else ./gavel.db)\n"
-	"  --json      list, add: print JSON\n"
-	"  -h, --help  show this help\n";
 
 enum { SHORT_HASH = 12, DIFF_CONTEXT = 3 };
 
@@ -352,24 +329,38 @@ static int dispatch(const Options *opts, int argc, char **argv)
 
 int cmd_prompts(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	const char *db_flag = NULL;
 	Options opts = {0};
-	int c;
+	const CliOpt options[] = {
+		CLIOPT_DB(&db_flag),
+		CLIOPT_SWITCH("json", 0, &opts.json, "list, add: print JSON"),
+		CLIOPT_END,
+	};
+	const CliSpec spec = {
+		.command = "prompts",
+		.synopsis = "usage: gavel prompts [--db FILE] [list] [--json]\n"
+			    "       gavel prompts [--db FILE] show REF\n"
+			    "       gavel prompts [--db FILE] diff A B\n"
+			    "       gavel prompts [--db FILE] add [--json] FILE",
+		.about = "List, show and compare the prompt versions in the database. A version is the\n"
+			 "SHA-256 of a template's whole text, so any edit makes a new one.\n"
+			 "\n"
+			 "  list       every version: id, hash, created, runs, predictions, name\n"
+			 "             (the default)\n"
+			 "  show REF   the stored text of a version, byte for byte\n"
+			 "  diff A B   a unified diff from A to B, each a template file or a stored\n"
+			 "             version (an existing file wins: give the id to mean the stored one)\n"
+			 "  add FILE   check a template and store it as a version without running it\n"
+			 "\n"
+			 "REF is a version id, 4 or more hex digits of its hash, or a template name\n"
+			 "(its latest version; \".md\" may be left off). prompts/README.md describes\n"
+			 "the template format.",
+		.options = options,
+	};
+	int first, rc = cliopt_parse(&spec, argc, argv, &first);
 
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (c) {
-		case 'd': db_flag = optarg; break;
-		case 'j': opts.json = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
-		default: return cli_option_error("prompts", c, argv);
-		}
-	}
+	if (rc)
+		return rc == CLIOPT_HELP ? CLI_EXIT_OK : rc;
 	opts.db_path = cli_db_path(db_flag);
-	return dispatch(&opts, argc - optind, argv + optind);
+	return dispatch(&opts, argc - first, argv + first);
 }

@@ -12,7 +12,7 @@ typedef struct {
 	char *names[SCALE_MAX_LEVELS]; /* owned; names[0] is value 1 */
 } Scale;
 
-/* The default product-photo quality scale of DESIGN.md. */
+/* The default product-photo quality scale (docs/gavel.1, init). */
 void scale_default(Scale *scale);
 
 /* Parses "1:bad,2:ok,3:good" (values must run 1..K in order) or "bad,ok,good".

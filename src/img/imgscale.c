@@ -141,11 +141,6 @@ void imgscale_push(ImgScaler *s, const unsigned char *row)
 		emit_row(s);
 }
 
-int imgscale_rows_pushed(const ImgScaler *s)
-{
-	return s->pushed;
-}
-
 void imgscale_free(ImgScaler *s)
 {
 	if (!s)

@@ -21,9 +21,6 @@ ImgScaler *imgscale_new(int src_w, int src_h, int dst_w, int dst_h, unsigned cha
  * ignored. */
 void imgscale_push(ImgScaler *scaler, const unsigned char *row);
 
-/* How many source rows have been pushed so far. */
-int imgscale_rows_pushed(const ImgScaler *scaler);
-
 /* Frees the scaler (NULL-safe); never frees dst. */
 void imgscale_free(ImgScaler *scaler);
 

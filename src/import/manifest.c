@@ -363,7 +363,3 @@ ManifestKind manifest_kind(const ManifestReader *r)
 	return r->kind;
 }
 
-const char *manifest_peek_path(const ManifestReader *r)
-{
-	return r->path;
-}

@@ -33,7 +33,4 @@ void manifest_close(ManifestReader *reader);
 
 ManifestKind manifest_kind(const ManifestReader *reader);
 
-/* The path as given to manifest_open. Borrowed. */
-const char *manifest_peek_path(const ManifestReader *reader);
-
 #endif

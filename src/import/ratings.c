@@ -87,13 +87,13 @@ static int parse_label(const DbScale *scale, const char *text)
 static Status add_review(Importer *im, long long item_id, const char *rater, int label)
 {
 	DbStanding standing;
-	DbReviewNew review = { .item_id = item_id, .reviewer = rater, .decision = "override",
+	DbReviewNew review = { .item_id = item_id, .reviewer = rater, .decision = DB_DECISION_OVERRIDE,
 			       .label = label, .blind = 1 };
 	Status st = db_review_standing(im->db, item_id, rater, &standing);
 
 	if (st != STATUS_OK)
 		return st;
-	if (strcmp(standing.decision, "skip") && standing.decision[0] && standing.label == label) {
+	if (db_decision_labels(standing.decision) && standing.label == label) {
 		im->report->present++;
 		return STATUS_OK;
 	}
@@ -189,14 +189,14 @@ static Status add_llm_run(Importer *im)
 	st = db_run_create(im->db, &run, &im->report->llm_run);
 	for (size_t i = 0; st == STATUS_OK && i < im->n_llm; i++) {
 		DbPredictionNew p = { .run_id = im->report->llm_run, .item_id = im->llm[i].item_id,
-				      .status = "ok", .score = im->llm[i].label,
+				      .status = DB_PREDICTION_OK, .score = im->llm[i].label,
 				      .label = im->llm[i].label, .prompt_tokens = -1,
 				      .completion_tokens = -1, .attempts = 1 };
 
 		st = db_prediction_add(im->db, &p);
 	}
 	if (st == STATUS_OK)
-		st = db_run_set_status(im->db, im->report->llm_run, "done");
+		st = db_run_set_status(im->db, im->report->llm_run, DB_RUN_DONE);
 out:
 	cJSON_free(params);
 	cJSON_Delete(json);

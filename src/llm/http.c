@@ -158,11 +158,6 @@ Status http_submit(Http *http, const HttpRequest *request)
 	return STATUS_OK;
 }
 
-int http_in_flight(const Http *http)
-{
-	return http->in_flight;
-}
-
 static HttpOutcome outcome_of(CURLcode code)
 {
 	switch (code) {

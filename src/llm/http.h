@@ -48,9 +48,6 @@ void http_free(Http *http);
 /* Starts a request; it runs as http_poll is called. */
 Status http_submit(Http *http, const HttpRequest *request);
 
-/* How many requests are under way. */
-int http_in_flight(const Http *http);
-
 /* Runs transfers, waiting up to timeout_ms for something to happen, and
  * calls on_reply for each request that finished (the reply is freed after
  * the callback returns). */

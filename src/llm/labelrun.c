@@ -10,7 +10,8 @@
 
 #include "db/runs.h"
 #include "src/base/base64.h"
-#include "src/llm/heuristic.h"
+#include "src/base/clock.h"
+#include "src/base/rng.h"
 #include "src/llm/http.h"
 #include "src/img/img.h"
 #include "src/img/imgenc.h"
@@ -48,27 +49,11 @@ typedef struct {
 	long long last_id;
 	Job *waiting;      /* jobs not yet sent, or waiting out a backoff */
 	int in_flight;
-	unsigned long long random;
+	Rng random;       /* the backoff jitter */
 	Status fatal;
 	double start, last_progress;
-	int json_notice_given;
 } Run;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A uniform number in [0, 1) for the backoff jitter (splitmix64). */
-static double jitter(Run *run)
-{
-	unsigned long long z = (run->random += 0x9E3779B97F4A7C15ULL);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
-}
 
 static void job_free(Job *job)
 {
@@ -118,12 +103,11 @@ static Status record(Run *run, DbPredictionNew *p)
 		run->fatal = st;
 		return st;
 	}
-	if (!strcmp(p->status, "ok"))
-		run->sum->ok++;
-	else if (!strcmp(p->status, "parse_failed"))
-		run->sum->parse_failed++;
-	else
-		run->sum->failed++;
+	switch (p->status) {
+	case DB_PREDICTION_OK: run->sum->ok++; break;
+	case DB_PREDICTION_PARSE_FAILED: run->sum->parse_failed++; break;
+	case DB_PREDICTION_FAILED: case DB_PREDICTION_STATE_COUNT: run->sum->failed++; break;
+	}
 	if (p->prompt_tokens > 0)
 		run->sum->prompt_tokens += p->prompt_tokens;
 	if (p->completion_tokens > 0)
@@ -131,11 +115,18 @@ static Status record(Run *run, DbPredictionNew *p)
 	return STATUS_OK;
 }
 
+/* A prediction of item_id with nothing known yet: tokens unknown. */
+static DbPredictionNew prediction_of(long long item_id, DbPredictionState status, int attempts)
+{
+	return (DbPredictionNew){.item_id = item_id, .status = status, .attempts = attempts,
+				 .prompt_tokens = -1, .completion_tokens = -1};
+}
+
 static void record_failure(Run *run, long long item_id, int attempts, const char *reason,
 			   const char *error)
 {
-	DbPredictionNew p = {.item_id = item_id, .status = "failed", .error = error,
-			     .attempts = attempts, .prompt_tokens = -1, .completion_tokens = -1};
+	DbPredictionNew p = prediction_of(item_id, DB_PREDICTION_FAILED, attempts);
+	p.error = error;
 	tally(run->sum, reason);
 	record(run, &p);
 }
@@ -145,9 +136,10 @@ static void record_answer(Run *run, long long item_id, const char *content, cons
 			  const ProviderAnswer *answer, long latency_ms, int attempts)
 {
 	Reply reply;
-	DbPredictionNew p = {.item_id = item_id, .raw_reply = content, .latency_ms = latency_ms,
-			     .attempts = attempts, .prompt_tokens = -1, .completion_tokens = -1};
+	DbPredictionNew p = prediction_of(item_id, DB_PREDICTION_OK, attempts);
 	const char *text = content ? content : "";
+	p.raw_reply = content;
+	p.latency_ms = latency_ms;
 	if (answer) {
 		p.prompt_tokens = answer->prompt_tokens;
 		p.completion_tokens = answer->completion_tokens;
@@ -155,7 +147,6 @@ static void record_answer(Run *run, long long item_id, const char *content, cons
 	reply_parse(text, strlen(text), (const char *const *)run->scale->names, run->scale->count,
 		    &reply);
 	if (reply.ok && !(answer && answer->refused)) {
-		p.status = "ok";
 		p.score = reply.score;
 		p.label = reply.label;
 		p.inconsistent = reply.inconsistent;
@@ -164,7 +155,7 @@ static void record_answer(Run *run, long long item_id, const char *content, cons
 		p.rationale = reply.rationale;
 		p.aspects_json = reply.aspects_json;
 	} else {
-		p.status = "parse_failed";
+		p.status = DB_PREDICTION_PARSE_FAILED;
 		p.error = answer && answer->refused ? "the model refused" : reply.failure;
 		p.rationale = reply.rationale;
 	}
@@ -219,8 +210,25 @@ static void build_request(Run *run, Job *job, const PromptRendered *text, const 
 	job->json_mode = run->opt.config.json_mode;
 }
 
-/* Builds the job for item_id; an item that cannot be sent is recorded as
- * failed at once and gives NULL. */
+/* A local labeller answers at once; its answer is recorded like a reply. */
+static void answer_here(Run *run, const DbItem *item)
+{
+	ProviderItem it = {.path = item->path, .url = item->url,
+			   .scale_names = (const char *const *)run->scale->names,
+			   .scale_count = run->scale->count};
+	const char *reason = "failed";
+	char *json = NULL;
+	double t0 = clock_now_s();
+	Status st = run->opt.ops->answer(&it, &json, &reason);
+	if (st != STATUS_OK)
+		record_failure(run, item->id, 1, reason, status_detail());
+	else
+		record_answer(run, item->id, json, NULL, NULL, (long)((clock_now_s() - t0) * 1000), 1);
+	free(json);
+}
+
+/* Builds the job for item_id. An item answered here (a local labeller), or
+ * that cannot be sent, is recorded at once and gives NULL. */
 static Job *prepare(Run *run, long long item_id)
 {
 	DbItem item;
@@ -232,6 +240,10 @@ static Job *prepare(Run *run, long long item_id)
 	if (st != STATUS_OK) {
 		run->fatal = st;
 		return NULL;
+	}
+	if (run->opt.ops->kind == PROVIDER_LOCAL) {
+		answer_here(run, &item);
+		goto out;
 	}
 	st = render(run, &item, &text);
 	if (st != STATUS_OK) {
@@ -288,10 +300,10 @@ static void wait_then_retry(Run *run, Job *job, const char *reason, double retry
 	delay = run->opt.backoff_s * pow(2, job->attempts - 1);
 	if (delay > run->opt.backoff_max_s)
 		delay = run->opt.backoff_max_s;
-	delay *= 0.5 + jitter(run);
+	delay *= 0.5 + rng_uniform(&run->random);
 	if (retry_after_s > delay)
 		delay = retry_after_s;
-	job->due = now_s() + delay;
+	job->due = clock_now_s() + delay;
 	job->next = run->waiting;
 	run->waiting = job;
 }
@@ -305,12 +317,12 @@ static void on_success(Run *run, Job *job, HttpReply *reply)
 		snprintf(job->last_error, sizeof job->last_error, "%s", status_detail());
 		if (job->attempts >= run->opt.max_attempts) {
 			/* keep what the server said, for whoever audits the call */
-			DbPredictionNew p = {.item_id = job->item_id, .status = "failed",
-					     .attempts = job->attempts, .prompt_tokens = -1,
-					     .completion_tokens = -1, .latency_ms = reply->elapsed_ms};
+			DbPredictionNew p = prediction_of(job->item_id, DB_PREDICTION_FAILED,
+							  job->attempts);
 			char *body = xstrndup(reply->body, reply->body_len < MAX_STORED_BODY
 								   ? reply->body_len : MAX_STORED_BODY);
 			char *error = xasprintf("%s after %d attempts", job->last_error, job->attempts);
+			p.latency_ms = reply->elapsed_ms;
 			p.raw_reply = body;
 			p.error = error;
 			tally(run->sum, job->last_error);
@@ -429,7 +441,7 @@ static int waiting_count(const Run *run)
 /* Sends the waiting jobs whose time has come; returns seconds until the next. */
 static double send_due(Run *run)
 {
-	double now = now_s(), next = 1e9;
+	double now = clock_now_s(), next = 1e9;
 	Job **link = &run->waiting;
 	while (*link) {
 		Job *job = *link;
@@ -452,7 +464,7 @@ static double send_due(Run *run)
 
 static void progress(Run *run, int force)
 {
-	double now = now_s();
+	double now = clock_now_s();
 	if (!run->opt.on_progress || (!force && now - run->last_progress < 0.2))
 		return;
 	run->last_progress = now;
@@ -460,71 +472,48 @@ static void progress(Run *run, int force)
 	run->opt.on_progress(run->opt.arg, run->sum);
 }
 
-static void heuristic_item(Run *run, long long item_id)
-{
-	DbItem item;
-	char *json = NULL;
-	double t0 = now_s();
-	Status st = db_item_get(run->db, item_id, &item);
-	if (st != STATUS_OK) {
-		run->fatal = st;
-		return;
-	}
-	if (!item.path) {
-		record_failure(run, item_id, 1, "no local image", "the heuristic measures local "
-								  "files; this item has only a URL");
-	} else if ((st = heuristic_answer(item.path, (const char *const *)run->scale->names,
-					  run->scale->count, &json)) != STATUS_OK) {
-		record_failure(run, item_id, 1, "image unreadable", status_detail());
-	} else {
-		record_answer(run, item_id, json, NULL, NULL, (long)((now_s() - t0) * 1000), 1);
-	}
-	free(json);
-	db_item_free(&item);
-}
-
-static void loop_heuristic(Run *run)
-{
-	long long id;
-	while (run->fatal == STATUS_OK && !*run->opt.stop && (id = next_item(run))) {
-		heuristic_item(run, id);
-		progress(run, 0);
-	}
-}
-
 static void drop_job(void *job)
 {
 	job_free(job);
 }
 
-static void loop_http(Run *run)
+/* Prepares items until every slot holds a job; items a local labeller
+ * answers take no slot, so for it this is the whole run. */
+static void fill(Run *run)
 {
-	for (;;) {
+	while (run->in_flight + waiting_count(run) < run->opt.concurrency && !run->exhausted &&
+	       run->fatal == STATUS_OK && !*run->opt.stop) {
+		long long id = next_item(run);
+		Job *job = id ? prepare(run, id) : NULL;
+		if (job) {
+			job->next = run->waiting;
+			run->waiting = job;
+		} else {
+			progress(run, 0);
+		}
+	}
+}
+
+static void loop(Run *run)
+{
+	while (run->fatal == STATUS_OK && !*run->opt.stop) {
 		double wait;
 		int timeout_ms;
-		if (run->fatal != STATUS_OK || *run->opt.stop)
-			break;
-		while (run->in_flight + waiting_count(run) < run->opt.concurrency && !run->exhausted &&
-		       run->fatal == STATUS_OK) {
-			long long id = next_item(run);
-			Job *job = id ? prepare(run, id) : NULL;
-			if (job) {
-				job->next = run->waiting;
-				run->waiting = job;
-			}
-		}
-		if (run->fatal != STATUS_OK)
-			break;
+		fill(run);
 		wait = send_due(run);
-		if (!run->in_flight && !run->waiting && run->exhausted)
-			break;
+		if (!run->in_flight && !run->waiting) {
+			if (run->exhausted)
+				break;
+			continue; /* the stop flag or a failure ended fill(): seen above */
+		}
 		/* wake at least every 100 ms: for the stop flag and the progress line */
 		timeout_ms = run->in_flight || wait > 0.1 ? 100 : (int)(wait * 1000) + 1;
 		if (http_poll(run->http, timeout_ms, on_reply, run) != STATUS_OK)
 			run->fatal = STATUS_ERR_NETWORK;
 		progress(run, 0);
 	}
-	http_cancel_all(run->http, drop_job);
+	if (run->http)
+		http_cancel_all(run->http, drop_job);
 	run->in_flight = 0;
 	while (run->waiting) {
 		Job *job = run->waiting;
@@ -538,11 +527,12 @@ Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const Db
 {
 	static volatile sig_atomic_t never;
 	Run run = {.db = db, .run_id = run_id, .prompt = prompt, .scale = scale, .opt = *options,
-		   .sum = summary, .fatal = STATUS_OK, .random = (unsigned long long)run_id};
+		   .sum = summary, .fatal = STATUS_OK};
 	DbRunCounts counts;
 	Status st;
 
 	memset(summary, 0, sizeof *summary);
+	rng_seed(&run.random, (unsigned long long)run_id);
 	if (!run.opt.stop)
 		run.opt.stop = &never;
 	st = db_run_counts(db, run_id, &counts);
@@ -550,24 +540,22 @@ Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const Db
 		return st;
 	summary->planned = counts.planned;
 	summary->done_before = counts.ok + counts.parse_failed + counts.failed;
-	st = db_run_set_status(db, run_id, "running");
+	st = db_run_set_status(db, run_id, DB_RUN_RUNNING);
 	if (st != STATUS_OK)
 		return st;
-	run.start = now_s();
-	if (run.opt.ops) {
+	run.start = clock_now_s();
+	if (run.opt.ops->kind == PROVIDER_HTTP)
 		run.http = http_new(run.opt.concurrency);
-		loop_http(&run);
-		http_free(run.http);
-	} else {
-		loop_heuristic(&run);
-	}
+	loop(&run);
+	http_free(run.http);
 	summary->stopped = *run.opt.stop && run.fatal == STATUS_OK;
 	progress(&run, 1);
 	if (run.fatal != STATUS_OK) {
 		char detail[512];
 		snprintf(detail, sizeof detail, "%s", status_detail());
-		db_run_set_status(db, run_id, run.fatal == STATUS_ERR_DB ? "failed" : "interrupted");
+		db_run_set_status(db, run_id, run.fatal == STATUS_ERR_DB ? DB_RUN_FAILED
+									 : DB_RUN_INTERRUPTED);
 		return status_fail(run.fatal, "%s", detail);
 	}
-	return db_run_set_status(db, run_id, summary->stopped ? "interrupted" : "done");
+	return db_run_set_status(db, run_id, summary->stopped ? DB_RUN_INTERRUPTED : DB_RUN_DONE);
 }

@@ -1,6 +1,7 @@
 /* provider.c - the provider registry and what the providers share. */
 #include "src/llm/provider.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,15 +11,36 @@
 
 extern const ProviderOps provider_openai;
 extern const ProviderOps provider_anthropic;
+extern const ProviderOps provider_heuristic;
 
-static const ProviderOps *const providers[] = {&provider_openai, &provider_anthropic};
+/* The registry: adding a labeller is a file with its ops and a row here. */
+static const ProviderOps *const providers[] = {&provider_openai, &provider_anthropic,
+					       &provider_heuristic};
+
+enum { PROVIDER_COUNT = sizeof providers / sizeof providers[0] };
 
 const ProviderOps *provider_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
+	for (int i = 0; name && i < PROVIDER_COUNT; i++)
 		if (!strcmp(providers[i]->name, name))
 			return providers[i];
 	return NULL;
+}
+
+const ProviderOps *provider_at(int i)
+{
+	return i >= 0 && i < PROVIDER_COUNT ? providers[i] : NULL;
+}
+
+const char *provider_names(void)
+{
+	static char names[256];
+	if (!names[0])
+		for (int i = 0; i < PROVIDER_COUNT; i++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 i == 0 ? "" : i + 1 < PROVIDER_COUNT ? ", " : " or ",
+				 providers[i]->name);
+	return names;
 }
 
 char *provider_error_message(const char *body, size_t len)

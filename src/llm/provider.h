@@ -43,21 +43,54 @@ typedef struct {
 	long prompt_tokens, completion_tokens; /* -1 when not reported */
 } ProviderAnswer;
 
+/* How a labeller answers: over HTTP (build a request, read the reply) or
+ * here, at once, without a network (the heuristic; later the scorer). */
+typedef enum { PROVIDER_HTTP, PROVIDER_LOCAL } ProviderKind;
+
+/* An item as a local labeller sees it; borrowed strings. */
 typedef struct {
-	const char *name;
+	const char *path; /* the image file, or NULL when the item has only a URL */
+	const char *url;
+	const char *const *scale_names; /* scale_names[0] names label 1 */
+	int scale_count;
+} ProviderItem;
+
+/* One labeller: a row of the registry in provider.c. The labelling run
+ * (src/llm/labelrun.c) treats them all alike but for kind. */
+typedef struct {
+	const char *name;    /* --provider NAME, and runs.provider */
+	const char *summary; /* one line for --help */
+	ProviderKind kind;
+	const char *model;   /* a local labeller's own model name; NULL: the user names one */
+
+	/* PROVIDER_HTTP */
 	const char *default_base_url;
 	const char *key_variable; /* the environment variable with the API key */
-	/* Builds the request. STATUS_OK always for valid input. */
+	const char *url_variable; /* the environment variable with the base URL */
+	/* Builds the request; never fails for valid input. */
 	void (*build)(const ProviderConfig *config, const ProviderPrompt *prompt, ProviderRequest *out);
 	/* Reads a 2xx body. STATUS_ERR_INPUT with a detail when the body is not
 	 * the protocol's JSON or lacks its fields. */
 	Status (*parse)(const char *body, size_t len, ProviderAnswer *out);
 	/* Whether a 400 reply means the endpoint does not take json_mode. */
 	int (*rejects_json_mode)(const char *body);
+
+	/* PROVIDER_LOCAL: the answer, as the JSON a model is asked for, in a new
+	 * *reply_json the caller frees. On failure a status with a detail, and
+	 * *reason, a short static phrase that sums failures up in the run's
+	 * summary ("image unreadable"). */
+	Status (*answer)(const ProviderItem *item, char **reply_json, const char **reason);
 } ProviderOps;
 
-/* The provider called name ("openai", "anthropic"), or NULL. */
+/* The labeller called name ("openai", "anthropic", "heuristic"), or NULL. */
 const ProviderOps *provider_find(const char *name);
+
+/* The registered labellers in order, for help texts and messages: the i-th,
+ * or NULL past the last. */
+const ProviderOps *provider_at(int i);
+
+/* Their names as "a, b or c", for messages. Static storage. */
+const char *provider_names(void);
 
 /* The message of an API error body ({"error": {"message": ...}} in either
  * protocol), newly allocated, or NULL when the body has none. */

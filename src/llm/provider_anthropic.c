@@ -111,8 +111,11 @@ static int rejects_json_mode(const char *body)
 
 const ProviderOps provider_anthropic = {
 	.name = "anthropic",
+	.summary = "the Anthropic Messages API",
+	.kind = PROVIDER_HTTP,
 	.default_base_url = "https://api.anthropic.com",
 	.key_variable = "ANTHROPIC_API_KEY",
+	.url_variable = "ANTHROPIC_BASE_URL",
 	.build = build,
 	.parse = parse,
 	.rejects_json_mode = rejects_json_mode,

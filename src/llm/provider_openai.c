@@ -133,8 +133,11 @@ static int rejects_json_mode(const char *body)
 
 const ProviderOps provider_openai = {
 	.name = "openai",
+	.summary = "Chat Completions: OpenAI, vLLM, llama.cpp, Ollama, LM Studio...",
+	.kind = PROVIDER_HTTP,
 	.default_base_url = "https://api.openai.com/v1",
 	.key_variable = "OPENAI_API_KEY",
+	.url_variable = "OPENAI_BASE_URL",
 	.build = build,
 	.parse = parse,
 	.rejects_json_mode = rejects_json_mode,

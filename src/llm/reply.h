@@ -1,7 +1,7 @@
 /* reply.h - deciding what an LLM reply says about an item: a score and a label
  * on the database's scale, or a recorded parse failure. Never a guess.
  *
- * The order of attempts (DESIGN.md "The LLM side"):
+ * The order of attempts:
  *   1. strict JSON: the whole answer is one JSON value;
  *   2. embedded JSON: JSON objects inside code fences (```json, ```, ~~~,
  *      closed or not) or surrounded by prose;

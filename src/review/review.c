@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "src/base/clock.h"
 #include "src/base/xalloc.h"
 
 enum { BLIND_SALT = 1, RECENT = 10 };
@@ -28,18 +29,6 @@ struct ReviewSession {
 	long long mine, any, items;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 static void entry_free(ReviewEntry *e)
 {
 	free(e->external_id), free(e->title), free(e->category), free(e->path);
@@ -48,7 +37,7 @@ static void entry_free(ReviewEntry *e)
 
 static void filter_free(ReviewFilter *f)
 {
-	free(f->category), free(f->search), free(f->mine_decision);
+	free(f->category), free(f->search);
 	memset(f, 0, sizeof *f);
 }
 
@@ -57,10 +46,10 @@ static void filter_copy(ReviewFilter *to, const ReviewFilter *from)
 	filter_free(to);
 	if (!from)
 		return;
-	to->category = dup_or_null(from->category);
-	to->search = dup_or_null(from->search);
+	to->category = xstrdup(from->category);
+	to->search = xstrdup(from->search);
 	to->llm_label = from->llm_label;
-	to->mine_decision = dup_or_null(from->mine_decision);
+	to->mine_decision = from->mine_decision;
 	to->mine_label = from->mine_label;
 }
 
@@ -70,7 +59,7 @@ static void tally(ReviewSession *s, const ReviewEntry *e, int sign)
 	int K = s->scale.count, human = e->mine.label, llm = e->llm_label;
 	if (e->blind || !e->prediction_id || llm < 1 || llm > K || human < 1 || human > K)
 		return;
-	if (strcmp(e->mine.decision, "accept") && strcmp(e->mine.decision, "override"))
+	if (!db_decision_labels(e->mine.decision))
 		return;
 	s->table[(llm - 1) * K + (human - 1)] += sign;
 }
@@ -106,7 +95,7 @@ static Status append_entry(ReviewSession *s, long long item_id)
 	e->category = item.category, item.category = NULL;
 	e->path = item.path, item.path = NULL;
 	e->blind = db_claim_in_share(item_id, (int)(s->opt.blind * 1000 + 0.5), BLIND_SALT);
-	e->prediction_id = p.status && !strcmp(p.status, "ok") ? p.id : 0;
+	e->prediction_id = p.id && p.status == DB_PREDICTION_OK ? p.id : 0;
 	e->llm_label = e->prediction_id ? p.label : 0;
 	st = db_review_standing(s->db, item_id, s->reviewer, &e->mine);
 	db_prediction_free(&p);
@@ -166,7 +155,7 @@ static void start_after_recent(ReviewSession *s, int recent)
  * then the decision itself counts, and a claim would count them twice. */
 static Status claim_if_open(ReviewSession *s, const ReviewEntry *e)
 {
-	if (s->order == DB_ORDER_MINE || e->mine.decision[0])
+	if (s->order == DB_ORDER_MINE || e->mine.decision != DB_DECISION_NONE)
 		return STATUS_OK;
 	return db_claim_renew(s->db, s->reviewer, e->item_id, s->opt.lease_s);
 }
@@ -175,7 +164,7 @@ static void arrive(ReviewSession *s)
 {
 	if (s->cursor < 0 || s->cursor >= (int)s->count)
 		return;
-	s->entries[s->cursor].shown_at = now_s();
+	s->entries[s->cursor].shown_at = clock_now_s();
 	claim_if_open(s, &s->entries[s->cursor]);
 }
 
@@ -305,10 +294,17 @@ static void push_undo(ReviewSession *s, long long review_id)
 
 static int decided(const DbStanding *d)
 {
-	return !strcmp(d->decision, "accept") || !strcmp(d->decision, "override");
+	return db_decision_labels(d->decision);
 }
 
-Status review_decide(ReviewSession *s, ReviewAction action, int label, const char *verdict)
+/* The log's word for each action. */
+static const DbDecision action_decision[] = {
+	[REVIEW_ACCEPT] = DB_DECISION_ACCEPT,
+	[REVIEW_OVERRIDE] = DB_DECISION_OVERRIDE,
+	[REVIEW_SKIP] = DB_DECISION_SKIP,
+};
+
+Status review_decide(ReviewSession *s, ReviewAction action, int label, DbVerdict verdict)
 {
 	ReviewEntry *e = s->cursor >= 0 && s->cursor < (int)s->count ? &s->entries[s->cursor] : NULL;
 	DbReviewNew row;
@@ -325,11 +321,11 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, const cha
 		return status_fail(STATUS_ERR_INPUT, "the scale runs 1..%d", s->scale.count);
 	row = (DbReviewNew){
 		.item_id = e->item_id, .reviewer = s->reviewer,
-		.decision = action == REVIEW_ACCEPT ? "accept" : action == REVIEW_OVERRIDE ? "override"
-											: "skip",
+		.decision = action_decision[action],
 		.label = action == REVIEW_ACCEPT ? e->llm_label : action == REVIEW_OVERRIDE ? label : 0,
-		.verdict = e->blind ? NULL : verdict, .prediction_id = e->blind ? 0 : e->prediction_id,
-		.blind = e->blind, .time_spent_ms = (long)((now_s() - e->shown_at) * 1000),
+		.verdict = e->blind ? DB_VERDICT_NONE : verdict,
+		.prediction_id = e->blind ? 0 : e->prediction_id,
+		.blind = e->blind, .time_spent_ms = (long)((clock_now_s() - e->shown_at) * 1000),
 	};
 	st = db_review_add(s->db, &row, &id);
 	if (st != STATUS_OK)
@@ -337,9 +333,9 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, const cha
 	was_decided = decided(&e->mine);
 	tally(s, e, -1);
 	e->mine.review_id = id;
-	snprintf(e->mine.decision, sizeof e->mine.decision, "%s", row.decision);
+	e->mine.decision = row.decision;
 	e->mine.label = row.label;
-	snprintf(e->mine.verdict, sizeof e->mine.verdict, "%s", row.verdict ? row.verdict : "");
+	e->mine.verdict = row.verdict;
 	tally(s, e, +1);
 	if (!was_decided && decided(&e->mine))
 		s->mine++, s->any++;
@@ -358,7 +354,7 @@ static int entry_of(const ReviewSession *s, long long item_id)
 
 Status review_undo(ReviewSession *s, int *undone)
 {
-	DbReviewNew row = {.reviewer = s->reviewer, .decision = "retract"};
+	DbReviewNew row = {.reviewer = s->reviewer, .decision = DB_DECISION_RETRACT};
 	long long retracted, item_id = 0;
 	ReviewEntry *e;
 	Status st;
@@ -403,7 +399,7 @@ Status review_keepalive(ReviewSession *s)
 Status review_note(ReviewSession *s, const char *text)
 {
 	const ReviewEntry *e = review_peek(s, s->cursor);
-	DbReviewNew row = {.reviewer = s->reviewer, .decision = "note", .note = text};
+	DbReviewNew row = {.reviewer = s->reviewer, .decision = DB_DECISION_NOTE, .note = text};
 	if (!e)
 		return status_fail(STATUS_ERR_INPUT, "nothing to note");
 	row.item_id = e->item_id;

@@ -29,7 +29,7 @@ typedef struct {
 	char *category;
 	char *search;
 	int llm_label;
-	char *mine_decision; /* browse what I decided: accept, override or skip */
+	DbDecision mine_decision; /* browse what I decided: accept, override or skip */
 	int mine_label;
 } ReviewFilter;
 
@@ -69,9 +69,9 @@ Status review_move(ReviewSession *session, int delta);
 Status review_details(ReviewSession *session, DbItem *item, DbPrediction *prediction);
 
 /* Records a decision on the current item (committed before it returns),
- * then moves to the next. verdict is NULL, "sound" or "flawed". Accepting
- * needs an LLM label that was shown: STATUS_ERR_INPUT otherwise. */
-Status review_decide(ReviewSession *session, ReviewAction action, int label, const char *verdict);
+ * with the reviewer's verdict on the rationale, then moves to the next.
+ * Accepting needs an LLM label that was shown: STATUS_ERR_INPUT otherwise. */
+Status review_decide(ReviewSession *session, ReviewAction action, int label, DbVerdict verdict);
 
 /* Withdraws this session's latest decision not yet undone (a retract row)
  * and moves the cursor to its item; *undone is 0 when there was none. */

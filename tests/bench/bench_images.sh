@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench_images.sh BUILD - file to sixel for a 640x480 pane on three photos of
-# the sizes in TERMINALS.md (coffee.png 600x400, Dune.jpg 1680x1050,
+# the sizes in docs/terminals.md (coffee.png 600x400, Dune.jpg 1680x1050,
 # ColorfulCups 2560x1600), gavel against img2sixel and chafa in the same run,
 # then the in-process stages and what each encoder setting costs in quality.
 # BUILD is the Makefile's build directory (its objects are linked in).

@@ -659,7 +659,7 @@ def parse_args(argv):
                     help="exit when this process is gone (default: the parent at start)")
     ap.add_argument("--reject-response-format", action="store_true")
     ap.add_argument("--max-requests", type=int, default=0)
-    ap.add_argument("--idle-timeout", type=float, default=120)
+    ap.add_argument("--idle-timeout", type=float, default=600)
     opts = ap.parse_args(argv)
     try:
         opts.faults = dict(parse_item_fault(s) for s in opts.faults.split(",") if s.strip())

@@ -2,14 +2,14 @@
 # xterm-shot.sh - run a command in a sixel-capable xterm (-ti vt340) on a
 # private Xvfb display, type keys into it and take screenshots.
 #
-# Adapted from the lead's ../shared/tools/sixel-shot.sh (same options, same
-# one-shot use), so the project's tests do not need ../shared. Added: it can be
+# A one-shot screenshot of xterm -ti vt340 under Xvfb, kept here so the
+# project's tests need nothing outside the repository. It can be
 # sourced as a library (xs_start, xs_keys, xs_shot, xs_stop, ...) so a test can
 # poll the screen between keys; -f FACE; a watchdog stops Xvfb and xterm when
 # the shell that started them dies without running its traps (kill -9); Xvfb
-# runs with -noreset and must answer before xterm starts. Changed: xterm gets
+# runs with -noreset and must answer before xterm starts. xterm gets
 # only what docs/terminals.md tells users to give it (-ti vt340 and
-# numColorRegisters 256; sixel-shot.sh also set sixelScrolling, which is
+# numColorRegisters 256; sixelScrolling is
 # xterm's default anyway) and an explicit inner border (-b 2).
 #
 # Needs (Debian 12): xvfb xterm xdotool imagemagick x11-utils fonts-dejavu-core

@@ -26,7 +26,7 @@ static AgreeData *worked_example(void)
 	agreedata_add_run(d, 1, 0, NULL, NULL, "heuristic", NULL);
 	for (int i = 0; i < 10; i++) {
 		agreedata_add_human(d, 100 + i, "ana", human[i], 0);
-		agreedata_add_prediction(d, 100 + i, 1, AGREE_PRED_OK, llm[i]);
+		agreedata_add_prediction(d, 100 + i, 1, DB_PREDICTION_OK, llm[i]);
 	}
 	return d;
 }
@@ -92,23 +92,23 @@ static void test_settled_and_llm(void)
 	agreedata_add_run(d, 7, 2, "bbbb", "v2.md", "openai", "m2");
 	agreedata_add_run(d, 3, 1, "aaaa", "v1.md", "openai", "m1");
 	/* item 1: ana 1, ben 1 (settled); run 3 says 1, run 7 failed to parse: 1 */
-	agreedata_add_prediction(d, 1, 7, AGREE_PRED_PARSE_FAILED, 0);
+	agreedata_add_prediction(d, 1, 7, DB_PREDICTION_PARSE_FAILED, 0);
 	agreedata_add_human(d, 1, "ben", 1, 0);
-	agreedata_add_prediction(d, 1, 3, AGREE_PRED_OK, 1);
+	agreedata_add_prediction(d, 1, 3, DB_PREDICTION_OK, 1);
 	agreedata_add_human(d, 1, "ana", 1, 1);
 	/* item 2: ana 2, ben 3: unsettled */
 	agreedata_add_human(d, 2, "ana", 2, 0);
 	agreedata_add_human(d, 2, "ben", 3, 0);
-	agreedata_add_prediction(d, 2, 7, AGREE_PRED_OK, 3);
+	agreedata_add_prediction(d, 2, 7, DB_PREDICTION_OK, 3);
 	/* item 3: ana 3; run 3 failed, run 7 parse failure: the latest says why */
 	agreedata_add_human(d, 3, "ana", 3, 0);
-	agreedata_add_prediction(d, 3, 3, AGREE_PRED_FAILED, 0);
-	agreedata_add_prediction(d, 3, 7, AGREE_PRED_PARSE_FAILED, 0);
+	agreedata_add_prediction(d, 3, 3, DB_PREDICTION_FAILED, 0);
+	agreedata_add_prediction(d, 3, 7, DB_PREDICTION_PARSE_FAILED, 0);
 	/* item 4: ana 2, no prediction; item 5: ana 3, run 7 says 3, run 3 says 1 */
 	agreedata_add_human(d, 4, "ana", 2, 0);
 	agreedata_add_human(d, 5, "ana", 3, 0);
-	agreedata_add_prediction(d, 5, 7, AGREE_PRED_OK, 3);
-	agreedata_add_prediction(d, 5, 3, AGREE_PRED_OK, 1);
+	agreedata_add_prediction(d, 5, 7, DB_PREDICTION_OK, 3);
+	agreedata_add_prediction(d, 5, 3, DB_PREDICTION_OK, 1);
 	/* a label off the scale is counted and left out */
 	agreedata_add_human(d, 6, "ana", 9, 0);
 
@@ -261,10 +261,11 @@ static void test_by_parse(void)
 {
 	AgreeBy by = AGREE_BY_NONE;
 
-	CHECK_INT(agree_by_parse("category", &by), 0);
+	by = AGREE_BY_CATEGORY;
+	CHECK_STR(agree_by_words[by], "category");
 	CHECK_INT(by, AGREE_BY_CATEGORY);
-	CHECK_INT(agree_by_parse("colour", &by), -1);
-	CHECK_INT(agree_by_parse("", &by), -1);
+	CHECK_STR(agree_by_words[AGREE_BY_NONE], "");
+	CHECK(agree_by_words[AGREE_BY_COUNT] == NULL);
 	CHECK_STR(agree_by_name(AGREE_BY_BLIND), "blind");
 }
 

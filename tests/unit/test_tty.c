@@ -1,7 +1,7 @@
 /* test_tty.c - the terminal probe against a pseudo-terminal whose other end is
  * a fake terminal thread: it reads the queries and answers like xterm -ti
  * vt340, plain xterm, a terminal that only answers CSI 16 t, one that splits
- * its reply, and one that never answers (TERMINALS.md has the real replies).
+ * its reply, and one that never answers (docs/terminals.md has the real replies).
  * Also the override order (flag > GAVEL_GRAPHICS > probe; tmux -> blocks) and
  * the reply parser on canned bytes. */
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 #include "tests/unit/test.h"
 #include "ui/tty.h"
 
-/* xterm -ti vt340 with numColorRegisters 256, as TERMINALS.md recorded it. */
+/* xterm -ti vt340 with numColorRegisters 256, as recorded from a real xterm -ti vt340. */
 #define VT340_REPLY "\033[?1;0;256S\033[?2;0;1000;1000S\033]11;rgb:ffff/ffff/ffff\033\\" \
 	"\033[?63;1;2;4;6;9;15;16;22;28c"
 /* plain xterm: XTSMGRAPHICS fails, DA1 without 4 */
