@@ -420,12 +420,82 @@ void ppi_result_free(PpiResult *r)
 	memset(r, 0, sizeof *r);
 }
 
+static int cell_cmp(const void *pa, const void *pb)
+{
+	const PpiCell *a = pa, *b = pb;
+
+	if (a->weight != b->weight)
+		return a->weight < b->weight ? -1 : 1;
+	if (a->human != b->human)
+		return a->human - b->human;
+	return a->llm - b->llm;
+}
+
+/* Merges cells with the same labels and weight (a stratified audit has one
+ * weight per stratum and part): the estimates then run over a few cells,
+ * not over every item. */
+static size_t cells_merge(PpiCell *c, size_t n)
+{
+	size_t m = 0;
+
+	qsort(c, n, sizeof *c, cell_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (m > 0 && cell_cmp(&c[m - 1], &c[i]) == 0)
+			c[m - 1].count += c[i].count;
+		else
+			c[m++] = c[i];
+	}
+	return m;
+}
+
+/* Counts the items into (K + 1) K cells per distinct weight while there are
+ * at most FEW_WEIGHTS of them (a stratified audit has one per stratum and
+ * part); returns the number of cells, or 0 past that many weights. */
+#define FEW_WEIGHTS 64
+
+static size_t cells_by_weight(const int *human, const int *llm, const double *weight, size_t n,
+			      int K, PpiCell **out)
+{
+	size_t table = (size_t)(K + 1) * (size_t)K, seen = 0, last = 0, m = 0;
+	double w[FEW_WEIGHTS];
+	PpiCell *c = xcalloc(table * FEW_WEIGHTS, sizeof *c);
+
+	for (size_t i = 0; i < n; i++) {
+		int h = human[i] >= 1 && human[i] <= K ? human[i] : 0;
+
+		if (llm[i] < 1 || llm[i] > K)
+			continue;
+		if (seen == 0 || w[last] != weight[i]) {
+			for (last = 0; last < seen && w[last] != weight[i]; last++)
+				;
+			if (last == seen && seen == FEW_WEIGHTS) {
+				free(c);
+				return 0;
+			}
+			if (last == seen)
+				w[seen++] = weight[i];
+		}
+		c[last * table + (size_t)(h * K + llm[i] - 1)].count++;
+	}
+	for (size_t j = 0; j < seen * table; j++)
+		if (c[j].count > 0)
+			c[m++] = (PpiCell){ (int)(j % table / (size_t)K), (int)(j % (size_t)K) + 1,
+					    w[j / table], c[j].count };
+	*out = c;
+	return m ? m : 1; /* no item: one empty cell, not "too many weights" */
+}
+
 PpiCell *ppi_cells_from_items(const int *human, const int *llm, const double *weight, size_t n,
 			      int K, size_t *n_cells)
 {
 	size_t table = (size_t)(K + 1) * (size_t)K, m = 0;
-	PpiCell *c = xcalloc(weight ? (n ? n : 1) : table, sizeof *c);
+	PpiCell *c;
 
+	if (weight && (m = cells_by_weight(human, llm, weight, n, K, &c)) > 0) {
+		*n_cells = c[0].count > 0 ? m : 0;
+		return c;
+	}
+	c = xcalloc(weight ? (n ? n : 1) : table, sizeof *c);
 	for (size_t i = 0; i < n; i++) {
 		int h = human[i] >= 1 && human[i] <= K ? human[i] : 0;
 
@@ -441,6 +511,8 @@ PpiCell *ppi_cells_from_items(const int *human, const int *llm, const double *we
 		for (size_t j = 0; j < table; j++)
 			c[j] = (PpiCell){ (int)(j / (size_t)K), (int)(j % (size_t)K) + 1, 1, c[j].count };
 		m = table;
+	} else {
+		m = cells_merge(c, m);
 	}
 	*n_cells = m;
 	return c;

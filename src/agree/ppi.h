@@ -143,9 +143,11 @@ double ppi_design_weight(int audited, double p);
 
 /* Cells from per-item labels: human[i] (0 = not audited) and llm[i] on 1..K,
  * weight[i] the design weight or weight NULL for a uniform audit (then the
- * items are counted into at most (K + 1) K cells; with weights every item
- * is a cell). Items whose llm label is outside 1..K are left out. Returns
- * a new array (caller frees) and sets *n_cells. */
+ * items are counted into at most (K + 1) K cells; with weights, into one
+ * cell per distinct (human, llm, weight), after an O(n log n) sort). Items
+ * whose llm label is outside 1..K are left out; a human label outside 1..K
+ * counts as not audited. Returns a new array (caller frees) and sets
+ * *n_cells. */
 PpiCell *ppi_cells_from_items(const int *human, const int *llm, const double *weight, size_t n,
 			      int K, size_t *n_cells);
 

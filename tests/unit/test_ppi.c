@@ -88,8 +88,30 @@ static void test_weights(void)
 	CHECK_INT(outside, 3); /* llm label 9 is not on the scale */
 	free(c);
 	c = ppi_cells_from_items(human, llm, w, 6, 2, &n);
-	CHECK_INT(n, 5);
+	CHECK_INT(n, 4); /* (1, 1, 2), (2, 1, 2), (0, 1, 1), (0, 2, 1) x 2 */
+	audited = outside = 0;
+	for (size_t i = 0; i < n; i++)
+		*(c[i].human ? &audited : &outside) += c[i].count;
+	CHECK_INT(audited, 2);
+	CHECK_INT(outside, 3);
 	free(c);
+	/* more distinct weights than the fast path keeps: sorted and merged */
+	{
+		enum { M = 300 };
+		int hh[M], ll[M];
+		double ww[M];
+
+		for (int i = 0; i < M; i++)
+			hh[i] = i % 3 == 0 ? 1 : 0, ll[i] = 1 + i % 2, ww[i] = 1 + i % 100;
+		c = ppi_cells_from_items(hh, ll, ww, M, 2, &n);
+		audited = outside = 0;
+		for (size_t i = 0; i < n; i++)
+			*(c[i].human ? &audited : &outside) += c[i].count;
+		CHECK_INT(audited, 100);
+		CHECK_INT(outside, 200);
+		CHECK(n < M);
+		free(c);
+	}
 	CHECK_NEAR(ppi_design_weight(1, 0.25), 4, 0);
 	CHECK_NEAR(ppi_design_weight(0, 0.25), 4.0 / 3, 1e-15);
 	CHECK(isnan(ppi_design_weight(1, 0)));
