@@ -14,11 +14,12 @@
 #include "src/base/rng.h"
 #include "src/base/xalloc.h"
 
-/* A multinomial over the triples costs about this many index draws per
- * occupied triple (a binomial draw takes logs and a few uniforms, and each
- * resample rebuilds two K x K tables from the triples); AUTO draws indices
- * below that. Measured with tests/bench/bench_compare.c. */
-#define TRIPLE_DRAW_COST 24
+/* A multinomial over the triples costs about as much as this many index
+ * draws per occupied triple (a binomial draw takes logs and a few uniforms,
+ * and each resample rebuilds two K x K tables): about 320 ns per triple
+ * against 5 ns per index on the bench machine (tests/bench/bench_stats.c).
+ * AUTO draws indices below that, which only happens for few items. */
+#define TRIPLE_DRAW_COST 64
 
 /* Series kept per figure: A, B and B - A. */
 enum { SERIES_A, SERIES_B, SERIES_DIFF, SERIES_COUNT };
