@@ -73,17 +73,24 @@ static double quantile(const double *v, int n, double q)
 	return v[lo] + (h - lo) * (v[lo + 1] - v[lo]);
 }
 
+MetricInterval bootstrap_percentile(double *values, int resamples, int undefined,
+				    double confidence)
+{
+	MetricInterval iv = { .defined = 1, .resamples = resamples, .undefined = undefined };
+	double tail = (1 - confidence) / 2;
+	int used = resamples - undefined;
+
+	if (used <= 0 || undefined > BOOTSTRAP_MAX_UNDEFINED_SHARE * resamples)
+		return interval_undefined(WHY_UNSTABLE, resamples, undefined);
+	qsort(values, (size_t)used, sizeof *values, double_cmp);
+	iv.lo = quantile(values, used, tail);
+	iv.hi = quantile(values, used, 1 - tail);
+	return iv;
+}
+
 static MetricInterval samples_interval(Samples *s, double confidence)
 {
-	MetricInterval iv = { .defined = 1, .resamples = s->resamples, .undefined = s->undefined };
-	double tail = (1 - confidence) / 2;
-
-	if (s->used == 0 || s->undefined > BOOTSTRAP_MAX_UNDEFINED_SHARE * s->resamples)
-		return interval_undefined(WHY_UNSTABLE, s->resamples, s->undefined);
-	qsort(s->value, (size_t)s->used, sizeof *s->value, double_cmp);
-	iv.lo = quantile(s->value, s->used, tail);
-	iv.hi = quantile(s->value, s->used, 1 - tail);
-	return iv;
+	return bootstrap_percentile(s->value, s->resamples, s->undefined, confidence);
 }
 
 void bootstrap_table(const long *table, int K, const BootstrapOptions *opt,

@@ -51,6 +51,15 @@ typedef MetricValue (*BootstrapScoresFn)(const double *x, const double *y, size_
 typedef MetricValue (*BootstrapRowsFn)(const int *ratings, size_t n_items, size_t n_raters,
 				       int K, const void *arg);
 
+/* The percentile interval (Hyndman & Fan type 7 quantiles at (1 - confidence)
+ * / 2 and its complement) of what a resampling produced: values[0 .. resamples
+ * - undefined - 1] are the defined values, sorted here in place; undefined
+ * counts the resamples left out. Undefined past
+ * BOOTSTRAP_MAX_UNDEFINED_SHARE, as every interval of this module. Shared
+ * with resamplings done elsewhere (src/agree/compare.c). */
+MetricInterval bootstrap_percentile(double *values, int resamples, int undefined,
+				    double confidence);
+
 /* Intervals for every MetricsStat of a two-rater count table (K*K longs,
  * row = first rater), into out[METRICS_STAT_COUNT], all from the same
  * resampled tables: each resample is a Multinomial(n; cell / n) draw of the
