@@ -2,7 +2,16 @@
  * item once (a counting sort into compact cell numbers), so an iteration is
  * one pass over the items: the E-step of an item and the M-step sums of the
  * next iteration are done together while its votes are in cache. Memory is
- * fixed before the first iteration. */
+ * fixed before the first iteration.
+ *
+ * The E-step's product p_j prod pi[cell][j] is taken in logs wherever it
+ * could underflow, and as the product itself where it provably cannot: the
+ * factors are at most 1, so the running product only shrinks, and a product
+ * that ends at or above 2^-1000 never left the normal range; it is then the
+ * same number as exp(sum of logs), to rounding, without an exp() per label
+ * (which is most of the time of an iteration). Labels with an exactly zero
+ * factor are zero either way (log 0 = -inf). An item where some other
+ * label ends below the bound is done in logs. */
 #include "src/settle/dawidskene.h"
 
 #include <math.h>
@@ -11,9 +20,21 @@
 
 #include "src/base/xalloc.h"
 
+/* The functions of an iteration take K as an argument and are inlined into
+ * e_pass_k(), which is instantiated for each K up to SMALL_K, so that the
+ * loops over labels are unrolled with K a constant (GCC's and clang's
+ * pragma; -O2 alone does not unroll them). Larger scales take the log path
+ * only (their zero masks would not fit a word). */
+#define HOT static inline __attribute__((always_inline))
+#define SMALL_K 8
+#define UNROLL _Pragma("GCC unroll 8")
+
+/* 2^-1000: a product at or above it never underflowed (see above). */
+#define SAFE_PRODUCT 0x1p-1000
+
 /* The working state of one fit. A vote's cell is rater * K + (label - 1);
- * the sums and log-matrices are laid out [cell][true label], so that the
- * inner loops over the true label run over contiguous doubles. */
+ * the sums and matrices are laid out [cell][true label], so that the inner
+ * loops over the true label run over contiguous doubles. */
 typedef struct {
 	const DsInput *in;
 	size_t K;
@@ -21,8 +42,10 @@ typedef struct {
 	uint32_t *cell;       /* n_votes */
 	double *sum, *next;   /* n_raters * K * K posterior-weighted vote counts */
 	double *mass, *next_mass; /* K: summed posteriors of the modelled items */
-	double *logpi;        /* n_raters * K * K: log P(observed | true) */
-	double *logp;         /* K: log prior */
+	double *pi, *logpi;   /* n_raters * K * K: P(observed | true) and its log */
+	unsigned *zero;       /* n_raters * K: bit j set when pi[cell][j] is 0 */
+	double *p, *logp;     /* K: the priors and their logs */
+	unsigned p_zero;      /* bit j set when p[j] is 0 */
 	double *score;        /* K: scratch for one item */
 	size_t n_modelled;
 } Fit;
@@ -96,33 +119,24 @@ static int initial_row(const Fit *f, size_t item, double *row)
 	return 1;
 }
 
-/* Adds one item's posterior row to the M-step sums. */
-static void accumulate(const Fit *f, size_t item, const double *row, double *sum, double *mass)
-{
-	size_t K = f->K;
-
-	for (size_t v = f->start[item]; v < f->start[item + 1]; v++) {
-		double *s = sum + (size_t)f->cell[v] * K;
-		for (size_t j = 0; j < K; j++)
-			s[j] += row[j];
-	}
-	for (size_t j = 0; j < K; j++)
-		mass[j] += row[j];
-}
-
-/* The M-step on the sums: log priors and log matrices. A row of no weight
- * is uniform (see the header). If pi is not NULL the matrices are also
- * written there in the public layout [rater][true][observed]. */
-static void m_step(Fit *f, double *priors, double *pi)
+/* The M-step on the sums: priors and matrices, with their logs and zero
+ * masks. A row of no weight is uniform (see the header). If priors and
+ * pi_out are not NULL the results are also written there, the matrices in
+ * the public layout [rater][true][observed]. */
+static void m_step(Fit *f, double *priors, double *pi_out)
 {
 	size_t K = f->K, R = f->in->n_raters;
 
+	f->p_zero = 0;
 	for (size_t j = 0; j < K; j++) {
-		double p = f->n_modelled ? f->mass[j] / (double)f->n_modelled : 1.0 / (double)K;
-		f->logp[j] = log(p);
+		f->p[j] = f->n_modelled ? f->mass[j] / (double)f->n_modelled : 1.0 / (double)K;
+		f->logp[j] = log(f->p[j]);
+		if (j < SMALL_K && f->p[j] == 0)
+			f->p_zero |= 1u << j;
 		if (priors)
-			priors[j] = p;
+			priors[j] = f->p[j];
 	}
+	memset(f->zero, 0, R * K * sizeof *f->zero);
 	for (size_t r = 0; r < R; r++) {
 		const double *s = f->sum + r * K * K;
 		for (size_t j = 0; j < K; j++) {
@@ -130,57 +144,109 @@ static void m_step(Fit *f, double *priors, double *pi)
 			for (size_t l = 0; l < K; l++)
 				den += s[l * K + j];
 			for (size_t l = 0; l < K; l++) {
-				double cell = den > 0 ? s[l * K + j] / den : 1.0 / (double)K;
-				f->logpi[(r * K + l) * K + j] = log(cell);
-				if (pi)
-					pi[(r * K + j) * K + l] = cell;
+				size_t c = (r * K + l) * K + j;
+				f->pi[c] = den > 0 ? s[l * K + j] / den : 1.0 / (double)K;
+				f->logpi[c] = log(f->pi[c]);
+				if (j < SMALL_K && f->pi[c] == 0)
+					f->zero[r * K + l] |= 1u << j;
+				if (pi_out)
+					pi_out[(r * K + j) * K + l] = f->pi[c];
 			}
 		}
 	}
 }
 
-/* score[j] = log p_j + the sum of log pi over the item's votes. */
-static void log_scores(const Fit *f, size_t item)
+/* Adds one item's posterior row to the M-step sums. */
+HOT void accumulate(const Fit *f, size_t item, const double *row, double *sum, double *mass,
+		    size_t K)
 {
-	size_t K = f->K;
+	for (size_t v = f->start[item]; v < f->start[item + 1]; v++) {
+		double *s = sum + (size_t)f->cell[v] * K;
+		UNROLL
+		for (size_t j = 0; j < K; j++)
+			s[j] += row[j];
+	}
+	UNROLL
+	for (size_t j = 0; j < K; j++)
+		mass[j] += row[j];
+}
 
-	memcpy(f->score, f->logp, K * sizeof *f->score);
+/* score[j] = log p_j + the sum of log pi over the item's votes. */
+HOT void log_scores(const Fit *f, size_t item, double *score, size_t K)
+{
+	memcpy(score, f->logp, K * sizeof *score);
 	for (size_t v = f->start[item]; v < f->start[item + 1]; v++) {
 		const double *lp = f->logpi + (size_t)f->cell[v] * K;
+		UNROLL
 		for (size_t j = 0; j < K; j++)
-			f->score[j] += lp[j];
+			score[j] += lp[j];
 	}
 }
 
-static double max_of(const double *x, size_t n)
+HOT double max_of(const double *x, size_t n)
 {
 	double m = -INFINITY;
 
+	UNROLL
 	for (size_t j = 0; j < n; j++)
 		if (x[j] > m)
 			m = x[j];
 	return m;
 }
 
-/* The E-step of one free item into row; returns how far it moved. The best
- * label's score is always finite (its posterior weighed in every cell it
- * uses), so the shift by the maximum never forms inf - inf; the guard keeps
- * the old row should rounding ever say otherwise. */
-static double e_step_row(Fit *f, size_t item, double *row)
+/* The E-step's weights in logs: score[j] = exp(log score - max). The best
+ * label's log score is always finite (its posterior weighed in every cell
+ * it uses), so the shift never forms inf - inf; 0 is returned should
+ * rounding ever say otherwise, and the caller keeps the old row. */
+HOT int log_weights(const Fit *f, size_t item, double *score, size_t K)
 {
-	size_t K = f->K;
-	double m, total = 0, moved = 0;
+	double m;
 
-	log_scores(f, item);
-	m = max_of(f->score, K);
+	log_scores(f, item, score, K);
+	m = max_of(score, K);
 	if (!isfinite(m))
 		return 0;
-	for (size_t j = 0; j < K; j++) {
-		f->score[j] = exp(f->score[j] - m);
-		total += f->score[j];
+	UNROLL
+	for (size_t j = 0; j < K; j++)
+		score[j] = score[j] == m ? 1.0 : exp(score[j] - m);
+	return 1;
+}
+
+/* The E-step's weights as products, score[j] = p_j prod pi; 0 when one of
+ * them may have underflowed (see the top of the file). */
+HOT int product_weights(const Fit *f, size_t item, double *score, size_t K)
+{
+	unsigned zero = f->p_zero;
+
+	memcpy(score, f->p, K * sizeof *score);
+	for (size_t v = f->start[item]; v < f->start[item + 1]; v++) {
+		const double *pi = f->pi + (size_t)f->cell[v] * K;
+		zero |= f->zero[f->cell[v]];
+		UNROLL
+		for (size_t j = 0; j < K; j++)
+			score[j] *= pi[j];
 	}
+	UNROLL
+	for (size_t j = 0; j < K; j++)
+		if (!(zero >> j & 1) && score[j] < SAFE_PRODUCT)
+			return 0;
+	return 1;
+}
+
+/* The E-step of one free item into row; returns how far it moved. */
+HOT double e_step_row(const Fit *f, size_t item, double *row, double *score, size_t K)
+{
+	double total = 0, moved = 0;
+
+	if (!(K <= SMALL_K && product_weights(f, item, score, K)) &&
+	    !log_weights(f, item, score, K))
+		return 0;
+	UNROLL
+	for (size_t j = 0; j < K; j++)
+		total += score[j];
+	UNROLL
 	for (size_t j = 0; j < K; j++) {
-		double t = f->score[j] / total;
+		double t = score[j] / total;
 		if (fabs(t - row[j]) > moved)
 			moved = fabs(t - row[j]);
 		row[j] = t;
@@ -190,30 +256,43 @@ static double e_step_row(Fit *f, size_t item, double *row)
 
 /* One pass: the E-step of every free item, and the sums of the next M-step.
  * Returns the largest posterior move. */
-static double e_pass(Fit *f, double *posterior)
+HOT double e_pass_k(Fit *f, double *posterior, size_t K)
 {
-	size_t K = f->K, cells = f->in->n_raters * K * K;
-	double moved = 0;
+	double moved = 0, local[SMALL_K], *score = K <= SMALL_K ? local : f->score;
 
-	memset(f->next, 0, cells * sizeof *f->next);
+	memset(f->next, 0, f->in->n_raters * K * K * sizeof *f->next);
 	memset(f->next_mass, 0, K * sizeof *f->next_mass);
 	for (size_t i = 0; i < f->in->n_items; i++) {
 		double *row = posterior + i * K;
-		int has_votes = f->start[i + 1] > f->start[i];
-		if (!has_votes && !clamped(f, i))
-			continue;
 		if (!clamped(f, i)) {
-			double d = e_step_row(f, i, row);
+			if (f->start[i + 1] == f->start[i])
+				continue;
+			double d = e_step_row(f, i, row, score, K);
 			if (d > moved)
 				moved = d;
 		}
-		accumulate(f, i, row, f->next, f->next_mass);
+		accumulate(f, i, row, f->next, f->next_mass, K);
 	}
 	double *t = f->sum;
 	f->sum = f->next, f->next = t;
 	t = f->mass;
 	f->mass = f->next_mass, f->next_mass = t;
 	return moved;
+}
+
+static double e_pass(Fit *f, double *posterior)
+{
+	switch (f->K) {
+	case 1: return e_pass_k(f, posterior, 1);
+	case 2: return e_pass_k(f, posterior, 2);
+	case 3: return e_pass_k(f, posterior, 3);
+	case 4: return e_pass_k(f, posterior, 4);
+	case 5: return e_pass_k(f, posterior, 5);
+	case 6: return e_pass_k(f, posterior, 6);
+	case 7: return e_pass_k(f, posterior, 7);
+	case 8: return e_pass_k(f, posterior, 8);
+	default: return e_pass_k(f, posterior, f->K);
+	}
 }
 
 static double log_sum_exp(const double *x, size_t n)
@@ -227,7 +306,7 @@ static double log_sum_exp(const double *x, size_t n)
 	return m + log(total);
 }
 
-/* The observed-data log-likelihood at the current log parameters. */
+/* The observed-data log-likelihood at the current parameters, in logs. */
 static double log_likelihood(Fit *f)
 {
 	double ll = 0;
@@ -235,7 +314,7 @@ static double log_likelihood(Fit *f)
 	for (size_t i = 0; i < f->in->n_items; i++) {
 		if (f->start[i + 1] == f->start[i] && !clamped(f, i))
 			continue;
-		log_scores(f, i);
+		log_scores(f, i, f->score, f->K);
 		ll += clamped(f, i) ? f->score[clamped(f, i) - 1] : log_sum_exp(f->score, f->K);
 	}
 	return ll;
@@ -251,9 +330,12 @@ static void fit_init(Fit *f, const DsInput *in, DsResult *out)
 	sort_votes(f);
 	f->sum = xcalloc(cells + 1, sizeof *f->sum);
 	f->next = xcalloc(cells + 1, sizeof *f->next);
+	f->pi = xcalloc(cells + 1, sizeof *f->pi);
 	f->logpi = xcalloc(cells + 1, sizeof *f->logpi);
+	f->zero = xcalloc(in->n_raters * K + 1, sizeof *f->zero);
 	f->mass = xcalloc(K, sizeof *f->mass);
 	f->next_mass = xcalloc(K, sizeof *f->next_mass);
+	f->p = xcalloc(K, sizeof *f->p);
 	f->logp = xcalloc(K, sizeof *f->logp);
 	f->score = xcalloc(K, sizeof *f->score);
 	out->n_labels = in->n_labels;
@@ -266,7 +348,7 @@ static void fit_init(Fit *f, const DsInput *in, DsResult *out)
 		double *row = out->posterior + i * K;
 		if (initial_row(f, i, row)) {
 			f->n_modelled++;
-			accumulate(f, i, row, f->sum, f->mass);
+			accumulate(f, i, row, f->sum, f->mass, K);
 		}
 	}
 }
@@ -277,9 +359,12 @@ static void fit_free(Fit *f)
 	free(f->cell);
 	free(f->sum);
 	free(f->next);
+	free(f->pi);
 	free(f->logpi);
+	free(f->zero);
 	free(f->mass);
 	free(f->next_mass);
+	free(f->p);
 	free(f->logp);
 	free(f->score);
 }

@@ -10,8 +10,10 @@
  * - One iteration is an M-step (priors = mean posterior; matrix row j of
  *   rater k = the posterior-weighted counts of k's votes, normalised) then
  *   an E-step (posterior proportional to prior x the product of the matrix
- *   cells of the item's votes, computed in logs; cells of unused labels are
- *   skipped, so 0^0 = 1 and log 0 is never taken for them).
+ *   cells of the item's votes; cells of unused labels are skipped, so
+ *   0^0 = 1). The product is taken in logs wherever it could underflow,
+ *   directly where it provably cannot (the same number to rounding, five
+ *   times cheaper; dawidskene.c says why).
  * - It stops after the first iteration in which no posterior moved by more
  *   than the tolerance, or after max_iterations. One final M-step on the
  *   last posteriors gives the reported priors and matrices, so

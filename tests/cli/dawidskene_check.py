@@ -302,6 +302,18 @@ def main():
         check_fixed_iterations(driver, "random %d (K=%d, %d items, %d raters)" % (seed, d.K, d.I, d.R), d)
         if seed < 4:
             check_monotone(driver, "random %d" % seed, d)
+    # an item with 1,500 votes: its products underflow, the E-step of that
+    # item must go through logs; a scale of 10 labels (logs only)
+    d = random_case(100)
+    rng = random.Random(7)
+    d = Data(d.K, d.I + 1, d.R, d.votes + [(d.I, k % d.R, rng.randint(1, d.K)) for k in range(1500)],
+             d.clamp)
+    check_fixed_iterations(driver, "an item with 1,500 votes", d)
+    rng = random.Random(8)
+    truth = [rng.randint(1, 10) for _ in range(80)]
+    votes = [(i, k, truth[i] if rng.random() < 0.7 else rng.randint(1, 10))
+             for i in range(80) for k in range(4) if rng.random() < 0.8]
+    check_fixed_iterations(driver, "ten labels", Data(10, 80, 4, votes, {3: truth[3]}))
     # one label, one item, a clamp on an unrated item, a rater with no votes
     d = Data(1, 2, 2, [(0, 0, 1), (0, 0, 1)])
     check_fixed_iterations(driver, "one label", d, 0.0)
