@@ -12,8 +12,8 @@
  *   an E-step (posterior proportional to prior x the product of the matrix
  *   cells of the item's votes; cells of unused labels are skipped, so
  *   0^0 = 1). The product is taken in logs wherever it could underflow,
- *   directly where it provably cannot (the same number to rounding, five
- *   times cheaper; dawidskene.c says why).
+ *   directly where it provably cannot (the same number to rounding,
+ *   without an exp() per label; dawidskene.c says why).
  * - It stops after the first iteration in which no posterior moved by more
  *   than the tolerance, or after max_iterations. One final M-step on the
  *   last posteriors gives the reported priors and matrices, so
