@@ -106,7 +106,7 @@ static void test_split_by_bytes(void)
 	char *big = xcalloc(1, 300);
 
 	for (int i = 0; i < 5; i++) {
-		char id[8];
+		char id[16];
 		snprintf(id, sizeof id, "r%d", i);
 		CHECK_INT(batch_writer_add(w, id, "{\"model\":\"0123456789\"}"), STATUS_OK);
 	}
@@ -126,7 +126,7 @@ static void test_split_by_bytes(void)
 	batch_writer_free(w);
 	w = batch_writer_new(batch_format_find("openai"), dir, "tight", &tight);
 	for (int i = 0; i < 3; i++) {
-		char id[8];
+		char id[16];
 		snprintf(id, sizeof id, "r%d", i);
 		CHECK_INT(batch_writer_add(w, id, "{\"model\":\"0123456789\"}"), STATUS_OK);
 	}
@@ -309,8 +309,10 @@ static void test_refusals(void)
 	expect_refusal("openai", dup, want);
 	free(want);
 	free(dup);
-	CHECK_INT(batch_read_results(batch_format_find("openai"), "/nonexistent/x", ids_for(1, 0), NULL,
-				     NULL), STATUS_ERR_IO);
+	BatchIds *none = ids_for(1, 0);
+	CHECK_INT(batch_read_results(batch_format_find("openai"), "/nonexistent/x", none, NULL, NULL),
+		  STATUS_ERR_IO);
+	batch_ids_free(none);
 }
 
 static const char ANTHROPIC_OUT[] =
