@@ -12,9 +12,9 @@
 struct CsvWriter {
 	FILE *out;
 	int bom_pending;
-	long rows;          /* records ended */
-	int fields;         /* fields in the record being written */
-	int header_fields;  /* fields of the first record; -1 before it ends */
+	long rows;	   /* records ended */
+	int fields;	   /* fields in the record being written */
+	int header_fields; /* fields of the first record; -1 before it ends */
 };
 
 CsvWriter *csv_writer_new(FILE *out, unsigned flags)
@@ -59,8 +59,8 @@ static void begin_field(CsvWriter *w)
 Status csv_field(CsvWriter *w, const char *text)
 {
 	if (text && !valid_utf8(text))
-		return status_fail(STATUS_ERR_INPUT, "row %ld, field %d: not valid UTF-8", w->rows + 1,
-				   w->fields + 1);
+		return status_fail(STATUS_ERR_INPUT, "row %ld, field %d: not valid UTF-8",
+				   w->rows + 1, w->fields + 1);
 	begin_field(w);
 	if (!text || !*text) {
 		if (w->fields == 1)

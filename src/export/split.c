@@ -12,16 +12,16 @@
 static const char DOMAIN[] = "gavel-split-v1";
 
 static const char *const names[SPLIT_MAX][SPLIT_MAX] = {
-	{ "train" },
-	{ "train", "test" },
-	{ "train", "validation", "test" },
+    {"train"},
+    {"train", "test"},
+    {"train", "validation", "test"},
 };
 
 static Status bad_spec(const char *text)
 {
-	return status_fail(STATUS_ERR_USAGE,
-			   "--split %s: give 1 to 3 whole percentages separated by /, such as 80/10/10",
-			   text);
+	return status_fail(
+	    STATUS_ERR_USAGE,
+	    "--split %s: give 1 to 3 whole percentages separated by /, such as 80/10/10", text);
 }
 
 Status split_parse(const char *text, SplitSpec *spec)
@@ -45,7 +45,8 @@ Status split_parse(const char *text, SplitSpec *spec)
 	if (spec->n == 0)
 		return bad_spec(text);
 	if (total != 100)
-		return status_fail(STATUS_ERR_USAGE, "--split %s: the parts must add up to 100", text);
+		return status_fail(STATUS_ERR_USAGE, "--split %s: the parts must add up to 100",
+				   text);
 	for (int i = 0; i < spec->n; i++)
 		spec->name[i] = names[spec->n - 1][i];
 	return STATUS_OK;

@@ -68,9 +68,9 @@ typedef struct {
 	size_t n;
 	size_t count[SPLIT_MAX];
 	size_t target[SPLIT_MAX];
-	int too_few;    /* a part with a share gets no item even by target */
-	int missing;    /* a part with a positive target got no item */
-	size_t off;     /* the largest |count - target| over the parts */
+	int too_few; /* a part with a share gets no item even by target */
+	int missing; /* a part with a positive target got no item */
+	size_t off;  /* the largest |count - target| over the parts */
 } SplitLabel;
 
 /* Counts per label while items are assigned; labels are any ints. */

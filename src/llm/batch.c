@@ -118,8 +118,9 @@ static void openai_response(const cJSON *response, Outcome *out)
 	}
 	out->error = error_text(cJSON_GetObjectItemCaseSensitive(body, "error"));
 	if (!out->error)
-		out->error = cJSON_IsObject(body) ? xasprintf("HTTP %ld", out->status)
-						  : xasprintf("HTTP %ld without a reply body", out->status);
+		out->error = cJSON_IsObject(body)
+				 ? xasprintf("HTTP %ld", out->status)
+				 : xasprintf("HTTP %ld without a reply body", out->status);
 }
 
 static const char *openai_result(const cJSON *line, Outcome *out)
@@ -129,8 +130,8 @@ static const char *openai_result(const cJSON *line, Outcome *out)
 
 	if (!response && !error)
 		return cJSON_HasObjectItem(line, "result")
-			       ? "an Anthropic Message Batches result, not an OpenAI batch one"
-			       : "neither \"response\" nor \"error\"";
+			   ? "an Anthropic Message Batches result, not an OpenAI batch one"
+			   : "neither \"response\" nor \"error\"";
 	if (response && !cJSON_IsNull(response) && !cJSON_IsObject(response))
 		return "\"response\" is neither an object nor null";
 	out->error = error_text(error);
@@ -160,8 +161,8 @@ static const char *anthropic_result(const cJSON *line, Outcome *out)
 
 	if (!cJSON_IsObject(result))
 		return cJSON_HasObjectItem(line, "response") || cJSON_HasObjectItem(line, "error")
-			       ? "an OpenAI batch result, not an Anthropic Message Batches one"
-			       : "no \"result\" object";
+			   ? "an OpenAI batch result, not an Anthropic Message Batches one"
+			   : "no \"result\" object";
 	if (!cJSON_IsString(type))
 		return "the result has no \"type\"";
 	if (!strcmp(type->valuestring, "succeeded")) {
@@ -184,10 +185,16 @@ static const char *anthropic_result(const cJSON *line, Outcome *out)
 }
 
 static const BatchFormat formats[] = {
-	{ "openai", ".jsonl", { 50000, 200000000 }, "", "\n", "\n", any_id, openai_request,
-	  openai_result },
-	{ "anthropic", ".json", { 100000, 256000000 }, "{\"requests\":[\n", ",\n", "\n]}\n",
-	  anthropic_id, anthropic_request, anthropic_result },
+    {"openai", ".jsonl", {50000, 200000000}, "", "\n", "\n", any_id, openai_request, openai_result},
+    {"anthropic",
+     ".json",
+     {100000, 256000000},
+     "{\"requests\":[\n",
+     ",\n",
+     "\n]}\n",
+     anthropic_id,
+     anthropic_request,
+     anthropic_result},
 };
 
 const BatchFormat *batch_format_find(const char *name)
@@ -351,15 +358,20 @@ static Status answer(BatchIds *ids, const char *id, const char *path, long line)
 	int attempt;
 
 	if (!e->id) {
-		if (batch_custom_id_parse(id, &run, &item, &attempt) && ids->run >= 0 && run != ids->run)
-			return status_fail(STATUS_ERR_INPUT, "%s:%ld: custom_id \"%s\" belongs to run %ld, not run %ld",
-					   path, line, id, run, ids->run);
-		return status_fail(STATUS_ERR_INPUT, "%s:%ld: custom_id \"%s\" is not a request of this run",
-				   path, line, id);
+		if (batch_custom_id_parse(id, &run, &item, &attempt) && ids->run >= 0 &&
+		    run != ids->run)
+			return status_fail(
+			    STATUS_ERR_INPUT,
+			    "%s:%ld: custom_id \"%s\" belongs to run %ld, not run %ld", path, line,
+			    id, run, ids->run);
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s:%ld: custom_id \"%s\" is not a request of this run", path,
+				   line, id);
 	}
 	if (e->file)
-		return status_fail(STATUS_ERR_INPUT, "%s:%ld: custom_id \"%s\" was answered at %s:%ld",
-				   path, line, id, e->file, e->line);
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s:%ld: custom_id \"%s\" was answered at %s:%ld", path, line,
+				   id, e->file, e->line);
 	e->file = file_name(ids, path);
 	e->line = line;
 	ids->answered++;
@@ -371,7 +383,7 @@ static Status read_line(const BatchFormat *format, const char *path, long line, 
 {
 	cJSON *json = cJSON_Parse(text);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(json, "custom_id");
-	Outcome out = { 0 };
+	Outcome out = {0};
 	const char *why;
 	Status st;
 
@@ -382,7 +394,8 @@ static Status read_line(const BatchFormat *format, const char *path, long line, 
 	else if ((why = format->result(json, &out)))
 		st = status_fail(STATUS_ERR_INPUT, "%s:%ld: %s", path, line, why);
 	else if ((st = answer(ids, id->valuestring, path, line)) == STATUS_OK && fn) {
-		BatchResult r = { id->valuestring, path, line, out.ok, out.status, out.body, out.error };
+		BatchResult r = {id->valuestring, path,	    line,     out.ok,
+				 out.status,	  out.body, out.error};
 		st = fn(ctx, &r);
 	}
 	free(out.body);
@@ -428,11 +441,11 @@ struct BatchWriter {
 	BatchLimits limits;
 	char *dir, *prefix;
 	FILE *f;
-	size_t bytes, requests;   /* of the open file, its tail not yet counted */
+	size_t bytes, requests; /* of the open file, its tail not yet counted */
 	char **paths;
 	size_t *counts;
 	size_t n_files, cap_paths, cap_counts;
-	BatchIds *ids;            /* the custom_ids of the open file */
+	BatchIds *ids; /* the custom_ids of the open file */
 };
 
 BatchWriter *batch_writer_new(const BatchFormat *format, const char *dir, const char *prefix,
@@ -449,11 +462,12 @@ BatchWriter *batch_writer_new(const BatchFormat *format, const char *dir, const 
 
 static Status open_next(BatchWriter *w)
 {
-	char *path = xasprintf("%s/%s-%04zu%s", w->dir, w->prefix, w->n_files + 1, w->format->extension);
+	char *path =
+	    xasprintf("%s/%s-%04zu%s", w->dir, w->prefix, w->n_files + 1, w->format->extension);
 
 	if (!(w->f = fopen(path, "wx"))) {
-		Status st = status_fail(errno == EEXIST ? STATUS_ERR_EXISTS : STATUS_ERR_IO, "%s: %s",
-					path, strerror(errno));
+		Status st = status_fail(errno == EEXIST ? STATUS_ERR_EXISTS : STATUS_ERR_IO,
+					"%s: %s", path, strerror(errno));
 		free(path);
 		return st;
 	}
@@ -488,13 +502,15 @@ static char *request_line(const BatchWriter *w, const char *custom_id, const cha
 	char *text;
 
 	if (!w->format->id_ok(custom_id)) {
-		*st = status_fail(STATUS_ERR_INPUT, "request \"%s\": not a valid custom_id for %s batches",
+		*st = status_fail(STATUS_ERR_INPUT,
+				  "request \"%s\": not a valid custom_id for %s batches",
 				  custom_id ? custom_id : "", w->format->name);
 		return NULL;
 	}
 	if (!cJSON_IsObject(tree = cJSON_Parse(body))) {
 		cJSON_Delete(tree);
-		*st = status_fail(STATUS_ERR_INPUT, "request \"%s\": the body is not a JSON object", custom_id);
+		*st = status_fail(STATUS_ERR_INPUT, "request \"%s\": the body is not a JSON object",
+				  custom_id);
 		return NULL;
 	}
 	line = w->format->request(custom_id, tree);
@@ -514,19 +530,22 @@ Status batch_writer_add(BatchWriter *w, const char *custom_id, const char *body)
 		return st;
 	len = strlen(text);
 	if (strlen(fm->head) + len + tail > w->limits.max_bytes) {
-		st = status_fail(STATUS_ERR_TOO_BIG, "request \"%s\" is %zu bytes; a %s batch file holds at most %zu",
+		st = status_fail(STATUS_ERR_TOO_BIG,
+				 "request \"%s\" is %zu bytes; a %s batch file holds at most %zu",
 				 custom_id, len, fm->name, w->limits.max_bytes);
 		goto out;
 	}
-	if (w->f && (w->requests + 1 > w->limits.max_requests ||
-		     w->bytes + sep + len + tail > w->limits.max_bytes) &&
+	if (w->f &&
+	    (w->requests + 1 > w->limits.max_requests ||
+	     w->bytes + sep + len + tail > w->limits.max_bytes) &&
 	    (st = close_file(w)) != STATUS_OK)
 		goto out;
 	if (!w->f && (st = open_next(w)) != STATUS_OK)
 		goto out;
 	if (batch_ids_add(w->ids, custom_id) != STATUS_OK) {
-		st = status_fail(STATUS_ERR_INPUT, "request \"%s\": the custom_id repeats within %s",
-				 custom_id, w->paths[w->n_files - 1]);
+		st =
+		    status_fail(STATUS_ERR_INPUT, "request \"%s\": the custom_id repeats within %s",
+				custom_id, w->paths[w->n_files - 1]);
 		goto out;
 	}
 	if (w->requests)

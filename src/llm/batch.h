@@ -108,11 +108,11 @@ typedef struct {
 	const char *custom_id;
 	const char *file;
 	long line;
-	int ok;             /* body holds the reply to parse */
-	long status_code;   /* the HTTP status; 200 for an Anthropic success; 0 if none */
-	const char *body;   /* when ok: the reply, a Chat Completions or Messages
-			     * object as JSON text, for the provider's parse() */
-	const char *error;  /* when not ok: what went wrong, one line */
+	int ok;		   /* body holds the reply to parse */
+	long status_code;  /* the HTTP status; 200 for an Anthropic success; 0 if none */
+	const char *body;  /* when ok: the reply, a Chat Completions or Messages
+			    * object as JSON text, for the provider's parse() */
+	const char *error; /* when not ok: what went wrong, one line */
 } BatchResult;
 
 /* Called for each result; a status other than STATUS_OK stops the reading

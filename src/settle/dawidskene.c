@@ -25,9 +25,9 @@
  * loops over labels are unrolled with K a constant (GCC's and clang's
  * pragma; -O2 alone does not unroll them). Larger scales take the log path
  * only (their zero masks would not fit a word). */
-#define HOT static inline __attribute__((always_inline))
+#define HOT	static inline __attribute__((always_inline))
 #define SMALL_K 8
-#define UNROLL _Pragma("GCC unroll 8")
+#define UNROLL	_Pragma("GCC unroll 8")
 
 /* 2^-1000: a product at or above it never underflowed (see above). */
 #define SAFE_PRODUCT 0x1p-1000
@@ -38,15 +38,15 @@
 typedef struct {
 	const DsInput *in;
 	size_t K;
-	size_t *start;        /* n_items + 1: item i's cells are start[i] .. start[i+1] */
-	uint32_t *cell;       /* n_votes */
-	double *sum, *next;   /* n_raters * K * K posterior-weighted vote counts */
+	size_t *start;		  /* n_items + 1: item i's cells are start[i] .. start[i+1] */
+	uint32_t *cell;		  /* n_votes */
+	double *sum, *next;	  /* n_raters * K * K posterior-weighted vote counts */
 	double *mass, *next_mass; /* K: summed posteriors of the modelled items */
-	double *pi, *logpi;   /* n_raters * K * K: P(observed | true) and its log */
-	unsigned *zero;       /* n_raters * K: bit j set when pi[cell][j] is 0 */
-	double *p, *logp;     /* K: the priors and their logs */
-	unsigned p_zero;      /* bit j set when p[j] is 0 */
-	double *score;        /* K: scratch for one item */
+	double *pi, *logpi;	  /* n_raters * K * K: P(observed | true) and its log */
+	unsigned *zero;		  /* n_raters * K: bit j set when pi[cell][j] is 0 */
+	double *p, *logp;	  /* K: the priors and their logs */
+	unsigned p_zero;	  /* bit j set when p[j] is 0 */
+	double *score;		  /* K: scratch for one item */
 	size_t n_modelled;
 } Fit;
 
@@ -61,16 +61,20 @@ static Status check_input(const DsInput *in)
 	for (size_t v = 0; v < in->n_votes; v++) {
 		const DsVote *d = &in->votes[v];
 		if (d->item >= in->n_items || d->rater >= in->n_raters)
-			return status_fail(STATUS_ERR_INPUT, "vote %zu: item %u or rater %u is out of range",
-					   v, d->item, d->rater);
+			return status_fail(STATUS_ERR_INPUT,
+					   "vote %zu: item %u or rater %u is out of range", v,
+					   d->item, d->rater);
 		if (d->label < 1 || d->label > in->n_labels)
-			return status_fail(STATUS_ERR_INPUT, "vote %zu: label %d is not on the scale 1..%d",
-					   v, d->label, in->n_labels);
+			return status_fail(STATUS_ERR_INPUT,
+					   "vote %zu: label %d is not on the scale 1..%d", v,
+					   d->label, in->n_labels);
 	}
 	for (size_t i = 0; in->clamp && i < in->n_items; i++)
 		if (in->clamp[i] < 0 || in->clamp[i] > in->n_labels)
-			return status_fail(STATUS_ERR_INPUT, "item %zu: adjudicated label %d is not on the scale 1..%d",
-					   i, in->clamp[i], in->n_labels);
+			return status_fail(
+			    STATUS_ERR_INPUT,
+			    "item %zu: adjudicated label %d is not on the scale 1..%d", i,
+			    in->clamp[i], in->n_labels);
 	return STATUS_OK;
 }
 

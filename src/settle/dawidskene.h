@@ -41,7 +41,7 @@
 
 #include "src/base/status.h"
 
-#define DAWIDSKENE_DEFAULT_TOLERANCE 1e-10
+#define DAWIDSKENE_DEFAULT_TOLERANCE	  1e-10
 #define DAWIDSKENE_DEFAULT_MAX_ITERATIONS 1000
 
 /* One vote: rater gave label to item. Items and raters are indices from 0;
@@ -57,12 +57,12 @@ typedef struct {
 typedef struct {
 	size_t n_items;
 	size_t n_raters;
-	int n_labels;             /* K >= 1 */
+	int n_labels; /* K >= 1 */
 	const DsVote *votes;
 	size_t n_votes;
 	const int *clamp;
-	int max_iterations;       /* >= 0 */
-	double tolerance;         /* >= 0: stop when no posterior moves more */
+	int max_iterations; /* >= 0 */
+	double tolerance;   /* >= 0: stop when no posterior moves more */
 } DsInput;
 
 /* A fitted model; plain data, owned by the caller, released with
@@ -71,13 +71,13 @@ typedef struct {
 typedef struct {
 	int n_labels;
 	size_t n_items, n_raters;
-	double *priors;        /* K */
-	double *confusion;     /* n_raters * K * K: [rater][true][observed] */
-	double *posterior;     /* n_items * K; all zero for an item not modelled */
-	size_t n_modelled;     /* items with a vote or a clamp */
-	int iterations;        /* iterations (M-step then E-step) run */
-	int converged;         /* the last one moved no posterior more than tolerance */
-	double last_change;    /* its largest posterior move; 0 when none ran */
+	double *priors;	    /* K */
+	double *confusion;  /* n_raters * K * K: [rater][true][observed] */
+	double *posterior;  /* n_items * K; all zero for an item not modelled */
+	size_t n_modelled;  /* items with a vote or a clamp */
+	int iterations;	    /* iterations (M-step then E-step) run */
+	int converged;	    /* the last one moved no posterior more than tolerance */
+	double last_change; /* its largest posterior move; 0 when none ran */
 	double log_likelihood;
 } DsResult;
 

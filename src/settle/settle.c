@@ -19,8 +19,8 @@ static const struct {
 	int settled;
 	const char *text;
 } reasons[] = {
-#define SETTLE_REASON_ROW(id, name, settled, text) { name, settled, text },
-	SETTLE_REASON_LIST(SETTLE_REASON_ROW)
+#define SETTLE_REASON_ROW(id, name, settled, text) {name, settled, text},
+    SETTLE_REASON_LIST(SETTLE_REASON_ROW)
 #undef SETTLE_REASON_ROW
 };
 
@@ -44,7 +44,7 @@ static int count_of(const int *labels, size_t n, int label)
  * or allocation needed. */
 static Tally tally(const SettleItem *item)
 {
-	Tally t = { 0, 0, 0, 0, (int)item->n_labels };
+	Tally t = {0, 0, 0, 0, (int)item->n_labels};
 
 	for (size_t i = 0; i < item->n_labels; i++) {
 		int label = item->labels[i];
@@ -65,8 +65,11 @@ static Tally tally(const SettleItem *item)
 
 static SettleOutcome outcome(const Tally *t, int label, SettleReason reason, double support)
 {
-	return (SettleOutcome){ .label = label, .reason = reason, .n_reviews = t->n,
-				.top_count = t->top_count, .support = support };
+	return (SettleOutcome){.label = label,
+			       .reason = reason,
+			       .n_reviews = t->n,
+			       .top_count = t->top_count,
+			       .support = support};
 }
 
 static double share(const Tally *t)
@@ -145,13 +148,12 @@ static SettleOutcome rule_dawid_skene(const SettleItem *item, const SettleParams
 }
 
 static const SettleRule rules[] = {
-	{ "unanimous", SETTLE_PARAM_MIN_REVIEWS,
-	  "every reviewer gave the same label (at least --min-reviews reviews)", rule_unanimous },
-	{ "majority", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_QUORUM,
-	  "one label has a share of at least --quorum; ties go to adjudication", rule_majority },
-	{ "dawid-skene", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_MIN_POSTERIOR,
-	  "the Dawid-Skene posterior of the best label is at least --min-posterior",
-	  rule_dawid_skene },
+    {"unanimous", SETTLE_PARAM_MIN_REVIEWS,
+     "every reviewer gave the same label (at least --min-reviews reviews)", rule_unanimous},
+    {"majority", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_QUORUM,
+     "one label has a share of at least --quorum; ties go to adjudication", rule_majority},
+    {"dawid-skene", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_MIN_POSTERIOR,
+     "the Dawid-Skene posterior of the best label is at least --min-posterior", rule_dawid_skene},
 };
 
 const SettleRule *settle_rules(size_t *count)
@@ -170,8 +172,8 @@ const SettleRule *settle_rule_find(const char *name)
 
 SettleParams settle_params_default(void)
 {
-	return (SettleParams){ SETTLE_DEFAULT_MIN_REVIEWS, SETTLE_DEFAULT_QUORUM,
-			       SETTLE_DEFAULT_MIN_POSTERIOR };
+	return (SettleParams){SETTLE_DEFAULT_MIN_REVIEWS, SETTLE_DEFAULT_QUORUM,
+			      SETTLE_DEFAULT_MIN_POSTERIOR};
 }
 
 Status settle_params_check(const SettleRule *rule, const SettleParams *p)
@@ -180,8 +182,8 @@ Status settle_params_check(const SettleRule *rule, const SettleParams *p)
 		return status_fail(STATUS_ERR_USAGE, "--min-reviews %d: must be 0 or more",
 				   p->min_reviews);
 	if ((rule->params & SETTLE_PARAM_QUORUM) && !(p->quorum > 0 && p->quorum <= 1))
-		return status_fail(STATUS_ERR_USAGE, "--quorum %g: must be more than 0 and at most 1",
-				   p->quorum);
+		return status_fail(STATUS_ERR_USAGE,
+				   "--quorum %g: must be more than 0 and at most 1", p->quorum);
 	if ((rule->params & SETTLE_PARAM_MIN_POSTERIOR) &&
 	    !(p->min_posterior >= 0 && p->min_posterior <= 1))
 		return status_fail(STATUS_ERR_USAGE, "--min-posterior %g: must be between 0 and 1",

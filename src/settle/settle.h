@@ -23,13 +23,13 @@
 
 /* Why an item has, or has not, a settled label: name (for JSON and the
  * export), whether it is settled, and a sentence for people. */
-#define SETTLE_REASON_LIST(X)                                                    \
-	X(ADJUDICATED, "adjudicated", 1, "an adjudicator decided")               \
-	X(AGREED, "rule", 1, "settled by the rule")                              \
-	X(NO_REVIEWS, "no-reviews", 0, "nobody reviewed it")                     \
-	X(TOO_FEW, "too-few-reviews", 0, "fewer reviews than the rule needs")    \
-	X(CONFLICT, "conflict", 0, "reviewers disagree")                         \
-	X(TIE, "tie", 0, "two labels are tied")                                  \
+#define SETTLE_REASON_LIST(X)                                                                      \
+	X(ADJUDICATED, "adjudicated", 1, "an adjudicator decided")                                 \
+	X(AGREED, "rule", 1, "settled by the rule")                                                \
+	X(NO_REVIEWS, "no-reviews", 0, "nobody reviewed it")                                       \
+	X(TOO_FEW, "too-few-reviews", 0, "fewer reviews than the rule needs")                      \
+	X(CONFLICT, "conflict", 0, "reviewers disagree")                                           \
+	X(TIE, "tie", 0, "two labels are tied")                                                    \
 	X(LOW_POSTERIOR, "low-posterior", 0, "the best label's posterior is below the threshold")
 
 typedef enum {
@@ -47,13 +47,13 @@ enum {
 };
 
 typedef struct {
-	int min_reviews;        /* >= 0 */
-	double quorum;          /* (0, 1] */
-	double min_posterior;   /* [0, 1] */
+	int min_reviews;      /* >= 0 */
+	double quorum;	      /* (0, 1] */
+	double min_posterior; /* [0, 1] */
 } SettleParams;
 
-#define SETTLE_DEFAULT_MIN_REVIEWS 1
-#define SETTLE_DEFAULT_QUORUM 0.5
+#define SETTLE_DEFAULT_MIN_REVIEWS   1
+#define SETTLE_DEFAULT_QUORUM	     0.5
 #define SETTLE_DEFAULT_MIN_POSTERIOR 0.9
 
 /* One item as the rules see it; everything borrowed. labels are the
@@ -81,8 +81,8 @@ typedef struct {
 
 typedef struct {
 	const char *name;
-	unsigned params;        /* SETTLE_PARAM_* bits it reads */
-	const char *summary;    /* one line for the help */
+	unsigned params;     /* SETTLE_PARAM_* bits it reads */
+	const char *summary; /* one line for the help */
 	SettleOutcome (*settle)(const SettleItem *item, const SettleParams *params);
 } SettleRule;
 

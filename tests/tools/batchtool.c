@@ -39,11 +39,12 @@ static int limits(const char *name)
 /* The body the provider would send for item i. */
 static char *build_body(const ProviderOps *ops, long i)
 {
-	ProviderConfig config = { "http://127.0.0.1:9", "test-model", NULL, 0, 64, 1 };
+	ProviderConfig config = {"http://127.0.0.1:9", "test-model", NULL, 0, 64, 1};
 	char *image = xcalloc(1, (size_t)(100 * i + 1));
-	ProviderPrompt prompt = { "You label photos. Answer in JSON.", "Rate \"this\" photo, caf\xC3\xA9:",
-				  "Reply with {\"label\": N}.\n", image, NULL };
-	ProviderRequest request = { 0 };
+	ProviderPrompt prompt = {
+	    "You label photos. Answer in JSON.",
+	    "Rate \"this\" photo, caf\xC3\xA9:", "Reply with {\"label\": N}.\n", image, NULL};
+	ProviderRequest request = {0};
 	char *body;
 
 	memset(image, 'A' + (int)(i % 26), (size_t)(100 * i));
@@ -59,14 +60,14 @@ static int write_files(int argc, char **argv)
 	const ProviderOps *ops = provider_find(argv[2]);
 	const BatchFormat *fmt = batch_format_find(argv[2]);
 	long n = atol(argv[5]), run = atol(argv[6]);
-	BatchLimits l = { 0, 0 };
+	BatchLimits l = {0, 0};
 	BatchWriter *w;
 	int rc = 0;
 
 	if (!ops || !fmt)
 		return 2;
 	if (argc > 8)
-		l = (BatchLimits){ strtoul(argv[7], NULL, 10), strtoul(argv[8], NULL, 10) };
+		l = (BatchLimits){strtoul(argv[7], NULL, 10), strtoul(argv[8], NULL, 10)};
 	w = batch_writer_new(fmt, argv[3], argv[4], argc > 8 ? &l : NULL);
 	for (long i = 1; i <= n && !rc; i++) {
 		char id[BATCH_ID_MAX], *body = build_body(ops, i);
@@ -90,7 +91,7 @@ static Status print_result(void *ctx, const BatchResult *r)
 {
 	const ProviderOps *ops = ctx;
 	cJSON *line = cJSON_CreateObject();
-	ProviderAnswer answer = { 0 };
+	ProviderAnswer answer = {0};
 	char *text;
 
 	cJSON_AddStringToObject(line, "custom_id", r->custom_id);

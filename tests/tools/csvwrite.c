@@ -30,8 +30,8 @@ static Status write_value(CsvWriter *w, const cJSON *v)
 		return csv_field(w, v->valuestring);
 	if (cJSON_IsNumber(v))
 		return v->valuedouble == (double)(long long)v->valuedouble
-			       ? csv_field_long(w, (long long)v->valuedouble)
-			       : csv_field_double(w, v->valuedouble);
+			   ? csv_field_long(w, (long long)v->valuedouble)
+			   : csv_field_double(w, v->valuedouble);
 	if (cJSON_IsNull(v))
 		return csv_field(w, NULL);
 	return csv_field_json(w, v);
@@ -48,8 +48,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvwrite: stdin is not a JSON array\n");
 		return 2;
 	}
-	cJSON_ArrayForEach(row, rows) {
-		cJSON_ArrayForEach(v, row) {
+	cJSON_ArrayForEach(row, rows)
+	{
+		cJSON_ArrayForEach(v, row)
+		{
 			if ((st = write_value(w, v)) != STATUS_OK)
 				break;
 		}

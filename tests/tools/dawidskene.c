@@ -36,7 +36,7 @@ static void die_line(long line, const char *text)
 static void add_vote(Job *job, unsigned long item, unsigned long rater, long label)
 {
 	job->votes = xgrow(job->votes, &job->cap, job->in.n_votes + 1, sizeof *job->votes);
-	job->votes[job->in.n_votes++] = (DsVote){ (uint32_t)item, (uint32_t)rater, (int32_t)label };
+	job->votes[job->in.n_votes++] = (DsVote){(uint32_t)item, (uint32_t)rater, (int32_t)label};
 }
 
 static void read_line(Job *job, char *text, long line)
@@ -155,7 +155,7 @@ static void parse_args(Job *job, int argc, char **argv, const char **path)
 
 int main(int argc, char **argv)
 {
-	Job job = { 0 };
+	Job job = {0};
 	DsResult r;
 	const char *path = NULL;
 	FILE *f = stdin;
@@ -174,8 +174,8 @@ int main(int argc, char **argv)
 	}
 	t1 = now();
 	printf("{\"iterations\":%d,\"converged\":%d,\"last_change\":%.17g,\"log_likelihood\":%.17g,"
-	       "\"n_modelled\":%zu,", r.iterations, r.converged, r.last_change, r.log_likelihood,
-	       r.n_modelled);
+	       "\"n_modelled\":%zu,",
+	       r.iterations, r.converged, r.last_change, r.log_likelihood, r.n_modelled);
 	print_array("priors", r.priors, (size_t)r.n_labels);
 	if (job.summary)
 		printf(",\"votes\":%zu,\"seconds\":%.6f", job.in.n_votes, t1 - t0);

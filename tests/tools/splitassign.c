@@ -49,7 +49,8 @@ int main(int argc, char **argv)
 		print_sizes("count", l[i].count, spec.n);
 		printf(",");
 		print_sizes("target", l[i].target, spec.n);
-		printf(",\"too_few\":%d,\"missing\":%d,\"off\":%zu}", l[i].too_few, l[i].missing, l[i].off);
+		printf(",\"too_few\":%d,\"missing\":%d,\"off\":%zu}", l[i].too_few, l[i].missing,
+		       l[i].off);
 	}
 	printf("]}\n");
 	split_tally_free(tally);

@@ -61,11 +61,12 @@ static void test_custom_ids(void)
 
 static void test_write_openai(void)
 {
-	BatchLimits small = { 2, 1000 };
+	BatchLimits small = {2, 1000};
 	BatchWriter *w = batch_writer_new(batch_format_find("openai"), dir, "run7", &small);
 	char *text;
 
-	CHECK_INT(batch_writer_add(w, "a", "{\n  \"model\": \"m\", \"messages\": []\n}"), STATUS_OK);
+	CHECK_INT(batch_writer_add(w, "a", "{\n  \"model\": \"m\", \"messages\": []\n}"),
+		  STATUS_OK);
 	CHECK_INT(batch_writer_add(w, "b", "{\"model\":\"m\",\"x\":\"\\u00e9\\n\"}"), STATUS_OK);
 	CHECK_INT(batch_writer_add(w, "c", "{\"model\":\"m\"}"), STATUS_OK);
 	CHECK_INT(batch_writer_add(w, "c", "{\"model\":\"m\"}"), STATUS_ERR_INPUT);
@@ -101,7 +102,7 @@ static void test_write_openai(void)
  * bytes hold exactly two, and 187 only one. */
 static void test_split_by_bytes(void)
 {
-	BatchLimits limits = { 50000, 188 }, tight = { 50000, 187 };
+	BatchLimits limits = {50000, 188}, tight = {50000, 187};
 	BatchWriter *w = batch_writer_new(batch_format_find("openai"), dir, "bytes", &limits);
 	char *big = xcalloc(1, 300);
 
@@ -137,25 +138,33 @@ static void test_split_by_bytes(void)
 
 static void test_write_anthropic(void)
 {
-	BatchLimits small = { 2, 100000 };
+	BatchLimits small = {2, 100000};
 	BatchWriter *w = batch_writer_new(batch_format_find("anthropic"), dir, "claude", &small);
 	char *text;
 
-	CHECK_INT(batch_writer_add(w, "gavel-r1-i1-a0", "{\"model\":\"c\",\"max_tokens\":5}"), STATUS_OK);
-	CHECK_INT(batch_writer_add(w, "gavel-r1-i2-a0", "{\"model\":\"c\",\"max_tokens\":5}"), STATUS_OK);
-	CHECK_INT(batch_writer_add(w, "gavel-r1-i3-a0", "{\"model\":\"c\",\"max_tokens\":5}"), STATUS_OK);
+	CHECK_INT(batch_writer_add(w, "gavel-r1-i1-a0", "{\"model\":\"c\",\"max_tokens\":5}"),
+		  STATUS_OK);
+	CHECK_INT(batch_writer_add(w, "gavel-r1-i2-a0", "{\"model\":\"c\",\"max_tokens\":5}"),
+		  STATUS_OK);
+	CHECK_INT(batch_writer_add(w, "gavel-r1-i3-a0", "{\"model\":\"c\",\"max_tokens\":5}"),
+		  STATUS_OK);
 	CHECK_INT(batch_writer_add(w, "has space", "{}"), STATUS_ERR_INPUT);
-	CHECK_STR(status_detail(), "request \"has space\": not a valid custom_id for anthropic batches");
-	CHECK_INT(batch_writer_add(w, "x23456789012345678901234567890123456789012345678901234567890123456", "{}"),
-		  STATUS_ERR_INPUT);
+	CHECK_STR(status_detail(),
+		  "request \"has space\": not a valid custom_id for anthropic batches");
+	CHECK_INT(
+	    batch_writer_add(
+		w, "x23456789012345678901234567890123456789012345678901234567890123456", "{}"),
+	    STATUS_ERR_INPUT);
 	CHECK_INT(batch_writer_finish(w), STATUS_OK);
 	CHECK_INT(batch_writer_files(w), 2);
 	text = slurp(batch_writer_path(w, 0));
 	CHECK(strstr(batch_writer_path(w, 0), "/claude-0001.json") != NULL);
-	CHECK_STR(text, "{\"requests\":[\n"
-			"{\"custom_id\":\"gavel-r1-i1-a0\",\"params\":{\"model\":\"c\",\"max_tokens\":5}},\n"
-			"{\"custom_id\":\"gavel-r1-i2-a0\",\"params\":{\"model\":\"c\",\"max_tokens\":5}}\n"
-			"]}\n");
+	CHECK_STR(
+	    text,
+	    "{\"requests\":[\n"
+	    "{\"custom_id\":\"gavel-r1-i1-a0\",\"params\":{\"model\":\"c\",\"max_tokens\":5}},\n"
+	    "{\"custom_id\":\"gavel-r1-i2-a0\",\"params\":{\"model\":\"c\",\"max_tokens\":5}}\n"
+	    "]}\n");
 	free(text);
 	batch_writer_free(w);
 }
@@ -207,28 +216,33 @@ static BatchIds *ids_for(long run, int n)
 }
 
 static const char OPENAI_OUT[] =
-	"{\"id\":\"batch_req_2\",\"custom_id\":\"gavel-r7-i2-a0\",\"response\":{\"status_code\":200,"
-	"\"request_id\":\"req_2\",\"body\":{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion\","
-	"\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"label\\\": 2}\"},"
-	"\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":7}}},"
-	"\"error\":null}\n"
-	"\n"
-	"{\"id\":\"vllm-1\",\"custom_id\":\"gavel-r7-i1-a0\",\"response\":{\"status_code\":400,"
-	"\"request_id\":\"vllm-batch-1\",\"body\":null},\"error\":\"Request must not be sent in stream mode\"}\n"
-	"{\"id\":\"vllm-3\",\"custom_id\":\"gavel-r7-i3-a0\",\"response\":{\"status_code\":400,"
-	"\"request_id\":\"vllm-batch-3\",\"body\":null},\"error\":{\"object\":\"error\",\"message\":"
-	"\"too long\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}\n"
-	"{\"id\":\"b4\",\"custom_id\":\"gavel-r7-i4-a0\",\"response\":null,\"error\":{\"code\":"
-	"\"batch_expired\",\"message\":\"This request could not be executed before the completion window expired.\"}}\n"
-	"{\"id\":\"b5\",\"custom_id\":\"gavel-r7-i5-a0\",\"response\":{\"status_code\":500,\"request_id\":\"r5\","
-	"\"body\":{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}},\"error\":null}\n";
+    "{\"id\":\"batch_req_2\",\"custom_id\":\"gavel-r7-i2-a0\",\"response\":{\"status_code\":200,"
+    "\"request_id\":\"req_2\",\"body\":{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion\","
+    "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"label\\\": "
+    "2}\"},"
+    "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":7}}},"
+    "\"error\":null}\n"
+    "\n"
+    "{\"id\":\"vllm-1\",\"custom_id\":\"gavel-r7-i1-a0\",\"response\":{\"status_code\":400,"
+    "\"request_id\":\"vllm-batch-1\",\"body\":null},\"error\":\"Request must not be sent in stream "
+    "mode\"}\n"
+    "{\"id\":\"vllm-3\",\"custom_id\":\"gavel-r7-i3-a0\",\"response\":{\"status_code\":400,"
+    "\"request_id\":\"vllm-batch-3\",\"body\":null},\"error\":{\"object\":\"error\",\"message\":"
+    "\"too long\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}\n"
+    "{\"id\":\"b4\",\"custom_id\":\"gavel-r7-i4-a0\",\"response\":null,\"error\":{\"code\":"
+    "\"batch_expired\",\"message\":\"This request could not be executed before the completion "
+    "window expired.\"}}\n"
+    "{\"id\":\"b5\",\"custom_id\":\"gavel-r7-i5-a0\",\"response\":{\"status_code\":500,\"request_"
+    "id\":\"r5\","
+    "\"body\":{\"error\":{\"message\":\"The server had an "
+    "error\",\"type\":\"server_error\"}}},\"error\":null}\n";
 
 static void test_read_openai(void)
 {
 	const BatchFormat *fmt = batch_format_find("openai");
 	BatchIds *ids = ids_for(7, 5);
 	char *path = write_file("out.jsonl", OPENAI_OUT);
-	Seen s = { 0 };
+	Seen s = {0};
 	ProviderAnswer answer;
 
 	CHECK_INT(batch_read_results(fmt, path, ids, remember, &s), STATUS_OK);
@@ -254,7 +268,8 @@ static void test_read_openai(void)
 
 	/* the same file again: every id was answered */
 	CHECK_INT(batch_read_results(fmt, path, ids, NULL, NULL), STATUS_ERR_INPUT);
-	char *want = xasprintf("%s:1: custom_id \"gavel-r7-i2-a0\" was answered at %s:1", path, path);
+	char *want =
+	    xasprintf("%s:1: custom_id \"gavel-r7-i2-a0\" was answered at %s:1", path, path);
 	CHECK_STR(status_detail(), want);
 	free(want);
 	/* a checking pass, forgotten, then the real one */
@@ -296,46 +311,59 @@ static void test_refusals(void)
 	expect_refusal("openai", "{\"error\":\"x\"}\n", "1: no \"custom_id\" string");
 	expect_refusal("openai", "{\"custom_id\":\"gavel-r7-i1-a0\"}\n",
 		       "1: neither \"response\" nor \"error\"");
-	expect_refusal("openai", "{\"custom_id\":\"gavel-r7-i1-a0\",\"response\":null,\"error\":null}\n",
+	expect_refusal("openai",
+		       "{\"custom_id\":\"gavel-r7-i1-a0\",\"response\":null,\"error\":null}\n",
 		       "1: \"response\" and \"error\" are both null");
-	expect_refusal("openai", "{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"expired\"}}\n",
+	expect_refusal("openai",
+		       "{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"expired\"}}\n",
 		       "1: an Anthropic Message Batches result, not an OpenAI batch one");
-	expect_refusal("anthropic", ok1, "1: an OpenAI batch result, not an Anthropic Message Batches one");
-	expect_refusal("anthropic", "{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"maybe\"}}\n",
+	expect_refusal("anthropic", ok1,
+		       "1: an OpenAI batch result, not an Anthropic Message Batches one");
+	expect_refusal("anthropic",
+		       "{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"maybe\"}}\n",
 		       "1: an unknown result type");
-	expect_refusal("anthropic", "{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"succeeded\"}}\n",
+	expect_refusal("anthropic",
+		       "{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"succeeded\"}}\n",
 		       "1: a succeeded result without a \"message\"");
-	char *want = xasprintf("2: custom_id \"gavel-r7-i1-a0\" was answered at %s/bad.jsonl:1", dir);
+	char *want =
+	    xasprintf("2: custom_id \"gavel-r7-i1-a0\" was answered at %s/bad.jsonl:1", dir);
 	expect_refusal("openai", dup, want);
 	free(want);
 	free(dup);
 	BatchIds *none = ids_for(1, 0);
-	CHECK_INT(batch_read_results(batch_format_find("openai"), "/nonexistent/x", none, NULL, NULL),
-		  STATUS_ERR_IO);
+	CHECK_INT(
+	    batch_read_results(batch_format_find("openai"), "/nonexistent/x", none, NULL, NULL),
+	    STATUS_ERR_IO);
 	batch_ids_free(none);
 }
 
 static const char ANTHROPIC_OUT[] =
-	"{\"custom_id\":\"gavel-r7-i3-a0\",\"result\":{\"type\":\"succeeded\",\"message\":{\"id\":\"msg_1\","
-	"\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[{\"type\":\"text\","
-	"\"text\":\"label: 3\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":800,"
-	"\"output_tokens\":4}}}}\n"
-	"{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"errored\",\"error\":{\"type\":\"error\","
-	"\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: must be at least 1\"}}}}\n"
-	"{\"custom_id\":\"gavel-r7-i2-a0\",\"result\":{\"type\":\"canceled\"}}\n"
-	"{\"custom_id\":\"gavel-r7-i4-a0\",\"result\":{\"type\":\"expired\"}}\n";
+    "{\"custom_id\":\"gavel-r7-i3-a0\",\"result\":{\"type\":\"succeeded\",\"message\":{\"id\":"
+    "\"msg_1\","
+    "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[{\"type\":"
+    "\"text\","
+    "\"text\":\"label: 3\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":800,"
+    "\"output_tokens\":4}}}}\n"
+    "{\"custom_id\":\"gavel-r7-i1-a0\",\"result\":{\"type\":\"errored\",\"error\":{\"type\":"
+    "\"error\","
+    "\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: must be at least "
+    "1\"}}}}\n"
+    "{\"custom_id\":\"gavel-r7-i2-a0\",\"result\":{\"type\":\"canceled\"}}\n"
+    "{\"custom_id\":\"gavel-r7-i4-a0\",\"result\":{\"type\":\"expired\"}}\n";
 
 static void test_read_anthropic(void)
 {
 	BatchIds *ids = ids_for(7, 4);
 	char *path = write_file("claude.jsonl", ANTHROPIC_OUT);
-	Seen s = { 0 };
+	Seen s = {0};
 	ProviderAnswer answer;
 
-	CHECK_INT(batch_read_results(batch_format_find("anthropic"), path, ids, remember, &s), STATUS_OK);
+	CHECK_INT(batch_read_results(batch_format_find("anthropic"), path, ids, remember, &s),
+		  STATUS_OK);
 	CHECK_INT(s.n, 4);
 	CHECK(s.ok[0] && s.status[0] == 200);
-	CHECK_INT(provider_find("anthropic")->parse(s.body[0], strlen(s.body[0]), &answer), STATUS_OK);
+	CHECK_INT(provider_find("anthropic")->parse(s.body[0], strlen(s.body[0]), &answer),
+		  STATUS_OK);
 	CHECK_STR(answer.content, "label: 3");
 	CHECK_INT(answer.completion_tokens, 4);
 	provider_answer_free(&answer);

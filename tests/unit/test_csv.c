@@ -28,12 +28,10 @@ static char *write_rows(const char *const *fields, int rows, int n, unsigned fla
 
 static void test_quoting(void)
 {
-	const char *rows[] = { "id", "note", "label",
-			       "1", "plain", "ok",
-			       "2", "a, b", "say \"hi\"",
-			       "3", "two\nlines", "cr\rlf\r\n",
-			       "4", NULL, "",
-			       " 5 ", "=1+2", "caf\xC3\xA9 \xF0\x9F\x98\x80" };
+	const char *rows[] = {
+	    "id", "note", "label",	"1",   "plain",	     "ok",
+	    "2",  "a, b", "say \"hi\"", "3",   "two\nlines", "cr\rlf\r\n",
+	    "4",  NULL,	  "",		" 5 ", "=1+2",	     "caf\xC3\xA9 \xF0\x9F\x98\x80"};
 	char *out = write_rows(rows, 6, 3, 0);
 
 	CHECK_STR(out, "id,note,label\r\n"
@@ -47,8 +45,8 @@ static void test_quoting(void)
 
 static void test_empty_first_field(void)
 {
-	const char *one[] = { "x", "", NULL };
-	const char *two[] = { "a", "b", NULL, "z" };
+	const char *one[] = {"x", "", NULL};
+	const char *two[] = {"a", "b", NULL, "z"};
 	char *out = write_rows(one, 3, 1, 0);
 
 	/* a lone empty field must not become an empty line, which readers skip */
@@ -61,10 +59,11 @@ static void test_empty_first_field(void)
 
 static void test_bom(void)
 {
-	const char *rows[] = { "a", "b" };
+	const char *rows[] = {"a", "b"};
 	char *out = write_rows(rows, 1, 2, CSV_BOM);
 
-	CHECK_STR(out, "\xEF\xBB\xBF" "a,b\r\n");
+	CHECK_STR(out, "\xEF\xBB\xBF"
+		       "a,b\r\n");
 	free(out);
 }
 
@@ -83,7 +82,7 @@ static void test_refusals(void)
 	CHECK_INT(csv_field(w, "bad \xC3("), STATUS_ERR_INPUT);
 	CHECK_STR(status_detail(), "row 2, field 1: not valid UTF-8");
 	CHECK_INT(csv_field(w, "\xED\xA0\x80"), STATUS_ERR_INPUT); /* a surrogate */
-	CHECK_INT(csv_field(w, "\xC0\xAF"), STATUS_ERR_INPUT);     /* an overlong '/' */
+	CHECK_INT(csv_field(w, "\xC0\xAF"), STATUS_ERR_INPUT);	   /* an overlong '/' */
 	csv_field(w, "only one");
 	CHECK_INT(csv_end_row(w), STATUS_ERR_INPUT);
 	CHECK_STR(status_detail(), "row 2 has 1 fields, the header has 2");

@@ -11,14 +11,14 @@
 static DsInput input(const DsVote *votes, size_t n_votes, size_t n_items, size_t n_raters, int K,
 		     int max_iterations)
 {
-	return (DsInput){ n_items, n_raters, K, votes, n_votes, NULL, max_iterations, 1e-10 };
+	return (DsInput){n_items, n_raters, K, votes, n_votes, NULL, max_iterations, 1e-10};
 }
 
 /* Two items, two raters. Item 0: both say 1. Item 1: rater 0 says 2, rater 1
  * says 1. By hand: T0 = (1, 0), T1 = (1/2, 1/2); p = (3/4, 1/4); rater 0's
  * rows (2/3, 1/3) and (0, 1); rater 1's rows (1, 0) and (1, 0); each item's
  * likelihood is 1/2. One E-step gives the same posteriors back: converged. */
-static const DsVote hand[] = { { 0, 0, 1 }, { 0, 1, 1 }, { 1, 0, 2 }, { 1, 1, 1 } };
+static const DsVote hand[] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 2}, {1, 1, 1}};
 
 static void test_vote_shares(void)
 {
@@ -59,8 +59,8 @@ static void test_vote_shares(void)
  * 2 has no weight and must be uniform, at every iteration, with no NaN. */
 static void test_row_without_weight(void)
 {
-	const DsVote votes[] = { { 0, 0, 1 }, { 0, 1, 1 }, { 0, 2, 1 }, { 1, 0, 2 }, { 1, 1, 2 },
-				 { 2, 0, 1 }, { 2, 1, 2 } };
+	const DsVote votes[] = {{0, 0, 1}, {0, 1, 1}, {0, 2, 1}, {1, 0, 2},
+				{1, 1, 2}, {2, 0, 1}, {2, 1, 2}};
 	DsResult r;
 
 	for (int k = 0; k <= 3; k++) {
@@ -86,7 +86,7 @@ static void test_row_without_weight(void)
  * over. Item 3 has no vote either but is clamped to 2: it counts. */
 static void test_unrated_and_clamped(void)
 {
-	int clamp[4] = { 0, 0, 0, 2 };
+	int clamp[4] = {0, 0, 0, 2};
 	DsInput in = input(hand, 4, 4, 2, 2, 0);
 	DsResult r;
 	double best;
@@ -121,8 +121,8 @@ static void test_unrated_and_clamped(void)
 /* The same votes in another order give the same fit (to rounding). */
 static void test_vote_order(void)
 {
-	const DsVote a[] = { { 0, 0, 1 }, { 0, 1, 2 }, { 1, 0, 3 }, { 1, 2, 3 }, { 2, 1, 1 },
-			     { 2, 2, 2 }, { 3, 0, 2 }, { 3, 1, 2 }, { 3, 2, 1 } };
+	const DsVote a[] = {{0, 0, 1}, {0, 1, 2}, {1, 0, 3}, {1, 2, 3}, {2, 1, 1},
+			    {2, 2, 2}, {3, 0, 2}, {3, 1, 2}, {3, 2, 1}};
 	DsVote b[9];
 	DsResult ra, rb;
 	double worst = 0;
@@ -144,9 +144,9 @@ static void test_vote_order(void)
 
 static void test_refused(void)
 {
-	const DsVote bad_label[] = { { 0, 0, 3 } }, zero_label[] = { { 0, 0, 0 } },
-		     bad_item[] = { { 5, 0, 1 } }, bad_rater[] = { { 0, 9, 1 } };
-	int clamp[1] = { 4 };
+	const DsVote bad_label[] = {{0, 0, 3}}, zero_label[] = {{0, 0, 0}},
+		     bad_item[] = {{5, 0, 1}}, bad_rater[] = {{0, 9, 1}};
+	int clamp[1] = {4};
 	DsResult r;
 	DsInput in = input(bad_label, 1, 1, 1, 2, 5);
 

@@ -9,28 +9,27 @@
 
 static SettleParams params(int min_reviews, double quorum, double min_posterior)
 {
-	return (SettleParams){ min_reviews, quorum, min_posterior };
+	return (SettleParams){min_reviews, quorum, min_posterior};
 }
 
 static SettleOutcome run(const char *rule, const int *labels, size_t n, int adjudicated,
 			 const double *posterior, int n_scale, SettleParams p)
 {
-	SettleItem item = { labels, n, adjudicated, posterior, n_scale };
+	SettleItem item = {labels, n, adjudicated, posterior, n_scale};
 
 	return settle_item(settle_rule_find(rule), &item, &p);
 }
 
-#define EXPECT(out, want_label, want_reason)                 \
-	do {                                                 \
-		SettleOutcome o_ = (out);                    \
-		CHECK_INT(o_.label, want_label);             \
-		CHECK_STR(settle_reason_name(o_.reason),     \
-			  settle_reason_name(want_reason));  \
+#define EXPECT(out, want_label, want_reason)                                                       \
+	do {                                                                                       \
+		SettleOutcome o_ = (out);                                                          \
+		CHECK_INT(o_.label, want_label);                                                   \
+		CHECK_STR(settle_reason_name(o_.reason), settle_reason_name(want_reason));         \
 	} while (0)
 
 static void test_unanimous(void)
 {
-	const int two[] = { 2, 2 }, split[] = { 2, 3 }, three[] = { 4, 4, 4 };
+	const int two[] = {2, 2}, split[] = {2, 3}, three[] = {4, 4, 4};
 	SettleOutcome o;
 
 	EXPECT(run("unanimous", NULL, 0, 0, NULL, 5, params(1, 0.5, 0.9)), 0, SETTLE_NO_REVIEWS);
@@ -51,8 +50,8 @@ static void test_unanimous(void)
 
 static void test_majority(void)
 {
-	const int a[] = { 1, 1, 2 }, b[] = { 2, 1, 1 }, tie2[] = { 1, 2 }, tie4[] = { 2, 1, 1, 2 },
-		  tie3[] = { 3, 1, 2 }, half[] = { 1, 1, 2, 3 }, five[] = { 1, 1, 3, 1, 2 };
+	const int a[] = {1, 1, 2}, b[] = {2, 1, 1}, tie2[] = {1, 2}, tie4[] = {2, 1, 1, 2},
+		  tie3[] = {3, 1, 2}, half[] = {1, 1, 2, 3}, five[] = {1, 1, 3, 1, 2};
 	SettleOutcome o;
 
 	o = run("majority", a, 3, 0, NULL, 3, params(1, 0.5, 0.9));
@@ -81,8 +80,8 @@ static void test_majority(void)
 
 static void test_dawid_skene_rule(void)
 {
-	const double sure[] = { 0.05, 0.9, 0.05 }, even[] = { 0.5, 0.5, 0 }, none[] = { 0, 0, 0 };
-	const int disagree[] = { 1, 2 }, one[] = { 3 };
+	const double sure[] = {0.05, 0.9, 0.05}, even[] = {0.5, 0.5, 0}, none[] = {0, 0, 0};
+	const int disagree[] = {1, 2}, one[] = {3};
 	SettleOutcome o;
 
 	o = run("dawid-skene", disagree, 2, 0, sure, 3, params(1, 0.5, 0.9));
@@ -93,8 +92,10 @@ static void test_dawid_skene_rule(void)
 	EXPECT(o, 0, SETTLE_LOW_POSTERIOR);
 	CHECK_NEAR(o.support, 0.9, 0);
 	EXPECT(run("dawid-skene", disagree, 2, 0, even, 3, params(1, 0.5, 0.4)), 0, SETTLE_TIE);
-	EXPECT(run("dawid-skene", disagree, 2, 0, none, 3, params(1, 0.5, 0.4)), 0, SETTLE_NO_REVIEWS);
-	EXPECT(run("dawid-skene", disagree, 2, 0, NULL, 3, params(1, 0.5, 0.4)), 0, SETTLE_NO_REVIEWS);
+	EXPECT(run("dawid-skene", disagree, 2, 0, none, 3, params(1, 0.5, 0.4)), 0,
+	       SETTLE_NO_REVIEWS);
+	EXPECT(run("dawid-skene", disagree, 2, 0, NULL, 3, params(1, 0.5, 0.4)), 0,
+	       SETTLE_NO_REVIEWS);
 	EXPECT(run("dawid-skene", one, 1, 0, sure, 3, params(2, 0.5, 0.5)), 0, SETTLE_TOO_FEW);
 	/* with --min-reviews 0 the LLM alone (a rater in the model) may settle */
 	EXPECT(run("dawid-skene", NULL, 0, 0, sure, 3, params(0, 0.5, 0.5)), 2, SETTLE_AGREED);
@@ -103,14 +104,14 @@ static void test_dawid_skene_rule(void)
 
 static void test_adjudicated_overrides(void)
 {
-	const int disagree[] = { 1, 2, 2 };
-	const double sure[] = { 0, 1, 0 };
+	const int disagree[] = {1, 2, 2};
+	const double sure[] = {0, 1, 0};
 	size_t n;
 	const SettleRule *rules = settle_rules(&n);
 
 	CHECK_INT(n, 3);
 	for (size_t i = 0; i < n; i++) {
-		SettleItem item = { disagree, 3, 1, sure, 3 };
+		SettleItem item = {disagree, 3, 1, sure, 3};
 		SettleParams p = params(5, 1, 1);
 		SettleOutcome o = settle_item(&rules[i], &item, &p);
 		EXPECT(o, 1, SETTLE_ADJUDICATED);
@@ -125,10 +126,9 @@ static void test_adjudicated_overrides(void)
 /* The dawid-skene rule on a real fit agrees with dawidskene_label(). */
 static void test_rule_on_a_fit(void)
 {
-	const DsVote votes[] = { { 0, 0, 1 }, { 0, 1, 1 }, { 0, 2, 2 }, { 1, 0, 2 }, { 1, 1, 2 },
-				 { 1, 2, 2 }, { 2, 0, 1 }, { 2, 1, 2 }, { 3, 0, 1 }, { 3, 1, 1 },
-				 { 3, 2, 1 } };
-	DsInput in = { 4, 3, 2, votes, sizeof votes / sizeof votes[0], NULL, 100, 1e-10 };
+	const DsVote votes[] = {{0, 0, 1}, {0, 1, 1}, {0, 2, 2}, {1, 0, 2}, {1, 1, 2}, {1, 2, 2},
+				{2, 0, 1}, {2, 1, 2}, {3, 0, 1}, {3, 1, 1}, {3, 2, 1}};
+	DsInput in = {4, 3, 2, votes, sizeof votes / sizeof votes[0], NULL, 100, 1e-10};
 	DsResult r;
 
 	CHECK_INT(dawidskene_fit(&in, &r), STATUS_OK);
@@ -158,20 +158,20 @@ static void test_params_and_names(void)
 	CHECK(settle_rule_find("Majority") == NULL && settle_rule_find(NULL) == NULL);
 	CHECK_INT(settle_params_check(majority, &d), STATUS_OK);
 	CHECK_INT(settle_params_check(ds, &d), STATUS_OK);
-	CHECK_INT(settle_params_check(majority, &(SettleParams){ 1, 0, 0.9 }), STATUS_ERR_USAGE);
+	CHECK_INT(settle_params_check(majority, &(SettleParams){1, 0, 0.9}), STATUS_ERR_USAGE);
 	CHECK_STR(status_detail(), "--quorum 0: must be more than 0 and at most 1");
-	CHECK_INT(settle_params_check(majority, &(SettleParams){ 1, 1.5, 0.9 }), STATUS_ERR_USAGE);
-	CHECK_INT(settle_params_check(majority, &(SettleParams){ 1, 1, 0.9 }), STATUS_OK);
-	CHECK_INT(settle_params_check(majority, &(SettleParams){ -1, 1, 0.9 }), STATUS_ERR_USAGE);
-	CHECK_INT(settle_params_check(ds, &(SettleParams){ 1, 0.5, 1.01 }), STATUS_ERR_USAGE);
-	CHECK_INT(settle_params_check(ds, &(SettleParams){ 1, 0.5, -0.1 }), STATUS_ERR_USAGE);
+	CHECK_INT(settle_params_check(majority, &(SettleParams){1, 1.5, 0.9}), STATUS_ERR_USAGE);
+	CHECK_INT(settle_params_check(majority, &(SettleParams){1, 1, 0.9}), STATUS_OK);
+	CHECK_INT(settle_params_check(majority, &(SettleParams){-1, 1, 0.9}), STATUS_ERR_USAGE);
+	CHECK_INT(settle_params_check(ds, &(SettleParams){1, 0.5, 1.01}), STATUS_ERR_USAGE);
+	CHECK_INT(settle_params_check(ds, &(SettleParams){1, 0.5, -0.1}), STATUS_ERR_USAGE);
 	/* a parameter the rule does not read is not checked */
-	CHECK_INT(settle_params_check(unanimous, &(SettleParams){ 2, 7, 7 }), STATUS_OK);
+	CHECK_INT(settle_params_check(unanimous, &(SettleParams){2, 7, 7}), STATUS_OK);
 
-	json = settle_rule_json(majority, &(SettleParams){ 2, 0.6, 0.9 });
+	json = settle_rule_json(majority, &(SettleParams){2, 0.6, 0.9});
 	CHECK_STR(json, "{\"rule\":\"majority\",\"min_reviews\":2,\"quorum\":0.6}");
 	free(json);
-	json = settle_rule_json(ds, &(SettleParams){ 0, 0.6, 0.1 + 0.2 });
+	json = settle_rule_json(ds, &(SettleParams){0, 0.6, 0.1 + 0.2});
 	CHECK_STR(json, "{\"rule\":\"dawid-skene\",\"min_reviews\":0,"
 			"\"min_posterior\":0.30000000000000004}");
 	free(json);

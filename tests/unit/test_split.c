@@ -10,8 +10,8 @@
 static void test_parse(void)
 {
 	SplitSpec s;
-	const char *bad[] = { "", "80/10/5", "80/10/10/0", "a/b", "80//20", "80/20/", "/100",
-			      "-10/110", "0100", "80 /20", "1000" };
+	const char *bad[] = {"",     "80/10/5", "80/10/10/0", "a/b",	"80//20", "80/20/",
+			     "/100", "-10/110", "0100",	      "80 /20", "1000"};
 
 	CHECK_INT(split_parse("80/10/10", &s), STATUS_OK);
 	CHECK_INT(s.n, 3);
@@ -82,9 +82,9 @@ static void test_tally(void)
 	t = split_tally_new(&s);
 	for (int i = 0; i < 10; i++)
 		split_tally_add(t, 3, i < 9 ? 0 : 2); /* 9/0/1 against 8/1/1 */
-	split_tally_add(t, 1, 0);                    /* 1 item: 1/0/0 by target */
+	split_tally_add(t, 1, 0);		      /* 1 item: 1/0/0 by target */
 	for (int i = 0; i < 7; i++)
-		split_tally_add(t, 2, i % 3);        /* 3/2/2 against 5/1/1 */
+		split_tally_add(t, 2, i % 3); /* 3/2/2 against 5/1/1 */
 	l = split_tally_labels(t, &n);
 	CHECK_INT(n, 3);
 	CHECK(l[0].label == 1 && l[1].label == 2 && l[2].label == 3);
