@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "src/agree/agreedata.h"
+#include "src/base/intmap.h"
 #include "src/base/xalloc.h"
 
 static const char WHY_FEW_REVIEWERS[] = "fewer than two reviewers";
@@ -361,57 +362,17 @@ static int keep_blind(const AgreeHuman *h, const void *arg)
 
 /* ---- reviewers against reviewers ---- */
 
-/* Pair tables keyed by (first, second) reviewer index, first < second. */
-typedef struct {
-	uint64_t *keys; /* key + 1; 0 marks a free slot */
-	int *index;
-	size_t size, used;
-} PairMap;
-
-static size_t pairmap_slot(const PairMap *m, uint64_t key)
-{
-	size_t s = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (m->size - 1);
-
-	while (m->keys[s] && m->keys[s] != key + 1)
-		s = (s + 1) & (m->size - 1);
-	return s;
-}
-
-static void pairmap_grow(PairMap *m)
-{
-	PairMap bigger = { xcalloc(m->size * 2, sizeof(uint64_t)),
-			   xcalloc(m->size * 2, sizeof(int)), m->size * 2, m->used };
-
-	for (size_t i = 0; i < m->size; i++) {
-		if (m->keys[i]) {
-			size_t s = pairmap_slot(&bigger, m->keys[i] - 1);
-
-			bigger.keys[s] = m->keys[i];
-			bigger.index[s] = m->index[i];
-		}
-	}
-	free(m->keys), free(m->index);
-	*m = bigger;
-}
-
-static AgreePair *pair_for(AgreeReport *r, PairMap *m, const View *v, int a, int b)
+/* The table of reviewers a and b (a < b), keyed in pairs by their indexes. */
+static AgreePair *pair_for(AgreeReport *r, IntMap *pairs, const View *v, int a, int b)
 {
 	uint64_t key = (uint64_t)a * (uint64_t)v->d->n_reviewers + (uint64_t)b;
-	size_t s;
+	int added, index = intmap_get_or_add(pairs, key, r->n_pairs, &added);
 
-	if (2 * (m->used + 1) > m->size)
-		pairmap_grow(m);
-	s = pairmap_slot(m, key);
-	if (!m->keys[s]) {
-		size_t cap = (size_t)r->n_pairs;
-
-		m->keys[s] = key + 1;
-		m->index[s] = r->n_pairs;
-		m->used++;
-		r->pairs = xrealloc(r->pairs, (cap + 1) * sizeof *r->pairs);
+	if (added) {
+		r->pairs = xrealloc(r->pairs, ((size_t)r->n_pairs + 1) * sizeof *r->pairs);
 		pair_init(&r->pairs[r->n_pairs++], r->K, v->reviewers[a], v->reviewers[b]);
 	}
-	return &r->pairs[m->index[s]];
+	return &r->pairs[index];
 }
 
 static int pair_order(const void *pa, const void *pb)
@@ -424,7 +385,7 @@ static int pair_order(const void *pa, const void *pb)
 
 static void reviewer_pairs(AgreeReport *r, const View *v)
 {
-	PairMap m = { xcalloc(16, sizeof(uint64_t)), xcalloc(16, sizeof(int)), 16, 0 };
+	IntMap *m = intmap_new();
 
 	for (size_t i = 0; i < v->n_items; i++) {
 		const AgreeHuman *h = v->h + v->items[i].h0;
@@ -432,12 +393,12 @@ static void reviewer_pairs(AgreeReport *r, const View *v)
 
 		for (int x = 0; x < n; x++)
 			for (int y = x + 1; y < n; y++)
-				pair_add(pair_for(r, &m, v, v->rank[h[x].reviewer],
+				pair_add(pair_for(r, m, v, v->rank[h[x].reviewer],
 						  v->rank[h[y].reviewer]),
 					 r->K,
 					 h[x].label, h[y].label);
 	}
-	free(m.keys), free(m.index);
+	intmap_free(m);
 	if (r->n_pairs > 1)
 		qsort(r->pairs, (size_t)r->n_pairs, sizeof *r->pairs, pair_order);
 	for (int i = 0; i < r->n_pairs; i++)

@@ -161,6 +161,20 @@ static MetricInterval resample_items(ItemsEval eval, const void *ctx, size_t n,
 	return iv;
 }
 
+/* What every item bootstrap does once its scratch space is ready: check the
+ * options and the estimate on all items, then resample. */
+static MetricInterval run_items(MetricValue estimate, ItemsEval eval, const void *ctx, size_t n,
+				const BootstrapOptions *opt)
+{
+	BootstrapOptions o;
+	const char *why = options_resolve(opt, &o);
+	if (why)
+		return interval_undefined(why, 0, 0);
+	if (!estimate.defined)
+		return interval_undefined(estimate.why, 0, 0);
+	return resample_items(eval, ctx, n, &o);
+}
+
 typedef struct {
 	BootstrapPairsFn fn;
 	const void *arg;
@@ -183,20 +197,11 @@ static MetricValue pairs_eval(const void *ctx, const size_t *idx, size_t n)
 MetricInterval bootstrap_pairs(BootstrapPairsFn fn, const void *arg, const int *a, const int *b,
 			       size_t n, int K, const BootstrapOptions *opt)
 {
-	PairsCtx c = { fn, arg, a, b, NULL, NULL, K };
-	BootstrapOptions o;
-	const char *why = options_resolve(opt, &o);
-	MetricValue estimate;
+	PairsCtx c = { fn, arg, a, b, xmalloc(2 * n * sizeof *c.ra), NULL, K };
 	MetricInterval iv;
 
-	if (why)
-		return interval_undefined(why, 0, 0);
-	estimate = fn(a, b, n, K, arg);
-	if (!estimate.defined)
-		return interval_undefined(estimate.why, 0, 0);
-	c.ra = xmalloc(2 * n * sizeof *c.ra);
 	c.rb = c.ra + n;
-	iv = resample_items(pairs_eval, &c, n, &o);
+	iv = run_items(fn(a, b, n, K, arg), pairs_eval, &c, n, opt);
 	free(c.ra);
 	return iv;
 }
@@ -222,20 +227,11 @@ static MetricValue scores_eval(const void *ctx, const size_t *idx, size_t n)
 MetricInterval bootstrap_scores(BootstrapScoresFn fn, const void *arg, const double *x,
 				const double *y, size_t n, const BootstrapOptions *opt)
 {
-	ScoresCtx c = { fn, arg, x, y, NULL, NULL };
-	BootstrapOptions o;
-	const char *why = options_resolve(opt, &o);
-	MetricValue estimate;
+	ScoresCtx c = { fn, arg, x, y, xmalloc(2 * n * sizeof *c.rx), NULL };
 	MetricInterval iv;
 
-	if (why)
-		return interval_undefined(why, 0, 0);
-	estimate = fn(x, y, n, arg);
-	if (!estimate.defined)
-		return interval_undefined(estimate.why, 0, 0);
-	c.rx = xmalloc(2 * n * sizeof *c.rx);
 	c.ry = c.rx + n;
-	iv = resample_items(scores_eval, &c, n, &o);
+	iv = run_items(fn(x, y, n, arg), scores_eval, &c, n, opt);
 	free(c.rx);
 	return iv;
 }
@@ -263,19 +259,11 @@ static MetricValue rows_eval(const void *ctx, const size_t *idx, size_t n)
 MetricInterval bootstrap_rows(BootstrapRowsFn fn, const void *arg, const int *ratings,
 			      size_t n_items, size_t n_raters, int K, const BootstrapOptions *opt)
 {
-	RowsCtx c = { fn, arg, ratings, NULL, n_raters, K };
-	BootstrapOptions o;
-	const char *why = options_resolve(opt, &o);
-	MetricValue estimate;
-	MetricInterval iv;
+	RowsCtx c = { fn, arg, ratings, xmalloc(n_items * n_raters * sizeof *c.resampled),
+		      n_raters, K };
+	MetricInterval iv = run_items(fn(ratings, n_items, n_raters, K, arg), rows_eval, &c,
+				      n_items, opt);
 
-	if (why)
-		return interval_undefined(why, 0, 0);
-	estimate = fn(ratings, n_items, n_raters, K, arg);
-	if (!estimate.defined)
-		return interval_undefined(estimate.why, 0, 0);
-	c.resampled = xmalloc(n_items * n_raters * sizeof *c.resampled);
-	iv = resample_items(rows_eval, &c, n_items, &o);
 	free(c.resampled);
 	return iv;
 }

@@ -15,16 +15,16 @@ static const char WHY_ONE_ITEM[] = "only one item was rated by both; two are nee
 #define TEXT_(x) #x
 #define TEXT(x) TEXT_(x)
 
-static const char WHY_SCALE[] = "the scale must have between 1 and " TEXT(METRICS_MAX_LEVELS)
-				" levels";
+const char METRICS_WHY_SCALE[] = "the scale must have between 1 and " TEXT(METRICS_MAX_LEVELS)
+				 " levels";
 static const char WHY_LABEL[] = "a label lies outside the scale";
 static const char WHY_COUNT[] = "the table holds a negative count";
-static const char WHY_STAT[] = "unknown statistic";
+const char METRICS_WHY_STAT[] = "unknown statistic";
 static const char WHY_NEEDS_LABELS[] = "this figure needs labels on the scale, not scores";
 static const char WHY_A_SAME[] = "the first rater gave the same label to every item";
 static const char WHY_B_SAME[] = "the second rater gave the same label to every item";
 static const char WHY_BOTH_SAME[] = "each rater gave one label to every item";
-static const char WHY_ONE_LEVEL[] = "a scale of one level leaves nothing to agree on";
+const char METRICS_WHY_ONE_LEVEL[] = "a scale of one level leaves nothing to agree on";
 static const char WHY_NOT_FINITE[] = "a score is not a finite number";
 static const char WHY_X_SAME[] = "the first rater gave the same score to every item";
 static const char WHY_Y_SAME[] = "the second rater gave the same score to every item";
@@ -46,7 +46,7 @@ typedef struct {
 
 typedef MetricValue (*TableStatFn)(const long *t, const Margins *m, MetricsStat stat);
 
-static MetricValue undefined(const char *why)
+MetricValue metrics_undefined(const char *why)
 {
 	return (MetricValue){ .defined = 0, .value = 0, .why = why };
 }
@@ -65,7 +65,7 @@ static MetricValue defined_correlation(double r)
 const char *metrics_stat_name(MetricsStat stat)
 {
 	if ((unsigned)stat >= METRICS_STAT_COUNT)
-		return WHY_STAT;
+		return METRICS_WHY_STAT;
 	return stat_names[stat];
 }
 
@@ -133,7 +133,7 @@ static MetricValue stat_kappa(const long *t, const Margins *m, MetricsStat stat)
 	double observed = 0, expected = 0;
 
 	if (why)
-		return undefined(why);
+		return metrics_undefined(why);
 	for (int i = 0; i < m->K; i++) {
 		for (int j = 0; j < m->K; j++) {
 			double w = kappa_weight(stat, i, j);
@@ -152,7 +152,7 @@ static MetricValue stat_ac1(const long *t, const Margins *m, MetricsStat stat)
 	double pa, pe = 0;
 
 	if (m->K < 2)
-		return undefined(WHY_ONE_LEVEL);
+		return metrics_undefined(METRICS_WHY_ONE_LEVEL);
 	pa = stat_percent(t, m, stat).value;
 	for (int k = 0; k < m->K; k++) {
 		double pi = (m->row[k] + m->col[k]) / (2 * m->n);
@@ -173,7 +173,7 @@ static MetricValue table_correlation(const long *t, const Margins *m, const doub
 	int K = m->K;
 
 	if (why)
-		return undefined(why);
+		return metrics_undefined(why);
 	for (int i = 0; i < K; i++) {
 		ma += m->row[i] * sa[i];
 		mb += m->col[i] * sb[i];
@@ -233,7 +233,7 @@ static MetricValue stat_kendall(const long *t, const Margins *m, MetricsStat sta
 
 	(void)stat;
 	if (why)
-		return undefined(why);
+		return metrics_undefined(why);
 	for (int i = 0; i < K; i++) {
 		double left = 0;
 
@@ -284,15 +284,15 @@ MetricValue metrics_table_stat(const long *table, int K, MetricsStat stat)
 	const char *why;
 
 	if ((unsigned)stat >= METRICS_STAT_COUNT)
-		return undefined(WHY_STAT);
+		return metrics_undefined(METRICS_WHY_STAT);
 	if (K < 1 || K > METRICS_MAX_LEVELS)
-		return undefined(WHY_SCALE);
+		return metrics_undefined(METRICS_WHY_SCALE);
 	if ((why = margins_compute(table, K, &m)))
-		return undefined(why);
+		return metrics_undefined(why);
 	if (m.n < 1)
-		return undefined(WHY_NO_ITEMS);
+		return metrics_undefined(WHY_NO_ITEMS);
 	if (m.n < 2)
-		return undefined(WHY_ONE_ITEM);
+		return metrics_undefined(WHY_ONE_ITEM);
 	return table_stats[stat](table, &m, stat);
 }
 
@@ -323,12 +323,12 @@ MetricValue metrics_labels_stat(const int *a, const int *b, size_t n, int K, Met
 	long *table;
 
 	if (K < 1 || K > METRICS_MAX_LEVELS)
-		return undefined(WHY_SCALE);
+		return metrics_undefined(METRICS_WHY_SCALE);
 	/* checked here so that metrics_confusion() cannot fail and overwrite
 	 * the caller's status detail */
 	for (size_t i = 0; i < n; i++)
 		if (a[i] < 1 || a[i] > K || b[i] < 1 || b[i] > K)
-			return undefined(WHY_LABEL);
+			return metrics_undefined(WHY_LABEL);
 	table = xmalloc((size_t)K * (size_t)K * sizeof *table);
 	metrics_confusion(a, b, n, K, table);
 	v = metrics_table_stat(table, K, stat);
@@ -353,7 +353,7 @@ MetricValue metrics_scores_stat(const double *x, const double *y, size_t n, cons
 	case METRICS_STAT_MAE:
 		return metrics_mae(x, y, n);
 	default:
-		return undefined(WHY_NEEDS_LABELS);
+		return metrics_undefined(WHY_NEEDS_LABELS);
 	}
 }
 
@@ -371,7 +371,7 @@ MetricValue metrics_cohen_kappa(const int *a, const int *b, size_t n, int K, Met
 	};
 
 	if ((unsigned)w > METRICS_WEIGHTS_QUADRATIC)
-		return undefined(WHY_STAT);
+		return metrics_undefined(METRICS_WHY_STAT);
 	return metrics_labels_stat(a, b, n, K, by_weights[w]);
 }
 
@@ -433,7 +433,7 @@ MetricValue metrics_pearson(const double *x, const double *y, size_t n)
 	const char *why = scores_check(x, y, n);
 
 	if (why || (why = scores_constant(x, y, n)))
-		return undefined(why);
+		return metrics_undefined(why);
 	return defined_correlation(correlation(x, y, n));
 }
 
@@ -476,7 +476,7 @@ MetricValue metrics_spearman(const double *x, const double *y, size_t n)
 	MetricValue v;
 
 	if (why || (why = scores_constant(x, y, n)))
-		return undefined(why);
+		return metrics_undefined(why);
 	rx = xmalloc(2 * n * sizeof *rx);
 	ry = rx + n;
 	midranks(x, n, rx);
@@ -564,7 +564,7 @@ MetricValue metrics_kendall_tau_b(const double *x, const double *y, size_t n)
 	double *ys, *tmp;
 
 	if (why || (why = scores_constant(x, y, n)))
-		return undefined(why);
+		return metrics_undefined(why);
 	p = xmalloc(n * sizeof *p);
 	ys = xmalloc(2 * n * sizeof *ys);
 	tmp = ys + n;
@@ -590,7 +590,7 @@ MetricValue metrics_mae(const double *x, const double *y, size_t n)
 	double sum = 0;
 
 	if (why)
-		return undefined(why);
+		return metrics_undefined(why);
 	for (size_t i = 0; i < n; i++)
 		sum += fabs(x[i] - y[i]);
 	return defined(sum / (double)n);

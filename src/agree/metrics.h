@@ -120,4 +120,9 @@ MetricValue metrics_mae(const double *x, const double *y, size_t n);
  * 0.80, "almost perfect" above. Static string. */
 const char *metrics_landis_koch(double value);
 
+/* An undefined figure with its reason (a static string), and the reasons the
+ * agreement modules share. */
+MetricValue metrics_undefined(const char *why);
+extern const char METRICS_WHY_SCALE[], METRICS_WHY_ONE_LEVEL[], METRICS_WHY_STAT[];
+
 #endif

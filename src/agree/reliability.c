@@ -11,8 +11,6 @@
 #define TEXT_(x) #x
 #define TEXT(x) TEXT_(x)
 
-static const char WHY_SCALE[] = "the scale must have between 1 and " TEXT(METRICS_MAX_LEVELS)
-				" levels";
 static const char WHY_LABEL[] = "a rating lies outside the scale";
 static const char WHY_UNEQUAL[] = "items have different numbers of ratings; Fleiss' kappa "
 				  "needs the same number for every item (use Krippendorff's "
@@ -21,19 +19,12 @@ static const char WHY_SINGLE[] = "every item has a single rating; two per item a
 static const char WHY_FEW_ITEMS[] = "fewer than two items were rated";
 static const char WHY_FEW_PAIRED[] = "fewer than two items have two or more ratings";
 static const char WHY_SAME[] = "every rating has the same label";
-static const char WHY_ONE_LEVEL[] = "a scale of one level leaves nothing to agree on";
-static const char WHY_STAT[] = "unknown statistic";
 
 static const char *const stat_names[] = {
 #define RELIABILITY_STAT_NAME(name, text) text,
 	RELIABILITY_STAT_LIST(RELIABILITY_STAT_NAME)
 #undef RELIABILITY_STAT_NAME
 };
-
-static MetricValue undefined(const char *why)
-{
-	return (MetricValue){ .defined = 0, .value = 0, .why = why };
-}
 
 static MetricValue defined(double value)
 {
@@ -43,7 +34,7 @@ static MetricValue defined(double value)
 const char *reliability_stat_name(ReliabilityStat stat)
 {
 	if ((unsigned)stat >= RELIABILITY_STAT_COUNT)
-		return WHY_STAT;
+		return METRICS_WHY_STAT;
 	return stat_names[stat];
 }
 
@@ -81,16 +72,16 @@ MetricValue reliability_fleiss_kappa(const int *ratings, size_t n_items, size_t 
 	int levels = 0;
 
 	if (!scale_ok(K))
-		return undefined(WHY_SCALE);
+		return metrics_undefined(METRICS_WHY_SCALE);
 	for (size_t i = 0; i < n_items; i++) {
 		long r = item_counts(ratings + i * n_raters, n_raters, K, count);
 
 		if (r < 0)
-			return undefined(WHY_LABEL);
+			return metrics_undefined(WHY_LABEL);
 		if (r == 0)
 			continue;
 		if (m && r != m)
-			return undefined(WHY_UNEQUAL);
+			return metrics_undefined(WHY_UNEQUAL);
 		m = r;
 		items++;
 		for (int k = 0; k < K; k++) {
@@ -99,9 +90,9 @@ MetricValue reliability_fleiss_kappa(const int *ratings, size_t n_items, size_t 
 		}
 	}
 	if (items < 2)
-		return undefined(WHY_FEW_ITEMS);
+		return metrics_undefined(WHY_FEW_ITEMS);
 	if (m < 2)
-		return undefined(WHY_SINGLE);
+		return metrics_undefined(WHY_SINGLE);
 	p = agreeing / (items * (double)(m * (m - 1)));
 	for (int k = 0; k < K; k++) {
 		double share = total[k] / (items * (double)m);
@@ -110,7 +101,7 @@ MetricValue reliability_fleiss_kappa(const int *ratings, size_t n_items, size_t 
 		levels += total[k] > 0;
 	}
 	if (levels < 2)
-		return undefined(WHY_SAME);
+		return metrics_undefined(WHY_SAME);
 	return defined((p - pe) / (1 - pe));
 }
 
@@ -174,7 +165,7 @@ static MetricValue alpha_from_coincidences(const double *o, int K, ReliabilityLe
 		levels += nc[c] > 0;
 	}
 	if (levels < 2)
-		return undefined(WHY_SAME);
+		return metrics_undefined(WHY_SAME);
 	for (int c = 0; c < K; c++) {
 		for (int k = 0; k < K; k++) {
 			double d = alpha_distance(level, c, k, nc);
@@ -195,13 +186,13 @@ MetricValue reliability_krippendorff_alpha(const int *ratings, size_t n_items, s
 	double *o;
 
 	if (!scale_ok(K))
-		return undefined(WHY_SCALE);
+		return metrics_undefined(METRICS_WHY_SCALE);
 	o = xcalloc((size_t)K * (size_t)K, sizeof *o);
 	for (size_t i = 0; i < n_items; i++) {
 		long r = item_counts(ratings + i * n_raters, n_raters, K, count);
 
 		if (r < 0) {
-			v = undefined(WHY_LABEL);
+			v = metrics_undefined(WHY_LABEL);
 			goto out;
 		}
 		if (r >= 2) {
@@ -210,7 +201,7 @@ MetricValue reliability_krippendorff_alpha(const int *ratings, size_t n_items, s
 		}
 	}
 	if (pairable < 2)
-		v = undefined(WHY_FEW_PAIRED);
+		v = metrics_undefined(WHY_FEW_PAIRED);
 	else
 		v = alpha_from_coincidences(o, K, level);
 out:
@@ -226,14 +217,14 @@ MetricValue reliability_gwet_ac1(const int *ratings, size_t n_items, size_t n_ra
 	double share[METRICS_MAX_LEVELS] = { 0 }, pa = 0, pe = 0, rated = 0, paired = 0;
 
 	if (!scale_ok(K))
-		return undefined(WHY_SCALE);
+		return metrics_undefined(METRICS_WHY_SCALE);
 	if (K < 2)
-		return undefined(WHY_ONE_LEVEL);
+		return metrics_undefined(METRICS_WHY_ONE_LEVEL);
 	for (size_t i = 0; i < n_items; i++) {
 		long r = item_counts(ratings + i * n_raters, n_raters, K, count), same = 0;
 
 		if (r < 0)
-			return undefined(WHY_LABEL);
+			return metrics_undefined(WHY_LABEL);
 		if (r == 0)
 			continue;
 		rated++;
@@ -247,7 +238,7 @@ MetricValue reliability_gwet_ac1(const int *ratings, size_t n_items, size_t n_ra
 		}
 	}
 	if (paired < 2)
-		return undefined(WHY_FEW_PAIRED);
+		return metrics_undefined(WHY_FEW_PAIRED);
 	pa /= paired;
 	for (int k = 0; k < K; k++) {
 		double pi = share[k] / rated;
@@ -258,27 +249,40 @@ MetricValue reliability_gwet_ac1(const int *ratings, size_t n_items, size_t n_ra
 	return defined((pa - pe) / (1 - pe));
 }
 
+static MetricValue fleiss(const int *ratings, size_t n_items, size_t n_raters, int K,
+			  ReliabilityLevel level)
+{
+	(void)level;
+	return reliability_fleiss_kappa(ratings, n_items, n_raters, K);
+}
+
+static MetricValue ac1(const int *ratings, size_t n_items, size_t n_raters, int K,
+		       ReliabilityLevel level)
+{
+	(void)level;
+	return reliability_gwet_ac1(ratings, n_items, n_raters, K);
+}
+
+/* Each statistic: the function that computes it, and alpha's level. */
+static const struct {
+	MetricValue (*fn)(const int *ratings, size_t n_items, size_t n_raters, int K,
+			  ReliabilityLevel level);
+	ReliabilityLevel level;
+} stats[RELIABILITY_STAT_COUNT] = {
+	[RELIABILITY_STAT_FLEISS] = {fleiss, RELIABILITY_LEVEL_NOMINAL},
+	[RELIABILITY_STAT_ALPHA_NOMINAL] = {reliability_krippendorff_alpha, RELIABILITY_LEVEL_NOMINAL},
+	[RELIABILITY_STAT_ALPHA_ORDINAL] = {reliability_krippendorff_alpha, RELIABILITY_LEVEL_ORDINAL},
+	[RELIABILITY_STAT_ALPHA_INTERVAL] = {reliability_krippendorff_alpha,
+					     RELIABILITY_LEVEL_INTERVAL},
+	[RELIABILITY_STAT_ALPHA_RATIO] = {reliability_krippendorff_alpha, RELIABILITY_LEVEL_RATIO},
+	[RELIABILITY_STAT_AC1] = {ac1, RELIABILITY_LEVEL_NOMINAL},
+};
+
 MetricValue reliability_stat(const int *ratings, size_t n_items, size_t n_raters, int K,
 			     const void *stat)
 {
-	switch (*(const ReliabilityStat *)stat) {
-	case RELIABILITY_STAT_FLEISS:
-		return reliability_fleiss_kappa(ratings, n_items, n_raters, K);
-	case RELIABILITY_STAT_ALPHA_NOMINAL:
-		return reliability_krippendorff_alpha(ratings, n_items, n_raters, K,
-						      RELIABILITY_LEVEL_NOMINAL);
-	case RELIABILITY_STAT_ALPHA_ORDINAL:
-		return reliability_krippendorff_alpha(ratings, n_items, n_raters, K,
-						      RELIABILITY_LEVEL_ORDINAL);
-	case RELIABILITY_STAT_ALPHA_INTERVAL:
-		return reliability_krippendorff_alpha(ratings, n_items, n_raters, K,
-						      RELIABILITY_LEVEL_INTERVAL);
-	case RELIABILITY_STAT_ALPHA_RATIO:
-		return reliability_krippendorff_alpha(ratings, n_items, n_raters, K,
-						      RELIABILITY_LEVEL_RATIO);
-	case RELIABILITY_STAT_AC1:
-		return reliability_gwet_ac1(ratings, n_items, n_raters, K);
-	default:
-		return undefined(WHY_STAT);
-	}
+	ReliabilityStat which = *(const ReliabilityStat *)stat;
+	if (which < 0 || which >= RELIABILITY_STAT_COUNT)
+		return metrics_undefined(METRICS_WHY_STAT);
+	return stats[which].fn(ratings, n_items, n_raters, K, stats[which].level);
 }

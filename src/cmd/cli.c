@@ -21,12 +21,20 @@ typedef struct {
 } CliCommand;
 
 static const CliCommand commands[] = {
-#define CLI_ENTRY(name, help) {#name, help, cmd_##name},
-#define CLI_ENTRY_SPELLED(name, text, help) {text, help, cmd_##name},
-	CLI_COMMANDS(CLI_ENTRY, CLI_ENTRY_SPELLED)
-#undef CLI_ENTRY_SPELLED
+#define CLI_ENTRY(fn, name, help) {name, help, cmd_##fn},
+	CLI_COMMANDS(CLI_ENTRY)
 #undef CLI_ENTRY
 };
+
+enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
+
+static const CliCommand *find_command(const char *name)
+{
+	for (int i = 0; i < COMMAND_COUNT; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
 
 static void print_help(FILE *out)
 {
@@ -34,31 +42,49 @@ static void print_help(FILE *out)
 	      "Audit the labels an LLM puts on images: import, label, review, measure.\n\n"
 	      "commands:\n",
 	      out);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	for (int i = 0; i < COMMAND_COUNT; i++)
 		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
-	fputs("\nThe database is --db FILE, else $GAVEL_DB, else ./gavel.db.\n"
+	fputs("\noptions:\n"
+	      "  --help, help [COMMAND]   this help, or a command's\n"
+	      "  --version                gavel's version\n"
+	      "\nThe database is --db FILE, else $GAVEL_DB, else ./gavel.db.\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	      out);
 }
 
+/* gavel help [COMMAND]: the top-level help, or COMMAND --help. */
+static int help(int argc, char **argv)
+{
+	const CliCommand *command;
+	char *args[] = {argv[1], "--help", NULL};
+	if (argc < 2) {
+		print_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	command = find_command(argv[1]);
+	if (!command)
+		return cli_usage_error(NULL, "'%s' is not a gavel command (see 'gavel --help')",
+				       argv[1]);
+	return command->run(2, args);
+}
+
 int cli_main(int argc, char **argv)
 {
+	const CliCommand *command;
 	opterr = 0; /* commands word their own option errors */
 	if (argc < 2) {
 		print_help(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		print_help(stdout);
-		return CLI_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version")) {
 		printf("gavel %s\n", GAVEL_VERSION);
 		return CLI_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+	command = find_command(argv[1]);
+	if (command)
+		return command->run(argc - 1, argv + 1);
 	return cli_usage_error(NULL, "'%s' is not a gavel command (see 'gavel --help')", argv[1]);
 }
 
@@ -119,6 +145,14 @@ int cli_fail(Status status)
 	const char *detail = status_detail();
 	print_detail("gavel: ", "%s", *detail ? detail : status_message(status));
 	return status == STATUS_ERR_USAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+}
+
+void cli_print(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	print_clean("", fmt, ap);
+	va_end(ap);
 }
 
 void cli_note(const char *fmt, ...)

@@ -5,27 +5,26 @@
 
 #include "src/base/status.h"
 
-/* name, one-line help. Each is implemented by cmd_NAME() in src/cmd_NAME.c.
- * A command whose name is not a C identifier is declared with
- * S(name, "spelled-name", help): cmd_name() implements "spelled-name". */
-#define CLI_COMMANDS(X, S)                                                   \
-	X(init, "create a database with a label scale")                      \
-	X(import, "add images from a folder or a JSONL/CSV manifest")        \
-	S(import_ratings, "import-ratings", "add existing ratings from a CSV of item,rater,label") \
-	X(label, "run a prompt over items through an LLM provider")                \
-	X(review, "the review UI: see the image and the rationale, decide with one key") \
-	X(stats, "count items, runs, predictions, reviews and reviewers")    \
-	X(prompts, "list, show and diff prompt versions")                    \
-	X(agree, "agreement of the LLM, the reviewers and the scorer")
+/* Every command, declared once: the function (cmd_FN in src/cmd/cmd_FN.c),
+ * the name typed, one line of help. The dispatch table, the top-level help
+ * and `gavel help COMMAND` come from it (git's commands[]). */
+#define CLI_COMMANDS(X)                                                                  \
+	X(init, "init", "create a database with a label scale")                          \
+	X(import, "import", "add images from a folder or a JSONL/CSV manifest")          \
+	X(import_ratings, "import-ratings", "add existing ratings (item,rater,label)")   \
+	X(label, "label", "run a prompt over items through an LLM provider")             \
+	X(review, "review", "the review UI: see the image and the rationale, decide")    \
+	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")       \
+	X(prompts, "prompts", "list, show and diff prompt versions")                     \
+	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")
 
-#define CLI_DECLARE(name, help) int cmd_##name(int argc, char **argv);
-#define CLI_DECLARE_SPELLED(name, text, help) CLI_DECLARE(name, help)
-CLI_COMMANDS(CLI_DECLARE, CLI_DECLARE_SPELLED)
-#undef CLI_DECLARE_SPELLED
+#define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
+CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
 
-/* Exit statuses, as docs/gavel.1 gives them. */
-enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2 };
+/* Exit statuses, as docs/gavel.1 gives them; 130 is the shell's code for a
+ * command stopped by Ctrl-C (128 + SIGINT), which a resumable run keeps. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
 
 /* Runs the command named by argv[1]; returns the exit status. */
 int cli_main(int argc, char **argv);
@@ -46,6 +45,10 @@ int cli_option_error(const char *command, int c, char **argv);
  * cleaned of control characters; returns CLI_EXIT_FAILURE, or
  * CLI_EXIT_USAGE for STATUS_ERR_USAGE. */
 int cli_fail(Status status);
+
+/* Prints a line to stderr, cleaned of control characters: a command's
+ * report on what it did. */
+void cli_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints a line "gavel: ..." to stderr, cleaned: what a command says when it
  * is done (not an error). */

@@ -1,48 +1,37 @@
 /* cmd_import.c - gavel import: add items from folders and manifests. */
 #include <stdio.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "db/database.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
+#include "src/cmd/progress.h"
 #include "src/import/import.h"
-
-typedef struct {
-	const char *path;
-	int tty;
-	time_t last;
-} Progress;
 
 static void on_problem(void *arg, const char *message)
 {
-	(void)arg;
+	progress_clear(arg);
 	cli_warn("%s", message);
 }
 
 static void on_progress(void *arg, long records)
 {
-	Progress *p = arg;
-	time_t now = time(NULL);
-	if (!p->tty || now == p->last)
-		return;
-	p->last = now;
-	fprintf(stderr, "\rimporting %s: %ld records", p->path, records);
+	progress_show(arg, records, 0, NULL, 0);
 }
 
-static void print_report(const char *path, const ImportReport *r, int tty)
+static void print_report(const char *path, const ImportReport *r)
 {
 	long present = r->same_id + r->same_content;
-	if (tty)
-		fputs("\r\033[K", stderr);
-	fprintf(stderr, "%s: %ld added, %ld already present", path, r->added, present);
-	if (present)
-		fprintf(stderr, " (%ld same id, %ld same content)", r->same_id, r->same_content);
-	if (r->bad)
-		fprintf(stderr, ", %ld bad skipped", r->bad);
-	if (r->not_images)
-		fprintf(stderr, ", %ld files not images", r->not_images);
-	fputc('\n', stderr);
+	char line[512];
+	int n = snprintf(line, sizeof line, "%s: %ld added, %ld already present", path, r->added,
+			 present);
+	if (present && n < (int)sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n, " (%ld same id, %ld same content)",
+			      r->same_id, r->same_content);
+	if (r->bad && n < (int)sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %ld bad skipped", r->bad);
+	if (r->not_images && n < (int)sizeof line)
+		snprintf(line + n, sizeof line - (size_t)n, ", %ld files not images", r->not_images);
+	cli_print("%s", line);
 }
 
 int cmd_import(int argc, char **argv)
@@ -88,17 +77,19 @@ int cmd_import(int argc, char **argv)
 	if (st != STATUS_OK)
 		return cli_fail(st);
 	for (int i = first; i < argc; i++) {
-		Progress progress = {.path = argv[i], .tty = !quiet && isatty(2)};
+		Progress progress;
 		ImportReport report;
+		char what[512];
+		snprintf(what, sizeof what, "importing %s", argv[i]);
+		progress_start(&progress, what, quiet);
 		opt.arg = &progress;
 		st = import_path(db, argv[i], &opt, &report);
+		progress_clear(&progress);
 		if (st != STATUS_OK) {
-			if (progress.tty)
-				fputs("\r\033[K", stderr);
 			cli_fail(st);
 			failed = 1;
 		} else if (!quiet) {
-			print_report(argv[i], &report, progress.tty);
+			print_report(argv[i], &report);
 		}
 	}
 	db_close(db);

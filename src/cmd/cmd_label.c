@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -13,6 +12,7 @@
 #include "db/runs.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
+#include "src/cmd/progress.h"
 #include "src/cmd/config.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
@@ -30,14 +30,17 @@ typedef struct {
 
 /* Settings found along the way, owned; freed together. */
 typedef struct {
-	char *strings[16];
-	int count;
+	char **strings;
+	size_t count, capacity;
 } Owned;
 
 static const char *keep(Owned *owned, char *s)
 {
-	if (s && owned->count < 16)
-		owned->strings[owned->count++] = s;
+	if (!s)
+		return NULL;
+	owned->strings = xgrow(owned->strings, &owned->capacity, owned->count + 1,
+			       sizeof *owned->strings);
+	owned->strings[owned->count++] = s;
 	return s;
 }
 
@@ -54,46 +57,18 @@ static void on_signal(int sig)
 
 /* ---- progress and summary ---- */
 
-typedef struct {
-	int tty, quiet;
-	double last_line;
-	long long run_id;
-} Display;
-
 static void on_progress(void *arg, const LabelSummary *s)
 {
-	Display *d = arg;
+	char extra[128];
 	long long done = s->ok + s->parse_failed + s->failed;
-	long long todo = s->planned - s->done_before;
-	double rate = s->elapsed_s > 0 ? (double)done / s->elapsed_s : 0;
-	double eta = rate > 0 ? (double)(todo - done) / rate : 0;
-	char bar[21];
-	int filled = todo > 0 ? (int)(20 * done / todo) : 20;
-	if (d->quiet)
-		return;
-	if (!d->tty) {
-		/* plain lines for logs: every ten seconds */
-		if (s->elapsed_s - d->last_line < 10 && done < todo)
-			return;
-		d->last_line = s->elapsed_s;
-		fprintf(stderr, "label: run %lld: %lld/%lld done, %.1f/s, %lld failed\n", d->run_id,
-			done, todo, rate, s->failed);
-		return;
-	}
-	for (int i = 0; i < 20; i++)
-		bar[i] = i < filled ? '#' : '-';
-	bar[20] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %lld/%lld %3d%% %6.1f/s ETA %d:%02d  ok %lld  unparsed %lld  "
-			"failed %lld",
-		bar, done, todo, todo > 0 ? (int)(100 * done / todo) : 100, rate, (int)eta / 60,
-		(int)eta % 60, s->ok, s->parse_failed, s->failed);
+	snprintf(extra, sizeof extra, "ok %lld  unparsed %lld  failed %lld", s->ok, s->parse_failed,
+		 s->failed);
+	progress_show(arg, done, s->planned - s->done_before, extra, 0);
 }
 
 static void on_notice(void *arg, const char *message)
 {
-	Display *d = arg;
-	if (d->tty)
-		fputs("\r\033[K", stderr);
+	progress_clear(arg);
 	cli_warn("%s", message);
 }
 
@@ -425,8 +400,9 @@ int cmd_label(int argc, char **argv)
 	Args a = {.seed = 1, .concurrency = 8, .max_attempts = 5,
 		  .max_image_px = 1024, .json_mode = 1, .timeout_s = 120, .temperature = -1,
 		  .price_in = -1, .price_out = -1, .backoff_s = 1};
-	Display display = {0};
-	LabelOptions opt = {.on_progress = on_progress, .on_notice = on_notice, .arg = &display,
+	Progress progress = {0};
+	char what[64];
+	LabelOptions opt = {.on_progress = on_progress, .on_notice = on_notice, .arg = &progress,
 			    .stop = &stop_requested};
 	Owned owned = {0};
 	LabelSummary summary;
@@ -452,14 +428,14 @@ int cmd_label(int argc, char **argv)
 	opt.max_image_px = a.max_image_px;
 	opt.backoff_s = a.backoff_s;
 	opt.backoff_max_s = 60;
-	display = (Display){.tty = isatty(2), .quiet = a.quiet, .run_id = run_id};
+	snprintf(what, sizeof what, "label: run %lld", run_id);
+	progress_start(&progress, what, a.quiet);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	st = labelrun_execute(db, run_id, prompt, &scale, &opt, &summary);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	if (display.tty && !a.quiet)
-		fputs("\r\033[K", stderr);
+	progress_clear(&progress);
 	if (a.json)
 		print_summary_json(&a, run_id, &summary);
 	if (!a.quiet)
@@ -467,7 +443,7 @@ int cmd_label(int argc, char **argv)
 	if (st == STATUS_OK && summary.stopped) {
 		fprintf(stderr, "gavel: interrupted; finish it with: gavel label --db %s --resume %lld\n",
 			cli_db_path(a.db), run_id);
-		rc = 130;
+		rc = CLI_EXIT_INTERRUPTED;
 	} else if (st != STATUS_OK && run_id) {
 		cli_fail(st);
 		fprintf(stderr, "gavel: run %lld stopped; when fixed, finish it with: gavel label "
@@ -481,7 +457,6 @@ out:
 	prompt_free(prompt);
 	db_scale_free(&scale);
 	db_close(db);
-	for (int i = 0; i < owned.count; i++)
-		free(owned.strings[i]);
+	xfree_strings(owned.strings, owned.count);
 	return rc;
 }

@@ -73,6 +73,14 @@ void provider_answer_free(ProviderAnswer *answer)
 	memset(answer, 0, sizeof *answer);
 }
 
+Status provider_parse_begin(const char *body, size_t len, ProviderAnswer *out, cJSON **json)
+{
+	memset(out, 0, sizeof *out);
+	out->prompt_tokens = out->completion_tokens = -1;
+	*json = cJSON_ParseWithLength(body, len);
+	return *json ? STATUS_OK : status_fail(STATUS_ERR_INPUT, "the reply is not JSON");
+}
+
 char *provider_header(const char *name, const char *value)
 {
 	return xasprintf("%s: %s", name, value);

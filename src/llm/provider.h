@@ -108,6 +108,12 @@ void provider_add_text_part(struct cJSON *parts, const char *text);
  * object), or -1 when there is none. */
 long provider_token_count(const struct cJSON *usage, const char *name);
 
+/* Shared by the providers: how every parse() starts. Clears *out (tokens
+ * unknown) and parses body into *json (the caller's to cJSON_Delete);
+ * STATUS_ERR_INPUT "the reply is not JSON" when it is not. */
+Status provider_parse_begin(const char *body, size_t len, ProviderAnswer *out,
+			    struct cJSON **json);
+
 /* Shared by the providers: "Name: value" as a new string. */
 char *provider_header(const char *name, const char *value);
 

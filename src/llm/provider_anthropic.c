@@ -67,16 +67,13 @@ static void append(char **text, const char *s)
 
 static Status parse(const char *body, size_t len, ProviderAnswer *out)
 {
-	cJSON *json = cJSON_ParseWithLength(body, len);
+	cJSON *json;
 	const cJSON *content, *block, *usage, *stop;
 	Status st = STATUS_OK;
 
-	memset(out, 0, sizeof *out);
-	out->prompt_tokens = out->completion_tokens = -1;
-	if (!json) {
-		st = status_fail(STATUS_ERR_INPUT, "the reply is not JSON");
+	st = provider_parse_begin(body, len, out, &json);
+	if (st != STATUS_OK)
 		goto out;
-	}
 	content = cJSON_GetObjectItemCaseSensitive(json, "content");
 	if (!cJSON_IsArray(content)) {
 		st = status_fail(STATUS_ERR_INPUT, "the reply has no content array");

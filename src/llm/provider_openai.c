@@ -89,16 +89,13 @@ static char *content_text(const cJSON *content)
 
 static Status parse(const char *body, size_t len, ProviderAnswer *out)
 {
-	cJSON *json = cJSON_ParseWithLength(body, len);
+	cJSON *json;
 	const cJSON *message, *reasoning, *refusal, *usage;
 	Status st = STATUS_OK;
 
-	memset(out, 0, sizeof *out);
-	out->prompt_tokens = out->completion_tokens = -1;
-	if (!json) {
-		st = status_fail(STATUS_ERR_INPUT, "the reply is not JSON");
+	st = provider_parse_begin(body, len, out, &json);
+	if (st != STATUS_OK)
 		goto out;
-	}
 	message = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(json, "choices"), 0), "message");
 	if (!cJSON_IsObject(message)) {

@@ -19,13 +19,6 @@
 enum { MAX_ATTEMPTS = 1 << 16, MAX_PARSED = 16 * REPLY_MAX_SCAN, MAX_OPEN = 4096 };
 enum { DEEP = INT_MAX };
 
-static size_t skip_blank(const char *s, size_t len, size_t i)
-{
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i;
-}
-
 /* ---- think blocks ---- */
 
 int reply_split_think(const char *text, size_t len, ReplySpan *reasoning, ReplySpan *answer)
@@ -322,7 +315,7 @@ typedef struct {
 /* A code fence line starts at i: a new block, whatever came before. */
 static int fence_at(const char *s, size_t len, size_t i)
 {
-	i = skip_blank(s, len, i);
+	i = replytext_skip_blank(s, len, i);
 	return len - i >= 3 && (memcmp(s + i, "```", 3) == 0 || memcmp(s + i, "~~~", 3) == 0);
 }
 

@@ -82,11 +82,18 @@ static void trim_decoration(const char **s, size_t *len)
 		(*len)--;
 }
 
-static size_t skip_blank(const char *s, size_t len, size_t i)
+size_t replytext_skip_blank(const char *s, size_t len, size_t i)
 {
 	while (i < len && is_blank(s[i]))
 		i++;
 	return i;
+}
+
+size_t replytext_dash(const char *s, size_t len)
+{
+	int dash = replytext_starts_with(s, len, "\xE2\x80\x93") ||
+		   replytext_starts_with(s, len, "\xE2\x80\x94");
+	return dash ? 3 : 0;
 }
 
 /* Case-insensitive search for an ASCII needle in s[from..len); len when absent. */
@@ -188,16 +195,16 @@ ReplyTextKey replytext_key(const char *s, size_t len, int in_json, int *rank)
 /* Reads "/ D", "out of D" or "%" after a number ending at i; returns the end. */
 static size_t num_suffix(const char *s, size_t len, size_t i, ReplyTextNum *num)
 {
-	size_t j = skip_blank(s, len, i), k;
+	size_t j = replytext_skip_blank(s, len, i), k;
 	long d = 0;
 	if (j < len && s[j] == '%') {
 		num->percent = 1;
 		return j + 1;
 	}
 	if (j < len && s[j] == '/')
-		j = skip_blank(s, len, j + 1);
+		j = replytext_skip_blank(s, len, j + 1);
 	else if (replytext_starts_with(s + j, len - j, "out of"))
-		j = skip_blank(s, len, j + 6);
+		j = replytext_skip_blank(s, len, j + 6);
 	else
 		return i;
 	for (k = j; k < len && is_digit(s[k]); k++)
@@ -254,15 +261,14 @@ static int num_ends(const char *s, size_t len, size_t i)
 		return 0;
 	if (j < len && s[j] == '-')
 		j++;
-	else if (replytext_starts_with(s + j, len - j, "\xE2\x80\x93") ||
-		 replytext_starts_with(s + j, len - j, "\xE2\x80\x94"))
-		j += 3;
+	else if (replytext_dash(s + j, len - j))
+		j += replytext_dash(s + j, len - j);
 	else if (replytext_starts_with(s + j, len - j, "to ") ||
 		 replytext_starts_with(s + j, len - j, "or "))
 		j += 3;
 	else
 		return 1;
-	j = skip_blank(s, len, j);
+	j = replytext_skip_blank(s, len, j);
 	return !(j < len && is_digit(s[j]));
 }
 
@@ -290,7 +296,7 @@ char *replytext_score_point(const char *s, size_t len, int k, int *point)
 	replytext_trim(&s, &len);
 	size_t used = num_parse(s, len, &num);
 	char *text = shown(s, len), *failure;
-	if (!used || skip_blank(s, len, used) != len)
+	if (!used || replytext_skip_blank(s, len, used) != len)
 		failure = xasprintf("score \"%s\" is not a number", text);
 	else
 		failure = replytext_num_point(&num, "score", text, k, point);
@@ -331,9 +337,8 @@ static int is_separator(const char *s, size_t len, size_t *i)
 		(*i)++;
 		return 1;
 	}
-	if (replytext_starts_with(s + *i, len - *i, "\xE2\x80\x93") ||
-	    replytext_starts_with(s + *i, len - *i, "\xE2\x80\x94")) {
-		*i += 3;
+	if (replytext_dash(s + *i, len - *i)) {
+		*i += replytext_dash(s + *i, len - *i);
 		return 1;
 	}
 	return 0;
@@ -481,7 +486,7 @@ static size_t skip_line_start(const char *s, size_t len)
 	for (d = i; d < len && is_digit(s[d]); d++)
 		;
 	if (d > i && d + 1 < len && (s[d] == '.' || s[d] == ')') && is_blank(s[d + 1]))
-		i = skip_blank(s, len, d + 1);
+		i = replytext_skip_blank(s, len, d + 1);
 	while (i < len && memchr(decoration, s[i], sizeof decoration - 1))
 		i++;
 	return i;
@@ -504,7 +509,7 @@ static void scan_line(ReplyTextLines *l, const char *s, size_t len)
 		const char *close = memchr(s + i, ')', len - i < 24 ? len - i : 24);
 		if (!close)
 			return;
-		i = skip_blank(s, len, (size_t)(close - s) + 1);
+		i = replytext_skip_blank(s, len, (size_t)(close - s) + 1);
 	}
 	if (i >= len || (s[i] != ':' && s[i] != '='))
 		return;
@@ -539,10 +544,10 @@ static size_t scan_pair(ReplyTextLines *l, const char *s, size_t len, size_t i)
 	ReplyTextKey kind = replytext_key(s + key, end - key, 1, &rank);
 	if (kind != REPLYTEXT_SCORE && kind != REPLYTEXT_LABEL && kind != REPLYTEXT_CONFIDENCE)
 		return i;
-	j = skip_blank(s, len, end + 1);
+	j = replytext_skip_blank(s, len, end + 1);
 	if (j >= len || s[j] != ':')
 		return i;
-	j = skip_blank(s, len, j + 1);
+	j = replytext_skip_blank(s, len, j + 1);
 	if (j < len && (s[j] == '"' || s[j] == '\'')) {
 		v = quoted_end(s, len, j + 1, s[j]);
 		if (!v)

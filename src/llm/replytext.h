@@ -98,4 +98,10 @@ int replytext_starts_with(const char *s, size_t len, const char *prefix);
  * ignored; len when it does not. */
 size_t replytext_find(const char *s, size_t len, size_t from, const char *needle);
 
+/* The first index at or after i in s[0..len) that is not a space or tab. */
+size_t replytext_skip_blank(const char *s, size_t len, size_t i);
+
+/* 3 when s starts with an en or em dash (U+2013, U+2014, UTF-8), else 0. */
+size_t replytext_dash(const char *s, size_t len);
+
 #endif
