@@ -40,19 +40,6 @@ typedef struct {
 	ImgRGB out;
 } Job;
 
-const char *img_format_name(ImgFormat format)
-{
-	switch (format) {
-	case IMG_FORMAT_JPEG: return "JPEG";
-	case IMG_FORMAT_PNG: return "PNG";
-	case IMG_FORMAT_GIF: return "GIF";
-	case IMG_FORMAT_BMP: return "BMP";
-	case IMG_FORMAT_PNM: return "PNM";
-	case IMG_FORMAT_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
 void img_rgb_free(ImgRGB *image)
 {
 	if (!image)
@@ -94,24 +81,57 @@ static int bmp_header_size_ok(uint32_t size)
 	       size == 64 || size == 108 || size == 124;
 }
 
-static ImgFormat detect_format(const unsigned char *d, size_t n)
-{
-	static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+/* ---- magic bytes ---- */
 
-	if (n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
-		return IMG_FORMAT_JPEG;
-	if (n >= 8 && memcmp(d, png_sig, 8) == 0)
-		return IMG_FORMAT_PNG;
-	if (n >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
-		return IMG_FORMAT_GIF;
-	/* "BM" alone is too common in text: the second header's size must be
-	 * valid, or while that is cut off, the reserved bytes zero. */
-	if (n >= 2 && d[0] == 'B' && d[1] == 'M' &&
-	    (n >= 18 ? bmp_header_size_ok(le32(d + 14)) : n < 10 || le32(d + 6) == 0))
-		return IMG_FORMAT_BMP;
-	if (n >= 3 && d[0] == 'P' && d[1] >= '1' && d[1] <= '6' && is_space(d[2]))
-		return IMG_FORMAT_PNM;
-	return IMG_FORMAT_UNKNOWN;
+static int is_jpeg(const unsigned char *d, size_t n)
+{
+	return n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff;
+}
+
+static int is_png(const unsigned char *d, size_t n)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	return n >= 8 && memcmp(d, sig, 8) == 0;
+}
+
+static int is_gif(const unsigned char *d, size_t n)
+{
+	return n >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0);
+}
+
+/* "BM" alone is too common in text: the second header's size must be
+ * valid, or while that is cut off, the reserved bytes zero. */
+static int is_bmp(const unsigned char *d, size_t n)
+{
+	return n >= 2 && d[0] == 'B' && d[1] == 'M' &&
+	       (n >= 18 ? bmp_header_size_ok(le32(d + 14)) : n < 10 || le32(d + 6) == 0);
+}
+
+static int is_pnm(const unsigned char *d, size_t n)
+{
+	return n >= 3 && d[0] == 'P' && d[1] >= '1' && d[1] <= '6' && is_space(d[2]);
+}
+
+static int is_webp(const unsigned char *d, size_t n)
+{
+	return n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0;
+}
+
+static int is_tiff(const unsigned char *d, size_t n)
+{
+	return n >= 4 && (memcmp(d, "II*\0", 4) == 0 || memcmp(d, "MM\0*", 4) == 0);
+}
+
+/* HEIF and AVIF: an ISO media "ftyp" box naming an image brand. */
+static int is_heif(const unsigned char *d, size_t n)
+{
+	static const char *const brands[] = {"heic", "heix", "mif1", "avif", "avis"};
+	if (n < 12 || memcmp(d + 4, "ftyp", 4) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof brands / sizeof brands[0]; i++)
+		if (memcmp(d + 8, brands[i], 4) == 0)
+			return 1;
+	return 0;
 }
 
 static Status check_size(ImgInfo *info, long long w, long long h)
@@ -564,31 +584,98 @@ static Status png_job(Source *src, Job *job)
 	return st;
 }
 
+/* ---- the formats ---- */
+
+static int jpeg_complete(const unsigned char *tail, size_t n)
+{
+	/* cameras may append a little after the end-of-image marker */
+	for (size_t i = 0; i + 1 < n; i++)
+		if (tail[i] == 0xFF && tail[i + 1] == 0xD9)
+			return 1;
+	return 0;
+}
+
+static int png_complete(const unsigned char *tail, size_t n)
+{
+	static const unsigned char iend[] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+	return n >= sizeof iend && !memcmp(tail + n - sizeof iend, iend, sizeof iend);
+}
+
+static int gif_complete(const unsigned char *tail, size_t n)
+{
+	return n > 0 && memchr(tail + (n > 16 ? n - 16 : 0), 0x3B, n > 16 ? 16 : n) != NULL;
+}
+
+/* Every format gavel recognises by its first bytes: how to read its size
+ * from the header, how to decode it (NULL: recognised, so the message is
+ * true, but not read), and how its file must end (NULL: no marker). Adding
+ * a decoder for WebP is filling in its row (chafa's loader_vtable). */
+typedef struct {
+	ImgFormat format;
+	const char *name;
+	int (*is)(const unsigned char *d, size_t n);
+	Status (*probe)(const unsigned char *d, size_t n, ImgInfo *info);
+	Status (*decode)(Source *src, Job *job); /* also gives the size */
+	int (*complete)(const unsigned char *tail, size_t n);
+} Format;
+
+static const Format formats[] = {
+	{IMG_FORMAT_JPEG, "JPEG", is_jpeg, NULL, jpeg_job, jpeg_complete},
+	{IMG_FORMAT_PNG, "PNG", is_png, NULL, png_job, png_complete},
+	{IMG_FORMAT_GIF, "GIF", is_gif, probe_gif, NULL, gif_complete},
+	{IMG_FORMAT_BMP, "BMP", is_bmp, probe_bmp, NULL, NULL},
+	{IMG_FORMAT_PNM, "PNM", is_pnm, probe_pnm, NULL, NULL},
+	{IMG_FORMAT_WEBP, "WebP", is_webp, NULL, NULL, NULL},
+	{IMG_FORMAT_TIFF, "TIFF", is_tiff, NULL, NULL, NULL},
+	{IMG_FORMAT_HEIF, "HEIF/AVIF", is_heif, NULL, NULL, NULL},
+};
+
+enum { FORMAT_COUNT = sizeof formats / sizeof formats[0] };
+
+static const Format *format_of(ImgFormat format)
+{
+	for (int i = 0; i < FORMAT_COUNT; i++)
+		if (formats[i].format == format)
+			return &formats[i];
+	return NULL;
+}
+
+static const Format *format_of_bytes(const unsigned char *d, size_t n)
+{
+	for (int i = 0; i < FORMAT_COUNT; i++)
+		if (formats[i].is(d, n))
+			return &formats[i];
+	return NULL;
+}
+
+const char *img_format_name(ImgFormat format)
+{
+	const Format *f = format_of(format);
+	return f ? f->name : "unknown";
+}
+
+int img_format_decodable(ImgFormat format)
+{
+	const Format *f = format_of(format);
+	return f && f->decode;
+}
+
 /* ---- entry points ---- */
 
 /* Probes or decodes once the format is known; prefix holds the first n bytes
  * (the whole data when src reads memory). */
 static Status dispatch(const unsigned char *prefix, size_t n, Source *src, Job *job)
 {
-	job->info.format = detect_format(prefix, n);
-	switch (job->info.format) {
-	case IMG_FORMAT_JPEG:
-		return jpeg_job(src, job);
-	case IMG_FORMAT_PNG:
-		return png_job(src, job);
-	case IMG_FORMAT_UNKNOWN:
+	const Format *f = format_of_bytes(prefix, n);
+	job->info.format = f ? f->format : IMG_FORMAT_UNKNOWN;
+	if (!f)
 		return unrecognised(n);
-	default:
-		break;
-	}
-	if (job->decode)
-		return status_fail(STATUS_ERR_FORMAT, "%s images cannot be decoded yet",
-				   img_format_name(job->info.format));
-	if (job->info.format == IMG_FORMAT_GIF)
-		return probe_gif(prefix, n, &job->info);
-	if (job->info.format == IMG_FORMAT_BMP)
-		return probe_bmp(prefix, n, &job->info);
-	return probe_pnm(prefix, n, &job->info);
+	if (f->decode)
+		return f->decode(src, job);
+	if (job->decode || !f->probe)
+		return status_fail(STATUS_ERR_FORMAT, "%s images are not supported: gavel reads "
+				   "JPEG and PNG", f->name);
+	return f->probe(prefix, n, &job->info);
 }
 
 static void finish_info(Status st, const Job *job, ImgInfo *info)
@@ -686,27 +773,20 @@ static size_t read_tail(FILE *f, unsigned char *tail, size_t want)
 
 Status img_check_complete(const char *path, ImgFormat format)
 {
-	static const unsigned char iend[] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+	const Format *f = format_of(format);
 	unsigned char tail[4096];
-	int complete = 1;
 	size_t n;
-	FILE *f = fopen(path, "rb");
+	FILE *fp;
 
-	if (!f)
+	if (!f || !f->complete)
+		return STATUS_OK; /* no end marker to look for */
+	fp = fopen(path, "rb");
+	if (!fp)
 		return status_fail(STATUS_ERR_IO, "%s: %s", path, strerror(errno));
-	n = read_tail(f, tail, sizeof tail);
-	fclose(f);
-	if (format == IMG_FORMAT_PNG) {
-		complete = n >= sizeof iend && !memcmp(tail + n - sizeof iend, iend, sizeof iend);
-	} else if (format == IMG_FORMAT_JPEG) {
-		complete = 0;
-		for (size_t i = 0; i + 1 < n && !complete; i++)
-			complete = tail[i] == 0xFF && tail[i + 1] == 0xD9;
-	} else if (format == IMG_FORMAT_GIF) {
-		complete = n > 0 && memchr(tail + (n > 16 ? n - 16 : 0), 0x3B, n > 16 ? 16 : n);
-	}
-	if (!complete)
+	n = read_tail(fp, tail, sizeof tail);
+	fclose(fp);
+	if (!f->complete(tail, n))
 		return status_fail(STATUS_ERR_CORRUPT, "%s: truncated %s (its end marker is missing)",
-				   path, img_format_name(format));
+				   path, f->name);
 	return STATUS_OK;
 }

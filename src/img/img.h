@@ -23,10 +23,18 @@ typedef enum {
 	IMG_FORMAT_GIF,
 	IMG_FORMAT_BMP,
 	IMG_FORMAT_PNM,
+	IMG_FORMAT_WEBP, /* recognised by their magic bytes, never read */
+	IMG_FORMAT_TIFF,
+	IMG_FORMAT_HEIF,
 } ImgFormat;
 
-/* A short upper-case name ("JPEG", "PNG", ...; "unknown"); never NULL. */
+/* A short name ("JPEG", "PNG", "WebP" ...; "unknown"); never NULL. */
 const char *img_format_name(ImgFormat format);
+
+/* Whether gavel decodes the format (JPEG and PNG): the others are
+ * recognised, and some have their size read, but cannot be shown or
+ * labelled. */
+int img_format_decodable(ImgFormat format);
 
 /* What a header says. */
 typedef struct {

@@ -557,9 +557,10 @@ static void test_decode_errors(void)
 	decode_fails(DATA "truncated.png", STATUS_ERR_CORRUPT, "PNG: the data ends early");
 	decode_fails(DATA "text.jpg", STATUS_ERR_FORMAT, "not an image (unrecognised format)");
 	decode_fails(DATA "empty.jpg", STATUS_ERR_FORMAT, "empty file");
-	decode_fails(DATA "gif.gif", STATUS_ERR_FORMAT, "GIF images cannot be decoded yet");
-	decode_fails(DATA "bmp.bmp", STATUS_ERR_FORMAT, "BMP images cannot be decoded yet");
-	decode_fails(DATA "pnm.ppm", STATUS_ERR_FORMAT, "PNM images cannot be decoded yet");
+	decode_fails(DATA "gif.gif", STATUS_ERR_FORMAT, "GIF images are not supported: gavel reads "
+		     "JPEG and PNG");
+	decode_fails(DATA "bmp.bmp", STATUS_ERR_FORMAT, "BMP images are not supported");
+	decode_fails(DATA "pnm.ppm", STATUS_ERR_FORMAT, "PNM images are not supported");
 	decode_fails(DATA "missing.jpg", STATUS_ERR_IO, "No such file or directory");
 	decode_fails(DATA, STATUS_ERR_IO, "Is a directory");
 }
