@@ -37,6 +37,11 @@ Status db_commit(Db *db);
 /* Rolls back when a transaction is open; safe to call when none is. */
 void db_rollback(Db *db);
 
+/* Where db/ tells the user what it does on its own (a schema update on a
+ * big file, guards restored): fn gets one line, without a newline. NULL
+ * (the default) says nothing. */
+void db_set_reporter(void (*fn)(const char *line));
+
 /* The path the database was opened with. Borrowed. */
 const char *db_path(Db *db);
 

@@ -56,6 +56,7 @@ struct App {
 	int message_is_error;
 
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
+	int renew_ms;            /* how long the terminal may be idle before claims are renewed */
 
 	/* headless scripted runs */
 	FILE *script;

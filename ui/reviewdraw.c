@@ -57,21 +57,22 @@ static const char *label_name(App *app, int value)
 
 static void draw_title(App *app)
 {
-	char left[512], right[160];
-	long long mine, any, items;
+	char left[512], right[160], kw[48];
+	const DbQueueCounts *c = review_progress(app->session);
 	long pairs;
 	MetricValue kappa = review_kappa(app->session, &pairs);
 	const char *prompt = app->prediction.prompt_name ? app->prediction.prompt_name
 			     : app->prediction.provider ? app->prediction.provider : "-";
 	const char *hash = app->prediction.prompt_hash ? app->prediction.prompt_hash : "";
-	review_progress(app->session, &mine, &any, &items);
 	snprintf(left, sizeof left, " gavel · %s · prompt %s%s%.6s%s · %s", app->db_name, prompt,
 		 *hash ? " (" : "", hash, *hash ? ")" : "", app->reviewer);
+	/* one meaning each (docs/review.md): yours, everyone's, your agreement */
 	if (kappa.defined)
-		snprintf(right, sizeof right, "%lld/%lld reviewed · κw %.2f (n=%ld) ", any, items,
-			 kappa.value, pairs);
+		snprintf(kw, sizeof kw, "%.2f (n=%ld)", kappa.value, pairs);
 	else
-		snprintf(right, sizeof right, "%lld/%lld reviewed · κw – ", any, items);
+		snprintf(kw, sizeof kw, "–");
+	snprintf(right, sizeof right, "you %lld · %lld/%lld reviewed · your κw %s ", c->mine,
+		 c->reviewed, c->items, kw);
 	attron(COLOR_PAIR(PAIR_TITLE));
 	move(0, 0);
 	for (int x = 0; x < COLS; x++)

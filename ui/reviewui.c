@@ -24,8 +24,8 @@
 enum {
 	INPUT_IMAGE = -2,        /* the worker finished an image */
 	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
+	INPUT_QUEUE = -4,        /* the queue changed while the reviewer was away */
 	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
-	CLAIM_RENEW_MS = 60000,
 };
 
 void app_message(App *app, int error, const char *fmt, ...)
@@ -153,13 +153,23 @@ static void script_key(App *app, char *keys)
 	}
 }
 
-/* "sleep MS": lets a test kill us at a known point */
+/* "sleep MS": an idle reviewer (claims are kept alive as on a terminal), or
+ * a known point for a test to kill us at */
 static void script_sleep(App *app, char *ms)
 {
-	struct timespec ts = {atoi(ms) / 1000, (long)(atoi(ms) % 1000) * 1000000L};
-	(void)app;
-	while (nanosleep(&ts, &ts) != 0 && !screen_should_quit())
-		;
+	double until = clock_now_s() + atoi(ms) / 1000.0;
+	while (!screen_should_quit()) {
+		double left = until - clock_now_s();
+		struct timespec ts;
+		if (left <= 0)
+			break;
+		if (left > 0.1)
+			left = 0.1;
+		ts = (struct timespec){0, (long)(left * 1e9)};
+		nanosleep(&ts, NULL);
+		if (review_keepalive(app->session))
+			app_land(app);
+	}
 }
 
 /* "resize COLSxROWS" */
@@ -219,11 +229,12 @@ static int read_terminal(App *app, int *key)
 			*key = (int)wc;
 			return 1;
 		}
-		r = poll(fds, 2, CLAIM_RENEW_MS);
+		r = poll(fds, 2, app->renew_ms);
 		if (r < 0 && errno != EINTR)
 			return INPUT_END;
-		if (r == 0)
-			review_keepalive(app->session); /* still looking: keep the claim */
+		/* still looking: keep the claims; at the end of the queue, look again */
+		if (r == 0 && review_keepalive(app->session))
+			return INPUT_QUEUE;
 		if (r > 0 && (fds[1].revents & POLLIN)) {
 			prefetch_drain(app->prefetch);
 			return INPUT_IMAGE;
@@ -359,8 +370,16 @@ static void loop(App *app)
 			react = app->image_pending ? REACT_TEXT | REACT_IMAGE : REACT_NONE;
 			continue;
 		}
+		if (r == INPUT_QUEUE) {
+			react = REACT_TEXT | app_land(app);
+			continue;
+		}
 		start = clock_now_us();
 		react = handle(app, key);
+		/* a busy reviewer keeps the claims of the items queued ahead, too */
+		review_keepalive(app->session);
+		if (*review_notice(app->session) && !app->message[0])
+			app_message(app, 1, "%s", review_notice(app->session));
 		if (react & REACT_QUIT)
 			break;
 		if (app->timing) {
@@ -414,11 +433,11 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	App app = {.db = db, .dump_dir = ui->dump_dir, .detail_item = -1,
 		   .reviewer = options->reviewer, .view = &review_view};
 	const char *slash = strrchr(db_path(db), '/');
-	long long any;
 	Status st;
 
 	memset(result, 0, sizeof *result);
 	app.db_name = slash ? slash + 1 : db_path(db);
+	app.renew_ms = (int)(options->renew_s * 1000);
 	if (getenv("GAVEL_TIMING"))
 		app.timing = fopen(getenv("GAVEL_TIMING"), "w");
 	st = start(&app, db, options, ui);
@@ -430,7 +449,8 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 		loop(&app);
 		screen_stop();
 		close_view(&app);
-		review_progress(app.session, &result->mine, &any, &result->items);
+		result->mine = review_progress(app.session)->mine;
+		result->items = review_progress(app.session)->items;
 		result->signalled = screen_should_quit();
 	}
 	prefetch_free(app.prefetch);
