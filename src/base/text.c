@@ -195,17 +195,61 @@ int text_display_width(const char *s)
 	return width;
 }
 
+/* Whether s[0..end) ends in ZWJ or ZWNJ. */
+static int ends_in_joiner(const char *s, size_t end)
+{
+	return end >= 3 && (!memcmp(s + end - 3, "\xE2\x80\x8D", 3) ||
+			    !memcmp(s + end - 3, "\xE2\x80\x8C", 3));
+}
+
+/* Where the next cut may fall after at, and the columns up to it: the end of
+ * the cluster there, or of the following ones while a cluster ends in ZWJ or
+ * ZWNJ. text_clean keeps those only before a visible character, so a piece
+ * cut after one would not be clean text any more (Unicode 15.1's rule GB9c
+ * keeps Indic conjuncts whole for the same reason). */
+static size_t piece_end(const char *s, size_t len, size_t at, int *width)
+{
+	size_t end = at;
+
+	*width = 0;
+	do {
+		size_t e = text_cluster_end(s, len, end);
+
+		*width += text_cluster_width(s + end, e - end);
+		end = e;
+	} while (end < len && ends_in_joiner(s, end));
+	return end;
+}
+
+/* The clusters from at that fit in room more columns than *col, one by one
+ * (for a piece wider than the whole room); returns where they end. */
+static size_t fit_clusters(const char *s, size_t len, size_t at, int room, int *col)
+{
+	while (at < len) {
+		size_t end = text_cluster_end(s, len, at);
+		int w = text_cluster_width(s + at, end - at);
+
+		if (*col + w > room)
+			break;
+		*col += w, at = end;
+	}
+	return at;
+}
+
 size_t text_cut(const char *s, int max_cols, int *used)
 {
 	size_t len = strlen(s), at = 0;
 	int col = 0;
 
 	while (at < len && max_cols > 0) {
-		size_t end = text_cluster_end(s, len, at);
-		int w = text_cluster_width(s + at, end - at);
+		int w;
+		size_t end = piece_end(s, len, at, &w);
 
-		if (col + w > max_cols)
+		if (col + w > max_cols) {
+			if (at == 0) /* a run of joined clusters wider than the room */
+				at = fit_clusters(s, len, 0, max_cols, &col);
 			break;
+		}
 		col += w, at = end;
 	}
 	if (used)
@@ -452,12 +496,13 @@ static size_t fit_line(const char *s, size_t len, size_t *at, int room, size_t *
 	int col = 0;
 
 	while (end < len) {
-		size_t e = text_cluster_end(s, len, end);
+		int w;
+		size_t e = piece_end(s, len, end, &w);
 		int space = lone_space(s, end, e);
 
 		if (space && word_end > *at)
 			cut = word_end; /* the line may end after this word */
-		col += text_cluster_width(s + end, e - end);
+		col += w;
 		if (col > room)
 			break;
 		if (!space)
@@ -469,12 +514,19 @@ static size_t fit_line(const char *s, size_t len, size_t *at, int room, size_t *
 	} else if (!cut && word_end == *at && end > *at) {
 		*at = skip_spaces(s, len, *at); /* only spaces fitted */
 		return fit_line(s, len, at, room, next);
+	} else if (!cut && end > *at) {
+		cut = end; /* inside a word */
 	} else if (!cut) {
-		/* inside a word; a cluster wider than the line goes alone */
-		cut = end > *at ? end : text_cluster_end(s, len, end);
+		/* joined clusters wider than the line: cut between them (the
+		 * joiner ending the line has nothing to join and is left out);
+		 * a cluster wider than the line goes alone */
+		col = 0;
+		cut = fit_clusters(s, len, *at, room, &col);
+		if (cut == *at)
+			cut = text_cluster_end(s, len, cut);
 	}
 	*next = skip_spaces(s, len, cut);
-	return cut;
+	return ends_in_joiner(s, cut) && *next < len ? cut - 3 : cut;
 }
 
 typedef char *(*CleanFn)(const char *s);

@@ -83,8 +83,12 @@ int text_cluster_width(const char *s, size_t len);
 int text_display_width(const char *s);
 
 /* How many bytes of s fit in max_cols columns, cutting only between grapheme
- * clusters; *used (when not NULL) gets the columns those bytes take. s is
- * measured as it is: pass cleaned text. max_cols <= 0 fits nothing. */
+ * clusters, and not right after a ZWJ or ZWNJ (they join what follows, and
+ * text_clean would show a bare one) unless the clusters they join are wider
+ * than max_cols by themselves; *used (when not NULL) gets the columns those
+ * bytes take. s is measured as it is: pass cleaned text. A cluster is never
+ * cut, so when the first one is wider than max_cols nothing fits; max_cols
+ * <= 0 fits nothing. */
 size_t text_cut(const char *s, int max_cols, int *used);
 
 /* Called once per wrapped line with the line's text (borrowed, valid for the
@@ -94,11 +98,13 @@ typedef void (*TextLineFn)(void *arg, const char *line);
 /* Wraps s to lines of at most first_width columns for the first line and
  * width for the others, calling line() for each; returns the number of lines.
  * Each newline in s ends a paragraph; each paragraph is cleaned (text_clean)
- * and broken greedily at spaces where a word fits, and between grapheme
- * clusters inside a word longer than a line; spaces at a break are dropped,
- * leading spaces of a paragraph kept. A cluster wider than the whole line
- * (a wide character in one column) still takes a line of its own. An empty
- * s gives one empty line. Widths below 1 give no lines. */
+ * and broken greedily at spaces where a word fits, and where text_cut may cut
+ * inside a word longer than a line; spaces at a break are dropped, and so is
+ * a ZWJ or ZWNJ left at the end of a line; leading spaces of a paragraph are
+ * kept. Every line is clean text on its own. A cluster wider than the whole
+ * line (a wide character in one column, a long run of spacing marks on one
+ * letter) still takes a line of its own. An
+ * empty s gives one empty line. Widths below 1 give no lines. */
 int text_wrap(const char *s, int first_width, int width, TextLineFn line, void *arg);
 
 /* text_wrap cleaning with text_clean_cells: for a curses screen. */

@@ -607,8 +607,17 @@ static const char *const samples[] = {
 	"supercalifragilisticexpialidocious   spaced    out   ",
 	"   leading spaces then words",
 	"a hello world",
+	/* ZWJ and ZWNJ join across a cluster boundary: no cut may fall after them */
+	"\u0915\u094D\u200D\u0937\u0915\u094D\u200D\u0937 \u0645\u06CC\u200C\u062E\u0648\u0627"
+	"\u0647\u0645 \u06A9\u062A\u0627\u0628\u200C\u0647\u0627",
 	"",
 };
+
+/* Whether s[0..n) ends in ZWJ or ZWNJ. */
+static int ends_joined(const char *s, size_t n)
+{
+	return n >= 3 && (!strncmp(s + n - 3, "\u200D", 3) || !strncmp(s + n - 3, "\u200C", 3));
+}
 
 /* Every cut of every sample at every width: on a cluster boundary, within
  * the limit, and as long as it can be. */
@@ -626,11 +635,20 @@ static void cut_never_splits(void)
 			int ok = is_boundary(s, n) && used <= (max > 0 ? max : 0);
 			char *head = strndup(s, n);
 
-			ok &= text_display_width(head) == used;
+			ok &= ends_joined(s, n) || text_display_width(head) == used;
 			if (n < len) {
 				size_t e = text_cluster_end(s, len, n);
 
-				ok &= used + text_cluster_width(s + n, e - n) > max;
+				/* the next cluster does not fit, or must go with the next */
+				ok &= used + text_cluster_width(s + n, e - n) > max ||
+				      strncmp(s + e - 3, "\u200D", 3) == 0 ||
+				      strncmp(s + e - 3, "\u200C", 3) == 0;
+			}
+			/* after a joiner only when the clusters it joins from the
+			 * start are wider than max: every cluster so far ends in one */
+			for (size_t b = 0, e; ends_joined(s, n) && b < n; b = e) {
+				e = text_cluster_end(s, len, b);
+				ok &= ends_joined(s, e);
 			}
 			if (!ok && bad++ < 5)
 				fprintf(stderr, "cut \"%s\" at %d: %zu bytes, %d cols\n", s, max, n,
@@ -656,7 +674,12 @@ static void collect(void *arg, const char *line)
 {
 	Collect *c = arg;
 	int w = text_display_width(line);
+	char *again = text_clean(line);
 
+	/* a line is clean text on its own: drawing it cleans it again */
+	if (strcmp(again, line) != 0)
+		c->widest = 1000;
+	free(again);
 	if (w > c->widest)
 		c->widest = w;
 	c->lines++;
