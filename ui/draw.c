@@ -6,7 +6,6 @@
 #include "ui/draw.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "src/base/text.h"
 
