@@ -66,15 +66,16 @@ size_t text_prev_cluster(const char *s, size_t at);
 /* The columns one grapheme cluster (len bytes at s, as text_cluster_end
  * delimits it) takes on a terminal:
  *   - an emoji cluster (it starts with an Extended_Pictographic character, or
- *     ends a keycap base with U+FE0F) is one glyph: 2 columns when any of it is
- *     wide or it has U+FE0F (VS16 asks for the emoji form), else 1; so a ZWJ
- *     family, a skin-tone modifier sequence and the Scotland tag sequence are 2;
+ *     with a keycap base 0-9 # * followed by U+FE0F) is one glyph: 2 columns
+ *     when any of it is wide or it has U+FE0F (VS16 asks for the emoji form),
+ *     else 1; so a ZWJ family, a skin-tone sequence and the Scotland flag are 2;
  *   - a flag (two regional indicators) is 2, a lone regional indicator 1;
  *   - otherwise the sum of its characters: East Asian wide and fullwidth 2,
  *     combining and enclosing marks and format characters 0, Hangul vowel
  *     and final jamo 0 (with the leading one they make one wide syllable),
- *     anything else 1, spacing marks and prepended marks included: these
- *     three follow wcwidth, which curses and most terminals use.
+ *     anything else 1, spacing marks and prepended marks included. For
+ *     those last three utf8proc's widths differ from wcwidth's, and these
+ *     follow wcwidth, which curses and most terminals use.
  * An invalid byte counts 1, as the U+FFFD that text_clean shows for it. */
 int text_cluster_width(const char *s, size_t len);
 
@@ -103,8 +104,8 @@ typedef void (*TextLineFn)(void *arg, const char *line);
  * a ZWJ or ZWNJ left at the end of a line; leading spaces of a paragraph are
  * kept. Every line is clean text on its own. A cluster wider than the whole
  * line (a wide character in one column, a long run of spacing marks on one
- * letter) still takes a line of its own. An
- * empty s gives one empty line. Widths below 1 give no lines. */
+ * letter) still takes a line of its own. An empty s gives one empty line.
+ * Widths below 1 give no lines. */
 int text_wrap(const char *s, int first_width, int width, TextLineFn line, void *arg);
 
 /* text_wrap cleaning with text_clean_cells: for a curses screen. */
