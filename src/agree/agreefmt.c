@@ -62,86 +62,37 @@ static const MetricsStat raw_stats[] = { METRICS_STAT_SPEARMAN, METRICS_STAT_KEN
 
 /* ---- words and numbers ---- */
 
-/* Whether code point cp takes two columns (East Asian wide and fullwidth
- * forms, emoji) or none (combining marks). A small table, enough for names. */
-static int cp_width(unsigned cp)
-{
-	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f))
-		return 0;
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
-	    (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
-int agreefmt_display_width(const char *s)
-{
-	size_t len = strlen(s);
-	int w = 0;
-
-	while (len) {
-		unsigned cp;
-		size_t n = text_utf8_decode(s, len, &cp);
-
-		if (!n)
-			n = 1, cp = '?';
-		w += cp_width(cp);
-		s += n, len -= n;
-	}
-	return w;
-}
-
 /* A cleaned copy of s cut to at most max columns, "~" marking a cut. */
 static char *cut(const char *s, int max)
 {
 	char *clean = text_clean(s);
-	size_t at = 0, len = strlen(clean);
-	int w = 0;
 
-	if (agreefmt_display_width(clean) <= max)
-		return clean;
-	while (at < len) {
-		unsigned cp;
-		size_t n = text_utf8_decode(clean + at, len - at, &cp);
-
-		if (!n)
-			n = 1, cp = '?';
-		if (w + cp_width(cp) > max - 1)
-			break;
-		w += cp_width(cp);
-		at += n;
-	}
-	clean[at] = '~';
-	clean[at + 1] = '\0';
+	if (text_display_width(clean) > max)
+		strcpy(clean + text_cut(clean, max - 1, NULL), "~");
 	return clean;
 }
 
+typedef struct {
+	FILE *out;
+	int indent;
+	int lines;
+} WrapOut;
+
+static void wrap_line(void *arg, const char *line)
+{
+	WrapOut *w = arg;
+
+	fprintf(w->out, "%*s%s\n", w->lines++ ? w->indent : 0, "", line);
+}
+
 /* Prints text from column col, breaking lines at spaces before column
- * WIDTH; continuation lines start at column indent. Ends the line. */
+ * WIDTH (inside a word only when it is longer than a line); continuation
+ * lines start at column indent. Ends the line. */
 static void wrap(FILE *out, int col, int indent, const char *text)
 {
-	char *copy = xstrdup(text), *save = NULL;
-	int first = 1, lead = (int)strspn(text, " ");
+	WrapOut w = { out, indent, 0 };
 
-	fprintf(out, "%*s", lead, "");
-	col += lead;
-	for (char *word = strtok_r(copy, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
-		int w = agreefmt_display_width(word);
-
-		if (!first && col + 1 + w > WIDTH) {
-			fprintf(out, "\n%*s", indent, "");
-			col = indent;
-			first = 1;
-		}
-		fprintf(out, "%s%s", first ? "" : " ", word);
-		col += w + !first;
-		first = 0;
-	}
-	fputc('\n', out);
-	free(copy);
+	text_wrap(text, WIDTH - col, WIDTH - indent, wrap_line, &w);
 }
 
 static void wrapf(FILE *out, int col, int indent, const char *fmt, ...)
@@ -233,7 +184,7 @@ static void figure_line(FILE *out, const char *name, const AgreeFigure *f, int p
 	fprintf(out, "  %-18s ", name);
 	if (!f->value.defined) {
 		why = reason(f->value.why, a, b);
-		wrapf(out, VALUE_COL, VALUE_COL, "undefined (%s)  n=%ld", why, f->n);
+		wrapf(out, VALUE_COL, VALUE_COL, "undefined (%s) n=%ld", why, f->n);
 		free(why);
 		return;
 	}
@@ -499,7 +450,7 @@ static int table_widths(const AgreeReport *r, int dash, int ncols, int *w)
 	for (int i = 0; i < r->n_slices; i++) {
 		row_cells(&r->slices[i], dash, cell);
 		for (int c = 0; c < ncols; c++) {
-			int cw = agreefmt_display_width(cell[c]);
+			int cw = text_display_width(cell[c]);
 
 			w[c] = cw > w[c] ? cw : w[c];
 		}
@@ -572,7 +523,7 @@ static void text_table(FILE *out, const AgreeReport *r)
 
 		row_cells(&r->slices[i], dash, cell);
 		key = cut(cell[COL_KEY], w[COL_KEY]);
-		fprintf(out, "%s%*s", key, w[COL_KEY] - agreefmt_display_width(key), "");
+		fprintf(out, "%s%*s", key, w[COL_KEY] - text_display_width(key), "");
 		free(key);
 		for (int c = 1; c < ncols; c++)
 			fprintf(out, c == COL_KAPPA || c == COL_BAND ? "%*s%-*s" : "%*s%*s", gap, "",
