@@ -19,7 +19,7 @@ size_t design_block(const Design *d, size_t b, double *out)
 	if (count < DESIGN_BLOCK)
 		memset(out, 0, d->dim * DESIGN_BLOCK * sizeof *out);
 	for (size_t i = 0; i < count; i++) {
-		const double *row = d->x + (first + i) * d->cols;
+		const double *row = d->x + (first + i) * d->stride;
 
 		for (size_t j = 0; j < d->cols; j++)
 			out[j * DESIGN_BLOCK + i] = (row[j] - d->mean[j]) * d->inv_scale[j];

@@ -20,11 +20,13 @@
  * a 32 KB L1 cache with room to spare. */
 #define DESIGN_BLOCK 64
 
-/* The raw rows (rows x cols, row-major, borrowed) and the transformation;
- * dim = cols + 1 columns come out, the last one the intercept's 1. */
+/* The raw rows (borrowed; row i starts at x + i * stride, stride >= cols,
+ * so that every k-th row of a matrix is a design too) and the
+ * transformation; dim = cols + 1 columns come out, the last one the
+ * intercept's 1. */
 typedef struct {
 	const double *x;
-	size_t rows, cols, dim;
+	size_t rows, cols, stride, dim;
 	const double *mean;      /* cols: subtracted */
 	const double *inv_scale; /* cols: then multiplied; 0 for a constant column */
 } Design;

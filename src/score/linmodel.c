@@ -114,38 +114,56 @@ static void transform_init(const double *x, Linmodel *m, double *inv)
 	free(constant);
 }
 
-static int compare_double(const void *a, const void *b)
+/* Where v is or would go in the n ascending values of set. */
+static int lower_bound(const double *set, int n, double v)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	int lo = 0, hi = n;
 
-	return x < y ? -1 : x > y;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (set[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-/* The distinct target values into m->labels, and each row's class index. */
+/* The distinct target values into m->labels, ascending, and each row's
+ * class index. A set of at most LINMODEL_MAX_CLASSES, kept sorted by
+ * insertion: no copy of the targets, no sort of them. */
 static Status find_classes(const double *y, size_t rows, Linmodel *m, int *cls)
 {
-	double *sorted = xmalloc(rows * sizeof *sorted);
-	size_t k = 0;
+	double set[LINMODEL_MAX_CLASSES];
+	int k = 0;
 
-	memcpy(sorted, y, rows * sizeof *sorted);
-	qsort(sorted, rows, sizeof *sorted, compare_double);
-	for (size_t i = 0; i < rows; i++)
-		if (i == 0 || sorted[i] != sorted[k - 1])
-			sorted[k++] = sorted[i];
-	if (k < 2) {
-		free(sorted);
+	for (size_t i = 0; i < rows; i++) {
+		int at;
+
+		if (i > 0 && y[i] == y[i - 1])
+			continue;
+		at = lower_bound(set, k, y[i]);
+		if (at < k && set[at] == y[i])
+			continue;
+		if (k == LINMODEL_MAX_CLASSES)
+			return status_fail(STATUS_ERR_INPUT,
+					   "more than %d distinct target values: a classifier needs "
+					   "labels, not measurements (use ridge)",
+					   LINMODEL_MAX_CLASSES);
+		memmove(set + at + 1, set + at, (size_t)(k - at) * sizeof *set);
+		set[at] = y[i], k++;
+	}
+	if (k < 2)
 		return status_fail(STATUS_ERR_INPUT,
 				   "only one class in the training labels (every row is %g): a "
 				   "classifier needs two",
 				   y[0]);
-	}
-	m->classes = (int)k;
-	m->labels = xrealloc(sorted, k * sizeof *sorted);
-	for (size_t i = 0; i < rows; i++) {
-		const double *at = bsearch(y + i, m->labels, k, sizeof *m->labels, compare_double);
-
-		cls[i] = (int)(at - m->labels);
-	}
+	m->classes = k;
+	m->labels = xmalloc((size_t)k * sizeof *m->labels);
+	memcpy(m->labels, set, (size_t)k * sizeof *set);
+	for (size_t i = 0; i < rows; i++)
+		cls[i] = i > 0 && y[i] == y[i - 1] ? cls[i - 1] : lower_bound(set, k, y[i]);
 	return STATUS_OK;
 }
 
@@ -193,7 +211,7 @@ static Status fit_logistic(const Design *design, const double *y, Linmodel *m)
 
 	if (st != STATUS_OK)
 		goto out;
-	p = (LogisticProblem){ design, cls, m->classes, m->params.C, m->params.tol,
+	p = (LogisticProblem){ design, cls, m->classes, m->params.C, m->params.tol, 0,
 			       m->params.max_iter };
 	st = logistic_fit(&p, &fit);
 	if (st != STATUS_OK)
@@ -220,12 +238,13 @@ static void ridge_normal(const Design *d, const double *y, double *gram, double 
 	memset(zy, 0, d->dim * sizeof *zy);
 	for (size_t b = 0; b < design_blocks(d); b++) {
 		size_t count = design_block(d, b, t);
+		const double *z = t;
 
 		for (size_t i = 0; i < DESIGN_BLOCK; i++)
 			yb[i] = i < count ? y[b * DESIGN_BLOCK + i] : 0;
-		linalg_gram_add(gram, d->dim, t, t, d->dim, DESIGN_BLOCK);
+		linalg_gram_add(gram, d->dim, z, z, d->dim, DESIGN_BLOCK);
 		for (size_t j = 0; j < d->dim; j++)
-			zy[j] += linalg_dot(t + j * DESIGN_BLOCK, yb, DESIGN_BLOCK);
+			zy[j] += linalg_dot(z + j * DESIGN_BLOCK, yb, DESIGN_BLOCK);
 	}
 	free(t);
 }
@@ -240,19 +259,20 @@ static double ridge_objective(const Design *d, const double *y, double alpha,
 	memset(grad, 0, d->dim * sizeof *grad);
 	for (size_t b = 0; b < design_blocks(d); b++) {
 		size_t count = design_block(d, b, t);
+		const double *z = t;
 		double part = 0;
 
 		for (size_t i = 0; i < DESIGN_BLOCK; i++) {
 			double s = 0;
 
 			for (size_t j = 0; j < d->dim; j++)
-				s += theta[j] * t[j * DESIGN_BLOCK + i];
+				s += theta[j] * z[j * DESIGN_BLOCK + i];
 			r[i] = i < count ? y[b * DESIGN_BLOCK + i] - s : 0;
 			part += r[i] * r[i];
 		}
 		total += part;
 		for (size_t j = 0; j < d->dim; j++)
-			grad[j] -= 2 * linalg_dot(t + j * DESIGN_BLOCK, r, DESIGN_BLOCK);
+			grad[j] -= 2 * linalg_dot(z + j * DESIGN_BLOCK, r, DESIGN_BLOCK);
 	}
 	for (size_t j = 0; j + 1 < d->dim; j++) {
 		grad[j] += 2 * alpha * theta[j];
@@ -262,53 +282,63 @@ static double ridge_objective(const Design *d, const double *y, double alpha,
 	return total;
 }
 
-/* Solves the normal equations (Z'Z + alpha I) w + Z'1 b = Z'y, 1'Z w + n b
- * = 1'y by Cholesky, with one step of iterative refinement. A feature with
- * a zero column gets a 1 on its diagonal so that alpha = 0 still factors;
- * its right-hand side is 0, so its weight is 0. */
-static Status ridge_solve(double *a, const double *zy, size_t dim, double alpha, double *theta)
+/* Factors the normal equations' matrix [Z'Z + alpha I, Z'1; 1'Z, n] into
+ * l. A feature with a zero column gets a 1 on its diagonal so that alpha =
+ * 0 still factors; its right-hand side is 0, so its weight is 0. */
+static Status ridge_factor(double *a, size_t dim, double alpha, double *l)
 {
-	double *l = xmalloc(dim * dim * sizeof *l), *res = xmalloc(dim * sizeof *res), damping;
-	Status st = STATUS_OK;
+	double damping;
 
 	for (size_t j = 0; j + 1 < dim; j++)
 		a[j * dim + j] += a[j * dim + j] == 0 ? 1 : alpha;
 	linalg_symmetrize(a, dim);
-	if (linalg_cholesky(a, dim, l, &damping) != 0 || damping > 0) {
-		st = status_fail(STATUS_ERR_INPUT, "the features are collinear, so ridge with "
-						   "alpha 0 has no unique solution: use alpha > 0");
-		goto out;
-	}
-	memcpy(theta, zy, dim * sizeof *theta);
-	linalg_cholesky_solve(l, dim, theta);
-	for (size_t j = 0; j < dim; j++)
-		res[j] = zy[j] - linalg_dot(a + j * dim, theta, dim);
-	linalg_cholesky_solve(l, dim, res);
-	for (size_t j = 0; j < dim; j++)
-		theta[j] += res[j];
-out:
-	free(l);
-	free(res);
-	return st;
+	if (linalg_cholesky(a, dim, l, &damping) != 0 || damping > 0)
+		return status_fail(STATUS_ERR_INPUT, "the features are collinear, so ridge with "
+						     "alpha 0 has no unique solution: use alpha > 0");
+	return STATUS_OK;
 }
 
+/* Closed form, then iterative refinement with the residual recomputed from
+ * the rows: the cross products summed over a million rows carry rounding
+ * that leaves the gradient near 1e-8; one correction from the exact
+ * gradient (a Newton step, the objective being quadratic) takes it to the
+ * rounding of the gradient itself. The correction is kept only when it
+ * helps. */
 static Status fit_ridge(const Design *d, const double *y, Linmodel *m)
 {
-	double *a = xmalloc(d->dim * d->dim * sizeof *a), *zy = xmalloc(d->dim * sizeof *zy);
-	double *theta = xcalloc(d->dim, sizeof *theta), *grad = xcalloc(d->dim, sizeof *grad);
+	size_t dim = d->dim;
+	double *a = xmalloc(dim * dim * sizeof *a), *l = xmalloc(dim * dim * sizeof *l);
+	double *zy = xmalloc(dim * sizeof *zy), *theta = xmalloc(dim * sizeof *theta);
+	double *grad = xmalloc(dim * sizeof *grad), *next = xmalloc(dim * sizeof *next);
+	double *next_grad = xmalloc(dim * sizeof *next_grad), f, f_next;
 	Status st;
 
 	ridge_normal(d, y, a, zy);
-	st = ridge_solve(a, zy, d->dim, m->params.alpha, theta);
-	if (st == STATUS_OK) {
-		m->outputs = 1;
-		take_theta(m, theta);
-		m->objective = ridge_objective(d, y, m->params.alpha, theta, grad);
-		uncentre(m, grad);
-		m->grad_norm = linalg_norm(grad, d->dim);
-		m->converged = 1;
+	st = ridge_factor(a, dim, m->params.alpha, l);
+	if (st != STATUS_OK)
+		goto out;
+	memcpy(theta, zy, dim * sizeof *theta);
+	linalg_cholesky_solve(l, dim, theta);
+	f = ridge_objective(d, y, m->params.alpha, theta, grad);
+	for (size_t j = 0; j < dim; j++)
+		next[j] = -0.5 * grad[j];
+	linalg_cholesky_solve(l, dim, next);
+	for (size_t j = 0; j < dim; j++)
+		next[j] += theta[j];
+	f_next = ridge_objective(d, y, m->params.alpha, next, next_grad);
+	if (linalg_norm(next_grad, dim) < linalg_norm(grad, dim)) {
+		memcpy(theta, next, dim * sizeof *theta);
+		memcpy(grad, next_grad, dim * sizeof *grad);
+		f = f_next;
 	}
-	free(a), free(zy), free(theta), free(grad);
+	m->outputs = 1;
+	take_theta(m, theta);
+	m->objective = f;
+	uncentre(m, grad);
+	m->grad_norm = linalg_norm(grad, dim);
+	m->converged = 1;
+out:
+	free(a), free(l), free(zy), free(theta), free(grad), free(next), free(next_grad);
 	return st;
 }
 
@@ -331,7 +361,7 @@ Status linmodel_fit(const double *x, size_t rows, size_t cols, const double *y,
 	out->scale = xcalloc(cols ? cols : 1, sizeof *out->scale);
 	inv = xcalloc(cols ? cols : 1, sizeof *inv);
 	transform_init(x, out, inv);
-	design = (Design){ x, rows, cols, cols + 1, out->mean, inv };
+	design = (Design){ x, rows, cols, cols, cols + 1, out->mean, inv };
 	st = params->kind == LINMODEL_LOGISTIC ? fit_logistic(&design, y, out)
 					       : fit_ridge(&design, y, out);
 	free(inv);

@@ -22,6 +22,10 @@
 
 #include "src/base/status.h"
 
+/* The most classes a logistic model takes (as many as a scale has levels;
+ * more distinct targets are measurements, for ridge). */
+#define LINMODEL_MAX_CLASSES 64
+
 /* The model kinds with their names on the command line. */
 #define LINMODEL_KIND_LIST(X) \
 	X(LOGISTIC, "logistic")   \
@@ -91,7 +95,8 @@ typedef struct {
  * targets y (rows values: class values for logistic, any number for
  * ridge). Returns STATUS_OK with *out filled; STATUS_ERR_INPUT with a
  * detail for no rows, a value that is not finite, a logistic target with
- * only one class ("only one class ... a classifier needs two"), C <= 0 or
+ * only one class ("only one class ... a classifier needs two") or more than
+ * LINMODEL_MAX_CLASSES, C <= 0 or
  * alpha < 0, or ridge with alpha 0 on collinear features. On failure *out
  * is zeroed. */
 Status linmodel_fit(const double *x, size_t rows, size_t cols, const double *y,

@@ -1,13 +1,17 @@
 /* logistic.c - Newton's method for L2 logistic regression (see logistic.h).
  *
- * Each iteration makes passes over the rows, a block at a time: one for the
- * objective and gradient (keeping every row's scores), one for the Hessian,
- * formed explicitly as weighted cross products of the block (linalg.h) and
- * factored by Cholesky, and one for the scores of the Newton direction, so
- * that the line search tries step lengths on stored scores without touching
- * the features again. Near the optimum a Hessian barely changes from one
- * step to the next: while the gradient keeps shrinking twentyfold per full
- * step, the last factorisation is reused and a step costs two cheap passes.
+ * The rows are read a block at a time (design.h), and each Newton iteration
+ * reads them once: one pass computes every row's scores, the objective, the
+ * gradient and, when asked, the Hessian, formed explicitly as weighted cross
+ * products of the block (linalg.h) and factored by Cholesky. A step is taken
+ * whole and checked by the next pass, which is needed anyway: in the usual
+ * case (Newton's full step lowers the objective enough) nothing more is
+ * read; otherwise the step is backtracked on the two passes' stored scores
+ * without touching the features again. Near the optimum a Hessian barely
+ * changes from one step to the next: while the gradient keeps shrinking
+ * twentyfold per step, the last factorisation is reused and a pass costs a
+ * tenth of one that forms the Hessian. Large problems start from the
+ * optimum on a subsample (warm_start()).
  *
  * The multinomial model's intercepts are only determined up to a common
  * constant, which makes its Hessian singular along (1, ..., 1) on the
@@ -28,16 +32,29 @@
 
 #define B DESIGN_BLOCK
 
+/* From this many rows on, the fit starts from the optimum of every
+ * WARM_STRIDE-th row (with C scaled up to match): that fit costs an eighth
+ * per step and lands within sampling error of the full optimum, from where
+ * Newton needs two or three full steps instead of five to eight. */
+#define WARM_ROWS 32768
+#define WARM_STRIDE 8
+
 /* How a row's loss depends on its scores s (outputs values): the loss and
- * its gradient r (when r is not NULL), and the lower triangle of its Hessian
- * packed row by row ((0,0), (1,0), (1,1), (2,0), ...) into a, p being
- * outputs values of scratch. */
+ * its gradient r (when r is not NULL); and the weights of the cross
+ * products the Hessian is built from, into a (p is outputs values of
+ * scratch). With softmax_pairs 0, a is the lower triangle of the loss's
+ * Hessian packed row by row ((0,0), (1,0), (1,1), (2,0), ...), each entry
+ * weighting one block. The softmax's Hessian diag(p) - p p' has rows that
+ * sum to zero, so its diagonal follows from the rest: with softmax_pairs 1,
+ * a holds p_c p_e for c > e only ((1,0), (2,0), (2,1), ...), block (c, e)
+ * is minus that product and block (c, c) the sum of those of its row,
+ * K (K - 1) / 2 cross products instead of K (K + 1) / 2. */
 typedef struct {
 	double (*loss)(const double *s, int y, int outputs, double *r);
 	void (*curvature)(const double *s, int outputs, double *p, double *a);
+	int softmax_pairs;
 } Family;
 
-/* log(1 + exp(s)) without overflow or cancellation. */
 static double softplus(double s)
 {
 	return s > 0 ? s + log1p(exp(-s)) : log1p(exp(s));
@@ -98,67 +115,72 @@ static double multinomial_loss(const double *s, int y, int outputs, double *r)
 static void multinomial_curvature(const double *s, int outputs, double *p, double *a)
 {
 	softmax(s, outputs, p);
-	for (int c = 0, q = 0; c < outputs; c++)
-		for (int e = 0; e <= c; e++)
-			a[q++] = (c == e ? p[c] : 0) - p[c] * p[e];
+	for (int c = 1, q = 0; c < outputs; c++)
+		for (int e = 0; e < c; e++)
+			a[q++] = p[c] * p[e];
 }
 
-static const Family binary_family = { binary_loss, binary_curvature };
-static const Family multinomial_family = { multinomial_loss, multinomial_curvature };
+static const Family binary_family = { binary_loss, binary_curvature, 0 };
+static const Family multinomial_family = { multinomial_loss, multinomial_curvature, 1 };
 
-/* The solver's state and its work arrays, allocated once. */
+/* The solver's state and its work arrays, allocated once. scores and
+ * trial hold every row's scores (rows x outputs) at theta and at the point
+ * being tried. */
 typedef struct {
 	const LogisticProblem *p;
 	const Design *d;
 	const Family *family;
 	int outputs;
 	size_t dim, params, pairs, blocks;
-	double *theta, *grad, *step, *hess, *chol, *gram;
-	double *block, *scaled, *bscores, *bweights, *row, *rowgrad, *scratch;
-	double *scores, *dirscores; /* rows x outputs */
+	double *theta, *next, *grad, *saved, *step, *hess, *chol, *gram;
+	double *block, *scaled, *bscores, *bresid, *bcurv, *rowbuf, *scratch;
+	double *scores, *trial;
 } Solver;
+
+static double *zeros(size_t n)
+{
+	return xcalloc(n ? n : 1, sizeof(double));
+}
 
 static void solver_init(Solver *sv, const LogisticProblem *p)
 {
+	size_t O;
+
 	memset(sv, 0, sizeof *sv);
 	sv->p = p;
 	sv->d = p->design;
 	sv->outputs = p->classes == 2 ? 1 : p->classes;
 	sv->family = p->classes == 2 ? &binary_family : &multinomial_family;
+	O = (size_t)sv->outputs;
 	sv->dim = sv->d->dim;
-	sv->params = (size_t)sv->outputs * sv->dim;
-	sv->pairs = (size_t)sv->outputs * (sv->outputs + 1) / 2;
+	sv->params = O * sv->dim;
+	sv->pairs = O * (O + (sv->family->softmax_pairs ? -1 : 1)) / 2;
 	sv->blocks = design_blocks(sv->d);
-	sv->theta = xcalloc(sv->params, sizeof(double));
-	sv->grad = xcalloc(sv->params, sizeof(double));
-	sv->step = xcalloc(sv->params, sizeof(double));
-	sv->hess = xcalloc(sv->params * sv->params, sizeof(double));
-	sv->chol = xcalloc(sv->params * sv->params, sizeof(double));
-	sv->gram = xcalloc(sv->pairs * sv->dim * sv->dim, sizeof(double));
-	sv->block = xcalloc(sv->dim * B, sizeof(double));
-	sv->scaled = xcalloc(sv->dim * B, sizeof(double));
-	sv->bscores = xcalloc((size_t)sv->outputs * B, sizeof(double));
-	sv->bweights = xcalloc((sv->pairs > (size_t)sv->outputs ? sv->pairs : (size_t)sv->outputs) * B,
-			       sizeof(double));
-	sv->row = xcalloc((size_t)sv->outputs, sizeof(double));
-	sv->rowgrad = xcalloc(sv->pairs + (size_t)sv->outputs, sizeof(double));
-	sv->scratch = xcalloc((size_t)sv->outputs, sizeof(double));
-	sv->scores = xcalloc(sv->d->rows * (size_t)sv->outputs, sizeof(double));
-	sv->dirscores = xcalloc(sv->d->rows * (size_t)sv->outputs, sizeof(double));
+	sv->theta = zeros(sv->params), sv->next = zeros(sv->params);
+	sv->grad = zeros(sv->params), sv->saved = zeros(sv->params), sv->step = zeros(sv->params);
+	sv->hess = zeros(sv->params * sv->params), sv->chol = zeros(sv->params * sv->params);
+	sv->gram = zeros(sv->pairs * sv->dim * sv->dim);
+	sv->block = zeros(sv->dim * B), sv->scaled = zeros(sv->dim * B);
+	sv->bscores = zeros(O * B), sv->bresid = zeros(O * B), sv->bcurv = zeros(sv->pairs * B);
+	sv->rowbuf = zeros(sv->pairs + O), sv->scratch = zeros(O);
+	sv->scores = zeros(sv->d->rows * O), sv->trial = zeros(sv->d->rows * O);
 }
 
 static void solver_free(Solver *sv)
 {
-	free(sv->grad), free(sv->step), free(sv->hess), free(sv->chol), free(sv->gram);
-	free(sv->block), free(sv->scaled), free(sv->bscores), free(sv->bweights);
-	free(sv->row), free(sv->rowgrad), free(sv->scratch), free(sv->scores), free(sv->dirscores);
+	double *arrays[] = { sv->theta, sv->next, sv->grad, sv->saved, sv->step, sv->hess,
+			     sv->chol, sv->gram, sv->block, sv->scaled, sv->bscores, sv->bresid,
+			     sv->bcurv, sv->rowbuf, sv->scratch, sv->scores, sv->trial };
+
+	for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
+		free(arrays[k]);
 }
 
 /* Intercepts at the log class shares, the optimum of a model without
  * features: a start closer than zero by the whole class imbalance. */
 static void start_point(Solver *sv)
 {
-	double *count = xcalloc((size_t)sv->p->classes, sizeof *count), mean = 0;
+	double *count = zeros((size_t)sv->p->classes), mean = 0;
 
 	for (size_t i = 0; i < sv->d->rows; i++)
 		count[sv->p->cls[i]]++;
@@ -173,22 +195,54 @@ static void start_point(Solver *sv)
 	free(count);
 }
 
-/* The scores of the block's rows under the parameter rows v (outputs x
- * dim) into out (outputs x B), one feature at a time down the columns. */
-static void block_scores(const Solver *sv, const double *v, const double *t, double *out)
+/* The solution on every WARM_STRIDE-th row into sv->theta, when the rows
+ * are many and the subsample holds every class; else theta is untouched.
+ * The subsample is a design with a longer stride: nothing is copied. */
+static void warm_start(Solver *sv)
 {
-	for (int o = 0; o < sv->outputs; o++) {
-		double *s = out + (size_t)o * B;
+	const Design *d = sv->d;
+	size_t m = (d->rows + WARM_STRIDE - 1) / WARM_STRIDE, seen = 0;
+	int *cls, *count;
+	Design sub;
+	LogisticProblem sp;
+	LogisticFit fit = { 0 };
 
-		memset(s, 0, B * sizeof *s);
-		for (size_t j = 0; j < sv->dim; j++) {
-			double c = v[o * sv->dim + j];
-			const double *col = t + j * B;
-
-			for (size_t i = 0; i < B; i++)
-				s[i] += c * col[i];
-		}
+	if (d->rows < WARM_ROWS)
+		return;
+	cls = xmalloc(m * sizeof *cls);
+	count = xcalloc((size_t)sv->p->classes, sizeof *count);
+	for (size_t i = 0; i < m; i++) {
+		cls[i] = sv->p->cls[i * WARM_STRIDE];
+		seen += count[cls[i]]++ == 0;
 	}
+	sub = *d, sub.rows = m, sub.stride = d->stride * WARM_STRIDE;
+	sp = *sv->p, sp.design = &sub, sp.cls = cls;
+	sp.C = sv->p->C * (double)d->rows / (double)m;
+	sp.rel_tol = 1e-4;
+	if (seen == (size_t)sv->p->classes && logistic_fit(&sp, &fit) == STATUS_OK)
+		memcpy(sv->theta, fit.theta, sv->params * sizeof *sv->theta);
+	logistic_fit_free(&fit);
+	free(cls), free(count);
+}
+
+/* s = sum_j c[j] * column j of t, a column at a time (restrict lets the
+ * compiler run the inner loop in vector registers). */
+static void column_combination(double *restrict s, const double *restrict c,
+			       const double *restrict t, size_t dim)
+{
+	memset(s, 0, B * sizeof *s);
+	for (size_t j = 0; j < dim; j++)
+		for (size_t i = 0; i < B; i++)
+			s[i] += c[j] * t[j * B + i];
+}
+
+/* out = the dim columns of z, each multiplied by w entry by entry. */
+static void scale_columns(double *restrict out, const double *restrict w,
+			  const double *restrict z, size_t dim)
+{
+	for (size_t j = 0; j < dim; j++)
+		for (size_t i = 0; i < B; i++)
+			out[j * B + i] = w[i] * z[j * B + i];
 }
 
 /* 1/2 |w|^2 over the coefficients of v + t * step (intercepts excluded). */
@@ -205,81 +259,81 @@ static double penalty(const Solver *sv, const double *v, double t)
 	return 0.5 * sum;
 }
 
-/* The losses and gradients of the block's real rows; the gradients (rows
- * past the end get 0) go to bweights as outputs x B. Returns the block's
- * summed loss. */
-static double block_losses(Solver *sv, size_t first, size_t count)
+/* The block's real rows: their scores (from bscores) into scores, their
+ * loss gradients into bresid (outputs x B, 0 past the end), and with
+ * hessian their curvature weights into bcurv (pairs x B). Returns the
+ * block's summed loss. */
+static double block_rows(Solver *sv, size_t first, size_t count, double *scores, int hessian)
 {
-	double sum = 0;
 	int O = sv->outputs;
+	double sum = 0, *r = sv->rowbuf;
 
-	memset(sv->bweights, 0, (size_t)O * B * sizeof(double));
+	memset(sv->bresid, 0, (size_t)O * B * sizeof(double));
+	if (hessian)
+		memset(sv->bcurv, 0, sv->pairs * B * sizeof(double));
 	for (size_t i = 0; i < count; i++) {
-		double *s = sv->scores + (first + i) * O;
+		double *s = scores + (first + i) * O;
 
 		for (int o = 0; o < O; o++)
 			s[o] = sv->bscores[o * B + i];
-		sum += sv->family->loss(s, sv->p->cls[first + i], O, sv->rowgrad);
+		sum += sv->family->loss(s, sv->p->cls[first + i], O, r);
 		for (int o = 0; o < O; o++)
-			sv->bweights[o * B + i] = sv->rowgrad[o];
+			sv->bresid[o * B + i] = r[o];
+		if (!hessian)
+			continue;
+		sv->family->curvature(s, O, sv->scratch, r);
+		for (size_t q = 0; q < sv->pairs; q++)
+			sv->bcurv[q * B + i] = r[q];
 	}
 	return sum;
 }
 
-/* The objective at sv->theta; fills sv->grad and every row's scores. */
-static double value_grad(Solver *sv)
+/* One pass over the rows at parameters v: returns the objective, puts its
+ * gradient in sv->grad and every row's scores in scores, and with hessian
+ * the weighted cross products of every class pair (lower triangles of dim
+ * x dim) in sv->gram. */
+static double pass(Solver *sv, const double *v, double *scores, int hessian)
 {
+	size_t dim = sv->dim;
 	double loss = 0;
 
 	memset(sv->grad, 0, sv->params * sizeof(double));
+	if (hessian)
+		memset(sv->gram, 0, sv->pairs * dim * dim * sizeof(double));
 	for (size_t b = 0; b < sv->blocks; b++) {
 		size_t count = design_block(sv->d, b, sv->block);
+		const double *z = sv->block;
 
-		block_scores(sv, sv->theta, sv->block, sv->bscores);
-		loss += block_losses(sv, b * B, count);
 		for (int o = 0; o < sv->outputs; o++)
-			for (size_t j = 0; j < sv->dim; j++)
-				sv->grad[o * sv->dim + j] +=
-					linalg_dot(sv->bweights + (size_t)o * B, sv->block + j * B, B);
-	}
-	for (size_t k = 0; k < sv->params; k++)
-		sv->grad[k] = sv->p->C * sv->grad[k] + (k % sv->dim + 1 < sv->dim ? sv->theta[k] : 0);
-	return sv->p->C * loss + penalty(sv, sv->theta, 0);
-}
-
-/* The curvature weights of the block's rows (pairs x B, 0 past the end),
- * from the scores value_grad() stored. */
-static void block_curvature(Solver *sv, size_t first, size_t count)
-{
-	memset(sv->bweights, 0, sv->pairs * B * sizeof(double));
-	for (size_t i = 0; i < count; i++) {
-		sv->family->curvature(sv->scores + (first + i) * sv->outputs, sv->outputs,
-				      sv->scratch, sv->rowgrad);
-		for (size_t q = 0; q < sv->pairs; q++)
-			sv->bweights[q * B + i] = sv->rowgrad[q];
-	}
-}
-
-/* The weighted cross products of every class pair, lower triangles of
- * dim x dim each, summed over the rows into sv->gram. */
-static void gram_pass(Solver *sv)
-{
-	size_t dim = sv->dim;
-
-	memset(sv->gram, 0, sv->pairs * dim * dim * sizeof(double));
-	for (size_t b = 0; b < sv->blocks; b++) {
-		size_t count = design_block(sv->d, b, sv->block);
-
-		block_curvature(sv, b * B, count);
-		for (size_t q = 0; q < sv->pairs; q++) {
-			const double *w = sv->bweights + q * B;
-
+			column_combination(sv->bscores + (size_t)o * B, v + o * dim, z, dim);
+		loss += block_rows(sv, b * B, count, scores, hessian);
+		for (int o = 0; o < sv->outputs; o++)
 			for (size_t j = 0; j < dim; j++)
-				for (size_t i = 0; i < B; i++)
-					sv->scaled[j * B + i] = w[i] * sv->block[j * B + i];
-			linalg_gram_add(sv->gram + q * dim * dim, dim, sv->scaled, sv->block, dim, B);
+				sv->grad[o * dim + j] += linalg_dot(sv->bresid + (size_t)o * B, z + j * B, B);
+		for (size_t q = 0; hessian && q < sv->pairs; q++) {
+			scale_columns(sv->scaled, sv->bcurv + q * B, z, dim);
+			linalg_gram_add(sv->gram + q * dim * dim, dim, sv->scaled, z, dim, B);
 		}
 	}
+	for (size_t k = 0; k < sv->params; k++)
+		sv->grad[k] = sv->p->C * sv->grad[k] + (k % dim + 1 < dim ? v[k] : 0);
+	return sv->p->C * loss + penalty(sv, v, 0);
+}
+
+/* Adds factor * C * g (a lower triangle) to the Hessian's block (a, c),
+ * and its transpose to block (c, a) when they differ. */
+static void add_block(Solver *sv, int a, int c, const double *g, double factor)
+{
+	size_t dim = sv->dim, P = sv->params;
+
+	for (size_t j = 0; j < dim; j++)
+		for (size_t k = 0; k < dim; k++) {
+			double v = factor * sv->p->C * (k <= j ? g[j * dim + k] : g[k * dim + j]);
+
+			sv->hess[(a * dim + j) * P + c * dim + k] += v;
+			if (a != c)
+				sv->hess[(c * dim + k) * P + a * dim + j] += v;
+		}
 }
 
 /* The Hessian from the cross products: C times the data part, plus the
@@ -287,20 +341,21 @@ static void gram_pass(Solver *sv)
  * singular direction made positive. */
 static void assemble_hessian(Solver *sv)
 {
-	size_t dim = sv->dim, P = sv->params;
+	size_t dim = sv->dim, P = sv->params, q = 0;
 	double top = 0;
 
-	for (int a = 0, q = 0; a < sv->outputs; a++)
-		for (int c = 0; c <= a; c++, q++) {
-			const double *g = sv->gram + (size_t)q * dim * dim;
+	memset(sv->hess, 0, P * P * sizeof(double));
+	for (int a = 0; a < sv->outputs; a++)
+		for (int c = 0; c < a + !sv->family->softmax_pairs; c++, q++) {
+			const double *g = sv->gram + q * dim * dim;
 
-			for (size_t j = 0; j < dim; j++)
-				for (size_t k = 0; k < dim; k++) {
-					double v = sv->p->C * (k <= j ? g[j * dim + k] : g[k * dim + j]);
-
-					sv->hess[(a * dim + j) * P + c * dim + k] = v;
-					sv->hess[(c * dim + k) * P + a * dim + j] = v;
-				}
+			if (!sv->family->softmax_pairs) {
+				add_block(sv, a, c, g, 1);
+				continue;
+			}
+			add_block(sv, a, c, g, -1);
+			add_block(sv, a, a, g, 1);
+			add_block(sv, c, c, g, 1);
 		}
 	for (size_t k = 0; k < P; k++) {
 		if (k % dim + 1 < dim)
@@ -313,12 +368,11 @@ static void assemble_hessian(Solver *sv)
 			sv->hess[((a + 1) * dim - 1) * P + (c + 1) * dim - 1] += top / sv->outputs;
 }
 
-/* Forms and factors the Hessian at sv->theta. */
-static Status refresh_hessian(Solver *sv, LogisticFit *fit)
+/* Factors the Hessian whose cross products the last pass formed. */
+static Status factor_hessian(Solver *sv, LogisticFit *fit)
 {
 	double damping;
 
-	gram_pass(sv);
 	assemble_hessian(sv);
 	if (linalg_cholesky(sv->hess, sv->params, sv->chol, &damping) != 0)
 		return status_fail(STATUS_ERR_INPUT,
@@ -329,8 +383,8 @@ static Status refresh_hessian(Solver *sv, LogisticFit *fit)
 	return STATUS_OK;
 }
 
-/* The Newton direction -H^-1 g, its intercepts summing to zero for the
- * multinomial model. Returns the decrement g' H^-1 g. */
+/* The Newton direction -H^-1 g into sv->step, its intercepts summing to
+ * zero for the multinomial model. Returns the decrement g' H^-1 g. */
 static double newton_direction(Solver *sv)
 {
 	double mean = 0;
@@ -345,113 +399,145 @@ static double newton_direction(Solver *sv)
 	return -linalg_dot(sv->grad, sv->step, sv->params);
 }
 
-/* Every row's scores along the direction, for the line search. */
-static void direction_pass(Solver *sv)
-{
-	int O = sv->outputs;
-
-	for (size_t b = 0; b < sv->blocks; b++) {
-		size_t count = design_block(sv->d, b, sv->block);
-
-		block_scores(sv, sv->step, sv->block, sv->bscores);
-		for (size_t i = 0; i < count; i++)
-			for (int o = 0; o < O; o++)
-				sv->dirscores[(b * B + i) * O + o] = sv->bscores[o * B + i];
-	}
-}
-
-/* The objective at theta + t * step, from the stored scores; the losses
- * are summed in the blocks value_grad() uses, so t = 0 gives its value. */
+/* The objective at theta + t * step, from the scores at theta and at
+ * theta + step; the losses are summed in the blocks pass() uses. */
 static double objective_at(Solver *sv, double t)
 {
 	int O = sv->outputs;
-	double total = 0;
+	double total = 0, *row = sv->rowbuf;
 
 	for (size_t first = 0; first < sv->d->rows; first += B) {
 		double part = 0;
 
 		for (size_t i = first; i < sv->d->rows && i < first + B; i++) {
-			for (int o = 0; o < O; o++)
-				sv->row[o] = sv->scores[i * O + o] + t * sv->dirscores[i * O + o];
-			part += sv->family->loss(sv->row, sv->p->cls[i], O, NULL);
+			for (int o = 0; o < O; o++) {
+				double s = sv->scores[i * O + o];
+
+				row[o] = s + t * (sv->trial[i * O + o] - s);
+			}
+			part += sv->family->loss(row, sv->p->cls[i], O, NULL);
 		}
 		total += part;
 	}
 	return sv->p->C * total + penalty(sv, sv->theta, t);
 }
 
-/* Backtracking until the Armijo condition holds, allowing for the rounding
- * in f itself (a decrease smaller than that cannot be seen). Returns the
- * step length, or 0 when none lowers f. */
-static double line_search(Solver *sv, double f, double decrement)
+/* Backtracking from t = 1/2 (the full step has failed) until the Armijo
+ * condition holds, allowing for the rounding in f itself. Returns the step
+ * length, or 0 when none lowers f. */
+static double backtrack(Solver *sv, double f, double decrement, double noise)
 {
-	double noise = 64 * DBL_EPSILON * (fabs(f) + 1);
-
-	for (double t = 1; t > 1e-12; t *= 0.5)
+	for (double t = 0.5; t > 1e-12; t *= 0.5)
 		if (objective_at(sv, t) <= f - 1e-4 * t * decrement + noise)
 			return t;
 	return 0;
 }
 
-/* The Newton iterations proper; leaves the best point found (smallest
- * gradient) in best. Once the predicted decrease is below the rounding of
+static void swap(double **a, double **b)
+{
+	double *t = *a;
+
+	*a = *b, *b = t;
+}
+
+/* Where the iterations stand between passes. */
+typedef struct {
+	double f, gn, gn_prev, gn_first, best_gn;
+	int fresh;     /* sv->gram was formed at theta and is not factored yet */
+	int factored;  /* sv->chol holds some factorisation */
+	int here;      /* ... made at theta */
+	int full;      /* the last step was taken whole */
+	int stalls;    /* passes in a row without halving the best gradient */
+	int polishing; /* the last decrement was below the rounding of f */
+} Progress;
+
+/* Tries theta + step; keeps it when it lowers f enough (or when f cannot
+ * tell, while polishing), else backtracks along it and re-reads the rows at
+ * the shorter step. Returns 0 when no step lowers f. */
+static int take_step(Solver *sv, Progress *pr, double dec, double noise)
+{
+	int want = !pr->factored || !pr->full || pr->gn > 0.05 * pr->gn_prev;
+	double f_next, t;
+
+	for (size_t k = 0; k < sv->params; k++)
+		sv->next[k] = sv->theta[k] + sv->step[k];
+	memcpy(sv->saved, sv->grad, sv->params * sizeof(double));
+	f_next = pass(sv, sv->next, sv->trial, want);
+	if (pr->polishing || f_next <= pr->f - 1e-4 * dec + noise) {
+		swap(&sv->theta, &sv->next), swap(&sv->scores, &sv->trial);
+		pr->f = f_next, pr->fresh = want, pr->full = 1;
+		return 1;
+	}
+	t = backtrack(sv, pr->f, dec, noise);
+	memcpy(sv->grad, sv->saved, sv->params * sizeof(double));
+	if (t == 0)
+		return 0;
+	for (size_t k = 0; k < sv->params; k++)
+		sv->theta[k] += t * sv->step[k];
+	pr->f = pass(sv, sv->theta, sv->scores, 1);
+	pr->fresh = 1, pr->full = 0;
+	return 1;
+}
+
+/* The Newton iterations proper; leaves the point with the smallest
+ * gradient in best. Once the predicted decrease is below the rounding of
  * f, f can no longer tell a good step from a bad one: full steps are taken
  * and the gradient alone measures progress, until it stops shrinking. */
-static Status iterate(Solver *sv, LogisticFit *fit, double *best, double *best_gn)
+static Status iterate(Solver *sv, LogisticFit *fit, double *best)
 {
-	double gn_prev = INFINITY;
-	int factored = 0, full = 0, stalls = 0, polishing = 0;
+	Progress pr = { .gn_prev = INFINITY, .gn_first = -1, .best_gn = INFINITY };
 
+	pr.f = pass(sv, sv->theta, sv->scores, 1);
+	pr.fresh = 1;
 	for (int it = 0;; it++) {
-		double f = value_grad(sv), gn = linalg_norm(sv->grad, sv->params), dec, t = 1;
-		double noise = 64 * DBL_EPSILON * (fabs(f) + 1);
-		int refresh = !factored || !full || gn > 0.05 * gn_prev;
+		double noise = 64 * DBL_EPSILON * (fabs(pr.f) + 1), dec;
 
-		stalls = gn > 0.5 * *best_gn ? stalls + 1 : 0;
-		if (gn < *best_gn)
-			*best_gn = gn, memcpy(best, sv->theta, sv->params * sizeof *best);
-		if (gn <= sv->p->tol || (polishing && stalls >= 2))
+		pr.gn = linalg_norm(sv->grad, sv->params);
+		pr.gn_first = pr.gn_first < 0 ? pr.gn : pr.gn_first;
+		pr.stalls = pr.gn > 0.5 * pr.best_gn ? pr.stalls + 1 : 0;
+		if (pr.gn < pr.best_gn)
+			pr.best_gn = pr.gn, memcpy(best, sv->theta, sv->params * sizeof *best);
+		if (pr.gn <= sv->p->tol || pr.gn <= sv->p->rel_tol * pr.gn_first ||
+		    (pr.polishing && pr.stalls >= 2))
 			return fit->converged = 1, STATUS_OK;
-		if (it >= sv->p->max_iter || stalls >= 4)
+		if (it >= sv->p->max_iter || pr.stalls >= 4)
 			return STATUS_OK;
-		if (refresh) {
-			Status st = refresh_hessian(sv, fit);
+		if (pr.fresh) {
+			Status st = factor_hessian(sv, fit);
 
 			if (st != STATUS_OK)
 				return st;
+			pr.fresh = 0, pr.factored = 1, pr.here = 1;
 		}
 		dec = newton_direction(sv);
-		if (!(dec > 0)) {
-			factored = 0; /* not a descent direction: only a stale Hessian can do that */
-			if (refresh)
-				return STATUS_OK;
+		pr.polishing = dec <= noise;
+		if (dec > 0 && take_step(sv, &pr, dec, noise)) {
+			pr.gn_prev = pr.gn, pr.here = 0;
+			fit->iterations++;
 			continue;
 		}
-		polishing = dec <= noise;
-		if (!polishing) {
-			direction_pass(sv);
-			t = line_search(sv, f, dec);
-		}
-		if (t == 0 && refresh)
-			return STATUS_OK;
-		for (size_t k = 0; k < sv->params; k++)
-			sv->theta[k] += t * sv->step[k];
-		factored = 1, full = t == 1, gn_prev = gn;
-		fit->iterations++;
+		/* No step lowers f. With a Hessian formed here, this is the
+		 * optimum as far as rounding lets anyone see; with an older one,
+		 * form one here and try again. */
+		if (pr.here)
+			return fit->converged = 1, STATUS_OK;
+		pr.f = pass(sv, sv->theta, sv->scores, 1);
+		pr.fresh = 1, pr.full = 0;
 	}
 }
 
 Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 {
 	Solver sv;
-	double *best, best_gn = INFINITY;
+	double *best;
 	Status st;
 
 	memset(out, 0, sizeof *out);
 	solver_init(&sv, p);
 	start_point(&sv);
-	best = xcalloc(sv.params, sizeof *best);
-	st = iterate(&sv, out, best, &best_gn);
+	warm_start(&sv);
+	best = zeros(sv.params);
+	st = iterate(&sv, out, best);
 	if (st == STATUS_OK) {
 		/* The reported figures belong to the returned parameters exactly. */
 		memcpy(sv.theta, best, sv.params * sizeof *best);
@@ -463,7 +549,7 @@ Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 			for (int o = 0; o < sv.outputs; o++)
 				sv.theta[(o + 1) * sv.dim - 1] -= mean;
 		}
-		out->objective = value_grad(&sv);
+		out->objective = pass(&sv, sv.theta, sv.scores, 0);
 		out->grad_norm = linalg_norm(sv.grad, sv.params);
 		out->outputs = sv.outputs;
 		out->theta = sv.theta;
@@ -471,7 +557,6 @@ Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 		sv.theta = sv.grad = NULL;
 	}
 	free(best);
-	free(sv.theta);
 	solver_free(&sv);
 	return st;
 }

@@ -24,6 +24,7 @@ typedef struct {
 	int classes;
 	double C;       /* > 0 */
 	double tol;     /* stop once the gradient norm is at or below this */
+	double rel_tol; /* or at or below this share of the first one (0: never) */
 	int max_iter;   /* Newton iterations at most */
 } LogisticProblem;
 
