@@ -24,7 +24,10 @@ on the raw values, with no centring. Then it checks:
     coefficients is below 1e-8;
   - standardisation (mean, population sd, scale 1 for constant columns);
   - --predict: probabilities / predictions at C's coefficients to 1e-12;
-  - one class only is an error, and two runs print the same bytes.
+  - one class only is an error, and two runs print the same bytes;
+  - on the files of tests/data/linmodel, the optima scikit-learn found
+    (reference.json, written by make_reference.py there): objective to
+    1e-9 relative, coefficients to 1e-6.
 Prints one line per failed check and ends with "N passed, N failed".
 """
 import json
@@ -383,11 +386,35 @@ CASES = [
     ("multinomial raw values", "logistic", 13, 200, 3, 3, 1.0, 0, False, {"far": True}),
     ("multinomial labels 2, 7, 9.5", "logistic", 18, 200, 3, 3, 1.0, 0, True,
      {"labels": (2, 7, 9.5), "nearly": (1,)}),
+    ("binary, 33000 rows (subsample start)", "logistic", 19, 33000, 2, 2, 1.0, 0, True, {}),
     ("ridge", "ridge", 14, 400, 6, 0, 0, 1.0, True, {}),
     ("ridge alpha=0", "ridge", 15, 200, 4, 0, 0, 0.0, True, {}),
     ("ridge alpha=1000", "ridge", 16, 200, 4, 0, 0, 1000.0, True, {"constant": (3,)}),
     ("ridge raw values", "ridge", 17, 200, 4, 0, 0, 2.0, False, {"far": True}),
 ]
+
+
+def check_reference(driver):
+    """gavel's fits against the optima stored from scikit-learn."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "linmodel")
+    with open(os.path.join(folder, "reference.json")) as f:
+        ref = json.load(f)
+    for case in ref["cases"]:
+        args = ["--model", case["model"], "--C", repr(case["C"]), "--alpha", repr(case["alpha"])]
+        rc, out = run_driver(driver, args, os.path.join(folder, case["file"]))
+        check(rc == 0, "%s: exit %d" % (case["file"], rc))
+        if rc != 0:
+            continue
+        got = json.loads(out)
+        name = "scikit-learn's optimum on " + case["file"]
+        check(close(got["objective"], case["objective"], 1e-9),
+              "%s: objective %.17g, want %.17g" % (name, got["objective"], case["objective"]))
+        check(got["objective"] <= case["objective"] * (1 + 1e-12),
+              "%s: objective above scikit-learn's" % name)
+        worst = max(abs(a - b) for ga, gb in zip(got["coef"], case["coef"]) for a, b in zip(ga, gb))
+        worst = max([worst] + [abs(a - b) for a, b in zip(got["intercept"], case["intercept"])])
+        check(worst <= 1e-6, "%s: coefficients differ by %.3g" % (name, worst))
+        print("ok   %-32s coefficients within %.1e" % (name, worst))
 
 
 def main():
@@ -409,6 +436,7 @@ def main():
         check(out == out2, "%s: two runs printed different bytes" % name)
         worst = compare(name, kind, X, y, C, alpha, std, json.loads(out))
         print("ok   %-32s coefficients within %.1e" % (name, worst))
+    check_reference(driver)
     X, y = make_case(20, 50, 3, "logistic", 2)
     path = os.path.join(work, "oneclass.csv")
     write_csv(path, X, [2] * len(y))

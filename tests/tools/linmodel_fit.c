@@ -16,41 +16,7 @@
 
 #include "src/base/xalloc.h"
 #include "src/score/linmodel.h"
-
-typedef struct {
-	double *x, *y;
-	size_t rows, cols;
-} Table;
-
-/* Reads the CSV: a header, then rows of numbers separated by commas. */
-static int read_table(const char *path, Table *t)
-{
-	FILE *f = fopen(path, "r");
-	char line[1 << 16];
-	size_t cap_x = 0, cap_y = 0;
-
-	memset(t, 0, sizeof *t);
-	if (!f || !fgets(line, sizeof line, f))
-		return -1;
-	for (char *c = line; *c; c++)
-		t->cols += *c == ',';
-	while (fgets(line, sizeof line, f)) {
-		char *p = line, *end;
-
-		if (line[0] == '\n' || line[0] == 0)
-			continue;
-		t->y = xgrow(t->y, &cap_y, t->rows + 1, sizeof *t->y);
-		t->x = xgrow(t->x, &cap_x, (t->rows + 1) * (t->cols ? t->cols : 1), sizeof *t->x);
-		t->y[t->rows] = strtod(p, &end);
-		for (size_t j = 0; j < t->cols; j++) {
-			p = end + 1;
-			t->x[t->rows * t->cols + j] = strtod(p, &end);
-		}
-		t->rows++;
-	}
-	fclose(f);
-	return 0;
-}
+#include "tests/tools/csvtable.h"
 
 static void print_array(const char *key, const double *v, size_t n, const char *after)
 {
@@ -72,7 +38,7 @@ static void print_rows(const char *key, const double *v, int rows, size_t cols, 
 	printf("]%s\n", after);
 }
 
-static void print_predictions(const Linmodel *m, const Table *t)
+static void print_predictions(const Linmodel *m, const CsvTable *t)
 {
 	int k = m->kind == LINMODEL_RIDGE ? 1 : m->classes;
 	double *out = xmalloc(t->rows * (size_t)k * sizeof *out);
@@ -88,7 +54,7 @@ static void print_predictions(const Linmodel *m, const Table *t)
 	free(out);
 }
 
-static void print_model(const Linmodel *m, const Table *t, int predict)
+static void print_model(const Linmodel *m, const CsvTable *t, int predict)
 {
 	double *raw_coef = xmalloc((size_t)m->outputs * (m->features + 1) * sizeof *raw_coef);
 	double *raw_b = xmalloc((size_t)m->outputs * sizeof *raw_b);
@@ -118,7 +84,7 @@ int main(int argc, char **argv)
 	LinmodelParams p = linmodel_params(LINMODEL_LOGISTIC);
 	int predict = 0, i = 1;
 	Linmodel m;
-	Table t;
+	CsvTable t;
 	Status st;
 
 	for (; i < argc - 1; i++) {
@@ -144,7 +110,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (i != argc - 1 || read_table(argv[i], &t) != 0) {
+	if (i != argc - 1 || csvtable_read(argv[i], &t) != 0) {
 		fprintf(stderr, "usage: linmodel_fit [--model logistic|ridge] [--C C] [--alpha A] "
 				"[--no-standardize] [--predict] FILE.csv\n");
 		return 2;
