@@ -262,12 +262,12 @@ static double ridge_objective(const Design *d, const double *y, double alpha,
 		const double *z = t;
 		double part = 0;
 
+		memset(r, 0, sizeof r);
+		for (size_t j = 0; j < d->dim; j++) /* a column at a time: vectorises */
+			for (size_t i = 0; i < DESIGN_BLOCK; i++)
+				r[i] += theta[j] * z[j * DESIGN_BLOCK + i];
 		for (size_t i = 0; i < DESIGN_BLOCK; i++) {
-			double s = 0;
-
-			for (size_t j = 0; j < d->dim; j++)
-				s += theta[j] * z[j * DESIGN_BLOCK + i];
-			r[i] = i < count ? y[b * DESIGN_BLOCK + i] - s : 0;
+			r[i] = i < count ? y[b * DESIGN_BLOCK + i] - r[i] : 0;
 			part += r[i] * r[i];
 		}
 		total += part;

@@ -39,52 +39,36 @@
 #define WARM_ROWS 32768
 #define WARM_STRIDE 8
 
-/* How a row's loss depends on its scores s (outputs values): the loss and
- * its gradient r (when r is not NULL); and the weights of the cross
- * products the Hessian is built from, into a (p is outputs values of
- * scratch). With softmax_pairs 0, a is the lower triangle of the loss's
- * Hessian packed row by row ((0,0), (1,0), (1,1), (2,0), ...), each entry
- * weighting one block. The softmax's Hessian diag(p) - p p' has rows that
- * sum to zero, so its diagonal follows from the rest: with softmax_pairs 1,
- * a holds p_c p_e for c > e only ((1,0), (2,0), (2,1), ...), block (c, e)
- * is minus that product and block (c, c) the sum of those of its row,
- * K (K - 1) / 2 cross products instead of K (K + 1) / 2. */
+/* How a row's loss depends on its scores s (outputs values): row() returns
+ * the loss of label y, puts its gradient with respect to s in r, and, when
+ * a is not NULL, the weights of the cross products the Hessian is built
+ * from in a; one call computes the exponentials all three share. With
+ * softmax_pairs 0, a is the lower triangle of the loss's Hessian packed row
+ * by row ((0,0), (1,0), (1,1), (2,0), ...), each entry weighting one block.
+ * The softmax's Hessian diag(p) - p p' has rows that sum to zero, so its
+ * diagonal follows from the rest: with softmax_pairs 1, a holds p_c p_e
+ * for c > e only ((1,0), (2,0), (2,1), ...), block (c, e) is minus that
+ * product and block (c, c) the sum of those of its row, K (K - 1) / 2 cross
+ * products instead of K (K + 1) / 2. */
 typedef struct {
-	double (*loss)(const double *s, int y, int outputs, double *r);
-	void (*curvature)(const double *s, int outputs, double *p, double *a);
+	double (*row)(const double *s, int y, int outputs, double *r, double *a);
 	int softmax_pairs;
 } Family;
 
-static double softplus(double s)
+/* The binary loss log(1 + exp(-m)), m the signed margin, from e =
+ * exp(-|s|) alone: small losses of confident rows keep their digits (where
+ * softplus(s) - s would cancel), the probability sigmoid(s) is 1 / (1 + e)
+ * or e / (1 + e), and the curvature sigmoid(s) sigmoid(-s) = e / (1 + e)^2
+ * never suffers the cancellation of p (1 - p) near p = 1. */
+static double binary_row(const double *s, int y, int outputs, double *r, double *a)
 {
-	return s > 0 ? s + log1p(exp(-s)) : log1p(exp(s));
-}
+	double e = exp(-fabs(s[0])), m = y ? s[0] : -s[0];
 
-static double sigmoid(double s)
-{
-	double e;
-
-	if (s >= 0)
-		return 1 / (1 + exp(-s));
-	e = exp(s);
-	return e / (1 + e);
-}
-
-static double binary_loss(const double *s, int y, int outputs, double *r)
-{
 	(void)outputs;
-	if (r)
-		r[0] = sigmoid(s[0]) - y;
-	/* log(1 + exp(-m)) with m the signed margin: small losses of confident
-	 * rows keep their digits, where softplus(s) - s would cancel. */
-	return softplus(y ? -s[0] : s[0]);
-}
-
-static void binary_curvature(const double *s, int outputs, double *p, double *a)
-{
-	(void)outputs, (void)p;
-	/* sigma(s) sigma(-s), not p (1 - p), which cancels when p is near 1. */
-	a[0] = sigmoid(s[0]) * sigmoid(-s[0]);
+	r[0] = (s[0] >= 0 ? 1 / (1 + e) : e / (1 + e)) - y;
+	if (a)
+		a[0] = e / ((1 + e) * (1 + e));
+	return (m >= 0 ? 0 : -m) + log1p(e);
 }
 
 /* The softmax probabilities of s into p; returns log sum exp(s). */
@@ -95,33 +79,26 @@ static double softmax(const double *s, int k, double *p)
 	for (int c = 1; c < k; c++)
 		top = s[c] > top ? s[c] : top;
 	for (int c = 0; c < k; c++)
-		sum += exp(s[c] - top);
+		sum += p[c] = exp(s[c] - top);
 	lse = top + log(sum);
-	if (p)
-		for (int c = 0; c < k; c++)
-			p[c] = exp(s[c] - lse);
+	for (int c = 0; c < k; c++)
+		p[c] /= sum;
 	return lse;
 }
 
-static double multinomial_loss(const double *s, int y, int outputs, double *r)
+static double multinomial_row(const double *s, int y, int outputs, double *r, double *a)
 {
 	double lse = softmax(s, outputs, r);
 
-	if (r)
-		r[y] -= 1;
+	for (int c = 1, q = 0; a && c < outputs; c++)
+		for (int e = 0; e < c; e++)
+			a[q++] = r[c] * r[e];
+	r[y] -= 1;
 	return lse - s[y];
 }
 
-static void multinomial_curvature(const double *s, int outputs, double *p, double *a)
-{
-	softmax(s, outputs, p);
-	for (int c = 1, q = 0; c < outputs; c++)
-		for (int e = 0; e < c; e++)
-			a[q++] = p[c] * p[e];
-}
-
-static const Family binary_family = { binary_loss, binary_curvature, 0 };
-static const Family multinomial_family = { multinomial_loss, multinomial_curvature, 1 };
+static const Family binary_family = { binary_row, 0 };
+static const Family multinomial_family = { multinomial_row, 1 };
 
 /* The solver's state and its work arrays, allocated once. scores and
  * trial hold every row's scores (rows x outputs) at theta and at the point
@@ -162,7 +139,7 @@ static void solver_init(Solver *sv, const LogisticProblem *p)
 	sv->gram = zeros(sv->pairs * sv->dim * sv->dim);
 	sv->block = zeros(sv->dim * B), sv->scaled = zeros(sv->dim * B);
 	sv->bscores = zeros(O * B), sv->bresid = zeros(O * B), sv->bcurv = zeros(sv->pairs * B);
-	sv->rowbuf = zeros(sv->pairs + O), sv->scratch = zeros(O);
+	sv->rowbuf = zeros(sv->pairs + O), sv->scratch = zeros(sv->pairs + O);
 	sv->scores = zeros(sv->d->rows * O), sv->trial = zeros(sv->d->rows * O);
 }
 
@@ -197,8 +174,11 @@ static void start_point(Solver *sv)
 
 /* The solution on every WARM_STRIDE-th row into sv->theta, when the rows
  * are many and the subsample holds every class; else theta is untouched.
- * The subsample is a design with a longer stride: nothing is copied. */
-static void warm_start(Solver *sv)
+ * The subsample is a design with a longer stride: nothing is copied. Its
+ * last Hessian, with C scaled, approximates the full one to within
+ * sampling error, so its factor goes into sv->chol too: the first full
+ * steps need no Hessian of their own. Returns whether it did all this. */
+static int warm_start(Solver *sv)
 {
 	const Design *d = sv->d;
 	size_t m = (d->rows + WARM_STRIDE - 1) / WARM_STRIDE, seen = 0;
@@ -207,8 +187,10 @@ static void warm_start(Solver *sv)
 	LogisticProblem sp;
 	LogisticFit fit = { 0 };
 
+	int done = 0;
+
 	if (d->rows < WARM_ROWS)
-		return;
+		return 0;
 	cls = xmalloc(m * sizeof *cls);
 	count = xcalloc((size_t)sv->p->classes, sizeof *count);
 	for (size_t i = 0; i < m; i++) {
@@ -218,11 +200,15 @@ static void warm_start(Solver *sv)
 	sub = *d, sub.rows = m, sub.stride = d->stride * WARM_STRIDE;
 	sp = *sv->p, sp.design = &sub, sp.cls = cls;
 	sp.C = sv->p->C * (double)d->rows / (double)m;
-	sp.rel_tol = 1e-4;
-	if (seen == (size_t)sv->p->classes && logistic_fit(&sp, &fit) == STATUS_OK)
+	sp.rel_tol = 1e-3;
+	if (seen == (size_t)sv->p->classes && logistic_fit(&sp, &fit) == STATUS_OK && fit.hessians) {
 		memcpy(sv->theta, fit.theta, sv->params * sizeof *sv->theta);
+		memcpy(sv->chol, fit.chol, sv->params * sv->params * sizeof *sv->chol);
+		done = 1;
+	}
 	logistic_fit_free(&fit);
 	free(cls), free(count);
+	return done;
 }
 
 /* s = sum_j c[j] * column j of t, a column at a time (restrict lets the
@@ -266,7 +252,7 @@ static double penalty(const Solver *sv, const double *v, double t)
 static double block_rows(Solver *sv, size_t first, size_t count, double *scores, int hessian)
 {
 	int O = sv->outputs;
-	double sum = 0, *r = sv->rowbuf;
+	double sum = 0, *r = sv->rowbuf, *a = hessian ? sv->scratch : NULL;
 
 	memset(sv->bresid, 0, (size_t)O * B * sizeof(double));
 	if (hessian)
@@ -276,14 +262,11 @@ static double block_rows(Solver *sv, size_t first, size_t count, double *scores,
 
 		for (int o = 0; o < O; o++)
 			s[o] = sv->bscores[o * B + i];
-		sum += sv->family->loss(s, sv->p->cls[first + i], O, r);
+		sum += sv->family->row(s, sv->p->cls[first + i], O, r, a);
 		for (int o = 0; o < O; o++)
 			sv->bresid[o * B + i] = r[o];
-		if (!hessian)
-			continue;
-		sv->family->curvature(s, O, sv->scratch, r);
-		for (size_t q = 0; q < sv->pairs; q++)
-			sv->bcurv[q * B + i] = r[q];
+		for (size_t q = 0; a && q < sv->pairs; q++)
+			sv->bcurv[q * B + i] = a[q];
 	}
 	return sum;
 }
@@ -415,7 +398,7 @@ static double objective_at(Solver *sv, double t)
 
 				row[o] = s + t * (sv->trial[i * O + o] - s);
 			}
-			part += sv->family->loss(row, sv->p->cls[i], O, NULL);
+			part += sv->family->row(row, sv->p->cls[i], O, sv->scratch, NULL);
 		}
 		total += part;
 	}
@@ -483,12 +466,12 @@ static int take_step(Solver *sv, Progress *pr, double dec, double noise)
  * gradient in best. Once the predicted decrease is below the rounding of
  * f, f can no longer tell a good step from a bad one: full steps are taken
  * and the gradient alone measures progress, until it stops shrinking. */
-static Status iterate(Solver *sv, LogisticFit *fit, double *best)
+static Status iterate(Solver *sv, LogisticFit *fit, double *best, int warm)
 {
 	Progress pr = { .gn_prev = INFINITY, .gn_first = -1, .best_gn = INFINITY };
 
-	pr.f = pass(sv, sv->theta, sv->scores, 1);
-	pr.fresh = 1;
+	pr.f = pass(sv, sv->theta, sv->scores, !warm);
+	pr.fresh = !warm, pr.factored = pr.full = warm;
 	for (int it = 0;; it++) {
 		double noise = 64 * DBL_EPSILON * (fabs(pr.f) + 1), dec;
 
@@ -530,14 +513,15 @@ Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 {
 	Solver sv;
 	double *best;
+	int warm;
 	Status st;
 
 	memset(out, 0, sizeof *out);
 	solver_init(&sv, p);
 	start_point(&sv);
-	warm_start(&sv);
+	warm = warm_start(&sv);
 	best = zeros(sv.params);
-	st = iterate(&sv, out, best);
+	st = iterate(&sv, out, best, warm);
 	if (st == STATUS_OK) {
 		/* The reported figures belong to the returned parameters exactly. */
 		memcpy(sv.theta, best, sv.params * sizeof *best);
@@ -554,7 +538,8 @@ Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 		out->outputs = sv.outputs;
 		out->theta = sv.theta;
 		out->grad = sv.grad;
-		sv.theta = sv.grad = NULL;
+		out->chol = sv.chol;
+		sv.theta = sv.grad = sv.chol = NULL;
 	}
 	free(best);
 	solver_free(&sv);
@@ -565,5 +550,6 @@ void logistic_fit_free(LogisticFit *fit)
 {
 	free(fit->theta);
 	free(fit->grad);
-	fit->theta = fit->grad = NULL;
+	free(fit->chol);
+	fit->theta = fit->grad = fit->chol = NULL;
 }

@@ -33,7 +33,7 @@ typedef struct {
  * is 1 for the binary model, classes for the multinomial one, whose
  * intercepts sum to zero (they are only determined up to a common
  * constant; scikit-learn's lbfgs, started at zero, ends there too).
- * theta and grad are owned by the fit. */
+ * theta, grad and chol are owned by the fit. */
 typedef struct {
 	double *theta;
 	double *grad;      /* the gradient at theta, laid out as theta */
@@ -44,6 +44,7 @@ typedef struct {
 	int hessians;      /* Hessians formed (later steps may reuse one) */
 	int converged;     /* grad_norm <= tol, or no step can lower it further */
 	double damping;    /* largest diagonal damping a factorisation needed */
+	double *chol;      /* the last Hessian's Cholesky factor (outputs dim)^2 */
 } LogisticFit;
 
 /* Fits the model. Returns STATUS_OK with *out filled (theta owned by out,
