@@ -112,6 +112,7 @@ typedef struct {
 	double *theta, *next, *grad, *saved, *step, *hess, *chol, *gram;
 	double *block, *scaled, *bscores, *bresid, *bcurv, *rowbuf, *scratch;
 	double *scores, *trial;
+	int has_factor; /* chol holds a factorisation (made here or borrowed) */
 } Solver;
 
 static double *zeros(size_t n)
@@ -186,7 +187,6 @@ static int warm_start(Solver *sv)
 	Design sub;
 	LogisticProblem sp;
 	LogisticFit fit = { 0 };
-
 	int done = 0;
 
 	if (d->rows < WARM_ROWS)
@@ -201,10 +201,12 @@ static int warm_start(Solver *sv)
 	sp = *sv->p, sp.design = &sub, sp.cls = cls;
 	sp.C = sv->p->C * (double)d->rows / (double)m;
 	sp.rel_tol = 1e-3;
-	if (seen == (size_t)sv->p->classes && logistic_fit(&sp, &fit) == STATUS_OK && fit.hessians) {
+	if (seen == (size_t)sv->p->classes && logistic_fit(&sp, &fit) == STATUS_OK) {
 		memcpy(sv->theta, fit.theta, sv->params * sizeof *sv->theta);
-		memcpy(sv->chol, fit.chol, sv->params * sv->params * sizeof *sv->chol);
-		done = 1;
+		if (fit.chol) {
+			memcpy(sv->chol, fit.chol, sv->params * sv->params * sizeof *sv->chol);
+			sv->has_factor = done = 1;
+		}
 	}
 	logistic_fit_free(&fit);
 	free(cls), free(count);
@@ -362,6 +364,7 @@ static Status factor_hessian(Solver *sv, LogisticFit *fit)
 				   "the Hessian of the logistic loss is not finite; "
 				   "a feature value is too large");
 	fit->hessians++;
+	sv->has_factor = 1;
 	fit->damping = damping > fit->damping ? damping : fit->damping;
 	return STATUS_OK;
 }
@@ -538,8 +541,9 @@ Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 		out->outputs = sv.outputs;
 		out->theta = sv.theta;
 		out->grad = sv.grad;
-		out->chol = sv.chol;
-		sv.theta = sv.grad = sv.chol = NULL;
+		out->chol = sv.has_factor ? sv.chol : NULL;
+		sv.theta = sv.grad = NULL;
+		sv.chol = sv.has_factor ? NULL : sv.chol;
 	}
 	free(best);
 	solver_free(&sv);

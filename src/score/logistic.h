@@ -44,7 +44,7 @@ typedef struct {
 	int hessians;      /* Hessians formed (later steps may reuse one) */
 	int converged;     /* grad_norm <= tol, or no step can lower it further */
 	double damping;    /* largest diagonal damping a factorisation needed */
-	double *chol;      /* the last Hessian's Cholesky factor (outputs dim)^2 */
+	double *chol;      /* the last Hessian's Cholesky factor, (outputs dim)^2, or NULL */
 } LogisticFit;
 
 /* Fits the model. Returns STATUS_OK with *out filled (theta owned by out,

@@ -106,13 +106,12 @@ int main(int argc, char **argv)
 	for (size_t r = 0; r < t.rows; r++)
 		labels[r] = (int)t.y[r];
 	st = evaluate_run(t.x, t.rows, t.cols, labels, K, &p, folds, seed, &e);
-	if (st != STATUS_OK) {
+	if (st != STATUS_OK)
 		printf("{\"error\": \"%s\", \"detail\": \"%s\"}\n", status_message(st),
 		       status_detail());
-		return 1;
-	}
-	print_evaluation(&e);
+	else
+		print_evaluation(&e);
 	evaluate_free(&e);
 	free(labels), free(t.x), free(t.y);
-	return 0;
+	return st == STATUS_OK ? 0 : 1;
 }

@@ -116,14 +116,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	st = linmodel_fit(t.x, t.rows, t.cols, t.y, &p, &m);
-	if (st != STATUS_OK) {
+	if (st != STATUS_OK)
 		printf("{\"error\": \"%s\", \"detail\": \"%s\"}\n", status_message(st),
 		       status_detail());
-		return 1;
-	}
-	print_model(&m, &t, predict);
+	else
+		print_model(&m, &t, predict);
 	linmodel_free(&m);
 	free(t.x);
 	free(t.y);
-	return 0;
+	return st == STATUS_OK ? 0 : 1;
 }
