@@ -11,6 +11,12 @@ size_t design_blocks(const Design *d)
 	return (d->rows + DESIGN_BLOCK - 1) / DESIGN_BLOCK;
 }
 
+/* Rows of the block transposed eight at a time: the eight values written
+ * to a column then fill one 64-byte cache line, where row by row each
+ * write would touch a line of its own (a wide block is far larger than the
+ * L1 cache). */
+#define DESIGN_GROUP 8
+
 size_t design_block(const Design *d, size_t b, double *out)
 {
 	size_t first = b * DESIGN_BLOCK;
@@ -18,12 +24,20 @@ size_t design_block(const Design *d, size_t b, double *out)
 
 	if (count < DESIGN_BLOCK)
 		memset(out, 0, d->dim * DESIGN_BLOCK * sizeof *out);
-	for (size_t i = 0; i < count; i++) {
-		const double *row = d->x + (first + i) * d->stride;
+	for (size_t i0 = 0; i0 < count; i0 += DESIGN_GROUP) {
+		size_t n = count - i0 < DESIGN_GROUP ? count - i0 : DESIGN_GROUP;
+		const double *row[DESIGN_GROUP];
 
-		for (size_t j = 0; j < d->cols; j++)
-			out[j * DESIGN_BLOCK + i] = (row[j] - d->mean[j]) * d->inv_scale[j];
-		out[d->cols * DESIGN_BLOCK + i] = 1;
+		for (size_t t = 0; t < n; t++)
+			row[t] = d->x + (first + i0 + t) * d->stride;
+		for (size_t j = 0; j < d->cols; j++) {
+			double *o = out + j * DESIGN_BLOCK + i0, m = d->mean[j], v = d->inv_scale[j];
+
+			for (size_t t = 0; t < n; t++)
+				o[t] = (row[t][j] - m) * v;
+		}
+		for (size_t t = 0; t < n; t++)
+			out[d->cols * DESIGN_BLOCK + i0 + t] = 1;
 	}
 	return count;
 }

@@ -161,3 +161,80 @@ void linalg_cholesky_solve(const double *l, size_t n, double *b)
 		b[i] = s / l[i * n + i];
 	}
 }
+
+/* One Jacobi rotation zeroing a[p][q], applied to a and to the
+ * eigenvector columns v. */
+static void jacobi_rotate(double *a, size_t n, size_t p, size_t q, double *v)
+{
+	double theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q]);
+	double t = (theta >= 0 ? 1 : -1) / (fabs(theta) + sqrt(theta * theta + 1));
+	double c = 1 / sqrt(t * t + 1), s = t * c;
+
+	for (size_t k = 0; k < n; k++) { /* columns p and q */
+		double akp = a[k * n + p], akq = a[k * n + q];
+
+		a[k * n + p] = c * akp - s * akq, a[k * n + q] = s * akp + c * akq;
+	}
+	for (size_t k = 0; k < n; k++) { /* rows p and q */
+		double apk = a[p * n + k], aqk = a[q * n + k];
+
+		a[p * n + k] = c * apk - s * aqk, a[q * n + k] = s * apk + c * aqk;
+	}
+	for (size_t k = 0; k < n; k++) {
+		double vkp = v[k * n + p], vkq = v[k * n + q];
+
+		v[k * n + p] = c * vkp - s * vkq, v[k * n + q] = s * vkp + c * vkq;
+	}
+}
+
+void linalg_eigen(double *a, size_t n, double *values, double *vectors)
+{
+	for (size_t k = 0; k < n * n; k++)
+		vectors[k] = k % (n + 1) == 0;
+	for (int sweep = 0; sweep < 50; sweep++) {
+		double off = 0, scale = 0;
+
+		for (size_t p = 0; p < n; p++)
+			for (size_t q = 0; q < n; q++)
+				*(p == q ? &scale : &off) += a[p * n + q] * a[p * n + q];
+		if (off <= 1e-30 * scale || off == 0)
+			break;
+		for (size_t p = 0; p < n; p++)
+			for (size_t q = p + 1; q < n; q++)
+				if (a[p * n + q] != 0)
+					jacobi_rotate(a, n, p, q, vectors);
+	}
+	for (size_t k = 0; k < n; k++)
+		values[k] = a[k * n + k];
+}
+
+int linalg_pcg(size_t n, LinalgProduct apply, LinalgProduct precondition, void *ctx,
+	       const double *b, double rtol, int max_iter, double *x, double *work)
+{
+	double *r = work, *z = work + n, *p = work + 2 * n, *ap = work + 3 * n;
+	double goal = rtol * linalg_norm(b, n), rz;
+	int it = 0;
+
+	memset(x, 0, n * sizeof *x);
+	memcpy(r, b, n * sizeof *r);
+	precondition(ctx, r, z);
+	memcpy(p, z, n * sizeof *p);
+	rz = linalg_dot(r, z, n);
+	while (it < max_iter && linalg_norm(r, n) > goal) {
+		double pap, alpha, rz_next;
+
+		apply(ctx, p, ap), it++;
+		pap = linalg_dot(p, ap, n);
+		if (!(pap > 0))
+			break; /* rounding has made the direction useless */
+		alpha = rz / pap;
+		for (size_t k = 0; k < n; k++)
+			x[k] += alpha * p[k], r[k] -= alpha * ap[k];
+		precondition(ctx, r, z);
+		rz_next = linalg_dot(r, z, n);
+		for (size_t k = 0; k < n; k++)
+			p[k] = z[k] + rz_next / rz * p[k];
+		rz = rz_next;
+	}
+	return it;
+}

@@ -40,4 +40,22 @@ int linalg_cholesky(const double *a, size_t n, double *l, double *damping);
 /* Solves L L' x = b in place (b becomes x) with l from linalg_cholesky(). */
 void linalg_cholesky_solve(const double *l, size_t n, double *b);
 
+/* The eigenvalues (into values) and orthonormal eigenvectors (the columns
+ * of vectors, n x n row-major) of the symmetric n x n matrix a, which is
+ * destroyed, by cyclic Jacobi rotations: meant for small n (the classes of
+ * a model), where it is exact to rounding and simple. */
+void linalg_eigen(double *a, size_t n, double *values, double *vectors);
+
+/* out = A v for the n x n matrix a conjugate-gradient solve works on,
+ * which only ever sees it through this product. */
+typedef void (*LinalgProduct)(void *ctx, const double *v, double *out);
+
+/* Solves A x = b, A symmetric positive definite given by apply, by
+ * conjugate gradients preconditioned by precondition (out = M^-1 v for a
+ * symmetric positive definite M close to A), from x = 0, until
+ * |b - A x| <= rtol |b| or max_iter products. work holds 4 n doubles.
+ * Returns the number of products used. */
+int linalg_pcg(size_t n, LinalgProduct apply, LinalgProduct precondition, void *ctx,
+	       const double *b, double rtol, int max_iter, double *x, double *work);
+
 #endif

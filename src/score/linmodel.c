@@ -39,6 +39,7 @@ LinmodelParams linmodel_params(LinmodelKind kind)
 {
 	return (LinmodelParams){
 		.kind = kind, .C = 1, .alpha = 1, .standardize = 1, .tol = 1e-10, .max_iter = 100,
+		.solver = LINMODEL_SOLVER_AUTO,
 	};
 }
 
@@ -53,6 +54,8 @@ static Status check_input(const double *x, size_t rows, size_t cols, const doubl
 		return status_fail(STATUS_ERR_INPUT, "alpha must be 0 or more, not %g", p->alpha);
 	if ((unsigned)p->kind >= LINMODEL_KIND_COUNT)
 		return status_fail(STATUS_ERR_INPUT, "unknown model kind %d", (int)p->kind);
+	if ((unsigned)p->solver > LINMODEL_SOLVER_CG)
+		return status_fail(STATUS_ERR_INPUT, "unknown solver %d", (int)p->solver);
 	for (size_t i = 0; i < rows; i++) {
 		if (!isfinite(y[i]))
 			return status_fail(STATUS_ERR_INPUT, "row %zu: the target is not a finite number",
@@ -202,6 +205,9 @@ static void uncentre(Linmodel *m, double *grad)
 	memset(m->mean, 0, d * sizeof *m->mean);
 }
 
+/* LinmodelSolver as LogisticProblem.iterative. */
+static const int solver_mode[] = { -1, 0, 1 };
+
 static Status fit_logistic(const Design *design, const double *y, Linmodel *m)
 {
 	int *cls = xmalloc(m->rows * sizeof *cls);
@@ -212,7 +218,7 @@ static Status fit_logistic(const Design *design, const double *y, Linmodel *m)
 	if (st != STATUS_OK)
 		goto out;
 	p = (LogisticProblem){ design, cls, m->classes, m->params.C, m->params.tol, 0,
-			       m->params.max_iter };
+			       m->params.max_iter, solver_mode[m->params.solver] };
 	st = logistic_fit(&p, &fit);
 	if (st != STATUS_OK)
 		goto out;

@@ -45,6 +45,17 @@ const char *linmodel_kind_name(LinmodelKind kind);
  * when there is none. */
 Status linmodel_kind_parse(const char *name, LinmodelKind *kind);
 
+/* How logistic regression finds its Newton directions: whichever is
+ * cheaper for the data's shape (AUTO: conjugate gradients once the
+ * explicit Hessian would cost more than 40 Hessian-vector products, e.g. an
+ * embedding of hundreds of features), from the explicit Hessian (DIRECT),
+ * or by conjugate gradients (CG). The optimum is the same. */
+typedef enum {
+	LINMODEL_SOLVER_AUTO,
+	LINMODEL_SOLVER_DIRECT,
+	LINMODEL_SOLVER_CG,
+} LinmodelSolver;
+
 /* How to fit. linmodel_params() gives the defaults. */
 typedef struct {
 	LinmodelKind kind;
@@ -53,6 +64,7 @@ typedef struct {
 	int standardize; /* 1: z = (x - mean) / sd (1); 0: the values as given */
 	double tol;      /* logistic: stop at this gradient norm (1e-10) */
 	int max_iter;    /* logistic: Newton iterations at most (100) */
+	LinmodelSolver solver; /* logistic: (AUTO) */
 } LinmodelParams;
 
 /* The default parameters of a kind. */

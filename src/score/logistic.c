@@ -11,7 +11,11 @@
  * changes from one step to the next: while the gradient keeps shrinking
  * twentyfold per step, the last factorisation is reused and a pass costs a
  * tenth of one that forms the Hessian. Large problems start from the
- * optimum on a subsample (warm_start()).
+ * optimum on a subsample (warm_start()). With many features or classes the
+ * explicit Hessian costs too much; then the Newton direction comes from
+ * conjugate gradients on Hessian-vector products, each a pass over the rows
+ * with the curvature each row keeps from the last full pass (iterative
+ * mode, cg_direction()).
  *
  * The multinomial model's intercepts are only determined up to a common
  * constant, which makes its Hessian singular along (1, ..., 1) on the
@@ -113,7 +117,24 @@ typedef struct {
 	double *block, *scaled, *bscores, *bresid, *bcurv, *rowbuf, *scratch;
 	double *scores, *trial;
 	int has_factor; /* chol holds a factorisation (made here or borrowed) */
+	int iterative;  /* conjugate gradients instead of an explicit Hessian */
+	double *curv;   /* iterative: each row's curvature data (rows x outputs):
+			   sigmoid(s) sigmoid(-s), or the class probabilities */
+	double *gz;     /* iterative: [Z 1]'[Z 1], lower triangle, once formed */
+	int gz_ready;
+	double *curv_sum; /* iterative: the loss's Hessian in s summed over the
+			     rows, outputs x outputs */
+	double top;     /* iterative: the multinomial intercepts' added term */
+	double *evec, *eval; /* iterative: eigenvectors, eigenvalues of the mean */
+	double *pmat, *pchol, *cgwork, *rhs, *rot; /* iterative: the
+			   preconditioner (a matrix, then outputs factors), work,
+			   -gradient, a rotated vector */
 } Solver;
+
+/* Past this many multiply-adds of an explicit Hessian per Hessian-vector
+ * product, conjugate gradients win: a Newton step rarely needs more
+ * products than that, and a Hessian is formed every other step or so. */
+#define ITERATIVE_RATIO 40
 
 static double *zeros(size_t n)
 {
@@ -122,7 +143,7 @@ static double *zeros(size_t n)
 
 static void solver_init(Solver *sv, const LogisticProblem *p)
 {
-	size_t O;
+	size_t O, P, square;
 
 	memset(sv, 0, sizeof *sv);
 	sv->p = p;
@@ -131,24 +152,35 @@ static void solver_init(Solver *sv, const LogisticProblem *p)
 	sv->family = p->classes == 2 ? &binary_family : &multinomial_family;
 	O = (size_t)sv->outputs;
 	sv->dim = sv->d->dim;
-	sv->params = O * sv->dim;
+	sv->params = P = O * sv->dim;
 	sv->pairs = O * (O + (sv->family->softmax_pairs ? -1 : 1)) / 2;
 	sv->blocks = design_blocks(sv->d);
-	sv->theta = zeros(sv->params), sv->next = zeros(sv->params);
-	sv->grad = zeros(sv->params), sv->saved = zeros(sv->params), sv->step = zeros(sv->params);
-	sv->hess = zeros(sv->params * sv->params), sv->chol = zeros(sv->params * sv->params);
-	sv->gram = zeros(sv->pairs * sv->dim * sv->dim);
+	sv->iterative = p->iterative >= 0 ? p->iterative
+					  : sv->pairs * sv->dim > 4 * ITERATIVE_RATIO * O;
+	square = sv->iterative ? 1 : P * P;
+	sv->theta = zeros(P), sv->next = zeros(P);
+	sv->grad = zeros(P), sv->saved = zeros(P), sv->step = zeros(P);
+	sv->hess = zeros(square), sv->chol = zeros(square);
+	sv->gram = zeros(sv->iterative ? 1 : sv->pairs * sv->dim * sv->dim);
 	sv->block = zeros(sv->dim * B), sv->scaled = zeros(sv->dim * B);
-	sv->bscores = zeros(O * B), sv->bresid = zeros(O * B), sv->bcurv = zeros(sv->pairs * B);
+	sv->bscores = zeros(O * B), sv->bresid = zeros(O * B);
+	sv->bcurv = zeros((sv->pairs > O ? sv->pairs : O) * B);
 	sv->rowbuf = zeros(sv->pairs + O), sv->scratch = zeros(sv->pairs + O);
 	sv->scores = zeros(sv->d->rows * O), sv->trial = zeros(sv->d->rows * O);
+	sv->curv = zeros(sv->iterative ? sv->d->rows * O : 1);
+	square = sv->iterative ? sv->dim * sv->dim : 1;
+	sv->gz = zeros(square), sv->pmat = zeros(square), sv->pchol = zeros(O * square);
+	sv->curv_sum = zeros(O * O), sv->evec = zeros(O * O), sv->eval = zeros(O);
+	sv->cgwork = zeros(4 * P), sv->rhs = zeros(P), sv->rot = zeros(P);
 }
 
 static void solver_free(Solver *sv)
 {
 	double *arrays[] = { sv->theta, sv->next, sv->grad, sv->saved, sv->step, sv->hess,
 			     sv->chol, sv->gram, sv->block, sv->scaled, sv->bscores, sv->bresid,
-			     sv->bcurv, sv->rowbuf, sv->scratch, sv->scores, sv->trial };
+			     sv->bcurv, sv->rowbuf, sv->scratch, sv->scores, sv->trial,
+			     sv->curv, sv->gz, sv->curv_sum, sv->pmat, sv->pchol,
+			     sv->cgwork, sv->rhs, sv->evec, sv->eval, sv->rot };
 
 	for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
 		free(arrays[k]);
@@ -247,44 +279,147 @@ static double penalty(const Solver *sv, const double *v, double t)
 	return 0.5 * sum;
 }
 
+/* With hessian in iterative mode: keeps row i's curvature data in
+ * sv->curv, and adds the loss's Hessian in s (a, or diag(p) - p p') to
+ * sv->curv_sum, from the row's gradient r (r[y] = p_y - 1) or binary
+ * curvature a. */
+static void keep_curvature(Solver *sv, size_t row, size_t i, int y, const double *r,
+			   const double *a)
+{
+	int O = sv->outputs;
+	double *k = sv->curv + row * (size_t)O;
+
+	(void)i;
+	if (O == 1) {
+		sv->curv_sum[0] += k[0] = a[0];
+		return;
+	}
+	for (int o = 0; o < O; o++)
+		k[o] = r[o] + (o == y);
+	for (int o = 0; o < O; o++)
+		for (int c = 0; c < O; c++)
+			sv->curv_sum[o * O + c] += (o == c ? k[o] : 0) - k[o] * k[c];
+}
+
 /* The block's real rows: their scores (from bscores) into scores, their
  * loss gradients into bresid (outputs x B, 0 past the end), and with
- * hessian their curvature weights into bcurv (pairs x B). Returns the
- * block's summed loss. */
+ * hessian their curvature weights into bcurv (pairs x B; iterative mode:
+ * see keep_curvature()). Returns the block's summed loss. */
 static double block_rows(Solver *sv, size_t first, size_t count, double *scores, int hessian)
 {
 	int O = sv->outputs;
-	double sum = 0, *r = sv->rowbuf, *a = hessian ? sv->scratch : NULL;
+	int pairs = hessian && (!sv->iterative || O == 1);
+	double sum = 0, *r = sv->rowbuf, *a = pairs ? sv->scratch : NULL;
 
 	memset(sv->bresid, 0, (size_t)O * B * sizeof(double));
 	if (hessian)
-		memset(sv->bcurv, 0, sv->pairs * B * sizeof(double));
+		memset(sv->bcurv, 0, (sv->pairs > (size_t)O ? sv->pairs : (size_t)O) * B * sizeof(double));
 	for (size_t i = 0; i < count; i++) {
 		double *s = scores + (first + i) * O;
+		int y = sv->p->cls[first + i];
 
 		for (int o = 0; o < O; o++)
 			s[o] = sv->bscores[o * B + i];
-		sum += sv->family->row(s, sv->p->cls[first + i], O, r, a);
+		sum += sv->family->row(s, y, O, r, a);
 		for (int o = 0; o < O; o++)
 			sv->bresid[o * B + i] = r[o];
-		for (size_t q = 0; a && q < sv->pairs; q++)
+		if (hessian && sv->iterative)
+			keep_curvature(sv, first + i, i, y, r, a);
+		for (size_t q = 0; a && !sv->iterative && q < sv->pairs; q++)
 			sv->bcurv[q * B + i] = a[q];
 	}
 	return sum;
 }
 
+/* The block's share of the cross products (explicit mode), or of the
+ * design's own cross product the preconditioner is built from (iterative
+ * mode, the first time only: it does not depend on the parameters). */
+static void block_curvature(Solver *sv, const double *z)
+{
+	size_t dim = sv->dim;
+
+	for (size_t q = 0; !sv->iterative && q < sv->pairs; q++) {
+		scale_columns(sv->scaled, sv->bcurv + q * B, z, dim);
+		linalg_gram_add(sv->gram + q * dim * dim, dim, sv->scaled, z, dim, B);
+	}
+	if (sv->iterative && !sv->gz_ready)
+		linalg_gram_add(sv->gz, dim, z, z, dim, B);
+}
+
+/* Iterative mode: the preconditioner for conjugate gradients. It is the
+ * Hessian as it would be if every row had the mean curvature A (outputs x
+ * outputs): penalty + C A (x) [Z 1]'[Z 1]. That captures the features'
+ * correlations, which dominate the conditioning of an embedding's
+ * Hessian, and the coupling of the classes. With A = U diag(l) U', the
+ * rotation U' (x) I makes it block diagonal, penalty + C l_k [Z 1]'[Z 1]
+ * for eigenvalue k: the cross product is formed once, and a step costs
+ * an outputs x outputs eigen-decomposition and outputs Cholesky factors of
+ * dim x dim. The multinomial intercepts' added direction lies along A's
+ * null vector, (1, ..., 1) / sqrt(K); each block gets its share of it. */
+static void finish_preconditioner(Solver *sv)
+{
+	size_t dim = sv->dim, O = (size_t)sv->outputs;
+	double top = 0, damping;
+
+	sv->gz_ready = 1;
+	for (size_t o = 0; o < O; o++)
+		top = sv->p->C * sv->curv_sum[o * O + o] > top ? sv->p->C * sv->curv_sum[o * O + o] : top;
+	sv->top = O > 1 ? top / (double)O : 0;
+	for (size_t q = 0; q < O * O; q++)
+		sv->curv_sum[q] /= (double)sv->d->rows;
+	linalg_eigen(sv->curv_sum, O, sv->eval, sv->evec);
+	for (size_t k = 0; k < O; k++) {
+		double *l = sv->pchol + k * dim * dim, share = 0;
+
+		for (size_t o = 0; O > 1 && o < O; o++)
+			share += sv->evec[o * O + k];
+		share = share * share * sv->top; /* top K (u'e_k)^2 / K */
+		for (size_t q = 0; q < dim * dim; q++)
+			sv->pmat[q] = sv->p->C * fmax(sv->eval[k], 0) * sv->gz[q];
+		for (size_t j = 0; j < dim; j++)
+			sv->pmat[j * dim + j] += j + 1 < dim ? 1 : share + 1e-12 * (top + 1);
+		if (linalg_cholesky(sv->pmat, dim, l, &damping) != 0)
+			for (size_t q = 0; q < dim * dim; q++) /* not finite: no preconditioning */
+				l[q] = q % (dim + 1) == 0;
+	}
+}
+
+/* out = M^-1 v: rotated into the eigenvectors' basis, solved block by
+ * block, rotated back. */
+static void precondition(void *ctx, const double *v, double *out)
+{
+	Solver *sv = ctx;
+	size_t dim = sv->dim, O = (size_t)sv->outputs;
+
+	memset(sv->rot, 0, sv->params * sizeof *sv->rot);
+	for (size_t k = 0; k < O; k++)
+		for (size_t o = 0; o < O; o++)
+			for (size_t j = 0; j < dim; j++)
+				sv->rot[k * dim + j] += sv->evec[o * O + k] * v[o * dim + j];
+	for (size_t k = 0; k < O; k++)
+		linalg_cholesky_solve(sv->pchol + k * dim * dim, dim, sv->rot + k * dim);
+	memset(out, 0, sv->params * sizeof *out);
+	for (size_t o = 0; o < O; o++)
+		for (size_t k = 0; k < O; k++)
+			for (size_t j = 0; j < dim; j++)
+				out[o * dim + j] += sv->evec[o * O + k] * sv->rot[k * dim + j];
+}
+
 /* One pass over the rows at parameters v: returns the objective, puts its
  * gradient in sv->grad and every row's scores in scores, and with hessian
- * the weighted cross products of every class pair (lower triangles of dim
- * x dim) in sv->gram. */
+ * the curvature: the weighted cross products of every class pair (lower
+ * triangles of dim x dim) in sv->gram, or in iterative mode each row's
+ * curvature data and the preconditioner. */
 static double pass(Solver *sv, const double *v, double *scores, int hessian)
 {
 	size_t dim = sv->dim;
 	double loss = 0;
 
 	memset(sv->grad, 0, sv->params * sizeof(double));
-	if (hessian)
+	if (hessian && !sv->iterative)
 		memset(sv->gram, 0, sv->pairs * dim * dim * sizeof(double));
+	if (hessian && sv->iterative)
+		memset(sv->curv_sum, 0, (size_t)sv->outputs * sv->outputs * sizeof(double));
 	for (size_t b = 0; b < sv->blocks; b++) {
 		size_t count = design_block(sv->d, b, sv->block);
 		const double *z = sv->block;
@@ -295,14 +430,55 @@ static double pass(Solver *sv, const double *v, double *scores, int hessian)
 		for (int o = 0; o < sv->outputs; o++)
 			for (size_t j = 0; j < dim; j++)
 				sv->grad[o * dim + j] += linalg_dot(sv->bresid + (size_t)o * B, z + j * B, B);
-		for (size_t q = 0; hessian && q < sv->pairs; q++) {
-			scale_columns(sv->scaled, sv->bcurv + q * B, z, dim);
-			linalg_gram_add(sv->gram + q * dim * dim, dim, sv->scaled, z, dim, B);
-		}
+		if (hessian)
+			block_curvature(sv, z);
 	}
 	for (size_t k = 0; k < sv->params; k++)
 		sv->grad[k] = sv->p->C * sv->grad[k] + (k % dim + 1 < dim ? v[k] : 0);
+	if (hessian && sv->iterative)
+		finish_preconditioner(sv);
 	return sv->p->C * loss + penalty(sv, v, 0);
+}
+
+/* out = H v in iterative mode, one pass over the rows with the curvature
+ * they keep: the scores u = V z of each row, the data part of the Hessian
+ * applied to them (a u for the binary model, p (u - p'u) for the
+ * multinomial one), summed back through z; then C times that, the
+ * penalty's v on coefficients, and the intercepts' added direction. */
+static void hess_vec(void *ctx, const double *v, double *out)
+{
+	Solver *sv = ctx;
+	size_t dim = sv->dim, O = (size_t)sv->outputs;
+	double vsum = 0;
+
+	memset(out, 0, sv->params * sizeof *out);
+	for (size_t b = 0; b < sv->blocks; b++) {
+		size_t count = design_block(sv->d, b, sv->block);
+		const double *z = sv->block;
+
+		for (size_t o = 0; o < O; o++)
+			column_combination(sv->bscores + o * B, v + o * dim, z, dim);
+		memset(sv->bresid, 0, O * B * sizeof(double));
+		for (size_t i = 0; i < count; i++) {
+			const double *k = sv->curv + (b * B + i) * O;
+			double pu = 0;
+
+			for (size_t o = 0; O > 1 && o < O; o++)
+				pu += k[o] * sv->bscores[o * B + i];
+			for (size_t o = 0; o < O; o++)
+				sv->bresid[o * B + i] = O == 1 ? k[0] * sv->bscores[i]
+							       : k[o] * (sv->bscores[o * B + i] - pu);
+		}
+		for (size_t o = 0; o < O; o++)
+			for (size_t j = 0; j < dim; j++)
+				out[o * dim + j] += linalg_dot(sv->bresid + o * B, z + j * B, B);
+	}
+	for (size_t k = 0; k < sv->params; k++)
+		out[k] = sv->p->C * out[k] + (k % dim + 1 < dim ? v[k] : 0);
+	for (size_t o = 0; O > 1 && o < O; o++)
+		vsum += v[(o + 1) * dim - 1];
+	for (size_t o = 0; O > 1 && o < O; o++)
+		out[(o + 1) * dim - 1] += sv->top * vsum;
 }
 
 /* Adds factor * C * g (a lower triangle) to the Hessian's block (a, c),
@@ -369,19 +545,36 @@ static Status factor_hessian(Solver *sv, LogisticFit *fit)
 	return STATUS_OK;
 }
 
-/* The Newton direction -H^-1 g into sv->step, its intercepts summing to
- * zero for the multinomial model. Returns the decrement g' H^-1 g. */
-static double newton_direction(Solver *sv)
+/* Makes the step's intercepts sum to zero (multinomial), the direction
+ * along which nothing changes. */
+static void project_step(Solver *sv)
 {
 	double mean = 0;
 
-	for (size_t k = 0; k < sv->params; k++)
-		sv->step[k] = -sv->grad[k];
-	linalg_cholesky_solve(sv->chol, sv->params, sv->step);
 	for (int o = 0; sv->outputs > 1 && o < sv->outputs; o++)
 		mean += sv->step[(o + 1) * sv->dim - 1] / sv->outputs;
 	for (int o = 0; sv->outputs > 1 && o < sv->outputs; o++)
 		sv->step[(o + 1) * sv->dim - 1] -= mean;
+}
+
+/* The Newton direction -H^-1 g into sv->step: from the factor, or by
+ * conjugate gradients solved to a relative residual of eta. Returns the
+ * decrement -g' step. */
+static double newton_direction(Solver *sv, double eta, LogisticFit *fit)
+{
+	if (sv->iterative) {
+		int most = sv->params < 500 ? 2 * (int)sv->params + 10 : 1000;
+
+		for (size_t k = 0; k < sv->params; k++)
+			sv->rhs[k] = -sv->grad[k];
+		fit->products += linalg_pcg(sv->params, hess_vec, precondition, sv, sv->rhs, eta,
+					    most, sv->step, sv->cgwork);
+	} else {
+		for (size_t k = 0; k < sv->params; k++)
+			sv->step[k] = -sv->grad[k];
+		linalg_cholesky_solve(sv->chol, sv->params, sv->step);
+	}
+	project_step(sv);
 	return -linalg_dot(sv->grad, sv->step, sv->params);
 }
 
@@ -442,7 +635,7 @@ typedef struct {
  * the shorter step. Returns 0 when no step lowers f. */
 static int take_step(Solver *sv, Progress *pr, double dec, double noise)
 {
-	int want = !pr->factored || !pr->full || pr->gn > 0.05 * pr->gn_prev;
+	int want = sv->iterative || !pr->factored || !pr->full || pr->gn > 0.05 * pr->gn_prev;
 	double f_next, t;
 
 	for (size_t k = 0; k < sv->params; k++)
@@ -489,13 +682,15 @@ static Status iterate(Solver *sv, LogisticFit *fit, double *best, int warm)
 		if (it >= sv->p->max_iter || pr.stalls >= 4)
 			return STATUS_OK;
 		if (pr.fresh) {
-			Status st = factor_hessian(sv, fit);
+			Status st = sv->iterative ? STATUS_OK : factor_hessian(sv, fit);
 
 			if (st != STATUS_OK)
 				return st;
 			pr.fresh = 0, pr.factored = 1, pr.here = 1;
 		}
-		dec = newton_direction(sv);
+		/* Conjugate gradients solve to sqrt of the progress made so far:
+		 * loose far from the optimum, tight near it (order 1.5). */
+		dec = newton_direction(sv, fmin(0.1, fmax(1e-8, sqrt(pr.gn / pr.gn_first))), fit);
 		pr.polishing = dec <= noise;
 		if (dec > 0 && take_step(sv, &pr, dec, noise)) {
 			pr.gn_prev = pr.gn, pr.here = 0;

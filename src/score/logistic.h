@@ -15,7 +15,11 @@
 #include "src/base/status.h"
 #include "src/score/design.h"
 
-/* What to fit. cls holds each row's class, 0 .. classes - 1, and every
+/* What to fit. An explicit Hessian costs pairs x dim^2 / 2 multiply-adds
+ * a row, a Hessian-vector product 2 outputs dim: with many features (an
+ * embedding) or many classes, directions from a few dozen products by
+ * conjugate gradients are far cheaper, and never need the (outputs dim)^2
+ * matrix in memory. cls holds each row's class, 0 .. classes - 1, and every
  * class has at least one row. classes == 2 is the binary model (class 1 the
  * positive one), more the multinomial one. */
 typedef struct {
@@ -26,6 +30,8 @@ typedef struct {
 	double tol;     /* stop once the gradient norm is at or below this */
 	double rel_tol; /* or at or below this share of the first one (0: never) */
 	int max_iter;   /* Newton iterations at most */
+	int iterative;  /* Newton directions by conjugate gradients (1), from an
+			   explicit Hessian (0), or whichever is cheaper here (-1) */
 } LogisticProblem;
 
 /* The solution: theta holds outputs rows of design->dim values (the
@@ -42,6 +48,7 @@ typedef struct {
 	double grad_norm;  /* Euclidean norm of the gradient at theta */
 	int iterations;    /* Newton steps taken */
 	int hessians;      /* Hessians formed (later steps may reuse one) */
+	long products;     /* Hessian-vector products (iterative mode) */
 	int converged;     /* grad_norm <= tol, or no step can lower it further */
 	double damping;    /* largest diagonal damping a factorisation needed */
 	double *chol;      /* the last Hessian's Cholesky factor, (outputs dim)^2, or NULL */

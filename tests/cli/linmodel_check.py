@@ -24,6 +24,8 @@ on the raw values, with no centring. Then it checks:
     coefficients is below 1e-8;
   - standardisation (mean, population sd, scale 1 for constant columns);
   - --predict: probabilities / predictions at C's coefficients to 1e-12;
+  - every logistic case again with Newton directions by conjugate gradients
+    (--cg, the path large feature sets take): the same optimum;
   - one class only is an error, and two runs print the same bytes;
   - on the files of tests/data/linmodel, the optima scikit-learn found
     (reference.json, written by make_reference.py there): objective to
@@ -414,7 +416,7 @@ def check_reference(driver):
         worst = max(abs(a - b) for ga, gb in zip(got["coef"], case["coef"]) for a, b in zip(ga, gb))
         worst = max([worst] + [abs(a - b) for a, b in zip(got["intercept"], case["intercept"])])
         check(worst <= 1e-6, "%s: coefficients differ by %.3g" % (name, worst))
-        print("ok   %-32s coefficients within %.1e" % (name, worst))
+        print("ok   %-40s coefficients within %.1e" % (name, worst))
 
 
 def main():
@@ -435,7 +437,13 @@ def main():
         rc2, out2 = run_driver(driver, args, path)
         check(out == out2, "%s: two runs printed different bytes" % name)
         worst = compare(name, kind, X, y, C, alpha, std, json.loads(out))
-        print("ok   %-32s coefficients within %.1e" % (name, worst))
+        print("ok   %-40s coefficients within %.1e" % (name, worst))
+        if kind == "logistic":  # the same optimum with directions by conjugate gradients
+            rc, out = run_driver(driver, args + ["--cg"], path)
+            check(rc == 0, "%s, --cg: driver exit %d: %s" % (name, rc, out))
+            if rc == 0:
+                worst = compare(name + ", --cg", kind, X, y, C, alpha, std, json.loads(out))
+                print("ok   %-40s coefficients within %.1e" % (name + ", --cg", worst))
     check_reference(driver)
     X, y = make_case(20, 50, 3, "logistic", 2)
     path = os.path.join(work, "oneclass.csv")

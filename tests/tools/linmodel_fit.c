@@ -2,7 +2,7 @@
  * for tests/cli/linmodel_check.py to compare with its own solver.
  *
  *   linmodel_fit [--model logistic|ridge] [--C C] [--alpha A]
- *                [--no-standardize] [--predict] FILE.csv
+ *                [--no-standardize] [--cg] [--predict] FILE.csv
  *
  * FILE.csv has a header line; the first column is the target, the others
  * the features. Prints objective, gradient norm, iterations, classes, mean,
@@ -95,15 +95,18 @@ int main(int argc, char **argv)
 				return 2;
 			double C = p.C, alpha = p.alpha;
 			int standardize = p.standardize;
+			LinmodelSolver solver = p.solver;
 
 			p = linmodel_params(kind);
-			p.C = C, p.alpha = alpha, p.standardize = standardize;
+			p.C = C, p.alpha = alpha, p.standardize = standardize, p.solver = solver;
 		} else if (strcmp(argv[i], "--C") == 0 && i + 1 < argc - 1) {
 			p.C = strtod(argv[++i], NULL);
 		} else if (strcmp(argv[i], "--alpha") == 0 && i + 1 < argc - 1) {
 			p.alpha = strtod(argv[++i], NULL);
 		} else if (strcmp(argv[i], "--no-standardize") == 0) {
 			p.standardize = 0;
+		} else if (strcmp(argv[i], "--cg") == 0) {
+			p.solver = LINMODEL_SOLVER_CG;
 		} else if (strcmp(argv[i], "--predict") == 0) {
 			predict = 1;
 		} else {
@@ -112,7 +115,7 @@ int main(int argc, char **argv)
 	}
 	if (i != argc - 1 || csvtable_read(argv[i], &t) != 0) {
 		fprintf(stderr, "usage: linmodel_fit [--model logistic|ridge] [--C C] [--alpha A] "
-				"[--no-standardize] [--predict] FILE.csv\n");
+				"[--no-standardize] [--cg] [--predict] FILE.csv\n");
 		return 2;
 	}
 	st = linmodel_fit(t.x, t.rows, t.cols, t.y, &p, &m);

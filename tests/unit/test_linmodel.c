@@ -278,6 +278,41 @@ static void test_large(void)
 	free(x), free(y), free(xr), free(yr);
 }
 
+/* A wide multinomial problem (100 features, 4 classes): Newton directions
+ * by conjugate gradients (what wider data get by default) and from the
+ * explicit Hessian find the same optimum. */
+static void test_solvers_agree(void)
+{
+	enum { N = 400, D = 100 };
+	double *x = xmalloc(N * D * sizeof *x), y[N];
+	LinmodelParams p = logistic(1);
+	Linmodel cg, direct;
+	Rng rng;
+
+	p.solver = LINMODEL_SOLVER_CG;
+	rng_seed(&rng, 21);
+	for (int i = 0; i < N; i++) {
+		double s = 0;
+
+		for (int j = 0; j < D; j++) {
+			x[i * D + j] = rng_uniform(&rng) + (j % 3) * rng_uniform(&rng);
+			s += (j % 7 - 3) * x[i * D + j] / 20;
+		}
+		y[i] = s + rng_uniform(&rng) < -0.4 ? 1 : s < 0.3 ? 2 : s < 0.8 ? 3 : 4;
+	}
+	CHECK_INT(linmodel_fit(x, N, D, y, &p, &cg), STATUS_OK);
+	p.solver = LINMODEL_SOLVER_DIRECT;
+	CHECK_INT(linmodel_fit(x, N, D, y, &p, &direct), STATUS_OK);
+	CHECK_INT(cg.classes, 4);
+	CHECK(cg.grad_norm < 1e-8 && direct.grad_norm < 1e-8);
+	CHECK_NEAR(cg.objective, direct.objective, 1e-12 * direct.objective);
+	for (int k = 0; k < 4 * D; k++)
+		CHECK_NEAR(cg.coef[k], direct.coef[k], 1e-9);
+	linmodel_free(&cg);
+	linmodel_free(&direct);
+	free(x);
+}
+
 static void test_helpers(void)
 {
 	const double uniform[4] = { 0.25, 0.25, 0.25, 0.25 }, sure[3] = { 0, 1, 0 };
@@ -304,6 +339,7 @@ int main(void)
 	RUN(test_multinomial_shape);
 	RUN(test_deterministic);
 	RUN(test_large);
+	RUN(test_solvers_agree);
 	RUN(test_helpers);
 	return test_summary();
 }
