@@ -43,8 +43,7 @@ LinmodelParams linmodel_params(LinmodelKind kind)
 	};
 }
 
-static Status check_input(const double *x, size_t rows, size_t cols, const double *y,
-			  const LinmodelParams *p)
+static Status check_params(const double *y, size_t rows, const LinmodelParams *p)
 {
 	if (rows == 0)
 		return status_fail(STATUS_ERR_INPUT, "no training rows");
@@ -56,15 +55,30 @@ static Status check_input(const double *x, size_t rows, size_t cols, const doubl
 		return status_fail(STATUS_ERR_INPUT, "unknown model kind %d", (int)p->kind);
 	if ((unsigned)p->solver > LINMODEL_SOLVER_CG)
 		return status_fail(STATUS_ERR_INPUT, "unknown solver %d", (int)p->solver);
-	for (size_t i = 0; i < rows; i++) {
+	for (size_t i = 0; i < rows; i++)
 		if (!isfinite(y[i]))
 			return status_fail(STATUS_ERR_INPUT, "row %zu: the target is not a finite number",
 					   i + 1);
-		for (size_t j = 0; j < cols; j++)
+	return STATUS_OK;
+}
+
+/* The features are checked through their statistics: a value that is not
+ * finite makes its column's mean or spread not finite, so the rows are
+ * searched only then (which saves a pass over them). Sums of finite values
+ * so large that they overflow are refused too. */
+static Status check_features(const double *x, size_t rows, const Linmodel *m)
+{
+	size_t cols = m->features;
+
+	for (size_t j = 0; j < cols; j++) {
+		if (isfinite(m->mean[j]) && isfinite(m->scale[j]))
+			continue;
+		for (size_t i = 0; i < rows; i++)
 			if (!isfinite(x[i * cols + j]))
 				return status_fail(STATUS_ERR_INPUT,
 						   "row %zu, feature %zu: not a finite number", i + 1,
 						   j + 1);
+		return status_fail(STATUS_ERR_INPUT, "feature %zu: values too large to sum", j + 1);
 	}
 	return STATUS_OK;
 }
@@ -356,7 +370,7 @@ Status linmodel_fit(const double *x, size_t rows, size_t cols, const double *y,
 	Status st;
 
 	memset(out, 0, sizeof *out);
-	st = check_input(x, rows, cols, y, params);
+	st = check_params(y, rows, params);
 	if (st != STATUS_OK)
 		return st;
 	out->kind = params->kind;
@@ -367,9 +381,13 @@ Status linmodel_fit(const double *x, size_t rows, size_t cols, const double *y,
 	out->scale = xcalloc(cols ? cols : 1, sizeof *out->scale);
 	inv = xcalloc(cols ? cols : 1, sizeof *inv);
 	transform_init(x, out, inv);
+	st = check_features(x, rows, out);
+	if (st != STATUS_OK)
+		goto out;
 	design = (Design){ x, rows, cols, cols, cols + 1, out->mean, inv };
 	st = params->kind == LINMODEL_LOGISTIC ? fit_logistic(&design, y, out)
 					       : fit_ridge(&design, y, out);
+out:
 	free(inv);
 	if (st != STATUS_OK)
 		linmodel_free(out);

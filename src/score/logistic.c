@@ -117,6 +117,7 @@ typedef struct {
 	double *block, *scaled, *bscores, *bresid, *bcurv, *rowbuf, *scratch;
 	double *scores, *trial;
 	int has_factor; /* chol holds a factorisation (made here or borrowed) */
+	double f;       /* the objective at theta, as the last pass there found it */
 	int iterative;  /* conjugate gradients instead of an explicit Hessian */
 	double *curv;   /* iterative: each row's curvature data (rows x outputs):
 			   sigmoid(s) sigmoid(-s), or the class probabilities */
@@ -672,6 +673,7 @@ static Status iterate(Solver *sv, LogisticFit *fit, double *best, int warm)
 		double noise = 64 * DBL_EPSILON * (fabs(pr.f) + 1), dec;
 
 		pr.gn = linalg_norm(sv->grad, sv->params);
+		sv->f = pr.f;
 		pr.gn_first = pr.gn_first < 0 ? pr.gn : pr.gn_first;
 		pr.stalls = pr.gn > 0.5 * pr.best_gn ? pr.stalls + 1 : 0;
 		if (pr.gn < pr.best_gn)
@@ -721,8 +723,17 @@ Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 	best = zeros(sv.params);
 	st = iterate(&sv, out, best, warm);
 	if (st == STATUS_OK) {
-		/* The reported figures belong to the returned parameters exactly. */
-		memcpy(sv.theta, best, sv.params * sizeof *best);
+		/* The reported figures belong to the returned parameters: those
+		 * of the last pass when it was at the best point (the usual
+		 * case), else read again there. Centring the multinomial
+		 * intercepts moves them by rounding (their steps summed to
+		 * zero), which changes neither figure. */
+		if (memcmp(sv.theta, best, sv.params * sizeof *best) == 0) {
+			out->objective = sv.f;
+		} else {
+			memcpy(sv.theta, best, sv.params * sizeof *best);
+			out->objective = pass(&sv, sv.theta, sv.scores, 0);
+		}
 		if (sv.outputs > 1) {
 			double mean = 0;
 
@@ -731,7 +742,6 @@ Status logistic_fit(const LogisticProblem *p, LogisticFit *out)
 			for (int o = 0; o < sv.outputs; o++)
 				sv.theta[(o + 1) * sv.dim - 1] -= mean;
 		}
-		out->objective = pass(&sv, sv.theta, sv.scores, 0);
 		out->grad_norm = linalg_norm(sv.grad, sv.params);
 		out->outputs = sv.outputs;
 		out->theta = sv.theta;

@@ -6,10 +6,11 @@
  *       writes PREFIX.x (ROWS x COLS float64, row-major) and PREFIX.y: correlated
  *       normal features, targets from a linear model with noise (KIND
  *       logistic: CLASSES ordered classes 0..; ridge: a real value)
- *   bench_linmodel fit KIND PENALTY ROWS COLS PREFIX
- *       loads them, fits (C or alpha = PENALTY, standardised) and prints one JSON
- *       line: seconds of the fit alone, objective, gradient norm, iterations,
- *       and the memory the fit added to the peak (KB, from getrusage)
+ *   bench_linmodel fit KIND PENALTY ROWS COLS PREFIX [REPEAT]
+ *       loads them, fits (C or alpha = PENALTY, standardised) REPEAT times and
+ *       prints one JSON line: wall and CPU seconds of the fastest fit alone,
+ *       objective, gradient norm, iterations, and the memory the first fit
+ *       added to the process's peak (KB, from getrusage)
  *   bench_linmodel images JOBS REPEAT FILE...
  *       images a second decoding to the 512 box alone, then decoding and
  *       measuring the 13 features, on JOBS threads, each file REPEAT times */
@@ -130,15 +131,19 @@ static int generate(char **argv)
 	return 0;
 }
 
-static int fit(char **argv)
+/* Fits REPEAT times in this process (as the Python side does, so both
+ * have warm caches and allocators) and keeps the fastest wall time, with
+ * its CPU time; the memory figure is the first fit's. */
+static int fit(int argc, char **argv)
 {
 	LinmodelKind kind;
 	LinmodelParams p;
 	size_t n = strtoul(argv[4], NULL, 10), d = strtoul(argv[5], NULL, 10);
-	double *x = read_file(argv[6], ".x", n * d), *y = read_file(argv[6], ".y", n), t0, t;
-	double checksum = 0, c0, c;
-	long before;
-	Linmodel m;
+	double *x = read_file(argv[6], ".x", n * d), *y = read_file(argv[6], ".y", n);
+	double checksum = 0, best = INFINITY, best_cpu = 0;
+	int repeat = argc > 7 ? atoi(argv[7]) : 1;
+	long before, grown = 0;
+	Linmodel m = { 0 };
 
 	if (linmodel_kind_parse(argv[2], &kind) != STATUS_OK)
 		return 2;
@@ -150,16 +155,22 @@ static int fit(char **argv)
 	for (size_t i = 0; i < n * d; i++)
 		checksum += x[i];
 	before = rss_kb();
-	t0 = now();
-	c0 = cpu_now();
-	if (linmodel_fit(x, n, d, y, &p, &m) != STATUS_OK)
-		xdie("fit: %s", status_detail());
-	c = cpu_now() - c0;
-	t = now() - t0;
-	printf("{\"checksum\": %.17g, \"seconds\": %.4f, \"cpu_seconds\": %.4f, \"objective\": %.17g, \"grad_norm\": %.3g, \"iterations\": %d, "
+	for (int r = 0; r < (repeat > 0 ? repeat : 1); r++) {
+		double t0 = now(), c0 = cpu_now(), t, c;
+
+		linmodel_free(&m);
+		if (linmodel_fit(x, n, d, y, &p, &m) != STATUS_OK)
+			xdie("fit: %s", status_detail());
+		c = cpu_now() - c0, t = now() - t0;
+		if (r == 0)
+			grown = peak_kb() > before ? peak_kb() - before : 0;
+		if (t < best)
+			best = t, best_cpu = c;
+	}
+	printf("{\"checksum\": %.17g, \"seconds\": %.4f, \"cpu_seconds\": %.4f, "
+	       "\"objective\": %.17g, \"grad_norm\": %.3g, \"iterations\": %d, "
 	       "\"converged\": %d, \"fit_kb\": %ld}\n",
-	       checksum, t, c, m.objective, m.grad_norm, m.iterations, m.converged,
-	       peak_kb() > before ? peak_kb() - before : 0);
+	       checksum, best, best_cpu, m.objective, m.grad_norm, m.iterations, m.converged, grown);
 	linmodel_free(&m);
 	free(x), free(y);
 	return 0;
@@ -231,12 +242,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 8 && strcmp(argv[1], "gen") == 0)
 		return generate(argv);
-	if (argc == 7 && strcmp(argv[1], "fit") == 0)
-		return fit(argv);
+	if ((argc == 7 || argc == 8) && strcmp(argv[1], "fit") == 0)
+		return fit(argc, argv);
 	if (argc >= 5 && strcmp(argv[1], "images") == 0)
 		return images(argc, argv);
 	fprintf(stderr, "usage: bench_linmodel gen KIND ROWS COLS CLASSES SEED PREFIX\n"
-			"       bench_linmodel fit KIND PENALTY ROWS COLS PREFIX\n"
+			"       bench_linmodel fit KIND PENALTY ROWS COLS PREFIX [REPEAT]\n"
 			"       bench_linmodel images JOBS REPEAT FILE...\n");
 	return 2;
 }

@@ -6,8 +6,9 @@
 #
 # Fits (gavel: the whole of linmodel_fit, standardisation included;
 # scikit-learn: the fit alone, on data StandardScaler already transformed;
-# best of three, wall and CPU seconds, the objective each reaches, and how
-# much the fit raised the process's peak memory):
+# each the best of three fits in one process, wall and CPU seconds, the
+# objective each reaches, and the memory the fit needs: gavel's growth of the
+# process's peak (getrusage), scikit-learn's peak allocation (tracemalloc)):
 #   binary logistic, 100,000 x 32, C = 1     target: < 0.5 s, faster than lbfgs, lower objective
 #   multinomial logistic, 5 labels, 100,000 x 32   target: < 2 s
 #   ridge, 1,000,000 x 32, alpha = 1          target: < 1 s
@@ -45,25 +46,11 @@ fi
 # field JSON KEY: one number from a one-line JSON object
 field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
-# best_gavel KIND PENALTY ROWS COLS PREFIX: the fastest of three runs, each a fresh process
-# (the memory figure is the first run's)
-best_gavel() {
-	local best= line
-	for _ in 1 2 3; do
-		line=$("$bin" fit "$@")
-		if [ -z "$best" ] || awk -v a="$(field "$line" seconds)" -v b="$(field "$best" seconds)" \
-			'BEGIN { exit !(a < b) }'; then
-			best=$line
-		fi
-	done
-	echo "$best"
-}
-
 # one NAME KIND CLASSES ROWS PENALTY SEED
 one() {
 	local name=$1 kind=$2 classes=$3 rows=$4 penalty=$5 seed=$6 g s
 	"$bin" gen "$kind" "$rows" 32 "$classes" "$seed" "$tmp/$name"
-	g=$(best_gavel "$kind" "$penalty" "$rows" 32 "$tmp/$name")
+	g=$("$bin" fit "$kind" "$penalty" "$rows" 32 "$tmp/$name" 3)
 	printf '%-12s gavel        %7.3f s wall %7.3f s cpu  objective %.10f  |grad| %s  steps %s  +%s KB\n' \
 		"$name" "$(field "$g" seconds)" "$(field "$g" cpu_seconds)" "$(field "$g" objective)" \
 		"$(field "$g" grad_norm)" "$(field "$g" iterations)" "$(field "$g" fit_kb)"

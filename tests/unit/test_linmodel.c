@@ -313,6 +313,30 @@ static void test_solvers_agree(void)
 	free(x);
 }
 
+/* No features at all: the intercepts alone, which the penalty does not
+ * touch, so they are the log class shares (centred for the multinomial
+ * model) and the mean (ridge). */
+static void test_no_features(void)
+{
+	const double y2[] = { 0, 1, 1, 1, 0, 1 }, y3[] = { 1, 2, 2, 3, 3, 3 }, none[1] = { 0 };
+	LinmodelParams p = logistic(1);
+	double mean = (log(1.0) + log(2.0) + log(3.0)) / 3;
+	Linmodel m;
+
+	CHECK_INT(linmodel_fit(none, 6, 0, y2, &p, &m), STATUS_OK);
+	CHECK_NEAR(m.intercept[0], log(4.0 / 2.0), 1e-12);
+	CHECK(m.grad_norm < 1e-10);
+	linmodel_free(&m);
+	CHECK_INT(linmodel_fit(none, 6, 0, y3, &p, &m), STATUS_OK);
+	CHECK_NEAR(m.intercept[0], log(1.0) - mean, 1e-12);
+	CHECK_NEAR(m.intercept[2], log(3.0) - mean, 1e-12);
+	linmodel_free(&m);
+	p = linmodel_params(LINMODEL_RIDGE);
+	CHECK_INT(linmodel_fit(none, 6, 0, y3, &p, &m), STATUS_OK);
+	CHECK_NEAR(m.intercept[0], 14.0 / 6, 1e-14);
+	linmodel_free(&m);
+}
+
 static void test_helpers(void)
 {
 	const double uniform[4] = { 0.25, 0.25, 0.25, 0.25 }, sure[3] = { 0, 1, 0 };
@@ -340,6 +364,7 @@ int main(void)
 	RUN(test_deterministic);
 	RUN(test_large);
 	RUN(test_solvers_agree);
+	RUN(test_no_features);
 	RUN(test_helpers);
 	return test_summary();
 }
