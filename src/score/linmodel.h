@@ -13,8 +13,10 @@
  * regression is solved by Newton's method with a line search (damped where
  * the Hessian is ill-conditioned), ridge in closed form; both report the
  * objective and the norm of its gradient at the answer. Deterministic: the
- * same rows give the same bytes. Pure computation; docs/scorer.md explains
- * the models and how to read them. */
+ * same rows give the same bytes. Pure computation with no global state:
+ * fits may run on several threads at once (a refit in the background while
+ * the review UI reads the last model). docs/scorer.md explains the models
+ * and how to read them. */
 #ifndef GAVEL_LINMODEL_H
 #define GAVEL_LINMODEL_H
 
