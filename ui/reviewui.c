@@ -16,6 +16,7 @@
 #include "src/base/clock.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/reviewapp.h"
@@ -385,7 +386,7 @@ static void loop(App *app)
 		if (app->timing) {
 			frame(app, react);
 			react = REACT_NONE;
-			fprintf(app->timing, "key %lld image %d\n", clock_now_us() - start,
+			out_printf(app->timing, "key %lld image %d\n", clock_now_us() - start,
 				current_path(app) && !app->image_pending &&
 					app->caps.graphics != TTY_GRAPHICS_NONE);
 		}
