@@ -374,7 +374,7 @@ static void draw_image_pane(App *app)
 	}
 	if (note) {
 		/* wrapped: an error message names a path and a reason, longer than the pane */
-		ImageNote n = {l->top + l->rows / 2 - 1, l->img_x + 1, l->img_cols - 2,
+		ImageNote n = {l->top + l->rows / 2, l->img_x + 1, l->img_cols - 2,
 			       l->top + l->rows};
 		draw_wrap(note, n.width, image_note_line, &n);
 	}
