@@ -296,11 +296,12 @@ static const char *labeller_list(void)
 
 static int parse_args(int argc, char **argv, Args *a)
 {
+	int provider = -1;
 	const CliOpt options[] = {
 		CLIOPT_TEXT("db", &a->db, "FILE",
 			    "the database (else $GAVEL_DB, else ./gavel.db)"),
-		CLIOPT_TEXT("provider", &a->provider, "P",
-			    "the labeller (listed below)"),
+		CLIOPT_ONE_OF("provider", &provider, "P", provider_words(),
+			      "the labeller (listed below)"),
 		CLIOPT_TEXT("model", &a->model, "M",
 			    "the model name (else $GAVEL_MODEL, else the config file)"),
 		CLIOPT_TEXT("prompt", &a->prompt, "FILE",
@@ -362,6 +363,8 @@ static int parse_args(int argc, char **argv, Args *a)
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
 	if (rc)
 		return rc;
+	if (provider >= 0)
+		a->provider = provider_words()[provider];
 	if (first < argc)
 		return cli_usage_error("label", "unexpected argument '%s'", argv[first]);
 	if (!a->resume && !a->provider)
