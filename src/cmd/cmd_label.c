@@ -14,6 +14,7 @@
 #include "src/cmd/cliopt.h"
 #include "src/cmd/progress.h"
 #include "src/cmd/config.h"
+#include "src/llm/http.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
 
@@ -127,16 +128,36 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 
 /* ---- settings ---- */
 
-/* flag, else the environment variable, else [section] key in the config file. */
+/* flag, else the environment variable, else [section] key in the config
+ * file; *from (when not NULL) names where the value came from, for messages. */
 static const char *setting(Owned *owned, const char *flag, const char *env, const char *section,
-			   const char *key)
+			   const char *key, const char **from)
 {
 	const char *value = env ? getenv(env) : NULL;
-	if (flag && *flag)
-		return flag;
-	if (value && *value)
-		return value;
-	return keep(owned, config_get(section, key));
+	const char *found = flag && *flag ? flag : NULL;
+	const char *where = "the option";
+	if (!found && value && *value)
+		found = value, where = keep(owned, xasprintf("$%s", env));
+	if (!found) {
+		found = keep(owned, config_get(section, key));
+		where = keep(owned, xasprintf("the settings file ([%s] %s)", section, key));
+	}
+	if (from)
+		*from = where;
+	return found;
+}
+
+/* The base URL is checked before any item is sent: a typo is a usage error
+ * naming where the URL came from, not 150 failed requests. */
+static Status check_base_url(const Args *a, const char *url, const char *from)
+{
+	char why[512];
+	if (http_url_check(url) == STATUS_OK)
+		return STATUS_OK;
+	snprintf(why, sizeof why, "%s", status_detail());
+	if (a->base_url && url == a->base_url)
+		from = a->resume ? "the run's stored base_url" : "--base-url";
+	return status_fail(STATUS_ERR_USAGE, "%s: %s", from, why);
 }
 
 static double price_setting(double flag, const char *section, const char *key)
@@ -156,6 +177,8 @@ static double price_setting(double flag, const char *section, const char *key)
 static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 {
 	const ProviderOps *ops = provider_find(a->provider);
+	const char *from = NULL;
+	Status st;
 	if (!ops)
 		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not %s", a->provider,
 				   provider_names());
@@ -164,14 +187,19 @@ static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 		a->model = ops->model;
 		return STATUS_OK;
 	}
-	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url");
+	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url",
+				       &from);
 	if (!opt->config.base_url)
 		opt->config.base_url = ops->default_base_url;
-	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model");
+	st = check_base_url(a, opt->config.base_url, from);
+	if (st != STATUS_OK)
+		return st;
+	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model", NULL);
 	if (!a->model)
 		return status_fail(STATUS_ERR_USAGE, "give the model with --model (or $GAVEL_MODEL)");
 	opt->config.model = a->model;
-	opt->config.api_key = setting(owned, a->api_key, ops->key_variable, ops->name, "api_key");
+	opt->config.api_key = setting(owned, a->api_key, ops->key_variable, ops->name, "api_key",
+				      NULL);
 	opt->config.temperature = a->temperature;
 	opt->config.max_tokens = a->max_tokens;
 	opt->config.json_mode = a->json_mode;
