@@ -156,6 +156,11 @@ static const char *const migrations[] = {
 	"DROP INDEX reviews_by_item_reviewer;"
 	"DROP INDEX predictions_by_item_run;"
 	"DROP INDEX predictions_by_item;",
+	/* 5: who is labelling a run now: the process's id from src/base/proc.h
+	 * (boot, pid, start time), NULL when nobody is. A run marked running
+	 * whose owner is gone was killed: --list and --resume tell it from a
+	 * live one, and a second live --resume is refused. */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
 };
 
 int migrations_count(void)
