@@ -11,6 +11,7 @@
 #include "db/runs.h"
 #include "src/base/base64.h"
 #include "src/base/clock.h"
+#include "src/base/proc.h"
 #include "src/base/rng.h"
 #include "src/llm/http.h"
 #include "src/img/img.h"
@@ -592,40 +593,92 @@ static void loop(Run *run)
 	run->waiting_count = 0;
 }
 
+/* Takes run_id for this process (me). Refused while another live process
+ * labels it: two would ask for every item twice. A run whose owner died
+ * (kill -9, a crash, a reboot) is taken over; the take is a compare-and-swap,
+ * so of two resumes racing for a dead run one wins and one is refused. */
+static Status claim(Db *db, long long run_id, const char *me)
+{
+	DbRun run;
+	int taken = 0;
+	long pid;
+	Status st = db_run_get(db, run_id, &run);
+	if (st == STATUS_OK && (!run.owner || !strcmp(run.owner, me) || !proc_id_alive(run.owner))) {
+		st = db_run_take(db, run_id, run.owner, me, &taken);
+		if (st == STATUS_OK && !taken) { /* another resume won the race: name it */
+			db_run_free(&run);
+			st = db_run_get(db, run_id, &run);
+		}
+	}
+	pid = proc_id_pid(run.owner);
+	db_run_free(&run);
+	if (st != STATUS_OK || taken)
+		return st;
+	return status_fail(STATUS_ERR_EXISTS,
+			   "run %lld is being labelled right now by another process (pid %ld): a "
+			   "second one would ask for its items twice; wait for it to finish, or "
+			   "stop it (kill %ld) and resume then",
+			   run_id, pid, pid);
+}
+
+/* Labels the rest of the plan; the run is ours. */
+static void label_rest(Run *run)
+{
+	DbRunCounts counts;
+	Status st = db_run_counts(run->db, run->run_id, &counts);
+	if (st != STATUS_OK) {
+		run->fatal = st;
+		return;
+	}
+	run->sum->planned = counts.planned;
+	run->sum->done_before = counts.ok + counts.parse_failed + counts.failed;
+	run->start = clock_now_s();
+	if (run->opt.ops->kind == PROVIDER_HTTP)
+		run->http = http_new(run->opt.concurrency);
+	loop(run);
+	http_free(run->http);
+	run->http = NULL;
+}
+
+/* How the run ended, as stored: the database failing under it is "failed";
+ * anything else that stopped it can be resumed. */
+static DbRunState end_state(const Run *run)
+{
+	if (run->fatal == STATUS_ERR_DB)
+		return DB_RUN_FAILED;
+	if (run->fatal != STATUS_OK || run->sum->stopped)
+		return DB_RUN_INTERRUPTED;
+	return DB_RUN_DONE;
+}
+
 Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
 			const LabelOptions *options, LabelSummary *summary)
 {
 	static volatile sig_atomic_t never;
 	Run run = {.db = db, .run_id = run_id, .prompt = prompt, .scale = scale, .opt = *options,
 		   .sum = summary, .fatal = STATUS_OK};
-	DbRunCounts counts;
+	char *me = proc_self_id(), detail[512] = "";
 	Status st;
 
 	memset(summary, 0, sizeof *summary);
 	rng_seed(&run.random, (unsigned long long)run_id);
 	if (!run.opt.stop)
 		run.opt.stop = &never;
-	st = db_run_counts(db, run_id, &counts);
+	/* the answers are paid for: a commit waits for the lock as long as it takes */
+	db_set_patience(db, DB_WAIT_FOREVER);
+	st = claim(db, run_id, me);
 	if (st != STATUS_OK)
-		return st;
-	summary->planned = counts.planned;
-	summary->done_before = counts.ok + counts.parse_failed + counts.failed;
-	st = db_run_set_status(db, run_id, DB_RUN_RUNNING);
-	if (st != STATUS_OK)
-		return st;
-	run.start = clock_now_s();
-	if (run.opt.ops->kind == PROVIDER_HTTP)
-		run.http = http_new(run.opt.concurrency);
-	loop(&run);
-	http_free(run.http);
+		goto out;
+	summary->started = 1;
+	label_rest(&run);
 	summary->stopped = *run.opt.stop && run.fatal == STATUS_OK;
 	progress(&run, 1);
-	if (run.fatal != STATUS_OK) {
-		char detail[512];
+	if (run.fatal != STATUS_OK)
 		snprintf(detail, sizeof detail, "%s", status_detail());
-		db_run_set_status(db, run_id, run.fatal == STATUS_ERR_DB ? DB_RUN_FAILED
-									 : DB_RUN_INTERRUPTED);
-		return status_fail(run.fatal, "%s", detail);
-	}
-	return db_run_set_status(db, run_id, summary->stopped ? DB_RUN_INTERRUPTED : DB_RUN_DONE);
+	st = db_run_release(db, run_id, me, end_state(&run));
+	if (run.fatal != STATUS_OK)
+		st = status_fail(run.fatal, "%s", detail);
+out:
+	free(me);
+	return st;
 }
