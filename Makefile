@@ -11,7 +11,7 @@ BIN     ?= gavel
 SANITIZE ?=
 
 CC      ?= cc
-PKGS     = ncursesw libsixel sqlite3 libcurl libcjson libpng
+PKGS     = ncursesw libsixel sqlite3 libcurl libcjson libpng libutf8proc libcrypto
 # Lazy (=) so pkg-config only runs once `make deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -ljpeg -lpthread -lm
@@ -33,7 +33,7 @@ TOOL_BINS = $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 
 # Debian packages: what building needs, and what the tests add.
 DEPS_BUILD = gcc make pkg-config libncurses-dev libsixel-dev libsqlite3-dev \
-	libcurl4-openssl-dev libcjson-dev libjpeg62-turbo-dev libpng-dev
+	libcurl4-openssl-dev libcjson-dev libjpeg62-turbo-dev libpng-dev libutf8proc-dev libssl-dev
 DEPS_TEST  = python3 sqlite3 time curl tmux xterm xvfb xdotool imagemagick x11-utils \
 	fonts-dejavu-core xfonts-base xauth libsixel-bin chafa
 

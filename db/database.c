@@ -3,10 +3,10 @@
 #include "db/database.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "db/internal.h"
@@ -18,9 +18,31 @@
 #define DEFAULT_PATIENCE_S 10.0
 /* How long freeing the WAL on a full disk waits for readers to move on. */
 #define FREE_WAL_PATIENCE_S 5.0
-/* The longest sleep between two tries for the lock: a freed lock is taken
- * within this, at a cost of 50 wake-ups a second while waiting. */
-enum { MAX_BUSY_SLEEP_MS = 20 };
+/* Waiting for another writer: short naps at first, then longer ones. */
+enum {
+	BUSY_NAP_US = 200,        /* while the wait is short */
+	BUSY_SHORT_MS = 50,       /* how long a wait counts as short */
+	BUSY_LONG_NAP_US = 20000, /* after that: a long lock costs 50 wake-ups a second */
+};
+
+static void (*reporter)(const char *line);
+
+void db_set_reporter(void (*fn)(const char *line))
+{
+	reporter = fn;
+}
+
+void db_report(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	if (!reporter)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	reporter(line);
+}
 
 Status db_fail(Db *db, const char *what)
 {
@@ -117,6 +139,24 @@ out:
 	return db_commit(db);
 }
 
+/* Whether the file is some other program's SQLite database: no gavel schema
+ * version, yet tables of its own. Read before anything writes to the file
+ * (turning on WAL would already change it). */
+static int foreign(Db *db, int *tables)
+{
+	sqlite3_stmt *stmt;
+	*tables = 0;
+	if (db_schema_version(db) != 0)
+		return 0;
+	if (sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM sqlite_master", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*tables = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return *tables > 0;
+}
+
 /* Checks the file is one of ours and brings its schema up to date. */
 static Status migrate(Db *db, DbOpenMode mode)
 {
@@ -141,15 +181,19 @@ static Status migrate(Db *db, DbOpenMode mode)
 	return STATUS_OK;
 }
 
-/* SQLite's busy handler: count is 0 on a statement's first try for a lock.
- * Sleeps a little and says "try again" until the patience runs out, giving
- * the notice once per wait when it has lasted DB_NOTICE_AFTER_MS. */
-static int on_busy(void *arg, int count)
+/* SQLite's busy handler: tries is 0 on a statement's first try for a lock.
+ * It naps and says "try again" until the patience runs out, giving the
+ * notice once per wait when it has lasted DB_NOTICE_AFTER_MS. The first
+ * naps are a fifth of a millisecond: SQLite's own busy timeout backs off to
+ * 100 ms naps, so with four reviewers committing every second a key could
+ * wait a tenth of a second for a lock held a millisecond. A wait past
+ * BUSY_SHORT_MS is another process's long transaction: then longer naps
+ * spare the CPU (label may wait for it as long as it lasts). */
+static int on_busy(void *arg, int tries)
 {
 	Db *db = arg;
 	double now = clock_now_s(), waited;
-	int ms = count < 5 ? 1 << count : MAX_BUSY_SLEEP_MS;
-	if (count == 0)
+	if (tries == 0)
 		db->wait_start = now, db->wait_told = 0;
 	waited = now - db->wait_start;
 	if (db->patience_s >= 0 && waited >= db->patience_s)
@@ -158,9 +202,7 @@ static int on_busy(void *arg, int count)
 		db->wait_told = 1;
 		db->wait_notice(db->wait_notice_arg);
 	}
-	if (ms > MAX_BUSY_SLEEP_MS)
-		ms = MAX_BUSY_SLEEP_MS;
-	nanosleep(&(struct timespec){.tv_nsec = ms * 1000000L}, NULL);
+	usleep(waited * 1000 < BUSY_SHORT_MS ? BUSY_NAP_US : BUSY_LONG_NAP_US);
 	return 1;
 }
 
@@ -193,7 +235,7 @@ static Status configure(Db *db)
 
 Status db_open(const char *path, DbOpenMode mode, Db **out)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, tables;
 	Db *db;
 	Status st;
 
@@ -211,11 +253,19 @@ Status db_open(const char *path, DbOpenMode mode, Db **out)
 				 db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
 		goto out;
 	}
+	if (foreign(db, &tables)) {
+		st = status_fail(STATUS_ERR_DB, "%s is another program's SQLite database (%d schema "
+				 "object%s, none of gavel's): gavel keeps its data in a file of its "
+				 "own; give another path", path, tables, tables == 1 ? "" : "s");
+		goto out;
+	}
 	st = configure(db);
 	if (st == STATUS_ERR_DB && sqlite3_errcode(db->handle) == SQLITE_NOTADB)
 		st = status_fail(STATUS_ERR_DB, "%s: not a gavel database (not an SQLite file)", path);
 	if (st == STATUS_OK)
 		st = migrate(db, mode);
+	if (st == STATUS_OK)
+		st = queue_ensure(db);
 out:
 	if (st != STATUS_OK) {
 		db_close(db);
@@ -238,6 +288,8 @@ void db_close(Db *db)
 
 Status db_begin(Db *db)
 {
+	if (db->refusal[0])
+		return status_fail(STATUS_ERR_DB, "%s", db->refusal);
 	return exec(db, "BEGIN IMMEDIATE", "starting a transaction");
 }
 

@@ -64,6 +64,11 @@ void db_set_wait_notice(Db *db, void (*notice)(void *arg), void *arg);
  * status, or STATUS_ERR_DB. */
 Status db_write(Db *db, Status (*body)(Db *db, void *arg), void *arg);
 
+/* Where db/ tells the user what it does on its own (a schema update on a
+ * big file, guards restored): fn gets one line, without a newline. NULL
+ * (the default) says nothing. */
+void db_set_reporter(void (*fn)(const char *line));
+
 /* The path the database was opened with. Borrowed. */
 const char *db_path(Db *db);
 

@@ -16,6 +16,7 @@
 #include "src/base/clock.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/reviewapp.h"
@@ -24,8 +25,8 @@
 enum {
 	INPUT_IMAGE = -2,        /* the worker finished an image */
 	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
+	INPUT_QUEUE = -4,        /* the queue changed while the reviewer was away */
 	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
-	CLAIM_RENEW_MS = 60000,
 };
 
 void app_message(App *app, int error, const char *fmt, ...)
@@ -55,6 +56,13 @@ void app_want_images(App *app)
 	prefetch_want(app->prefetch, paths, n);
 }
 
+static void add_note(void *arg, const char *reviewer, const char *when, const char *note)
+{
+	App *app = arg;
+	app->notes = xgrow(app->notes, &app->note_capacity, app->note_count + 1, sizeof *app->notes);
+	app->notes[app->note_count++] = xasprintf("%s %s: %s", reviewer, when, note);
+}
+
 int app_land(App *app)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
@@ -66,8 +74,11 @@ int app_land(App *app)
 	app->detail_item = id;
 	app->scroll = 0;
 	app->image_error[0] = '\0';
-	app->verdict = e ? e->mine.verdict : DB_VERDICT_NONE;
+	xfree_strings(app->notes, app->note_count);
+	app->notes = NULL, app->note_count = app->note_capacity = 0;
 	if (e && review_details(app->session, &app->item, &app->prediction) != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	if (e && db_item_notes(app->db, id, add_note, app) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	app_want_images(app);
 	return REACT_TEXT | REACT_IMAGE;
@@ -153,13 +164,23 @@ static void script_key(App *app, char *keys)
 	}
 }
 
-/* "sleep MS": lets a test kill us at a known point */
+/* "sleep MS": an idle reviewer (claims are kept alive as on a terminal), or
+ * a known point for a test to kill us at */
 static void script_sleep(App *app, char *ms)
 {
-	struct timespec ts = {atoi(ms) / 1000, (long)(atoi(ms) % 1000) * 1000000L};
-	(void)app;
-	while (nanosleep(&ts, &ts) != 0 && !screen_should_quit())
-		;
+	double until = clock_now_s() + atoi(ms) / 1000.0;
+	while (!screen_should_quit()) {
+		double left = until - clock_now_s();
+		struct timespec ts;
+		if (left <= 0)
+			break;
+		if (left > 0.1)
+			left = 0.1;
+		ts = (struct timespec){0, (long)(left * 1e9)};
+		nanosleep(&ts, NULL);
+		if (review_keepalive(app->session))
+			app_land(app);
+	}
 }
 
 /* "resize COLSxROWS" */
@@ -219,11 +240,12 @@ static int read_terminal(App *app, int *key)
 			*key = (int)wc;
 			return 1;
 		}
-		r = poll(fds, 2, CLAIM_RENEW_MS);
+		r = poll(fds, 2, app->renew_ms);
 		if (r < 0 && errno != EINTR)
 			return INPUT_END;
-		if (r == 0)
-			review_keepalive(app->session); /* still looking: keep the claim */
+		/* still looking: keep the claims; at the end of the queue, look again */
+		if (r == 0 && review_keepalive(app->session))
+			return INPUT_QUEUE;
 		if (r > 0 && (fds[1].revents & POLLIN)) {
 			prefetch_drain(app->prefetch);
 			return INPUT_IMAGE;
@@ -359,14 +381,22 @@ static void loop(App *app)
 			react = app->image_pending ? REACT_TEXT | REACT_IMAGE : REACT_NONE;
 			continue;
 		}
+		if (r == INPUT_QUEUE) {
+			react = REACT_TEXT | app_land(app);
+			continue;
+		}
 		start = clock_now_us();
 		react = handle(app, key);
+		/* a busy reviewer keeps the claims of the items queued ahead, too */
+		review_keepalive(app->session);
+		if (*review_notice(app->session) && !app->message[0])
+			app_message(app, 1, "%s", review_notice(app->session));
 		if (react & REACT_QUIT)
 			break;
 		if (app->timing) {
 			frame(app, react);
 			react = REACT_NONE;
-			fprintf(app->timing, "key %lld image %d\n", clock_now_us() - start,
+			out_printf(app->timing, "key %lld image %d\n", clock_now_us() - start,
 				current_path(app) && !app->image_pending &&
 					app->caps.graphics != TTY_GRAPHICS_NONE);
 		}
@@ -414,11 +444,11 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	App app = {.db = db, .dump_dir = ui->dump_dir, .detail_item = -1,
 		   .reviewer = options->reviewer, .view = &review_view};
 	const char *slash = strrchr(db_path(db), '/');
-	long long any;
 	Status st;
 
 	memset(result, 0, sizeof *result);
 	app.db_name = slash ? slash + 1 : db_path(db);
+	app.renew_ms = (int)(options->renew_s * 1000);
 	if (getenv("GAVEL_TIMING"))
 		app.timing = fopen(getenv("GAVEL_TIMING"), "w");
 	st = start(&app, db, options, ui);
@@ -430,13 +460,15 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 		loop(&app);
 		screen_stop();
 		close_view(&app);
-		review_progress(app.session, &result->mine, &any, &result->items);
+		result->mine = review_progress(app.session)->mine;
+		result->items = review_progress(app.session)->items;
 		result->signalled = screen_should_quit();
 	}
 	prefetch_free(app.prefetch);
 	review_close(app.session);
 	db_item_free(&app.item);
 	db_prediction_free(&app.prediction);
+	xfree_strings(app.notes, app.note_count);
 	if (app.script)
 		fclose(app.script);
 	free(app.pending_keys);

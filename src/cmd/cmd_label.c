@@ -20,6 +20,7 @@
 #include "src/llm/http.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
 /* --items, in DbItemSelection order */
 static const char *const item_words[] = {"unlabelled", "all", "reviewed", NULL};
@@ -89,25 +90,24 @@ static void print_summary_text(const Args *a, long long run_id, const LabelSumma
 {
 	long long done = s->ok + s->parse_failed + s->failed;
 	double cost = cost_of(a, s);
-	fprintf(stderr, "run %lld: %lld labelled in %.1f s (%.1f/s): %lld ok, %lld unparsed, %lld "
+	out_printf(stderr, "run %lld: %lld labelled in %.1f s (%.1f/s): %lld ok, %lld unparsed, %lld "
 			"failed",
 		run_id, done, s->elapsed_s, s->elapsed_s > 0 ? (double)done / s->elapsed_s : 0, s->ok,
 		s->parse_failed, s->failed);
 	for (int i = 0; i < s->reason_count; i++)
-		fprintf(stderr, "%s%s %lld", i ? ", " : " (", s->reasons[i], s->reason_counts[i]);
-	fputs(s->reason_count ? ")\n" : "\n", stderr);
+		out_printf(stderr, "%s%s %lld", i ? ", " : " (", s->reasons[i], s->reason_counts[i]);
+	out_puts(stderr, s->reason_count ? ")\n" : "\n");
 	if (s->done_before)
-		fprintf(stderr, "  %lld were done before this session\n", s->done_before);
-	fprintf(stderr, "  tokens: %lld in, %lld out", s->prompt_tokens, s->completion_tokens);
+		out_printf(stderr, "  %lld were done before this session\n", s->done_before);
+	out_printf(stderr, "  tokens: %lld in, %lld out", s->prompt_tokens, s->completion_tokens);
 	if (cost >= 0)
-		fprintf(stderr, "; cost $%.4f", cost);
-	fputc('\n', stderr);
+		out_printf(stderr, "; cost $%.4f", cost);
+	out_puts(stderr, "\n");
 }
 
 static void print_summary_json(const Args *a, long long run_id, const LabelSummary *s)
 {
 	cJSON *json = cJSON_CreateObject(), *reasons = cJSON_CreateObject();
-	char *text;
 	double cost = cost_of(a, s);
 	cJSON_AddNumberToObject(json, "run", (double)run_id);
 	cJSON_AddNumberToObject(json, "planned", (double)s->planned);
@@ -124,9 +124,7 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 		cJSON_AddNumberToObject(json, "cost_usd", cost);
 	cJSON_AddNumberToObject(json, "elapsed_s", s->elapsed_s);
 	cJSON_AddBoolToObject(json, "stopped", s->stopped);
-	text = cJSON_PrintUnformatted(json);
-	puts(text);
-	free(text);
+	out_json(stdout, json, 0);
 	cJSON_Delete(json);
 }
 
@@ -493,16 +491,13 @@ static int label_run(Db *db, const Args *a, long long run_id, const Prompt *prom
 static Status list_runs(Db *db, const Args *a)
 {
 	cJSON *json;
-	char *text;
 	Status st;
 	if (!a->json)
 		return runlist_print(db, cli_db_path(a->db), 0, stdout);
 	st = runlist_json(db, cli_db_path(a->db), 0, &json);
 	if (st != STATUS_OK)
 		return st;
-	text = cJSON_PrintUnformatted(json);
-	puts(text);
-	free(text);
+	out_json(stdout, json, 0);
 	cJSON_Delete(json);
 	return STATUS_OK;
 }

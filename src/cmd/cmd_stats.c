@@ -9,16 +9,16 @@
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/cmd/runlist.h"
+#include "src/base/out.h"
 
 /* The counts, then the runs left unfinished (a kill, a failure, Ctrl-C) with
  * the command that finishes each: stats is where one looks after a crash. */
 static Status print_stats(Db *db, const char *path, const DbStats *s, int json)
 {
 	cJSON *unfinished, *o;
-	char *text;
 	Status st;
 	if (!json) {
-		printf("items        %lld\n"
+		out_printf(stdout, "items        %lld\n"
 		       "runs         %lld\n"
 		       "predictions  %lld\n"
 		       "reviews      %lld\n"
@@ -36,9 +36,7 @@ static Status print_stats(Db *db, const char *path, const DbStats *s, int json)
 	cJSON_AddNumberToObject(o, "reviews", (double)s->reviews);
 	cJSON_AddNumberToObject(o, "reviewers", (double)s->reviewers);
 	cJSON_AddItemToObject(o, "unfinished_runs", unfinished);
-	text = cJSON_PrintUnformatted(o);
-	puts(text);
-	free(text);
+	out_json(stdout, o, 0);
 	cJSON_Delete(o);
 	return STATUS_OK;
 }

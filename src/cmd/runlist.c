@@ -8,8 +8,8 @@
 #include <cJSON.h>
 
 #include "db/runs.h"
+#include "src/base/out.h"
 #include "src/base/proc.h"
-#include "src/base/text.h"
 #include "src/base/xalloc.h"
 
 /* A run's state as shown: the stored state, but a run marked running whose
@@ -73,7 +73,7 @@ char *runlist_resume_command(const char *db_path, long long run_id)
 	return command;
 }
 
-/* One row's text, cleaned of anything a terminal would act on. */
+/* One row's text (out_printf cleans it when it is written). */
 typedef struct {
 	char *who, *prompt, *started; /* owned */
 	char state[48], done[48];
@@ -81,10 +81,9 @@ typedef struct {
 
 static void row_make(Row *row, const DbRunInfo *r, Shown shown)
 {
-	char *who = xasprintf("%s/%s", r->provider ? r->provider : "-", r->model ? r->model : "-");
-	row->who = text_clean(who);
-	row->prompt = text_clean(r->prompt_name ? r->prompt_name : "-");
-	row->started = text_clean(r->started_at ? r->started_at : "-");
+	row->who = xasprintf("%s/%s", r->provider ? r->provider : "-", r->model ? r->model : "-");
+	row->prompt = xstrdup(r->prompt_name ? r->prompt_name : "-");
+	row->started = xstrdup(r->started_at ? r->started_at : "-");
 	if (strlen(row->started) > 16) /* 2026-12-06T15:20: to the minute, as a person reads it */
 		row->started[10] = ' ', row->started[16] = '\0';
 	snprintf(row->done, sizeof row->done, "%lld/%lld", r->done, r->planned);
@@ -92,7 +91,6 @@ static void row_make(Row *row, const DbRunInfo *r, Shown shown)
 		snprintf(row->state, sizeof row->state, "running (pid %ld)", proc_id_pid(r->owner));
 	else
 		snprintf(row->state, sizeof row->state, "%s", shown_states[shown].word);
-	free(who);
 }
 
 static void row_free(Row *row)
@@ -116,10 +114,10 @@ static void print_table(FILE *out, const DbRunInfo *runs, size_t count)
 		w_state = widest(w_state, rows[i].state), w_done = widest(w_done, rows[i].done);
 		w_who = widest(w_who, rows[i].who), w_prompt = widest(w_prompt, rows[i].prompt);
 	}
-	fprintf(out, "%5s  %-*s  %*s  %-*s  %-*s  %s\n", "run", w_state, "state", w_done, "done",
+	out_printf(out, "%5s  %-*s  %*s  %-*s  %-*s  %s\n", "run", w_state, "state", w_done, "done",
 		w_who, "labeller/model", w_prompt, "prompt", "started");
 	for (size_t i = 0; i < count; i++) {
-		fprintf(out, "%5lld  %-*s  %*s  %-*s  %-*s  %s\n", runs[i].id, w_state, rows[i].state,
+		out_printf(out, "%5lld  %-*s  %*s  %-*s  %-*s  %s\n", runs[i].id, w_state, rows[i].state,
 			w_done, rows[i].done, w_who, rows[i].who, w_prompt, rows[i].prompt,
 			rows[i].started);
 		row_free(&rows[i]);
@@ -134,19 +132,18 @@ static void print_unfinished(FILE *out, const char *db_path, const DbRunInfo *ru
 	int first = 1;
 	for (size_t i = 0; i < count; i++) {
 		Shown shown = shown_of(&runs[i]);
-		char *command, *clean;
+		char *command;
 		if (!shown_states[shown].unfinished)
 			continue;
 		if (first)
-			fprintf(out, "%sunfinished runs: finish each with its command\n",
+			out_printf(out, "%sunfinished runs: finish each with its command\n",
 				blank_first ? "\n" : "");
 		first = 0;
 		command = runlist_resume_command(db_path, runs[i].id);
-		clean = text_clean(command);
-		fprintf(out, "  run %lld (%s, %lld of %lld done; %s):\n    %s\n", runs[i].id,
-			shown_states[shown].word, runs[i].done, runs[i].planned,
-			shown_states[shown].why, clean);
-		free(clean), free(command);
+		out_printf(out, "  run %lld (%s, %lld of %lld done; %s):\n    %s\n", runs[i].id,
+			   shown_states[shown].word, runs[i].done, runs[i].planned,
+			   shown_states[shown].why, command);
+		free(command);
 	}
 }
 
@@ -158,7 +155,7 @@ Status runlist_print(Db *db, const char *db_path, int unfinished_only, FILE *out
 	if (st != STATUS_OK)
 		return st;
 	if (!unfinished_only && !count)
-		fprintf(out, "no labelling runs yet\n");
+		out_printf(out, "no labelling runs yet\n");
 	else if (!unfinished_only)
 		print_table(out, runs, count);
 	print_unfinished(out, db_path, runs, count, 1);

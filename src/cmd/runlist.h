@@ -19,7 +19,7 @@ char *runlist_resume_command(const char *db_path, long long run_id);
 
 /* Prints the runs (all, or only the unfinished) to out as a table, then the
  * command that finishes each unfinished one. Strings from the database are
- * cleaned. */
+ * cleaned (src/base/out.h). */
 Status runlist_print(Db *db, const char *db_path, int unfinished_only, FILE *out);
 
 /* The same as a new JSON array (the caller's to cJSON_Delete): one object
