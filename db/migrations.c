@@ -214,6 +214,11 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (reviewer, llm, human)"
 	") WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO meta (key, value) VALUES ('overlap_permille', '0');",
+	/* 6: who is labelling a run now: the process's id from src/base/proc.h
+	 * (boot, pid, start time), NULL when nobody is. A run marked running
+	 * whose owner is gone was killed: --list and --resume tell it from a
+	 * live one, and a second live --resume is refused. */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
 };
 
 int migrations_count(void)
