@@ -11,6 +11,12 @@
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
 
+/* How much text before a bad byte a message shows, in bytes. */
+enum { UTF8_CONTEXT = 24 };
+#define UTF8_ENCODING_HINT \
+	"Latin-1 or Windows-1252? convert the file with iconv -f WINDOWS-1252 -t UTF-8"
+#define UTF8_BROKEN_HINT "a UTF-8 character cut short: is the file damaged?"
+
 struct ManifestReader {
 	FILE *file;
 	char *path;
@@ -20,6 +26,7 @@ struct ManifestReader {
 	size_t buf_cap;
 	char **header;      /* CSV column names */
 	int columns;
+	char problem[512];  /* CSV: the first thing wrong with the current row */
 };
 
 static Status bad(const ManifestReader *r, long line, const char *fmt, ...)
@@ -46,6 +53,35 @@ static long invalid_utf8_at(const char *s, size_t len)
 		i += k;
 	}
 	return -1;
+}
+
+/* Says where the first invalid UTF-8 byte of s is (the text before it, at
+ * most a few characters) and what to do, into out; 0 when s is valid. A
+ * lead byte followed by a continuation byte is UTF-8 gone wrong (a cut or a
+ * corruption); anything else is a file in another encoding, most often
+ * Latin-1 or Windows-1252 (spreadsheets on Windows save those). */
+static int describe_invalid_utf8(const char *s, size_t len, char *out, size_t cap)
+{
+	long at = invalid_utf8_at(s, len);
+	unsigned char b;
+	size_t from;
+	int broken;
+
+	if (at < 0)
+		return 0;
+	b = (unsigned char)s[at];
+	broken = b >= 0xC2 && b <= 0xF4 && (size_t)at + 1 < len &&
+		 ((unsigned char)s[at + 1] & 0xC0) == 0x80;
+	from = at > UTF8_CONTEXT ? (size_t)at - UTF8_CONTEXT : 0;
+	while (from < (size_t)at && ((unsigned char)s[from] & 0xC0) == 0x80)
+		from++; /* start on a whole character */
+	if (at == 0)
+		snprintf(out, cap, "byte 0x%02X at its start (%s)", b,
+			 broken ? UTF8_BROKEN_HINT : UTF8_ENCODING_HINT);
+	else
+		snprintf(out, cap, "byte 0x%02X after \"%.*s\" (%s)", b, (int)((size_t)at - from),
+			 s + from, broken ? UTF8_BROKEN_HINT : UTF8_ENCODING_HINT);
+	return 1;
 }
 
 static void skip_bom(ManifestReader *r)
@@ -97,7 +133,8 @@ static int blank(const char *s)
 
 static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 {
-	long len, at;
+	char why[400];
+	long len;
 	const char *end = NULL;
 	cJSON *json;
 
@@ -109,9 +146,9 @@ static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 		if (len == -2)
 			return bad(r, r->line, "line longer than %d bytes", MANIFEST_MAX_LINE);
 	} while (blank(r->buf));
-	at = invalid_utf8_at(r->buf, (size_t)len);
-	if (at >= 0)
-		return bad(r, r->line, "not valid UTF-8 (at byte %ld)", at + 1);
+	if (describe_invalid_utf8(r->buf, (size_t)len, why, sizeof why))
+		return bad(r, r->line, "not UTF-8 (column %ld): %s",
+			   invalid_utf8_at(r->buf, (size_t)len) + 1, why);
 	/* the length counts the NUL: cJSON checks for it when asked to */
 	json = cJSON_ParseWithLengthOpts(r->buf, (size_t)len + 1, &end, 1);
 	if (!json) {
@@ -247,11 +284,18 @@ static Status csv_header(ManifestReader *r)
 	return STATUS_OK;
 }
 
+/* Checks a value while it is in r->buf: a message built later would point
+ * into a row already freed. */
 static void take_value(ManifestReader *r, int index, void *arg)
 {
 	cJSON *record = arg;
-	if (index < r->columns && r->buf[0])
-		cJSON_AddStringToObject(record, r->header[index], r->buf);
+	char why[400];
+	if (index >= r->columns || !r->buf[0])
+		return;
+	if (!r->problem[0] && describe_invalid_utf8(r->buf, strlen(r->buf), why, sizeof why))
+		snprintf(r->problem, sizeof r->problem, "\"%s\" is not UTF-8: %s", r->header[index],
+			 why);
+	cJSON_AddStringToObject(record, r->header[index], r->buf);
 }
 
 static Status csv_next(ManifestReader *r, cJSON **record, long *line)
@@ -262,6 +306,7 @@ static Status csv_next(ManifestReader *r, cJSON **record, long *line)
 
 	for (;;) {
 		row = cJSON_CreateObject();
+		r->problem[0] = '\0';
 		st = csv_row(r, take_value, row, &count, line);
 		if (st == STATUS_OK && count == 1 && !row->child) {
 			cJSON_Delete(row); /* a blank line */
@@ -277,12 +322,9 @@ static Status csv_next(ManifestReader *r, cJSON **record, long *line)
 		cJSON_Delete(row);
 		return bad(r, *line, "%d fields, but the header has %d", count, r->columns);
 	}
-	for (cJSON *f = row->child; f; f = f->next) {
-		long at = invalid_utf8_at(f->valuestring, strlen(f->valuestring));
-		if (at >= 0) {
-			cJSON_Delete(row);
-			return bad(r, *line, "not valid UTF-8 (in \"%s\")", f->string);
-		}
+	if (r->problem[0]) {
+		cJSON_Delete(row);
+		return bad(r, *line, "%s", r->problem);
 	}
 	*record = row;
 	return STATUS_OK;

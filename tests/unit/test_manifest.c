@@ -65,7 +65,7 @@ static void jsonl_refuses_invalid_utf8(void)
 	const char *p = WRITE(".jsonl", "{\"title\":\"\xC0\xAF\"}\n{\"title\":\"\xE6\x97\xA5\"}\n");
 	CHECK_INT(manifest_open(p, &r), STATUS_OK);
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
-	CHECK(strstr(status_detail(), ":1: not valid UTF-8") != NULL);
+	CHECK(strstr(status_detail(), ":1: not UTF-8 (column 11): byte 0xC0 after \"{\"title\":\"\"") != NULL);
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
 	CHECK_STR(field(rec, "title"), "\xE6\x97\xA5");
 	cJSON_Delete(rec);
@@ -102,6 +102,41 @@ static void csv_quotes_and_line_numbers(void)
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
 	CHECK(rec == NULL);
 	manifest_close(r);
+}
+
+/* A Latin-1 or Windows-1252 CSV: the message names the line and the column,
+ * shows the text before the bad byte and says what to do (the detail was
+ * once built from a freed row, and showed garbage). */
+static void csv_in_a_legacy_encoding(void)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* Latin-1: "Café crème" */
+		{"id,path,title\na,a.jpg,ok\nb,b.jpg,Caf\xE9 cr\xE8me\n",
+		 ":3: \"title\" is not UTF-8: byte 0xE9 after \"Caf\""},
+		/* Windows-1252: curly quotes and the euro sign in the id */
+		{"id,path,title\n\x93x\x94 \x80,a.jpg,t\n", ":2: \"id\" is not UTF-8: byte 0x93 at its start"},
+		/* quoted, over two lines: the record's first line */
+		{"id,path,title\nc,c.jpg,\"\xC5ngstr\xF6m\nzwei\"\n", ":2: \"title\" is not UTF-8: byte 0xC5 at its start"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ManifestReader *r;
+		cJSON *rec = NULL;
+		long line;
+		const char *p = write_file(".csv", cases[i].text, strlen(cases[i].text));
+		CHECK_INT(manifest_open(p, &r), STATUS_OK);
+		while (manifest_next(r, &rec, &line) == STATUS_OK && rec)
+			cJSON_Delete(rec);
+		CHECK(strstr(status_detail(), cases[i].want) != NULL);
+		CHECK(strstr(status_detail(), "Windows-1252") != NULL);
+		CHECK(strstr(status_detail(), "iconv -f WINDOWS-1252 -t UTF-8") != NULL);
+		if (!strstr(status_detail(), cases[i].want))
+			fprintf(stderr, "  case %zu: %s\n", i, status_detail());
+		CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+		CHECK(rec == NULL);
+		manifest_close(r);
+	}
 }
 
 static void csv_header_problems(void)
@@ -159,6 +194,7 @@ int main(void)
 	RUN(jsonl_records_and_line_numbers);
 	RUN(jsonl_refuses_invalid_utf8);
 	RUN(csv_quotes_and_line_numbers);
+	RUN(csv_in_a_legacy_encoding);
 	RUN(csv_header_problems);
 	RUN(kind_is_sniffed_without_extension);
 	RUN(overlong_line_is_refused);
