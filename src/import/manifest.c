@@ -24,8 +24,12 @@ struct ManifestReader {
 	long line;          /* lines read so far */
 	char *buf;          /* JSONL: the current line; CSV: the current field */
 	size_t buf_cap;
+	size_t field_len;   /* CSV: bytes in the current field */
 	char **header;      /* CSV column names */
+	size_t header_cap;
 	int columns;
+	int field;          /* CSV: the index of the field being read */
+	long row_bytes;     /* CSV: bytes of the current row read so far */
 	char problem[512];  /* CSV: the first thing wrong with the current row */
 };
 
@@ -109,7 +113,7 @@ static long read_line(ManifestReader *r)
 	size_t n = 0;
 	int c, too_long = 0;
 	while ((c = getc(r->file)) != EOF && c != '\n') {
-		if (n >= MANIFEST_MAX_LINE) {
+		if (n > MANIFEST_MAX_LINE) { /* one more than the limit: it may be a '\r' */
 			too_long = 1;
 			continue;
 		}
@@ -119,8 +123,10 @@ static long read_line(ManifestReader *r)
 	if (c == EOF && n == 0 && !too_long)
 		return -1;
 	r->line++;
-	if (n && r->buf[n - 1] == '\r')
+	if (n && r->buf[n - 1] == '\r' && !too_long)
 		n--;
+	if (n > MANIFEST_MAX_LINE)
+		too_long = 1;
 	r->buf = xgrow(r->buf, &r->buf_cap, n + 1, 1);
 	r->buf[n] = '\0';
 	return too_long ? -2 : (long)n;
@@ -163,168 +169,255 @@ static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 	return STATUS_OK;
 }
 
-/* ---- CSV (RFC 4180: quoted fields, "" inside quotes, newlines in quotes) ---- */
+/* ---- CSV (RFC 4180: quoted fields, "" inside quotes, newlines in quotes) ----
+ *
+ * A row is always read to its end by the grammar, whatever is wrong with it,
+ * so one bad row gives one message at its own first line and the next row
+ * starts where it should. What is wrong goes to r->problem (the first thing
+ * only), checked while the value is still in r->buf. */
 
-typedef enum { FIELD_MORE, FIELD_LAST, FIELD_EOF, FIELD_BAD } FieldEnd;
+typedef enum { FIELD_MORE, FIELD_LAST, FIELD_EOF } FieldEnd;
 
-/* Reads one field into r->buf; says whether the row goes on. */
-static FieldEnd csv_field(ManifestReader *r, int *quote_error)
+static void row_problem(ManifestReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void row_problem(ManifestReader *r, const char *fmt, ...)
 {
+	va_list ap;
+	if (r->problem[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->problem, sizeof r->problem, fmt, ap);
+	va_end(ap);
+}
+
+/* How messages name the field being read: its column, or its number while
+ * the header is read. */
+static const char *field_name(const ManifestReader *r, char *out, size_t cap)
+{
+	if (r->field < r->columns)
+		snprintf(out, cap, "\"%s\"", r->header[r->field]);
+	else
+		snprintf(out, cap, "column %d", r->field + 1);
+	return out;
+}
+
+/* Keeps byte c of the current field, unless the row has grown past the
+ * limit: then the rest of the row is read but not kept. */
+static void csv_keep(ManifestReader *r, size_t *n, int c)
+{
+	char name[300];
+	if (r->row_bytes > MANIFEST_MAX_LINE) {
+		row_problem(r, "the record is longer than %d bytes (in %s)", MANIFEST_MAX_LINE,
+			    field_name(r, name, sizeof name));
+		return;
+	}
+	r->buf = xgrow(r->buf, &r->buf_cap, *n + 2, 1);
+	r->buf[(*n)++] = (char)c;
+}
+
+static int csv_getc(ManifestReader *r)
+{
+	int c = getc(r->file);
+	if (c == '\n')
+		r->line++;
+	if (c != EOF)
+		r->row_bytes++;
+	return c;
+}
+
+/* Ends a row at c ('\n' or '\r'; a lone '\r' ends a line too), which is
+ * not part of the record's length. */
+static void csv_end_line(ManifestReader *r, int c)
+{
+	r->row_bytes--;
+	if (c == '\r') {
+		c = getc(r->file);
+		if (c != '\n' && c != EOF)
+			ungetc(c, r->file);
+		r->line++;
+	}
+}
+
+/* Reads one field into r->buf (r->field_len bytes, NUL-terminated); says
+ * whether the row goes on. */
+static FieldEnd csv_field(ManifestReader *r)
+{
+	char name[300];
 	size_t n = 0;
-	int c = getc(r->file), quoted = 0;
+	int c = csv_getc(r), quoted = 0;
 	FieldEnd end;
 
-	if (c == EOF)
-		return FIELD_EOF;
+	if (c == EOF) {
+		end = FIELD_EOF;
+		goto out;
+	}
 	if (c == '"')
-		quoted = 1, c = getc(r->file);
-	for (;; c = getc(r->file)) {
+		quoted = 1, c = csv_getc(r);
+	for (;;) {
 		if (c == EOF) {
-			end = quoted ? FIELD_BAD : FIELD_LAST;
+			if (quoted)
+				row_problem(r, "%s opens a quote that is never closed",
+					    field_name(r, name, sizeof name));
+			end = FIELD_LAST;
 			break;
 		}
 		if (quoted && c == '"') {
-			c = getc(r->file);
+			c = csv_getc(r);
 			if (c != '"') {
 				quoted = 0;
-				if (c != ',' && c != '\n' && c != '\r' && c != EOF) {
-					*quote_error = 1;
-					end = FIELD_BAD;
-					break;
-				}
+				if (c != ',' && c != '\n' && c != '\r' && c != EOF)
+					row_problem(r, "%s: text after its closing quote (a quote inside "
+						    "a quoted value is written \"\")",
+						    field_name(r, name, sizeof name));
+				continue; /* c is read: look at it again, unquoted */
 			}
 		}
 		if (!quoted && c == ',') {
 			end = FIELD_MORE;
 			break;
 		}
-		if (!quoted && (c == '\n' || c == '\r' || c == EOF)) {
-			if (c == '\r' && (c = getc(r->file)) != '\n' && c != EOF)
-				ungetc(c, r->file);
+		if (!quoted && (c == '\n' || c == '\r')) {
+			csv_end_line(r, c);
 			end = FIELD_LAST;
 			break;
 		}
-		if (c == '\n')
-			r->line++;
-		if (n >= MANIFEST_MAX_LINE) {
-			end = FIELD_BAD;
-			break;
-		}
-		r->buf = xgrow(r->buf, &r->buf_cap, n + 2, 1);
-		r->buf[n++] = (char)c;
+		csv_keep(r, &n, c);
+		c = csv_getc(r);
 	}
+out:
 	r->buf = xgrow(r->buf, &r->buf_cap, n + 1, 1);
 	r->buf[n] = '\0';
+	r->field_len = n;
 	return end;
 }
 
-/* Skips to the end of the current row after an error. */
-static void csv_skip_row(ManifestReader *r)
+/* Reads a row of fields, calling take() for each; *count is how many (0 at
+ * the end of the file) and *line the row's first line. */
+static void csv_row(ManifestReader *r, void (*take)(ManifestReader *, void *), void *arg,
+		    int *count, long *line)
 {
-	int quote_error = 0;
-	FieldEnd end;
-	do
-		end = csv_field(r, &quote_error);
-	while (end == FIELD_MORE);
-	if (end != FIELD_EOF)
-		r->line++;
-}
-
-/* Reads a row of fields, calling take() for each; *count is how many. */
-static Status csv_row(ManifestReader *r, void (*take)(ManifestReader *, int, void *), void *arg,
-		      int *count, long *line)
-{
-	int quote_error = 0;
 	FieldEnd end;
 	*count = 0;
 	*line = r->line + 1;
+	r->row_bytes = 0;
+	r->problem[0] = '\0';
 	do {
-		end = csv_field(r, &quote_error);
+		r->field = *count;
+		end = csv_field(r);
 		if (end == FIELD_EOF && *count == 0)
-			return STATUS_OK;
-		if (end == FIELD_BAD) {
-			if (quote_error)
-				csv_skip_row(r);
-			else
-				r->line++;
-			return bad(r, *line, quote_error ? "a quoted field is followed by text"
-					     : "an unterminated quoted field or an over-long field");
-		}
-		take(r, (*count)++, arg);
+			return;
+		take(r, arg);
+		(*count)++;
 	} while (end == FIELD_MORE);
-	r->line++;
-	return STATUS_OK;
+	if (r->row_bytes > MANIFEST_MAX_LINE) /* also when only quotes went over */
+		row_problem(r, "the record is longer than %d bytes", MANIFEST_MAX_LINE);
 }
 
-static void take_header(ManifestReader *r, int index, void *arg)
+/* Checks the field in r->buf as text: no NUL (it would cut the value short),
+ * valid UTF-8. */
+static void check_text(ManifestReader *r)
 {
+	char why[400], name[300];
+	if (memchr(r->buf, '\0', r->field_len))
+		row_problem(r, "%s has a NUL byte (is the file UTF-16, or not text?)",
+			    field_name(r, name, sizeof name));
+	else if (describe_invalid_utf8(r->buf, r->field_len, why, sizeof why))
+		row_problem(r, "%s is not UTF-8: %s", field_name(r, name, sizeof name), why);
+}
+
+/* Header names are trimmed of spaces and tabs ("id, path" is common). */
+static void take_header(ManifestReader *r, void *arg)
+{
+	const char *s = r->buf;
+	size_t n = r->field_len;
 	(void)arg;
-	r->header = xrealloc(r->header, sizeof *r->header * (size_t)(index + 1));
-	r->header[index] = xstrdup(r->buf);
-	r->columns = index + 1;
+	check_text(r);
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	r->header = xgrow(r->header, &r->header_cap, (size_t)r->field + 1, sizeof *r->header);
+	r->header[r->field] = xstrndup(s, n);
+	r->columns = r->field + 1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+}
+
+/* The first name used twice, or NULL; sorted, so a wide header is cheap. */
+static const char *twice(char **names, int count)
+{
+	char ***order = xmalloc(sizeof *order * (size_t)count);
+	const char *found = NULL;
+	for (int i = 0; i < count; i++)
+		order[i] = &names[i];
+	qsort(order, (size_t)count, sizeof *order, by_name);
+	for (int i = 1; i < count && !found; i++)
+		if (!strcmp(*order[i - 1], *order[i]))
+			found = *order[i];
+	free(order);
+	return found;
 }
 
 static Status csv_header(ManifestReader *r)
 {
+	const char *name;
 	long line;
 	int count;
-	Status st = csv_row(r, take_header, NULL, &count, &line);
-	if (st != STATUS_OK)
-		return st;
+
+	do { /* blank lines before the header are passed over */
+		for (int i = 0; i < r->columns; i++)
+			free(r->header[i]);
+		r->columns = 0;
+		csv_row(r, take_header, NULL, &count, &line);
+	} while (count == 1 && !r->problem[0] && !r->header[0][0]);
 	if (count == 0)
 		return status_fail(STATUS_ERR_INPUT, "%s: empty file (a CSV manifest needs a header "
 				   "line such as \"id,path,title,category\")", r->path);
-	for (int i = 0; i < r->columns; i++) {
+	if (r->problem[0])
+		return bad(r, line, "the header: %s", r->problem);
+	for (int i = 0; i < r->columns; i++)
 		if (!r->header[i][0])
-			return bad(r, 1, "column %d of the header has no name", i + 1);
-		for (int j = 0; j < i; j++)
-			if (!strcmp(r->header[i], r->header[j]))
-				return bad(r, 1, "the column \"%s\" appears twice", r->header[i]);
-	}
+			return bad(r, line, "column %d of the header has no name", i + 1);
+	name = r->columns > 1 ? twice(r->header, r->columns) : NULL;
+	if (name)
+		return bad(r, line, "the column \"%s\" appears twice", name);
 	return STATUS_OK;
 }
 
 /* Checks a value while it is in r->buf: a message built later would point
- * into a row already freed. */
-static void take_value(ManifestReader *r, int index, void *arg)
+ * into a row already freed. Empty values are left out of the record. */
+static void take_value(ManifestReader *r, void *arg)
 {
 	cJSON *record = arg;
-	char why[400];
-	if (index >= r->columns || !r->buf[0])
+	if (r->field >= r->columns || !r->field_len)
 		return;
-	if (!r->problem[0] && describe_invalid_utf8(r->buf, strlen(r->buf), why, sizeof why))
-		snprintf(r->problem, sizeof r->problem, "\"%s\" is not UTF-8: %s", r->header[index],
-			 why);
-	cJSON_AddStringToObject(record, r->header[index], r->buf);
+	check_text(r);
+	if (!r->problem[0])
+		cJSON_AddStringToObject(record, r->header[r->field], r->buf);
 }
 
 static Status csv_next(ManifestReader *r, cJSON **record, long *line)
 {
 	cJSON *row;
 	int count;
-	Status st;
 
 	for (;;) {
 		row = cJSON_CreateObject();
-		r->problem[0] = '\0';
-		st = csv_row(r, take_value, row, &count, line);
-		if (st == STATUS_OK && count == 1 && !row->child) {
-			cJSON_Delete(row); /* a blank line */
-			continue;
-		}
-		if (st != STATUS_OK || count == 0) {
-			cJSON_Delete(row);
-			return st;
-		}
-		break;
+		csv_row(r, take_value, row, &count, line);
+		if (count != 1 || row->child || r->problem[0])
+			break;
+		cJSON_Delete(row); /* a blank line */
 	}
-	if (count != r->columns) {
+	if (count == 0 || r->problem[0] || count != r->columns) {
 		cJSON_Delete(row);
+		if (count == 0)
+			return STATUS_OK;
+		if (r->problem[0])
+			return bad(r, *line, "%s", r->problem);
 		return bad(r, *line, "%d fields, but the header has %d", count, r->columns);
-	}
-	if (r->problem[0]) {
-		cJSON_Delete(row);
-		return bad(r, *line, "%s", r->problem);
 	}
 	*record = row;
 	return STATUS_OK;

@@ -132,8 +132,25 @@ before=$(snapshot)
 run "$GAVEL" import --db "$db" "$d/bad.csv"
 expect_rc 1 "bad CSV"
 expect_match "$err" "bad.csv:3: 3 fields, but the header has 2" "CSV field count"
-expect_match "$err" "bad.csv:4: a quoted field is followed by text" "CSV stray quote"
+expect_match "$err" 'bad.csv:4: "path": text after its closing quote' "CSV stray quote"
 expect_eq "$(snapshot)" "$before" "bad CSV leaves the database unchanged"
+
+# a value over the limit (1 MiB a record): one error at its own line, the rest read right
+mkpng "$d/img/l1.png" 2 2 1 9 1; mkpng "$d/img/l2.png" 2 2 9 1 1; mkpng "$d/img/l3.png" 2 2 1 1 9
+python3 - "$d/long.csv" <<'PY'
+import sys
+big = "«" + "x" * (1 << 20) + ", with a comma and a\nnewline»"
+rows = ["id,path,title", "l1,img/l1.png,Éclair", 'l2,img/l2.png,"%s"' % big, "l3,img/l3.png,ok", "l4,img/l4.png," + "y" * 20]
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(rows) + "\n")
+PY
+run "$GAVEL" import --db "$db" "$d/long.csv"
+expect_rc 1 "a CSV record over the limit"
+expect_match "$err" 'long.csv:3: the record is longer than 1048576 bytes \(in "title"\)' "over-long value reported at its own line"
+expect_eq "$(printf '%s\n' "$err" | grep -c 'long.csv:[0-9]')" 2 "one error for the long value, one for the missing image"
+expect_match "$err" 'long.csv:6: img/l4.png: no such file' "the record after it has its true line (the long one spans two)"
+expect_match "$err" "nothing imported: 2 bad records" "bad records counted once each"
+run "$GAVEL" import --db "$db" --skip-bad "$d/long.csv"
+expect_match "$err" "2 added, 0 already present, 2 bad skipped" "--skip-bad takes the good records around it"
 
 # --skip-bad: the good lines go in, the bad are listed
 mkpng "$d/img/skip.png" 3 3 7 7 7

@@ -139,6 +139,163 @@ static void csv_in_a_legacy_encoding(void)
 	}
 }
 
+/* Reads every record of PATH into log: "L" for a good record starting on line
+ * L, "L!" for a bad one (its line from the detail); the last detail goes to
+ * last. */
+static void read_all(const char *p, char *log, size_t cap, char *last, size_t last_cap)
+{
+	ManifestReader *r;
+	cJSON *rec;
+	long line;
+	size_t n = 0;
+	Status st;
+	log[0] = last[0] = '\0';
+	if (manifest_open(p, &r) != STATUS_OK) {
+		snprintf(last, last_cap, "%s", status_detail());
+		snprintf(log, cap, "open!");
+		return;
+	}
+	while (n < cap && ((st = manifest_next(r, &rec, &line)) == STATUS_ERR_INPUT || rec)) {
+		if (st == STATUS_ERR_INPUT) {
+			const char *at = strstr(status_detail(), p);
+			snprintf(last, last_cap, "%s", status_detail());
+			line = at ? atol(at + strlen(p) + 1) : -1;
+			n += (size_t)snprintf(log + n, cap - n, "%ld! ", line);
+		} else {
+			n += (size_t)snprintf(log + n, cap - n, "%ld ", line);
+			cJSON_Delete(rec);
+		}
+	}
+	manifest_close(r);
+}
+
+/* Appends count copies of c to the buffer at *at. */
+static void fill(char **at, int c, size_t count)
+{
+	memset(*at, c, count);
+	*at += count;
+}
+
+static void put(char **at, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(*at, s, n);
+	*at += n;
+}
+
+/* An over-long value is one error at its record's first line; the records
+ * after it are read from where they start (the reader once gave errors on
+ * the lines after it and one past the end of the file). */
+static void csv_over_long_value_is_one_error(void)
+{
+	enum { MAX = MANIFEST_MAX_LINE };
+	char *text = malloc(3 * (size_t)MAX), *at = text, log[256], last[1024];
+	put(&at, "id,path,title\n1,a.jpg,ok\n2,b.jpg,\"");
+	fill(&at, 'x', MAX / 2);
+	put(&at, ", \"\"quoted\"\"\nstill the value, ");
+	fill(&at, 'x', MAX / 2);
+	put(&at, "\"\n3,c.jpg,fine\n4,d.jpg,");
+	fill(&at, 'y', MAX + 5);
+	put(&at, "\r\n5,e.jpg,last\n");
+	read_all(write_file(".csv", text, (size_t)(at - text)), log, sizeof log, last, sizeof last);
+	CHECK_STR(log, "2 3! 5 6! 7 ");
+	CHECK(strstr(last, ":6: the record is longer than 1048576 bytes (in \"title\")") != NULL);
+	free(text);
+}
+
+/* A record of exactly MANIFEST_MAX_LINE bytes is read, one more is not,
+ * whichever byte goes over (a value's, a closing quote, before a CRLF). */
+static void records_at_the_limit(void)
+{
+	enum { MAX = MANIFEST_MAX_LINE };
+	static const struct {
+		const char *head, *tail;
+		long pad; /* the record's bytes besides the x's */
+	} shapes[] = {
+		{"a.jpg,", "", 6},         /* unquoted */
+		{"a.jpg,\"", "\"", 8},     /* the closing quote is the last byte */
+		{"\"a.jpg\",\"", "\"", 10},
+	};
+	char *text = malloc(2 * (size_t)MAX), log[256], last[1024];
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		for (int over = 0; over <= 1; over++) {
+			char *at = text;
+			put(&at, "path,title\r\n");
+			put(&at, shapes[i].head);
+			fill(&at, 'x', (size_t)(MAX - shapes[i].pad + over));
+			put(&at, shapes[i].tail);
+			put(&at, "\r\nb.jpg,t\r\n");
+			read_all(write_file(".csv", text, (size_t)(at - text)), log, sizeof log, last,
+				 sizeof last);
+			CHECK_STR(log, over ? "2! 3 " : "2 3 ");
+		}
+	}
+	for (int over = 0; over <= 1; over++) { /* JSONL, with a CRLF */
+		char *at = text;
+		put(&at, "{\"path\":\"a\"");
+		fill(&at, ' ', (size_t)(MAX - 12 + over));
+		put(&at, "}\r\n{\"path\":\"b\"}\r\n");
+		read_all(write_file(".jsonl", text, (size_t)(at - text)), log, sizeof log, last,
+			 sizeof last);
+		CHECK_STR(log, over ? "1! 2 " : "1 2 ");
+	}
+	free(text);
+}
+
+/* Each bad row is one message at its first line; reading goes on. */
+static void csv_bad_rows(void)
+{
+	static const struct {
+		const char *text, *log, *detail;
+	} cases[] = {
+		{"path,title\n\"a.jpg\"x,t\nb.jpg,u\n", "2! 3 ", ":2: \"path\": text after its closing quote"},
+		{"path,title\na.jpg,\"t\nb.jpg,u\n", "2! ", ":2: \"title\" opens a quote that is never closed"},
+		{"path,title\na.jpg,t\xC3\0x\nb.jpg,u\n", "2! 3 ", ":2: \"title\" has a NUL byte"},
+		{"path,title\ra.jpg,t\rb.jpg,u\r", "2 3 ", ""},
+		{"path,title\na.jpg\nb.jpg,u,v\nc.jpg,\"w\"\n", "2! 3! 4 ", ":3: 3 fields, but the header has 2"},
+		{"\n\r\n  \t\npath,title\n\na.jpg,t\n", "6 ", ""},
+	};
+	char log[256], last[1024];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *text = cases[i].text;
+		size_t len = strlen(text);
+		if (i == 2)
+			len += strlen(text + len + 1) + 1; /* the NUL is data */
+		read_all(write_file(".csv", text, len), log, sizeof log, last, sizeof last);
+		CHECK_STR(log, cases[i].log);
+		CHECK(strstr(last, cases[i].detail) != NULL);
+		if (!strstr(last, cases[i].detail))
+			fprintf(stderr, "  case %zu: %s\n", i, last);
+	}
+}
+
+/* Header names: checked as text, trimmed, unique even in a wide header. */
+static void csv_header_names(void)
+{
+	ManifestReader *r;
+	cJSON *rec;
+	long line;
+	char log[256], last[1024];
+	size_t cap = 40000, n = 0;
+	char *wide = malloc(cap);
+	read_all(WRITE(".csv", "id,\xC9tat\na,b\n"), log, sizeof log, last, sizeof last);
+	CHECK_STR(log, "open!");
+	CHECK(strstr(last, ":1: the header: column 2 is not UTF-8: byte 0xC9 at its start") != NULL);
+	CHECK_INT(manifest_open(WRITE(".csv", " id , path\t,\xE3\x82\xBF\xE3\x82\xA4\xE3\x83\x88\xE3\x83\xAB \r\n1, a.jpg ,題\r\n"), &r), STATUS_OK);
+	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+	CHECK_STR(field(rec, "id"), "1");
+	CHECK_STR(field(rec, "path"), " a.jpg "); /* values are kept as they are */
+	CHECK_STR(field(rec, "タイトル"), "題");
+	cJSON_Delete(rec);
+	manifest_close(r);
+	for (int i = 0; i < 4000; i++)
+		n += (size_t)snprintf(wide + n, cap - n, "c%d,", i);
+	snprintf(wide + n, cap - n, "c17\n");
+	CHECK_INT(manifest_open(write_file(".csv", wide, strlen(wide)), &r), STATUS_ERR_INPUT);
+	CHECK(strstr(status_detail(), ":1: the column \"c17\" appears twice") != NULL);
+	free(wide);
+}
+
 static void csv_header_problems(void)
 {
 	ManifestReader *r;
@@ -195,6 +352,10 @@ int main(void)
 	RUN(jsonl_refuses_invalid_utf8);
 	RUN(csv_quotes_and_line_numbers);
 	RUN(csv_in_a_legacy_encoding);
+	RUN(csv_over_long_value_is_one_error);
+	RUN(records_at_the_limit);
+	RUN(csv_bad_rows);
+	RUN(csv_header_names);
 	RUN(csv_header_problems);
 	RUN(kind_is_sniffed_without_extension);
 	RUN(overlong_line_is_refused);
