@@ -137,6 +137,51 @@ static int blank(const char *s)
 	return s[strspn(s, " \t\r\f\v")] == '\0';
 }
 
+/* How JSON writes control character c inside a string. */
+static void json_escape_of(unsigned char c, char *out, size_t cap)
+{
+	static const char short_forms[] = "\bb\ff\nn\rr\tt";
+	const char *k = memchr(short_forms, c, sizeof short_forms - 1);
+	if (k && (k - short_forms) % 2 == 0)
+		snprintf(out, cap, "\\%c", k[1]);
+	else
+		snprintf(out, cap, "\\u%04x", c);
+}
+
+/* RFC 8259 allows no raw control character in a string and, between tokens,
+ * none but tab, CR and LF; cJSON takes a NUL for the end of a value and the
+ * others for text or white space, so they are looked for here. Returns 1
+ * with what is wrong in out. */
+static int json_control(const char *s, size_t len, char *out, size_t cap)
+{
+	int in_string = 0, escaped = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char escape[8];
+		if (c == 0) {
+			snprintf(out, cap, "a NUL byte (column %zu)", i + 1);
+			return 1;
+		}
+		if (in_string && c < 0x20) {
+			json_escape_of(c, escape, sizeof escape);
+			snprintf(out, cap, "a raw control character U+%04X in a string (column %zu; "
+				 "write it %s)", c, i + 1, escape);
+			return 1;
+		}
+		if (!in_string && c < 0x20 && c != '\t' && c != '\r') {
+			snprintf(out, cap, "a control character U+%04X (column %zu)", c, i + 1);
+			return 1;
+		}
+		if (escaped)
+			escaped = 0;
+		else if (in_string && c == '\\')
+			escaped = 1;
+		else if (c == '"')
+			in_string = !in_string;
+	}
+	return 0;
+}
+
 static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 {
 	char why[400];
@@ -155,6 +200,8 @@ static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 	if (describe_invalid_utf8(r->buf, (size_t)len, why, sizeof why))
 		return bad(r, r->line, "not UTF-8 (column %ld): %s",
 			   invalid_utf8_at(r->buf, (size_t)len) + 1, why);
+	if (json_control(r->buf, (size_t)len, why, sizeof why))
+		return bad(r, r->line, "invalid JSON: %s", why);
 	/* the length counts the NUL: cJSON checks for it when asked to */
 	json = cJSON_ParseWithLengthOpts(r->buf, (size_t)len + 1, &end, 1);
 	if (!json) {

@@ -89,11 +89,22 @@ bad_case "a folder" '{"path": "img/food"}' "not a regular file"
 bad_case "title not a string" '{"path": "img/d.png", "title": {"x": 1}}' '"title" must be a string'
 bad_case "bad URL" '{"url": "file:///etc/passwd"}' "http:// or https://"
 bad_case "invalid UTF-8" "$(printf '{"path": "img/d.png", "title": "\xff\xfe"}')" "not UTF-8"
+bad_case "raw ESC in a string" "$(printf '{"path": "img/d.png", "title": "日本\033[31m"}')" 'invalid JSON: a raw control character U\+001B in a string \(column 39; write it \\u001b\)'
+bad_case "raw tab in a string" "$(printf '{"path": "img/d.png", "title": "a\tb"}')" 'U\+0009 in a string \(column 34; write it \\t\)'
+bad_case "a control character between fields" "$(printf '{"path": "img/d.png",\001 "id": "x"}')" 'invalid JSON: a control character U\+0001 \(column 22\)'
+# a NUL inside a value once cut it short silently ("ab\0cd" stored as "ab")
+printf '{"path": "img/d.png", "id": "nul-1", "title": "ab\000cd"}\n' >"$d/nul.jsonl"
+run "$GAVEL" import --db "$db" --skip-bad "$d/nul.jsonl"
+expect_match "$err" 'nul.jsonl:1: invalid JSON: a NUL byte \(column 50\)' "a NUL in a JSONL string is invalid JSON"
+expect_eq "$(sql "$db" "SELECT count(*) FROM items WHERE external_id = 'nul-1'")" 0 "no truncated value is stored"
+printf 'id,path,title\nnul-2,img/d.png,ab\000cd\n' >"$d/nul.csv"
+run "$GAVEL" import --db "$db" "$d/nul.csv"
+expect_match "$err" 'nul.csv:2: "title" has a NUL byte' "a NUL in a CSV value"
 run "$GAVEL" import --db "$db" "$d/bad.jsonl"
 expect_match "$err" "nothing imported: 1 bad record.*--skip-bad" "the failure says how to go on"
 
 # escape sequences in what we echo back never reach the terminal
-printf '{"path": "img/\033]0;pwned\007\033[2J.png"}\n' >"$d/esc.jsonl"
+printf '{"path": "img/\\u001b]0;pwned\\u0007\\u001b[2J.png"}\n' >"$d/esc.jsonl"
 run "$GAVEL" import --db "$db" "$d/esc.jsonl"
 expect_rc 1 "a path with escape sequences is a bad line"
 if printf '%s' "$err" | grep -q "$(printf '\033')"; then not_ok "ESC reached stderr"; else ok; fi

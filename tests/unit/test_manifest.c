@@ -72,6 +72,48 @@ static void jsonl_refuses_invalid_utf8(void)
 	manifest_close(r);
 }
 
+/* JSON (RFC 8259) has no raw control characters in strings, and only space,
+ * tab, CR and LF between tokens; cJSON read a NUL as the end of a value and
+ * the others as text or white space. */
+static void jsonl_control_characters(void)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *detail;
+	} cases[] = {
+		{"{\"path\":\"a\",\"title\":\"ab\0cd\"}\n", 29, ":1: invalid JSON: a NUL byte (column 24)"},
+		{"{\"path\":\"a\",\"title\":\"a\x1b[31mb\"}\n", 0, ":1: invalid JSON: a raw control character U+001B in a string (column 23; write it \\u001b)"},
+		{"{\"path\":\"a\",\"title\":\"tab\there\"}\n", 0, ":1: invalid JSON: a raw control character U+0009 in a string (column 25; write it \\t)"},
+		{"{\"path\":\"a\",\"t\":\"\\\"\x7f\x01\"}\n", 0, "U+0001 in a string (column 21; write it \\u0001)"},
+		{"{\"path\":\"a\",\x0c\"title\":\"x\"}\n", 0, ":1: invalid JSON: a control character U+000C (column 13)"},
+		{"\x01{\"path\":\"a\"}\n", 0, ":1: invalid JSON: a control character U+0001 (column 1)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ManifestReader *r;
+		cJSON *rec;
+		long line;
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+		CHECK_INT(manifest_open(write_file(".jsonl", cases[i].text, len), &r), STATUS_OK);
+		CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
+		CHECK(strstr(status_detail(), cases[i].detail) != NULL);
+		if (!strstr(status_detail(), cases[i].detail))
+			fprintf(stderr, "  case %zu: %s\n", i, status_detail());
+		manifest_close(r);
+	}
+	/* escaped, they are data; tabs and CRs between tokens are white space */
+	{
+		ManifestReader *r;
+		cJSON *rec;
+		long line;
+		CHECK_INT(manifest_open(WRITE(".jsonl", "{\"path\":\t\"a\",\r\"title\":\"a\\u0000b\\u001b\\t\x7f\"}\n"), &r), STATUS_OK);
+		CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
+		CHECK_STR(field(rec, "path"), "a");
+		cJSON_Delete(rec);
+		manifest_close(r);
+	}
+}
+
 static void csv_quotes_and_line_numbers(void)
 {
 	ManifestReader *r;
@@ -350,6 +392,7 @@ int main(void)
 		return 1;
 	RUN(jsonl_records_and_line_numbers);
 	RUN(jsonl_refuses_invalid_utf8);
+	RUN(jsonl_control_characters);
 	RUN(csv_quotes_and_line_numbers);
 	RUN(csv_in_a_legacy_encoding);
 	RUN(csv_over_long_value_is_one_error);
