@@ -481,6 +481,11 @@ Status import_path(Db *db, const char *path, const ImportOptions *options, Impor
 	if (st != STATUS_OK)
 		goto out;
 	st = S_ISDIR(sb.st_mode) ? walk(&im, im.source, NULL, 0) : import_manifest(&im, path);
+	/* an empty manifest is most often the wrong file or a failed export;
+	 * import-ratings says the same of a file without ratings */
+	if (st == STATUS_OK && !S_ISDIR(sb.st_mode) && report->records == 0)
+		st = status_fail(STATUS_ERR_INPUT, "%s: nothing to import: the file has no records",
+				 path);
 	if (st == STATUS_OK && report->bad && !options->skip_bad)
 		st = status_fail(STATUS_ERR_INPUT,
 				 "%s: nothing imported: %ld bad %s (--skip-bad imports the rest)", path,

@@ -10,6 +10,7 @@
 
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/img/img.h"
 
 /* How much text before a bad byte a message shows, in bytes. */
 enum { UTF8_CONTEXT = 24 };
@@ -86,21 +87,6 @@ static int describe_invalid_utf8(const char *s, size_t len, char *out, size_t ca
 		snprintf(out, cap, "byte 0x%02X after \"%.*s\" (%s)", b, (int)((size_t)at - from),
 			 s + from, broken ? UTF8_BROKEN_HINT : UTF8_ENCODING_HINT);
 	return 1;
-}
-
-static void skip_bom(ManifestReader *r)
-{
-	int c0 = getc(r->file), c1, c2;
-	if (c0 == 0xEF) {
-		c1 = getc(r->file);
-		c2 = getc(r->file);
-		if (c1 == 0xBB && c2 == 0xBF)
-			return;
-		rewind(r->file); /* not a BOM: read from the start */
-		return;
-	}
-	if (c0 != EOF)
-		ungetc(c0, r->file);
 }
 
 /* ---- JSONL ---- */
@@ -206,6 +192,10 @@ static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 	json = cJSON_ParseWithLengthOpts(r->buf, (size_t)len + 1, &end, 1);
 	if (!json) {
 		long column = end ? (long)(end - r->buf) + 1 : 1;
+		if (column > len) /* it ran out of line */
+			return bad(r, r->line, "invalid JSON (at column %ld): the value does not end "
+				   "on its line; JSONL holds one object a line (jq -c . makes them)",
+				   column);
 		return bad(r, r->line, "invalid JSON (at column %ld)", column);
 	}
 	if (!cJSON_IsObject(json)) {
@@ -408,6 +398,15 @@ static const char *twice(char **names, int count)
 	return found;
 }
 
+/* What a header without commas may be separated by instead. */
+static const struct {
+	char c;
+	const char *plural, *kind;
+} separators[] = {
+	{'\t', "tabs", "a tab-separated (TSV)"},
+	{';', "semicolons", "a semicolon-separated"},
+};
+
 static Status csv_header(ManifestReader *r)
 {
 	const char *name;
@@ -421,10 +420,14 @@ static Status csv_header(ManifestReader *r)
 		csv_row(r, take_header, NULL, &count, &line);
 	} while (count == 1 && !r->problem[0] && !r->header[0][0]);
 	if (count == 0)
-		return status_fail(STATUS_ERR_INPUT, "%s: empty file (a CSV manifest needs a header "
-				   "line such as \"id,path,title,category\")", r->path);
+		return STATUS_OK; /* an empty file: no records, as for JSONL */
 	if (r->problem[0])
 		return bad(r, line, "the header: %s", r->problem);
+	for (size_t i = 0; r->columns == 1 && i < sizeof separators / sizeof separators[0]; i++)
+		if (strchr(r->header[0], separators[i].c))
+			return bad(r, line, "the header has %s but no commas: %s file? gavel reads "
+				   "CSV (comma-separated) or JSONL; save it as CSV",
+				   separators[i].plural, separators[i].kind);
 	for (int i = 0; i < r->columns; i++)
 		if (!r->header[i][0])
 			return bad(r, line, "column %d of the header has no name", i + 1);
@@ -472,41 +475,107 @@ static Status csv_next(ManifestReader *r, cJSON **record, long *line)
 
 /* ---- the reader ---- */
 
-static ManifestKind guess_kind(ManifestReader *r)
+/* How much of a file is looked at to tell what it is. */
+enum { HEAD_BYTES = 4096 };
+
+/* Files people give where a manifest is wanted, by their first bytes, and
+ * what to do instead. */
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *what;
+} not_manifests[] = {
+	{"\xFF\xFE", 2, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
+	{"\xFE\xFF", 2, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
+	{"PK\x03\x04", 4, "a ZIP archive (an .xlsx or .ods spreadsheet?): save the sheet as CSV UTF-8"},
+	{"\xD0\xCF\x11\xE0", 4, "an old Office file (.xls?): save the sheet as CSV UTF-8"},
+	{"SQLite format 3", 16, "an SQLite database, not a manifest"},
+};
+
+static size_t count_nul(const unsigned char *d, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += d[i] == 0;
+	return count;
+}
+
+/* Tells what a file that is not a manifest is, from its first n bytes:
+ * STATUS_ERR_INPUT with what to do, or STATUS_OK. */
+static Status sniff(const ManifestReader *r, const unsigned char *head, size_t n)
+{
+	ImgInfo info;
+	for (size_t i = 0; i < sizeof not_manifests / sizeof not_manifests[0]; i++)
+		if (n >= not_manifests[i].len && !memcmp(head, not_manifests[i].magic, not_manifests[i].len))
+			return status_fail(STATUS_ERR_INPUT, "%s: %s", r->path, not_manifests[i].what);
+	img_probe_memory(head, n, &info);
+	if (info.format != IMG_FORMAT_UNKNOWN)
+		return status_fail(STATUS_ERR_INPUT, "%s: a %s image, not a manifest: import the "
+				   "folder it is in, or list it in a JSONL or CSV manifest",
+				   r->path, img_format_name(info.format));
+	if (count_nul(head, n) * 4 > n) /* a stray NUL is left to the line that has it */
+		return status_fail(STATUS_ERR_INPUT, "%s: not a text file (it has NUL bytes); a "
+				   "manifest is UTF-8 JSONL or CSV (UTF-16 without a byte order mark? "
+				   "convert it with iconv -f UTF-16LE -t UTF-8)", r->path);
+	return STATUS_OK;
+}
+
+/* The kind from the extension, else from the first character that is not
+ * white space: '{' or '[' is JSON. */
+static ManifestKind guess_kind(const ManifestReader *r, int first)
 {
 	const char *dot = strrchr(r->path, '.');
-	int c;
 	if (dot && !strcasecmp(dot, ".csv"))
 		return MANIFEST_CSV;
 	if (dot && (!strcasecmp(dot, ".jsonl") || !strcasecmp(dot, ".ndjson") ||
 		    !strcasecmp(dot, ".json")))
 		return MANIFEST_JSONL;
-	while ((c = getc(r->file)) == ' ' || c == '\t' || c == '\r' || c == '\n')
-		;
-	rewind(r->file);
-	skip_bom(r);
-	return c == '{' ? MANIFEST_JSONL : MANIFEST_CSV;
+	return first == '{' || first == '[' ? MANIFEST_JSONL : MANIFEST_CSV;
+}
+
+/* Reads the file's first bytes, tells what it is and sets r->kind; the file
+ * is left at its first byte after a UTF-8 byte order mark (fseek: a pipe
+ * cannot be read twice, and is refused with its reason). */
+static Status start(ManifestReader *r)
+{
+	unsigned char head[HEAD_BYTES];
+	size_t n = fread(head, 1, sizeof head, r->file), i = 0;
+	Status st;
+
+	if (ferror(r->file))
+		return status_fail(STATUS_ERR_IO, "%s: %s", r->path, strerror(errno));
+	st = sniff(r, head, n);
+	if (st != STATUS_OK)
+		return st;
+	if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3))
+		i = 3; /* a UTF-8 byte order mark is passed over */
+	if (fseek(r->file, (long)i, SEEK_SET) != 0)
+		return status_fail(STATUS_ERR_IO, "%s: %s", r->path,
+				   errno == ESPIPE ? "a pipe; write the manifest to a file first"
+						   : strerror(errno));
+	while (i < n && head[i] && strchr(" \t\r\n", head[i]))
+		i++;
+	r->kind = guess_kind(r, i < n ? head[i] : EOF);
+	if (r->kind == MANIFEST_JSONL && i < n && head[i] == '[')
+		return status_fail(STATUS_ERR_INPUT, "%s: a JSON array; gavel reads JSON Lines, one "
+				   "object a line: convert it with jq -c '.[]'", r->path);
+	return r->kind == MANIFEST_CSV ? csv_header(r) : STATUS_OK;
 }
 
 Status manifest_open(const char *path, ManifestReader **out)
 {
 	ManifestReader *r;
-	Status st = STATUS_OK;
+	Status st;
 
 	*out = NULL;
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
 	r->file = fopen(path, "rb");
-	if (!r->file) {
+	if (!r->file)
 		st = status_fail(errno == ENOENT ? STATUS_ERR_NOT_FOUND : STATUS_ERR_IO, "%s: %s",
 				 path, strerror(errno));
-		goto out;
-	}
-	skip_bom(r);
-	r->kind = guess_kind(r);
-	if (r->kind == MANIFEST_CSV)
-		st = csv_header(r);
-out:
+	else
+		st = start(r);
 	if (st != STATUS_OK) {
 		manifest_close(r);
 		return st;

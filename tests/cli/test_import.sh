@@ -221,6 +221,46 @@ printf '{"path": "img/empty.png"}\n' >"$d/empty.jsonl"
 run "$GAVEL" import --db "$db" "$d/empty.jsonl"
 expect_rc 1 "an empty file is refused"
 
+# ---- empty files: the same answer for JSONL and CSV, for import and import-ratings ----
+: >"$d/empty.jsonl"; : >"$d/empty.csv"; printf '\xef\xbb\xbf\r\n\n' >"$d/blank.jsonl"; printf 'id,path\r\n' >"$d/header.csv"
+for f in empty.jsonl empty.csv blank.jsonl header.csv; do
+	run "$GAVEL" import --db "$db" "$d/$f"
+	expect_rc 1 "import of $f"
+	expect_match "$err" "$f: nothing to import: the file has no records" "import of $f says why"
+	run "$GAVEL" import-ratings --db "$db" "$d/$f"
+	expect_rc 1 "import-ratings of $f"
+	expect_match "$err" "$f: no ratings to import" "import-ratings of $f says why"
+done
+
+# ---- files that are not manifests: what they are and what to do ----
+printf '[\n  {"path": "img/d.png"}\n]\n' >"$d/array.json"
+run "$GAVEL" import --db "$db" "$d/array.json"
+expect_rc 1 "a JSON array"
+expect_match "$err" "array.json: a JSON array; gavel reads JSON Lines, one object a line: convert it with jq -c '.\[\]'" "a JSON array gets a hint"
+if command -v jq >/dev/null; then
+	jq -c '.[]' "$d/array.json" >"$d/array.jsonl"
+	run "$GAVEL" import --db "$db" "$d/array.jsonl"
+	expect_rc 0 "the hint's command works"
+fi
+printf '{\n  "path": "img/d.png"\n}\n' >"$d/pretty.json"
+run "$GAVEL" import --db "$db" "$d/pretty.json"
+expect_match "$err" "pretty.json:1: invalid JSON \(at column 2\): the value does not end on its line; JSONL holds one object a line" "a pretty-printed object gets a hint"
+printf 'id\tpath\ttitle\nt1\timg/d.png\tÜberschrift\n' >"$d/table.tsv"
+run "$GAVEL" import --db "$db" "$d/table.tsv"
+expect_rc 1 "a TSV file"
+expect_match "$err" "table.tsv:1: the header has tabs but no commas: a tab-separated \(TSV\) file\? gavel reads CSV \(comma-separated\) or JSONL; save it as CSV" "a TSV gets a hint"
+printf 'id;path;titre\nt1;img/d.png;café\n' >"$d/excel-fr.csv"
+run "$GAVEL" import --db "$db" "$d/excel-fr.csv"
+expect_match "$err" "excel-fr.csv:1: the header has semicolons but no commas" "a semicolon CSV gets a hint"
+python3 -c 'import sys; open(sys.argv[1], "wb").write("id,path,title\r\nu,img/d.png,日本語\r\n".encode("utf-16"))' "$d/utf16.csv"
+run "$GAVEL" import --db "$db" "$d/utf16.csv"
+expect_match "$err" "utf16.csv: UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8" "UTF-16 gets a hint"
+iconv -f UTF-16 -t UTF-8 "$d/utf16.csv" >"$d/utf16-fixed.csv"
+run "$GAVEL" import --db "$db" "$d/utf16-fixed.csv"
+expect_rc 0 "the UTF-16 hint's command works"
+run "$GAVEL" import --db "$db" "$d/img/d.png"
+expect_match "$err" "d.png: a PNG image, not a manifest: import the folder it is in" "an image given as a manifest"
+
 # ---- usage ----
 run "$GAVEL" import --db "$db"
 expect_rc 2 "import without a path"

@@ -338,11 +338,60 @@ static void csv_header_names(void)
 	free(wide);
 }
 
+/* An empty file has no records, whatever its kind: the same answer for both. */
+static void empty_files(void)
+{
+	static const char *const texts[] = {"", "\n\n", "\xEF\xBB\xBF", "  \r\n\t\n"};
+	static const char *const suffixes[] = {".csv", ".jsonl", ".txt"};
+	char log[64], last[512];
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+			read_all(write_file(suffixes[k], texts[i], strlen(texts[i])), log, sizeof log,
+				 last, sizeof last);
+			CHECK_STR(log, "");
+		}
+	read_all(WRITE(".csv", "id,path\r\n"), log, sizeof log, last, sizeof last);
+	CHECK_STR(log, ""); /* a header alone */
+}
+
+/* Files that are not manifests say what they are and what to do. */
+static void not_manifests(void)
+{
+	static const struct {
+		const char *suffix, *text;
+		size_t len;
+		const char *detail;
+	} cases[] = {
+		{".json", "[\n  {\"path\": \"a.jpg\"},\n  {\"path\": \"b.jpg\"}\n]\n", 0, "a JSON array; gavel reads JSON Lines, one object a line: convert it with jq -c '.[]'"},
+		{"", " [{\"path\": \"a.jpg\"}]", 0, "a JSON array"},
+		{".tsv", "id\tpath\ttitle\n1\ta.jpg\tx\n", 0, ":1: the header has tabs but no commas: a tab-separated (TSV) file? gavel reads CSV (comma-separated) or JSONL; save it as CSV"},
+		{".csv", "id;path;titre\n1;a.jpg;é\n", 0, ":1: the header has semicolons but no commas: a semicolon-separated file?"},
+		{".txt", "\xFF\xFEi\0d\0,\0p\0a\0t\0h\0\n\0", 18, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
+		{".csv", "i\0d\0,\0p\0a\0t\0h\0\n\0", 16, "not a text file (it has NUL bytes)"},
+		{".csv", "PK\x03\x04\x14\0\0\0", 8, "a ZIP archive (an .xlsx or .ods spreadsheet?): save the sheet as CSV UTF-8"},
+		{".jsonl", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0", 29, "a PNG image, not a manifest"},
+	};
+	char log[64], last[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *text = cases[i].text;
+		read_all(write_file(cases[i].suffix, text, cases[i].len ? cases[i].len : strlen(text)), log,
+			 sizeof log, last, sizeof last);
+		CHECK_STR(log, "open!");
+		CHECK(strstr(last, cases[i].detail) != NULL);
+		if (!strstr(last, cases[i].detail))
+			fprintf(stderr, "  case %zu: %s\n", i, last);
+	}
+	/* one object over several lines: the first line says so */
+	read_all(WRITE(".json", "{\n  \"path\": \"a.jpg\"\n}\n"), log, sizeof log, last, sizeof last);
+	CHECK_STR(log, "1! 2! 3! ");
+	CHECK(strstr(last, ":3: invalid JSON (at column 1)") != NULL);
+	read_all(WRITE(".json", "{\n  \"path\": \"a.jpg\"\n}\n"), log, 3, last, sizeof last);
+	CHECK(strstr(last, ":1: invalid JSON (at column 2): the value does not end on its line; JSONL holds one object a line (jq -c . makes them)") != NULL);
+}
+
 static void csv_header_problems(void)
 {
 	ManifestReader *r;
-	CHECK_INT(manifest_open(WRITE(".csv", ""), &r), STATUS_ERR_INPUT);
-	CHECK(strstr(status_detail(), "empty file") != NULL);
 	CHECK_INT(manifest_open(WRITE(".csv", "path,path\na,b\n"), &r), STATUS_ERR_INPUT);
 	CHECK(strstr(status_detail(), "appears twice") != NULL);
 	CHECK_INT(manifest_open(WRITE(".csv", "path,,x\n"), &r), STATUS_ERR_INPUT);
@@ -399,6 +448,8 @@ int main(void)
 	RUN(records_at_the_limit);
 	RUN(csv_bad_rows);
 	RUN(csv_header_names);
+	RUN(empty_files);
+	RUN(not_manifests);
 	RUN(csv_header_problems);
 	RUN(kind_is_sniffed_without_extension);
 	RUN(overlong_line_is_refused);
