@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "db/items.h"
+#include "db/seen.h"
 #include "src/img/img.h"
 #include "src/import/manifest.h"
 #include "src/base/sha256.h"
@@ -308,11 +309,29 @@ static Status check_record(Importer *im, cJSON *json, Record *r)
 	return STATUS_OK;
 }
 
+/* An id given to two images in one manifest is a mistake in the manifest:
+ * whichever went in, the other would be lost as "already present". The same
+ * image under its id twice is only a repeat. The image is its content hash,
+ * else its path or URL. */
+static Status check_id_once(Importer *im, const Record *r, long line)
+{
+	const char *image = r->sha256[0] ? r->sha256 : r->real ? r->real : r->url;
+	long first;
+	int same;
+	Status st = db_seen_add(im->db, r->id, line, image, &first, &same);
+	if (st == STATUS_OK && first && !same)
+		st = status_fail(STATUS_ERR_INPUT, "the id \"%s\" is given on line %ld to another "
+				 "image; ids must be unique", r->id, first);
+	return st;
+}
+
 static Status import_record(Importer *im, cJSON *json, const char *file, long line)
 {
 	Record r = {0};
 	DbItemNew item;
 	Status st = check_record(im, json, &r);
+	if (st == STATUS_OK)
+		st = check_id_once(im, &r, line);
 	if (st != STATUS_OK) {
 		if (st != STATUS_ERR_DB)
 			problem(im, "%s:%ld: %s", file, line, status_detail());
@@ -337,8 +356,12 @@ static Status import_manifest(Importer *im, const char *path)
 	cJSON *json;
 	long line;
 	Status st = manifest_open(path, &reader);
-	if (st != STATUS_OK)
+	if (st == STATUS_OK)
+		st = db_seen_reset(im->db);
+	if (st != STATUS_OK) {
+		manifest_close(reader);
 		return st;
+	}
 	for (;;) {
 		st = manifest_next(reader, &json, &line);
 		if (st == STATUS_ERR_INPUT) {

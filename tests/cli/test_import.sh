@@ -163,6 +163,25 @@ expect_match "$err" "nothing imported: 2 bad records" "bad records counted once 
 run "$GAVEL" import --db "$db" --skip-bad "$d/long.csv"
 expect_match "$err" "2 added, 0 already present, 2 bad skipped" "--skip-bad takes the good records around it"
 
+# the same id twice in one manifest: an error naming both lines, unless it is the same image
+dupdb=$TMP/dup.db
+"$GAVEL" init --db "$dupdb" 2>/dev/null
+printf '{"id": "画像-1", "path": "img/l1.png"}\n{"id": "b", "path": "img/l2.png"}\n\n{"id": "b", "path": "img/l2.png"}\n{"id": "画像-1", "path": "img/l3.png"}\n' >"$d/dup.jsonl"
+run "$GAVEL" import --db "$dupdb" "$d/dup.jsonl"
+expect_rc 1 "an id given to two images"
+expect_match "$err" 'dup.jsonl:5: the id "画像-1" is given on line 1 to another image; ids must be unique' "the duplicate names both lines"
+expect_no_match "$err" 'dup.jsonl:4' "the same image twice under its id is only a repeat"
+expect_eq "$(sql "$dupdb" "SELECT count(*) FROM items")" 0 "nothing imported"
+run "$GAVEL" import --db "$dupdb" --skip-bad "$d/dup.jsonl"
+expect_match "$err" "2 added, 1 already present \(1 same id, 0 same content\), 1 bad skipped" "--skip-bad keeps the first"
+expect_eq "$(sql "$dupdb" "SELECT path FROM items WHERE external_id = '画像-1'")" "$(realpath "$d/img/l1.png")" "the first line's image is the one kept"
+printf 'id,path,title\nx,img/l1.png,"two\nlines"\ny,img/l2.png,t\nx,img/l3.png,t\n' >"$d/dup.csv"
+"$GAVEL" init --db "$TMP/dup2.db" 2>/dev/null
+run "$GAVEL" import --db "$TMP/dup2.db" "$d/dup.csv"
+expect_match "$err" 'dup.csv:5: the id "x" is given on line 2 to another image' "CSV duplicate ids, after a record over two lines"
+run "$GAVEL" import --db "$TMP/dup2.db" "$d/dup.csv"
+expect_match "$err" 'dup.csv:5: the id "x" is given on line 2' "the check does not depend on what the database holds"
+
 # --skip-bad: the good lines go in, the bad are listed
 mkpng "$d/img/skip.png" 3 3 7 7 7
 printf '{"path": "img/skip.png", "id": "skip-good"}\n{"path": "img/nope.png"}\n{oops\n' >"$d/skip.jsonl"
