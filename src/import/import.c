@@ -57,6 +57,14 @@ static void problem(Importer *im, const char *fmt, ...)
 		im->options->on_problem(im->options->arg, message);
 }
 
+/* A file of a folder passed over; the detail says why, naming it. */
+static void skipped(Importer *im, ImportSkip why, const char *rel)
+{
+	im->report->skipped[why]++;
+	if (im->options->on_skip)
+		im->options->on_skip(im->options->arg, why, rel, status_detail());
+}
+
 static void progress(Importer *im)
 {
 	if (im->options->on_progress && im->report->records % PROGRESS_EVERY == 0)
@@ -134,11 +142,26 @@ static Status resolve_image(Importer *im, const char *written, char **real)
 	return STATUS_OK;
 }
 
-/* Reads the image's header and hashes its bytes. Details name SHOWN. */
+/* A format gavel recognises but cannot decode (GIF, BMP, PNM, WebP, TIFF,
+ * HEIF): such an item could be neither labelled nor shown, so it is refused
+ * here, with what to do, rather than failing later in label and review. */
+static Status unsupported(ImgFormat format)
+{
+	return status_fail(STATUS_ERR_FORMAT, "unsupported format (%s): gavel labels and shows "
+			   "JPEG and PNG; convert it to PNG or JPEG", img_format_name(format));
+}
+
+/* Reads the image's header and hashes its bytes. Details name SHOWN.
+ * STATUS_ERR_FORMAT is "not an image" when probe->info.format is unknown,
+ * else "unsupported format". */
 static Status probe_image(const char *real, const char *shown, Probe *probe)
 {
 	struct stat st;
 	Status status = img_probe_file(real, &probe->info);
+	ImgFormat format = probe->info.format;
+	if ((status == STATUS_OK || status == STATUS_ERR_FORMAT) && format != IMG_FORMAT_UNKNOWN &&
+	    !img_format_decodable(format))
+		status = unsupported(format);
 	if (status == STATUS_OK)
 		status = img_check_complete(real, probe->info.format);
 	if (status != STATUS_OK) {
@@ -396,7 +419,8 @@ static Status import_file(Importer *im, const char *real, const char *rel)
 	im->report->records++;
 	st = probe_image(real, rel, &probe);
 	if (st == STATUS_ERR_FORMAT) {
-		im->report->not_images++;
+		skipped(im, probe.info.format == IMG_FORMAT_UNKNOWN ? IMPORT_SKIP_NOT_IMAGE
+								    : IMPORT_SKIP_UNSUPPORTED, rel);
 		return STATUS_OK;
 	}
 	if (st != STATUS_OK) {
@@ -504,11 +528,17 @@ Status import_path(Db *db, const char *path, const ImportOptions *options, Impor
 	if (st != STATUS_OK)
 		goto out;
 	st = S_ISDIR(sb.st_mode) ? walk(&im, im.source, NULL, 0) : import_manifest(&im, path);
-	/* an empty manifest is most often the wrong file or a failed export;
-	 * import-ratings says the same of a file without ratings */
+	/* an empty manifest is most often the wrong file or a failed export, a
+	 * folder without an image the wrong folder; import-ratings says the same
+	 * of a file without ratings */
 	if (st == STATUS_OK && !S_ISDIR(sb.st_mode) && report->records == 0)
 		st = status_fail(STATUS_ERR_INPUT, "%s: nothing to import: the file has no records",
 				 path);
+	if (st == STATUS_OK && S_ISDIR(sb.st_mode) &&
+	    report->records == report->skipped[IMPORT_SKIP_NOT_IMAGE] +
+				   report->skipped[IMPORT_SKIP_UNSUPPORTED])
+		st = status_fail(STATUS_ERR_INPUT, "%s: nothing to import: no JPEG or PNG image in the "
+				 "folder", path);
 	if (st == STATUS_OK && report->bad && !options->skip_bad)
 		st = status_fail(STATUS_ERR_INPUT,
 				 "%s: nothing imported: %ld bad %s (--skip-bad imports the rest)", path,

@@ -57,11 +57,57 @@ db2=$TMP/f.db
 "$GAVEL" init --db "$db2" 2>/dev/null
 run "$GAVEL" import --db "$db2" "$d/img"
 expect_rc 0 "folder import"
-expect_match "$err" "4 added, 0 already present.*2 files not images" "folder summary"
+expect_match "$err" "4 added, 0 already present, 2 files skipped" "folder summary"
+expect_match "$err" "skipped 2 files that are not images: fake.jpg, notes.txt" "the summary names the skipped files"
 expect_eq "$(sql "$db2" "SELECT group_concat(external_id || '|' || ifnull(category, '-') || '|' || title, ' ') FROM (SELECT * FROM items ORDER BY external_id)")" \
 	"d.png|-|d food/a.png|food|a food/b.png|food|b tools/c.png|tools|c" "folder ids, categories and titles; hidden files skipped"
 run "$GAVEL" import --db "$db2" "$d/img"
 expect_match "$err" "0 added, 4 already present" "folder re-import"
+
+# ---- formats gavel cannot label or show: refused in a manifest, named when a folder skips them ----
+fmt=$TMP/formats
+mkdir -p "$fmt/pics/sub"
+python3 - "$fmt/pics" <<'PY'
+import struct, sys
+d = sys.argv[1]
+gif = b"GIF89a" + struct.pack("<HH", 3, 2) + b"\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff" \
+    + b",\x00\x00\x00\x00\x03\x00\x02\x00\x00\x02\x02D\x01\x00;"
+bmp = b"BM" + struct.pack("<IHHI", 14 + 40 + 12, 0, 0, 54) + struct.pack("<IiiHHIIiiII", 40, 2, 2, 1, 24, 0, 16, 0, 0, 0, 0) + b"\0" * 16
+files = {
+    "anim.gif": gif, "scan.bmp": bmp, "raw.ppm": b"P6\n2 2\n255\n" + b"\x80" * 12,
+    "photo.jpg": b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\0" * 24,  # a WebP whose name says JPEG
+    "iphone.heic": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
+    "sub/page.tif": b"II*\x00\x08\x00\x00\x00" + b"\0" * 8,
+    "sub/README": "Überblick: keine Bilder\n".encode(), "sub/data.bin": bytes(range(256)),
+}
+for name, data in files.items():
+    open(d + "/" + name, "wb").write(data)
+PY
+fdb=$TMP/formats.db
+"$GAVEL" init --db "$fdb" 2>/dev/null
+run "$GAVEL" import --db "$fdb" "$fmt/pics"
+expect_rc 1 "a folder with no JPEG or PNG"
+expect_match "$err" "pics: nothing to import: no JPEG or PNG image in the folder" "says there was nothing to import"
+expect_match "$err" "skipped 6 files in formats gavel cannot label or show: anim.gif, iphone.heic, photo.jpg, and 3 more \(--verbose names them all\); convert them to PNG or JPEG" "unsupported formats: a count and the first names"
+expect_match "$err" "skipped 2 files that are not images: sub/README, sub/data.bin" "not images: named apart"
+mkpng "$fmt/pics/ok.png" 3 3 50 60 70
+run "$GAVEL" import --db "$fdb" --verbose "$fmt/pics"
+expect_rc 0 "a folder with one PNG among them"
+expect_match "$out$err" "pics: 1 added, 0 already present, 8 files skipped" "--verbose summary"
+for f in "anim.gif: unsupported format \(GIF\)" "scan.bmp: unsupported format \(BMP\)" "raw.ppm: unsupported format \(PNM\)" \
+	"photo.jpg: unsupported format \(WebP\)" "iphone.heic: unsupported format \(HEIF/AVIF\)" "sub/page.tif: unsupported format \(TIFF\)" \
+	"sub/README: not an image" "sub/data.bin: not an image"; do
+	expect_match "$err" "skipped $f" "--verbose names $f"
+done
+expect_no_match "$err" "more \(--verbose" "--verbose needs no 'and N more'"
+expect_eq "$(sql "$fdb" "SELECT group_concat(external_id) FROM items")" "ok.png" "only the PNG went in"
+for f in anim.gif scan.bmp raw.ppm photo.jpg iphone.heic sub/page.tif; do
+	printf '{"path": "pics/%s", "id": "%s"}\n' "$f" "$f" >"$fmt/one.jsonl"
+	run "$GAVEL" import --db "$fdb" "$fmt/one.jsonl"
+	expect_rc 1 "a manifest naming $f"
+	expect_match "$err" "one.jsonl:1: pics/$f: unsupported format \([A-Za-z/]+\): gavel labels and shows JPEG and PNG; convert it to PNG or JPEG" "$f refused at import with what to do"
+done
+expect_no_match "$err" "not an image" "WebP and the others are not 'not an image'"
 
 # ---- every bad line: FILE:LINE, and the database unchanged ----
 ln -s /etc "$d/etc-link"
