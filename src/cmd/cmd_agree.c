@@ -174,6 +174,8 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 	db_close(db);
 	if (st == STATUS_OK && a->run && !run_exists(data, a->run))
 		st = status_fail(STATUS_ERR_NOT_FOUND, "there is no run %lld", a->run);
+	if (st == STATUS_OK)
+		st = config_check(); /* prices may come from it */
 	if (st != STATUS_OK)
 		goto out;
 	a->report.run_id = a->run;

@@ -156,6 +156,7 @@ static double price_setting(double flag, const char *section, const char *key)
 static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 {
 	const ProviderOps *ops = provider_find(a->provider);
+	Status st;
 	if (!ops)
 		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not %s", a->provider,
 				   provider_names());
@@ -164,6 +165,9 @@ static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 		a->model = ops->model;
 		return STATUS_OK;
 	}
+	st = config_check(); /* a misspelt base_url must not go unseen */
+	if (st != STATUS_OK)
+		return st;
 	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url");
 	if (!opt->config.base_url)
 		opt->config.base_url = ops->default_base_url;
