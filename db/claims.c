@@ -23,7 +23,8 @@
 	" ORDER BY p.run_id DESC LIMIT 1)"
 #define FILTERS                                                                          \
 	" AND (?5 IS NULL OR i.category = ?5)"                                           \
-	" AND (?6 IS NULL OR i.title LIKE ?6 OR i.external_id LIKE ?6 OR i.metadata LIKE ?6)" \
+	" AND (?6 IS NULL OR i.title LIKE ?6 ESCAPE '\\' OR i.external_id LIKE ?6 ESCAPE '\\'" \
+	" OR i.metadata LIKE ?6 ESCAPE '\\')"                                                \
 	" AND (?7 = 0 OR " LATEST_LLM("label") " = ?7)"
 #define NEEDS_REVIEWER                                                                   \
 	" AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.item_id = i.id AND v.reviewer = ?1" \
@@ -103,6 +104,21 @@ static int excluded(long long id, const long long *exclude, int count)
 	return 0;
 }
 
+/* "%text%" with '%', '_' and '\' escaped, so the search finds them as typed
+ * (LIKE ... ESCAPE '\'); a very long text is cut, never inside an escape. */
+static void like_pattern(const char *text, char *out, size_t cap)
+{
+	size_t n = 0;
+	out[n++] = '%';
+	for (const char *p = text; *p && n + 4 < cap; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			out[n++] = '\\';
+		out[n++] = *p;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+}
+
 /* The first candidate of the order not in exclude, or 0. */
 static Status find(Db *db, const DbClaimQuery *q, long long after_id, double now,
 		   const long long *exclude, int exclude_count, long long *item_id)
@@ -119,7 +135,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, double now
 	sqlite3_bind_int64(stmt, 4, after_id);
 	db_bind_text_or_null(stmt, 5, q->category);
 	if (q->search && *q->search) {
-		snprintf(pattern, sizeof pattern, "%%%s%%", q->search);
+		like_pattern(q->search, pattern, sizeof pattern);
 		sqlite3_bind_text(stmt, 6, pattern, -1, SQLITE_TRANSIENT);
 	}
 	sqlite3_bind_int(stmt, 7, q->llm_label);
