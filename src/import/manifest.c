@@ -136,7 +136,8 @@ static void json_escape_of(unsigned char c, char *out, size_t cap)
 
 /* RFC 8259 allows no raw control character in a string and, between tokens,
  * none but tab, CR and LF; cJSON takes a NUL for the end of a value and the
- * others for text or white space, so they are looked for here. Returns 1
+ * others for text or white space, so they are looked for here, with the
+ * escaped NUL, which cJSON decodes into the end of the C string. Returns 1
  * with what is wrong in out. */
 static int json_control(const char *s, size_t len, char *out, size_t cap)
 {
@@ -156,6 +157,12 @@ static int json_control(const char *s, size_t len, char *out, size_t cap)
 		}
 		if (!in_string && c < 0x20 && c != '\t' && c != '\r') {
 			snprintf(out, cap, "a control character U+%04X (column %zu)", c, i + 1);
+			return 1;
+		}
+		if (escaped && c == 'u' && len - i > 4 && !memcmp(s + i + 1, "0000", 4)) {
+			/* valid JSON, but a C string would end there: the value cut short */
+			snprintf(out, cap, "a \\u0000 (NUL) in a string (column %zu), which gavel "
+				 "cannot keep", i);
 			return 1;
 		}
 		if (escaped)
@@ -187,7 +194,7 @@ static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 		return bad(r, r->line, "not UTF-8 (column %ld): %s",
 			   invalid_utf8_at(r->buf, (size_t)len) + 1, why);
 	if (json_control(r->buf, (size_t)len, why, sizeof why))
-		return bad(r, r->line, "invalid JSON: %s", why);
+		return bad(r, r->line, "%s%s", strstr(why, "u0000") ? "" : "invalid JSON: ", why);
 	/* the length counts the NUL: cJSON checks for it when asked to */
 	json = cJSON_ParseWithLengthOpts(r->buf, (size_t)len + 1, &end, 1);
 	if (!json) {

@@ -106,10 +106,15 @@ static void jsonl_control_characters(void)
 		ManifestReader *r;
 		cJSON *rec;
 		long line;
-		CHECK_INT(manifest_open(WRITE(".jsonl", "{\"path\":\t\"a\",\r\"title\":\"a\\u0000b\\u001b\\t\x7f\"}\n"), &r), STATUS_OK);
+		CHECK_INT(manifest_open(WRITE(".jsonl", "{\"path\":\t\"a\",\r\"title\":\"a\\\\u0000b\\u001b\\t\x7f\"}\n"
+					      "{\"path\":\"b\",\"title\":\"ab\\u0000cd\"}\n"), &r), STATUS_OK);
 		CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
 		CHECK_STR(field(rec, "path"), "a");
+		CHECK_STR(field(rec, "title"), "a\\u0000b\x1b\t\x7f"); /* an escaped backslash */
 		cJSON_Delete(rec);
+		/* an escaped NUL is JSON, but would cut the value to "ab" */
+		CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
+		CHECK(strstr(status_detail(), ":2: a \\u0000 (NUL) in a string (column 24), which gavel cannot keep") != NULL);
 		manifest_close(r);
 	}
 }
