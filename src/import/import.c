@@ -17,6 +17,7 @@
 #include "src/img/img.h"
 #include "src/import/manifest.h"
 #include "src/base/sha256.h"
+#include "src/base/text.h"
 #include "src/base/xalloc.h"
 
 /* How often on_progress hears from us, in records. */
@@ -212,12 +213,14 @@ static Status take_string(cJSON *record, const char *name, int allow_number, cha
 		return STATUS_OK;
 	}
 	v = field->valuedouble;
-	if (allow_number && cJSON_IsNumber(field) && v == (double)(long long)v &&
-	    v > -9007199254740992.0 && v < 9007199254740992.0) {
+	/* the range first: converting 1e300 to long long is undefined */
+	if (allow_number && cJSON_IsNumber(field) && v > -9007199254740992.0 &&
+	    v < 9007199254740992.0 && v == (double)(long long)v) {
 		*out = xasprintf("%lld", (long long)v);
 		return STATUS_OK;
 	}
-	return status_fail(STATUS_ERR_INPUT, "\"%s\" must be a string", name);
+	return status_fail(STATUS_ERR_INPUT, "\"%s\" must be a string%s", name,
+			   allow_number ? " or a whole number under 2^53" : "");
 }
 
 /* A positive whole number from field NAME, or 0 when absent. */
@@ -407,6 +410,17 @@ static Status import_manifest(Importer *im, const char *path)
 
 /* ---- folders ---- */
 
+static int valid_utf8(const char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0, k; i < len; i += k) {
+		unsigned cp;
+		if (!(k = text_utf8_decode(s + i, len - i, &cp)))
+			return 0;
+	}
+	return 1;
+}
+
 static Status import_file(Importer *im, const char *real, const char *rel)
 {
 	const char *base = strrchr(rel, '/'), *dot;
@@ -417,6 +431,12 @@ static Status import_file(Importer *im, const char *real, const char *rel)
 	Status st;
 
 	im->report->records++;
+	if (!valid_utf8(rel)) {
+		/* its id, title and category come from the name, and must be text */
+		problem(im, "%s: the file name is not UTF-8 (Latin-1? rename the files, e.g. "
+			"convmv -f latin1 -t utf8 -r --notest FOLDER)", rel);
+		return STATUS_OK;
+	}
 	st = probe_image(real, rel, &probe);
 	if (st == STATUS_ERR_FORMAT) {
 		skipped(im, probe.info.format == IMG_FORMAT_UNKNOWN ? IMPORT_SKIP_NOT_IMAGE

@@ -16,7 +16,7 @@
 enum { UTF8_CONTEXT = 24 };
 #define UTF8_ENCODING_HINT \
 	"Latin-1 or Windows-1252? convert the file with iconv -f WINDOWS-1252 -t UTF-8"
-#define UTF8_BROKEN_HINT "a UTF-8 character cut short: is the file damaged?"
+#define UTF8_BROKEN_HINT "a malformed or cut UTF-8 character: is the file damaged?"
 
 struct ManifestReader {
 	FILE *file;
@@ -62,8 +62,8 @@ static long invalid_utf8_at(const char *s, size_t len)
 
 /* Says where the first invalid UTF-8 byte of s is (the text before it, at
  * most a few characters) and what to do, into out; 0 when s is valid. A
- * lead byte followed by a continuation byte is UTF-8 gone wrong (a cut or a
- * corruption); anything else is a file in another encoding, most often
+ * lead byte followed by a continuation byte is UTF-8 gone wrong (a cut, a
+ * corruption, an encoded surrogate); anything else is a file in another encoding, most often
  * Latin-1 or Windows-1252 (spreadsheets on Windows save those). */
 static int describe_invalid_utf8(const char *s, size_t len, char *out, size_t cap)
 {

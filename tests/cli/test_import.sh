@@ -64,6 +64,25 @@ expect_eq "$(sql "$db2" "SELECT group_concat(external_id || '|' || ifnull(catego
 run "$GAVEL" import --db "$db2" "$d/img"
 expect_match "$err" "0 added, 4 already present" "folder re-import"
 
+# a file name that is not UTF-8 would become an id and a title that are not text
+lat=$TMP/latin
+mkdir -p "$lat"
+mkpng "$lat/caf$(printf '\351').png" 2 3 5 5 5
+mkpng "$lat/plain.png" 3 2 6 6 6
+"$GAVEL" init --db "$TMP/latin.db" 2>/dev/null
+run "$GAVEL" import --db "$TMP/latin.db" "$lat"
+expect_rc 1 "a folder with a Latin-1 file name"
+expect_match "$err" "caf$(printf '\357\277\275').png: the file name is not UTF-8 \(Latin-1\? rename the files, e.g. convmv" "the name, cleaned, and what to do"
+run "$GAVEL" import --db "$TMP/latin.db" --skip-bad "$lat"
+expect_eq "$(sql "$TMP/latin.db" "SELECT group_concat(external_id) FROM items")" "plain.png" "--skip-bad takes the others"
+# ids given as numbers: whole numbers under 2^53, else an error (1e300 was undefined behaviour)
+printf '{"id": 9007199254740991, "path": "img/d.png"}\n{"id": 1e300, "path": "img/d.png"}\n{"id": -1e999, "path": "img/d.png"}\n{"id": 2.5, "path": "img/d.png"}\n' >"$d/numid.jsonl"
+run "$GAVEL" import --db "$TMP/latin.db" "$d/numid.jsonl"
+expect_match "$err" 'numid.jsonl:2: "id" must be a string or a whole number under 2\^53' "a huge numeric id"
+expect_match "$err" 'numid.jsonl:3: "id" must be a string' "an infinite numeric id"
+expect_match "$err" 'numid.jsonl:4: "id" must be a string' "a fractional id"
+expect_no_match "$err" 'numid.jsonl:1:' "the largest exact whole number is an id"
+
 # ---- formats gavel cannot label or show: refused in a manifest, named when a folder skips them ----
 fmt=$TMP/formats
 mkdir -p "$fmt/pics/sub"
@@ -176,7 +195,7 @@ expect_match "$err" 'cp1252.jsonl:2: not UTF-8 \(column 47\): byte 0xEF after ""
 if printf '%s' "$err" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then ok; else not_ok "invalid UTF-8 reached stderr"; fi
 printf 'id,path,title\nu1,img/d.png,"\xe6\x97\xa5\xe6\x9c"\n' >"$d/cut.csv"
 run "$GAVEL" import --db "$db" "$d/cut.csv"
-expect_match "$err" 'cut.csv:2: "title" is not UTF-8: byte 0xE6 after "日" \(a UTF-8 character cut short' "a UTF-8 character cut short"
+expect_match "$err" 'cut.csv:2: "title" is not UTF-8: byte 0xE6 after "日" \(a malformed or cut UTF-8 character' "a UTF-8 character cut short"
 
 # several bad lines are all listed; CSV errors too
 printf '{"path": "img/d.png"}\n{bad\n{"path": "img/nope.png"}\n' >"$d/many.jsonl"
