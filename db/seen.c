@@ -6,11 +6,11 @@
 #include "db/internal.h"
 
 static const char SEEN_CREATE[] =
-	"CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL,"
-	" value TEXT) WITHOUT ROWID";
+    "CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL,"
+    " value TEXT) WITHOUT ROWID";
 static const char SEEN_CLEAR[] = "DELETE FROM temp.seen";
 static const char SEEN_ADD[] =
-	"INSERT INTO temp.seen (key, line, value) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+    "INSERT INTO temp.seen (key, line, value) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
 static const char SEEN_FIND[] = "SELECT line, value IS ?2 FROM temp.seen WHERE key = ?1";
 
 Status db_seen_reset(Db *db)
@@ -60,5 +60,6 @@ Status db_seen_add(Db *db, const char *key, long line, const char *value, long *
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "noting an id");
 	/* the common case is a new key: one insert; a repeat costs a look-up */
-	return sqlite3_changes(db->handle) ? STATUS_OK : find(db, key, value, first_line, same_value);
+	return sqlite3_changes(db->handle) ? STATUS_OK
+					   : find(db, key, value, first_line, same_value);
 }

@@ -17,9 +17,9 @@ static const struct {
 	const char *what;   /* "N files WHAT" */
 	const char *advice; /* after the names, or "" */
 } skip_words[IMPORT_SKIP_COUNT] = {
-	[IMPORT_SKIP_NOT_IMAGE] = {"that are not images", ""},
-	[IMPORT_SKIP_UNSUPPORTED] = {"in formats gavel cannot label or show",
-				     "; convert them to PNG or JPEG"},
+    [IMPORT_SKIP_NOT_IMAGE] = {"that are not images", ""},
+    [IMPORT_SKIP_UNSUPPORTED] = {"in formats gavel cannot label or show",
+				 "; convert them to PNG or JPEG"},
 };
 
 /* One PATH's import as the command line sees it. */
@@ -70,19 +70,21 @@ static void print_skipped(const Session *s, const ImportReport *r)
 {
 	for (int k = 0; k < IMPORT_SKIP_COUNT; k++) {
 		char line[1024];
-		long count = r->skipped[k], named = s->names_count[k] < NAMES_SHOWN ? s->names_count[k]
-										    : NAMES_SHOWN;
+		long count = r->skipped[k],
+		     named = s->names_count[k] < NAMES_SHOWN ? s->names_count[k] : NAMES_SHOWN;
 		int n;
 		if (!count)
 			continue;
-		n = snprintf(line, sizeof line, "  skipped %ld file%s %s", count, count == 1 ? "" : "s",
-			     skip_words[k].what);
+		n = snprintf(line, sizeof line, "  skipped %ld file%s %s", count,
+			     count == 1 ? "" : "s", skip_words[k].what);
 		for (long i = 0; i < named && n < (int)sizeof line; i++)
 			n += snprintf(line + n, sizeof line - (size_t)n, "%s%s", i ? ", " : ": ",
 				      s->names[k][i]);
 		if (count > named && n < (int)sizeof line)
-			n += snprintf(line + n, sizeof line - (size_t)n, "%s and %ld more (--verbose "
-				      "names them all)", named ? "," : ":", count - named);
+			n += snprintf(line + n, sizeof line - (size_t)n,
+				      "%s and %ld more (--verbose "
+				      "names them all)",
+				      named ? "," : ":", count - named);
 		if (n < (int)sizeof line)
 			snprintf(line + n, sizeof line - (size_t)n, "%s", skip_words[k].advice);
 		cli_print("%s", line);
@@ -109,41 +111,43 @@ static void print_report(const char *path, const ImportReport *r)
 
 int cmd_import(int argc, char **argv)
 {
-	ImportOptions opt = {.on_problem = on_problem, .on_skip = on_skip,
-			     .on_progress = on_progress};
+	ImportOptions opt = {
+	    .on_problem = on_problem, .on_skip = on_skip, .on_progress = on_progress};
 	const char *db_flag = NULL;
 	int quiet = 0, verbose = 0, failed = 0;
 	const CliOpt options[] = {
-		CLIOPT_DB(&db_flag),
-		CLIOPT_SWITCH("skip-bad", 0, &opt.skip_bad, "import the good records and list the bad ones"),
-		CLIOPT_SWITCH("no-probe", 0, &opt.no_probe,
-			      "don't open the images; take \"sha256\", \"width\", \"height\",\n"
-			      "\"bytes\" and \"format\" from the manifest when it has them"),
-		CLIOPT_TEXT("root", &opt.root, "DIR",
-			    "allow image paths anywhere inside DIR (default: the\n"
-			    "manifest's own folder)"),
-		CLIOPT_SWITCH("verbose", 'v', &verbose,
-			      "name every file of a folder that is skipped, and why"),
-		CLIOPT_SWITCH("quiet", 'q', &quiet, "print only problems"),
-		CLIOPT_END,
+	    CLIOPT_DB(&db_flag),
+	    CLIOPT_SWITCH("skip-bad", 0, &opt.skip_bad,
+			  "import the good records and list the bad ones"),
+	    CLIOPT_SWITCH("no-probe", 0, &opt.no_probe,
+			  "don't open the images; take \"sha256\", \"width\", \"height\",\n"
+			  "\"bytes\" and \"format\" from the manifest when it has them"),
+	    CLIOPT_TEXT("root", &opt.root, "DIR",
+			"allow image paths anywhere inside DIR (default: the\n"
+			"manifest's own folder)"),
+	    CLIOPT_SWITCH("verbose", 'v', &verbose,
+			  "name every file of a folder that is skipped, and why"),
+	    CLIOPT_SWITCH("quiet", 'q', &quiet, "print only problems"),
+	    CLIOPT_END,
 	};
 	const CliSpec spec = {
-		.command = "import",
-		.synopsis = "usage: gavel import [--db FILE] [--skip-bad] [--no-probe] [--root DIR]\n"
-			    "                    [--verbose] PATH...",
-		.about = "Add items from each PATH: a folder of images (searched recursively), a JSONL\n"
-			 "manifest (one JSON object a line) or a CSV manifest (with a header line),\n"
-			 "both UTF-8. Manifest fields: \"path\" (relative to the manifest) or \"url\";\n"
-			 "optional \"id\", \"title\", \"category\"; any other field is kept as metadata.\n"
-			 "Images already in the database (same id or same content) are not added twice.\n"
-			 "gavel labels and shows JPEG and PNG; a folder's other files are skipped and\n"
-			 "named in the summary.\n"
-			 "\n"
-			 "A bad record (invalid JSON or UTF-8, no path, a missing file, not an image,\n"
-			 "an unsupported format, an id given to two images, a path leaving the\n"
-			 "manifest's folder) is reported as FILE:LINE and nothing from that file is\n"
-			 "imported, unless --skip-bad is given.",
-		.options = options,
+	    .command = "import",
+	    .synopsis = "usage: gavel import [--db FILE] [--skip-bad] [--no-probe] [--root DIR]\n"
+			"                    [--verbose] PATH...",
+	    .about =
+		"Add items from each PATH: a folder of images (searched recursively), a JSONL\n"
+		"manifest (one JSON object a line) or a CSV manifest (with a header line),\n"
+		"both UTF-8. Manifest fields: \"path\" (relative to the manifest) or \"url\";\n"
+		"optional \"id\", \"title\", \"category\"; any other field is kept as metadata.\n"
+		"Images already in the database (same id or same content) are not added twice.\n"
+		"gavel labels and shows JPEG and PNG; a folder's other files are skipped and\n"
+		"named in the summary.\n"
+		"\n"
+		"A bad record (invalid JSON or UTF-8, no path, a missing file, not an image,\n"
+		"an unsupported format, an id given to two images, a path leaving the\n"
+		"manifest's folder) is reported as FILE:LINE and nothing from that file is\n"
+		"imported, unless --skip-bad is given.",
+	    .options = options,
 	};
 	Db *db;
 	Status st;

@@ -19,11 +19,8 @@ static const struct {
 	ProviderKind kind;
 	int price; /* a non-negative number: USD per million tokens */
 } known_keys[] = {
-	{"base_url", PROVIDER_HTTP, 0},
-	{"model", PROVIDER_HTTP, 0},
-	{"api_key", PROVIDER_HTTP, 0},
-	{"price_in", PROVIDER_HTTP, 1},
-	{"price_out", PROVIDER_HTTP, 1},
+    {"base_url", PROVIDER_HTTP, 0}, {"model", PROVIDER_HTTP, 0},     {"api_key", PROVIDER_HTTP, 0},
+    {"price_in", PROVIDER_HTTP, 1}, {"price_out", PROVIDER_HTTP, 1},
 };
 enum { KEY_COUNT = sizeof known_keys / sizeof known_keys[0] };
 
@@ -39,7 +36,7 @@ typedef struct {
 	const char *path;
 	long line;
 	const ProviderOps *section; /* the labeller of the current heading */
-	Set *set;                   /* owned: every key set so far */
+	Set *set;		    /* owned: every key set so far */
 	size_t set_count, set_cap;
 	const char *want_section, *want_key;
 	char *value; /* owned: the wanted key's value */
@@ -126,7 +123,8 @@ static void keys_of(ProviderKind kind, char *out, size_t cap)
 	out[0] = '\0';
 	for (int i = 0; i < KEY_COUNT && n < cap; i++)
 		if (known_keys[i].kind == kind)
-			n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "", known_keys[i].key);
+			n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "",
+					      known_keys[i].key);
 }
 
 static Status heading(Pass *p, char *s)
@@ -178,7 +176,7 @@ static Status setting(Pass *p, char *s)
 	value = unquote(trim(eq + 1));
 	if (!value)
 		return bad(p, "a quoted value needs its closing '\"' and nothing after it but a "
-			   "comment");
+			      "comment");
 	if (!*key)
 		return bad(p, "a setting without a key: \"= %s\"", value);
 	if (!p->section)
@@ -198,7 +196,8 @@ static Status setting(Pass *p, char *s)
 	if (known_keys[k].price) {
 		double price = strtod(value, &end);
 		if (end == value || *end || !isfinite(price) || price < 0)
-			return bad(p, "%s is a price in USD per million tokens, not \"%s\"", key, value);
+			return bad(p, "%s is a price in USD per million tokens, not \"%s\"", key,
+				   value);
 	}
 	if (p->want_key && !strcmp(p->want_section, p->section->name) && !strcmp(p->want_key, key))
 		p->value = xstrdup(value);
@@ -229,8 +228,9 @@ static Status read_file(Pass *p)
 	Status st = STATUS_OK;
 	FILE *f = fopen(p->path, "r");
 	if (!f)
-		return errno == ENOENT ? STATUS_OK
-				       : status_fail(STATUS_ERR_IO, "%s: %s", p->path, strerror(errno));
+		return errno == ENOENT
+			   ? STATUS_OK
+			   : status_fail(STATUS_ERR_IO, "%s: %s", p->path, strerror(errno));
 	while (st == STATUS_OK && (len = getline(&line, &cap, f)) >= 0) {
 		p->line++;
 		st = one_line(p, line, (size_t)len);

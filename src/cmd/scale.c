@@ -8,8 +8,7 @@
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
 
-static const char *const default_names[] = {"unusable", "poor", "acceptable", "good",
-					     "excellent"};
+static const char *const default_names[] = {"unusable", "poor", "acceptable", "good", "excellent"};
 
 void scale_default(Scale *scale)
 {
@@ -73,12 +72,15 @@ static Status check_name(const char *start, const char *end, int level)
 	for (const char *p = start; p < end; p += k, count++) {
 		k = text_utf8_decode(p, (size_t)(end - p), &cp);
 		if (forbidden(cp))
-			return status_fail(STATUS_ERR_USAGE, "--scale: level %d has a control or "
-					   "formatting character (U+%04X) in its name", level, cp);
+			return status_fail(STATUS_ERR_USAGE,
+					   "--scale: level %d has a control or "
+					   "formatting character (U+%04X) in its name",
+					   level, cp);
 	}
 	if (count > SCALE_MAX_NAME)
-		return status_fail(STATUS_ERR_USAGE, "--scale: level %d is longer than %d characters",
-				   level, SCALE_MAX_NAME);
+		return status_fail(STATUS_ERR_USAGE,
+				   "--scale: level %d is longer than %d characters", level,
+				   SCALE_MAX_NAME);
 	return STATUS_OK;
 }
 
@@ -94,7 +96,8 @@ static Status parse_level(const char *start, const char *end, int expect, char *
 		unsigned cp;
 		size_t k = text_utf8_decode(p, (size_t)(end - p), &cp);
 		if (!k)
-			return status_fail(STATUS_ERR_USAGE, "--scale: level %d is not UTF-8", expect);
+			return status_fail(STATUS_ERR_USAGE, "--scale: level %d is not UTF-8",
+					   expect);
 		p += k;
 	}
 	if (colon) {
@@ -102,9 +105,11 @@ static Status parse_level(const char *start, const char *end, int expect, char *
 		trim(&num, &num_end);
 		if (num == num_end || !isdigit((unsigned char)*num) ||
 		    strtol(num, &digits_end, 10) != expect || digits_end != num_end)
-			return status_fail(STATUS_ERR_USAGE,
-					   "--scale: level \"%.*s\" should be numbered %d (levels run "
-					   "1..K in order)", (int)(end - start), start, expect);
+			return status_fail(
+			    STATUS_ERR_USAGE,
+			    "--scale: level \"%.*s\" should be numbered %d (levels run "
+			    "1..K in order)",
+			    (int)(end - start), start, expect);
 		start = colon + 1;
 	}
 	trim(&start, &end);
@@ -125,7 +130,8 @@ Status scale_parse(const char *spec, Scale *scale)
 		const char *comma = strchr(p, ',');
 		const char *end = comma ? comma : p + strlen(p);
 		if (scale->count == SCALE_MAX_LEVELS) {
-			st = status_fail(STATUS_ERR_USAGE, "--scale: at most %d levels (one digit key each)",
+			st = status_fail(STATUS_ERR_USAGE,
+					 "--scale: at most %d levels (one digit key each)",
 					 SCALE_MAX_LEVELS);
 			break;
 		}
@@ -135,14 +141,16 @@ Status scale_parse(const char *spec, Scale *scale)
 		scale->count++;
 		for (int i = 0; i < scale->count - 1; i++)
 			if (!strcmp(scale->names[i], scale->names[scale->count - 1]))
-				st = status_fail(STATUS_ERR_USAGE, "--scale: the name \"%s\" is used twice",
+				st = status_fail(STATUS_ERR_USAGE,
+						 "--scale: the name \"%s\" is used twice",
 						 scale->names[i]);
 		if (st != STATUS_OK || !comma)
 			break;
 		p = comma + 1;
 	}
 	if (st == STATUS_OK && scale->count < SCALE_MIN_LEVELS)
-		st = status_fail(STATUS_ERR_USAGE, "--scale: give at least %d levels, like \"1:bad,2:ok,3:good\"",
+		st = status_fail(STATUS_ERR_USAGE,
+				 "--scale: give at least %d levels, like \"1:bad,2:ok,3:good\"",
 				 SCALE_MIN_LEVELS);
 	if (st != STATUS_OK)
 		scale_free(scale);

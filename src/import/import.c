@@ -119,13 +119,15 @@ static Status resolve_image(Importer *im, const char *written, char **real)
 	*real = NULL;
 	normalise(joined);
 	if (!inside(im->root, joined)) {
-		status = status_fail(STATUS_ERR_INPUT,
-				     "%s: outside the folder %s (through '..' or an absolute path); "
-				     "--root DIR allows another folder",
-				     written, im->root);
+		status =
+		    status_fail(STATUS_ERR_INPUT,
+				"%s: outside the folder %s (through '..' or an absolute path); "
+				"--root DIR allows another folder",
+				written, im->root);
 	} else if (!resolved) {
-		status = status_fail(errno == ENOENT ? STATUS_ERR_NOT_FOUND : STATUS_ERR_IO, "%s: %s",
-				     written, errno == ENOENT ? "no such file" : strerror(errno));
+		status =
+		    status_fail(errno == ENOENT ? STATUS_ERR_NOT_FOUND : STATUS_ERR_IO, "%s: %s",
+				written, errno == ENOENT ? "no such file" : strerror(errno));
 	} else if (!inside(im->root, resolved)) {
 		status = status_fail(STATUS_ERR_INPUT,
 				     "%s: outside the folder %s (through a link); --root DIR "
@@ -148,8 +150,10 @@ static Status resolve_image(Importer *im, const char *written, char **real)
  * here, with what to do, rather than failing later in label and review. */
 static Status unsupported(ImgFormat format)
 {
-	return status_fail(STATUS_ERR_FORMAT, "unsupported format (%s): gavel labels and shows "
-			   "JPEG and PNG; convert it to PNG or JPEG", img_format_name(format));
+	return status_fail(STATUS_ERR_FORMAT,
+			   "unsupported format (%s): gavel labels and shows "
+			   "JPEG and PNG; convert it to PNG or JPEG",
+			   img_format_name(format));
 }
 
 /* Reads the image's header and hashes its bytes. Details name SHOWN.
@@ -236,7 +240,8 @@ static Status take_count(cJSON *record, const char *name, long long *out)
 		if (!*end && *out > 0)
 			return STATUS_OK;
 	} else if (cJSON_IsNumber(field) && field->valuedouble >= 1 &&
-		   field->valuedouble < 9.0e15 && field->valuedouble == (double)(long long)field->valuedouble) {
+		   field->valuedouble < 9.0e15 &&
+		   field->valuedouble == (double)(long long)field->valuedouble) {
 		*out = (long long)field->valuedouble;
 		return STATUS_OK;
 	}
@@ -272,7 +277,8 @@ static Status take_own_fields(cJSON *json, Record *r)
 	if (r->id && !r->id[0])
 		return status_fail(STATUS_ERR_INPUT, "\"id\" is empty");
 	if (!r->path && !r->url)
-		return status_fail(STATUS_ERR_INPUT, "\"path\" is missing (give \"path\" or \"url\")");
+		return status_fail(STATUS_ERR_INPUT,
+				   "\"path\" is missing (give \"path\" or \"url\")");
 	if (r->path && !r->path[0])
 		return status_fail(STATUS_ERR_INPUT, "\"path\" is empty");
 	if (!r->path && strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8))
@@ -346,8 +352,10 @@ static Status check_id_once(Importer *im, const Record *r, long line)
 	int same;
 	Status st = db_seen_add(im->db, r->id, line, image, &first, &same);
 	if (st == STATUS_OK && first && !same)
-		st = status_fail(STATUS_ERR_INPUT, "the id \"%s\" is given on line %ld to another "
-				 "image; ids must be unique", r->id, first);
+		st = status_fail(STATUS_ERR_INPUT,
+				 "the id \"%s\" is given on line %ld to another "
+				 "image; ids must be unique",
+				 r->id, first);
 	return st;
 }
 
@@ -365,11 +373,19 @@ static Status import_record(Importer *im, cJSON *json, const char *file, long li
 		return st == STATUS_ERR_DB ? st : STATUS_OK;
 	}
 	item = (DbItemNew){
-		.external_id = r.id, .path = r.real, .url = r.url,
-		.sha256 = r.sha256[0] ? r.sha256 : NULL, .format = r.format,
-		.width = (int)r.width, .height = (int)r.height, .bytes = r.bytes,
-		.title = r.title, .category = r.category, .metadata_json = r.metadata,
-		.has_image = 1, .source = im->source,
+	    .external_id = r.id,
+	    .path = r.real,
+	    .url = r.url,
+	    .sha256 = r.sha256[0] ? r.sha256 : NULL,
+	    .format = r.format,
+	    .width = (int)r.width,
+	    .height = (int)r.height,
+	    .bytes = r.bytes,
+	    .title = r.title,
+	    .category = r.category,
+	    .metadata_json = r.metadata,
+	    .has_image = 1,
+	    .source = im->source,
 	};
 	st = add_item(im, &item);
 	record_free(&r);
@@ -433,14 +449,18 @@ static Status import_file(Importer *im, const char *real, const char *rel)
 	im->report->records++;
 	if (!valid_utf8(rel)) {
 		/* its id, title and category come from the name, and must be text */
-		problem(im, "%s: the file name is not UTF-8 (Latin-1? rename the files, e.g. "
-			"convmv -f latin1 -t utf8 -r --notest FOLDER)", rel);
+		problem(im,
+			"%s: the file name is not UTF-8 (Latin-1? rename the files, e.g. "
+			"convmv -f latin1 -t utf8 -r --notest FOLDER)",
+			rel);
 		return STATUS_OK;
 	}
 	st = probe_image(real, rel, &probe);
 	if (st == STATUS_ERR_FORMAT) {
-		skipped(im, probe.info.format == IMG_FORMAT_UNKNOWN ? IMPORT_SKIP_NOT_IMAGE
-								    : IMPORT_SKIP_UNSUPPORTED, rel);
+		skipped(im,
+			probe.info.format == IMG_FORMAT_UNKNOWN ? IMPORT_SKIP_NOT_IMAGE
+								: IMPORT_SKIP_UNSUPPORTED,
+			rel);
 		return STATUS_OK;
 	}
 	if (st != STATUS_OK) {
@@ -452,10 +472,17 @@ static Status import_file(Importer *im, const char *real, const char *rel)
 	title = dot && dot != base ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
 	category = slash ? xstrndup(rel, (size_t)(slash - rel)) : NULL;
 	item = (DbItemNew){
-		.external_id = rel, .path = real, .sha256 = probe.sha256,
-		.format = img_format_name(probe.info.format), .width = probe.info.width,
-		.height = probe.info.height, .bytes = probe.bytes, .title = title,
-		.category = category, .has_image = 1, .source = im->source,
+	    .external_id = rel,
+	    .path = real,
+	    .sha256 = probe.sha256,
+	    .format = img_format_name(probe.info.format),
+	    .width = probe.info.width,
+	    .height = probe.info.height,
+	    .bytes = probe.bytes,
+	    .title = title,
+	    .category = category,
+	    .has_image = 1,
+	    .source = im->source,
 	};
 	st = add_item(im, &item);
 	free(title);
@@ -481,8 +508,8 @@ static Status walk(Importer *im, const char *dir, const char *rel, int depth)
 		return status_fail(STATUS_ERR_IO, "%s: %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, entries[i]->d_name);
-		char *sub = rel ? xasprintf("%s/%s", rel, entries[i]->d_name)
-				: xstrdup(entries[i]->d_name);
+		char *sub =
+		    rel ? xasprintf("%s/%s", rel, entries[i]->d_name) : xstrdup(entries[i]->d_name);
 		char *real = NULL;
 		struct stat lst, fst;
 		if (st != STATUS_OK || lstat(path, &lst) != 0) {
@@ -555,14 +582,16 @@ Status import_path(Db *db, const char *path, const ImportOptions *options, Impor
 		st = status_fail(STATUS_ERR_INPUT, "%s: nothing to import: the file has no records",
 				 path);
 	if (st == STATUS_OK && S_ISDIR(sb.st_mode) &&
-	    report->records == report->skipped[IMPORT_SKIP_NOT_IMAGE] +
-				   report->skipped[IMPORT_SKIP_UNSUPPORTED])
-		st = status_fail(STATUS_ERR_INPUT, "%s: nothing to import: no JPEG or PNG image in the "
-				 "folder", path);
+	    report->records ==
+		report->skipped[IMPORT_SKIP_NOT_IMAGE] + report->skipped[IMPORT_SKIP_UNSUPPORTED])
+		st = status_fail(STATUS_ERR_INPUT,
+				 "%s: nothing to import: no JPEG or PNG image in the "
+				 "folder",
+				 path);
 	if (st == STATUS_OK && report->bad && !options->skip_bad)
 		st = status_fail(STATUS_ERR_INPUT,
-				 "%s: nothing imported: %ld bad %s (--skip-bad imports the rest)", path,
-				 report->bad, report->bad == 1 ? "record" : "records");
+				 "%s: nothing imported: %ld bad %s (--skip-bad imports the rest)",
+				 path, report->bad, report->bad == 1 ? "record" : "records");
 	if (st == STATUS_OK)
 		st = db_commit(db);
 	if (st == STATUS_OK)

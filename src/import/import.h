@@ -8,14 +8,14 @@
 
 /* Why a file of a folder was passed over. */
 typedef enum {
-	IMPORT_SKIP_NOT_IMAGE,   /* not an image (or an empty file) */
+	IMPORT_SKIP_NOT_IMAGE,	 /* not an image (or an empty file) */
 	IMPORT_SKIP_UNSUPPORTED, /* an image gavel cannot decode: GIF, BMP, PNM, WebP, TIFF, HEIF */
 	IMPORT_SKIP_COUNT
 } ImportSkip;
 
 typedef struct {
-	int skip_bad;     /* import the good records, report the bad */
-	int no_probe;     /* don't open the images: trust the manifest's sha256/width/height */
+	int skip_bad;	  /* import the good records, report the bad */
+	int no_probe;	  /* don't open the images: trust the manifest's sha256/width/height */
 	const char *root; /* images must be inside this folder; default the manifest's own */
 	/* Called for every bad record with "FILE:LINE: what is wrong". */
 	void (*on_problem)(void *arg, const char *message);
@@ -28,13 +28,13 @@ typedef struct {
 } ImportOptions;
 
 typedef struct {
-	long records;      /* records (manifest lines or image files) read */
+	long records; /* records (manifest lines or image files) read */
 	long added;
-	long same_id;      /* already present: same external id */
-	long same_content; /* already present: same content hash */
-	long bad;          /* records with a problem */
+	long same_id;			 /* already present: same external id */
+	long same_content;		 /* already present: same content hash */
+	long bad;			 /* records with a problem */
 	long skipped[IMPORT_SKIP_COUNT]; /* folder import: files passed over */
-	int committed;     /* whether the file's items went in */
+	int committed;			 /* whether the file's items went in */
 } ImportReport;
 
 /* Imports PATH, a folder (recursive) or a manifest, into db. In a manifest

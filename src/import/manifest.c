@@ -14,7 +14,7 @@
 
 /* How much text before a bad byte a message shows, in bytes. */
 enum { UTF8_CONTEXT = 24 };
-#define UTF8_ENCODING_HINT \
+#define UTF8_ENCODING_HINT                                                                         \
 	"Latin-1 or Windows-1252? convert the file with iconv -f WINDOWS-1252 -t UTF-8"
 #define UTF8_BROKEN_HINT "a malformed or cut UTF-8 character: is the file damaged?"
 
@@ -22,20 +22,20 @@ struct ManifestReader {
 	FILE *file;
 	char *path;
 	ManifestKind kind;
-	long line;          /* lines read so far */
-	char *buf;          /* JSONL: the current line; CSV: the current field */
+	long line; /* lines read so far */
+	char *buf; /* JSONL: the current line; CSV: the current field */
 	size_t buf_cap;
-	size_t field_len;   /* CSV: bytes in the current field */
-	char **header;      /* CSV column names */
+	size_t field_len; /* CSV: bytes in the current field */
+	char **header;	  /* CSV column names */
 	size_t header_cap;
 	int columns;
-	int field;          /* CSV: the index of the field being read */
-	long row_bytes;     /* CSV: bytes of the current row read so far */
-	char problem[512];  /* CSV: the first thing wrong with the current row */
+	int field;	   /* CSV: the index of the field being read */
+	long row_bytes;	   /* CSV: bytes of the current row read so far */
+	char problem[512]; /* CSV: the first thing wrong with the current row */
 };
 
 static Status bad(const ManifestReader *r, long line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static Status bad(const ManifestReader *r, long line, const char *fmt, ...)
 {
@@ -151,8 +151,10 @@ static int json_control(const char *s, size_t len, char *out, size_t cap)
 		}
 		if (in_string && c < 0x20) {
 			json_escape_of(c, escape, sizeof escape);
-			snprintf(out, cap, "a raw control character U+%04X in a string (column %zu; "
-				 "write it %s)", c, i + 1, escape);
+			snprintf(out, cap,
+				 "a raw control character U+%04X in a string (column %zu; "
+				 "write it %s)",
+				 c, i + 1, escape);
 			return 1;
 		}
 		if (!in_string && c < 0x20 && c != '\t' && c != '\r') {
@@ -161,8 +163,10 @@ static int json_control(const char *s, size_t len, char *out, size_t cap)
 		}
 		if (escaped && c == 'u' && len - i > 4 && !memcmp(s + i + 1, "0000", 4)) {
 			/* valid JSON, but a C string would end there: the value cut short */
-			snprintf(out, cap, "a \\u0000 (NUL) in a string (column %zu), which gavel "
-				 "cannot keep", i);
+			snprintf(out, cap,
+				 "a \\u0000 (NUL) in a string (column %zu), which gavel "
+				 "cannot keep",
+				 i);
 			return 1;
 		}
 		if (escaped)
@@ -200,9 +204,11 @@ static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 	if (!json) {
 		long column = end ? (long)(end - r->buf) + 1 : 1;
 		if (column > len) /* it ran out of line */
-			return bad(r, r->line, "invalid JSON (at column %ld): the value does not end "
-				   "on its line; JSONL holds one object a line (jq -c . makes them)",
-				   column);
+			return bad(
+			    r, r->line,
+			    "invalid JSON (at column %ld): the value does not end "
+			    "on its line; JSONL holds one object a line (jq -c . makes them)",
+			    column);
 		return bad(r, r->line, "invalid JSON (at column %ld)", column);
 	}
 	if (!cJSON_IsObject(json)) {
@@ -222,7 +228,8 @@ static Status jsonl_next(ManifestReader *r, cJSON **record, long *line)
 
 typedef enum { FIELD_MORE, FIELD_LAST, FIELD_EOF } FieldEnd;
 
-static void row_problem(ManifestReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void row_problem(ManifestReader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void row_problem(ManifestReader *r, const char *fmt, ...)
 {
@@ -310,9 +317,11 @@ static FieldEnd csv_field(ManifestReader *r)
 			if (c != '"') {
 				quoted = 0;
 				if (c != ',' && c != '\n' && c != '\r' && c != EOF)
-					row_problem(r, "%s: text after its closing quote (a quote inside "
-						    "a quoted value is written \"\")",
-						    field_name(r, name, sizeof name));
+					row_problem(
+					    r,
+					    "%s: text after its closing quote (a quote inside "
+					    "a quoted value is written \"\")",
+					    field_name(r, name, sizeof name));
 				continue; /* c is read: look at it again, unquoted */
 			}
 		}
@@ -410,8 +419,8 @@ static const struct {
 	char c;
 	const char *plural, *kind;
 } separators[] = {
-	{'\t', "tabs", "a tab-separated (TSV)"},
-	{';', "semicolons", "a semicolon-separated"},
+    {'\t', "tabs", "a tab-separated (TSV)"},
+    {';', "semicolons", "a semicolon-separated"},
 };
 
 static Status csv_header(ManifestReader *r)
@@ -432,7 +441,8 @@ static Status csv_header(ManifestReader *r)
 		return bad(r, line, "the header: %s", r->problem);
 	for (size_t i = 0; r->columns == 1 && i < sizeof separators / sizeof separators[0]; i++)
 		if (strchr(r->header[0], separators[i].c))
-			return bad(r, line, "the header has %s but no commas: %s file? gavel reads "
+			return bad(r, line,
+				   "the header has %s but no commas: %s file? gavel reads "
 				   "CSV (comma-separated) or JSONL; save it as CSV",
 				   separators[i].plural, separators[i].kind);
 	for (int i = 0; i < r->columns; i++)
@@ -492,11 +502,11 @@ static const struct {
 	size_t len;
 	const char *what;
 } not_manifests[] = {
-	{"\xFF\xFE", 2, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
-	{"\xFE\xFF", 2, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
-	{"PK\x03\x04", 4, "a ZIP archive (an .xlsx or .ods spreadsheet?): save the sheet as CSV UTF-8"},
-	{"\xD0\xCF\x11\xE0", 4, "an old Office file (.xls?): save the sheet as CSV UTF-8"},
-	{"SQLite format 3", 16, "an SQLite database, not a manifest"},
+    {"\xFF\xFE", 2, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
+    {"\xFE\xFF", 2, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
+    {"PK\x03\x04", 4, "a ZIP archive (an .xlsx or .ods spreadsheet?): save the sheet as CSV UTF-8"},
+    {"\xD0\xCF\x11\xE0", 4, "an old Office file (.xls?): save the sheet as CSV UTF-8"},
+    {"SQLite format 3", 16, "an SQLite database, not a manifest"},
 };
 
 static size_t count_nul(const unsigned char *d, size_t n)
@@ -513,17 +523,23 @@ static Status sniff(const ManifestReader *r, const unsigned char *head, size_t n
 {
 	ImgInfo info;
 	for (size_t i = 0; i < sizeof not_manifests / sizeof not_manifests[0]; i++)
-		if (n >= not_manifests[i].len && !memcmp(head, not_manifests[i].magic, not_manifests[i].len))
-			return status_fail(STATUS_ERR_INPUT, "%s: %s", r->path, not_manifests[i].what);
+		if (n >= not_manifests[i].len &&
+		    !memcmp(head, not_manifests[i].magic, not_manifests[i].len))
+			return status_fail(STATUS_ERR_INPUT, "%s: %s", r->path,
+					   not_manifests[i].what);
 	img_probe_memory(head, n, &info);
 	if (info.format != IMG_FORMAT_UNKNOWN)
-		return status_fail(STATUS_ERR_INPUT, "%s: a %s image, not a manifest: import the "
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s: a %s image, not a manifest: import the "
 				   "folder it is in, or list it in a JSONL or CSV manifest",
 				   r->path, img_format_name(info.format));
 	if (count_nul(head, n) * 4 > n) /* a stray NUL is left to the line that has it */
-		return status_fail(STATUS_ERR_INPUT, "%s: not a text file (it has NUL bytes); a "
-				   "manifest is UTF-8 JSONL or CSV (UTF-16 without a byte order mark? "
-				   "convert it with iconv -f UTF-16LE -t UTF-8)", r->path);
+		return status_fail(
+		    STATUS_ERR_INPUT,
+		    "%s: not a text file (it has NUL bytes); a "
+		    "manifest is UTF-8 JSONL or CSV (UTF-16 without a byte order mark? "
+		    "convert it with iconv -f UTF-16LE -t UTF-8)",
+		    r->path);
 	return STATUS_OK;
 }
 
@@ -564,8 +580,10 @@ static Status start(ManifestReader *r)
 		i++;
 	r->kind = guess_kind(r, i < n ? head[i] : EOF);
 	if (r->kind == MANIFEST_JSONL && i < n && head[i] == '[')
-		return status_fail(STATUS_ERR_INPUT, "%s: a JSON array; gavel reads JSON Lines, one "
-				   "object a line: convert it with jq -c '.[]'", r->path);
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s: a JSON array; gavel reads JSON Lines, one "
+				   "object a line: convert it with jq -c '.[]'",
+				   r->path);
 	return r->kind == MANIFEST_CSV ? csv_header(r) : STATUS_OK;
 }
 
@@ -620,4 +638,3 @@ ManifestKind manifest_kind(const ManifestReader *r)
 {
 	return r->kind;
 }
-

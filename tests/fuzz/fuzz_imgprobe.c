@@ -29,8 +29,7 @@ static void check(Status st, const ImgInfo *info)
 		if (info->width || info->height || !status_detail()[0])
 			abort();
 		break;
-	default:
-		abort();
+	default: abort();
 	}
 	if (!img_format_name(info->format))
 		abort();

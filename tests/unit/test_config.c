@@ -27,7 +27,8 @@ static void values_found(void)
 	settings("\xEF\xBB\xBF# a comment\r\n; another\r\n[openai]\r\n  model =  gpt-x \r\n"
 		 "base_url=http://127.0.0.1:8000/v1   # a local vLLM\r\nprice_in = 0.15 ; USD\r\n"
 		 "[ anthropic ]\r\nmodel = \"claude #1\"\r\napi_key = sk-ant-a#b\r\n[heuristic]\r\n"
-		 "[openai]\r\nprice_out = 0\r\n", 0);
+		 "[openai]\r\nprice_out = 0\r\n",
+		 0);
 	CHECK_INT(config_check(), STATUS_OK);
 	v = config_get("openai", "model");
 	CHECK_STR(v, "gpt-x");
@@ -69,26 +70,37 @@ static void problems_have_their_line(void)
 		size_t len;
 		const char *detail;
 	} cases[] = {
-		{"[openai]\nmodel gpt-4o\n", 0, "config:2: expected \"key = value\" or \"[section]\", not \"model gpt-4o\""},
-		{"[openai\nmodel = x\n", 0, "config:1: a section heading needs its ']'"},
-		{"[openai] model = x\n", 0, "config:1: text after the section heading: \"model = x\""},
-		{"# top\n\nmodel = x\n[openai]\n", 0, "config:3: \"model\" is outside a section: put it under a labeller's heading, openai, anthropic or heuristic"},
-		{"[openai]\nmodel = a\n[OpenAI]\n", 0, "config:3: unknown section [OpenAI]: a section is a labeller, openai, anthropic or heuristic"},
-		{"[ollama]\n", 0, "config:1: unknown section [ollama]"},
-		{"[]\n", 0, "config:1: unknown section []"},
-		{"[openai]\nbase_ulr = http://localhost:8000/v1\n", 0, "config:2: unknown key \"base_ulr\" in [openai], which takes base_url, model, api_key, price_in, price_out"},
-		{"[anthropic]\nModel = x\n", 0, "config:2: unknown key \"Model\" in [anthropic]"},
-		{"[heuristic]\nmodel = x\n", 0, "config:2: unknown key \"model\": [heuristic] takes no settings"},
-		{"[openai]\n= x\n", 0, "config:2: a setting without a key"},
-		{"[openai]\nmodel = \"a\n", 0, "config:2: a quoted value needs its closing '\"'"},
-		{"[openai]\nmodel = \"a\" b\n", 0, "config:2: a quoted value needs its closing"},
-		{"[openai]\nmodel = a\n\n[anthropic]\nmodel = b\n[openai]\nmodel = c\n", 0, "config:7: model is set twice in [openai] (also on line 2)"},
-		{"[openai]\nprice_in = cheap\n", 0, "config:2: price_in is a price in USD per million tokens, not \"cheap\""},
-		{"[openai]\nprice_out = -1\n", 0, "config:2: price_out is a price"},
-		{"[openai]\nprice_out = 1e999\n", 0, "config:2: price_out is a price"},
-		{"[openai]\nmodel = caf\xe9\n", 0, "config:2: not UTF-8 (at byte 12)"},
-		{"[openai]\nmodel = a\x1b[31m\n", 0, "config:2: a control character (U+001B) at byte 10"},
-		{"[openai]\nmodel = a\0b\n", 20, "config:2: a control character (U+0000) at byte 10"},
+	    {"[openai]\nmodel gpt-4o\n", 0,
+	     "config:2: expected \"key = value\" or \"[section]\", not \"model gpt-4o\""},
+	    {"[openai\nmodel = x\n", 0, "config:1: a section heading needs its ']'"},
+	    {"[openai] model = x\n", 0, "config:1: text after the section heading: \"model = x\""},
+	    {"# top\n\nmodel = x\n[openai]\n", 0,
+	     "config:3: \"model\" is outside a section: put it under a labeller's heading, openai, "
+	     "anthropic or heuristic"},
+	    {"[openai]\nmodel = a\n[OpenAI]\n", 0,
+	     "config:3: unknown section [OpenAI]: a section is a labeller, openai, anthropic or "
+	     "heuristic"},
+	    {"[ollama]\n", 0, "config:1: unknown section [ollama]"},
+	    {"[]\n", 0, "config:1: unknown section []"},
+	    {"[openai]\nbase_ulr = http://localhost:8000/v1\n", 0,
+	     "config:2: unknown key \"base_ulr\" in [openai], which takes base_url, model, "
+	     "api_key, price_in, price_out"},
+	    {"[anthropic]\nModel = x\n", 0, "config:2: unknown key \"Model\" in [anthropic]"},
+	    {"[heuristic]\nmodel = x\n", 0,
+	     "config:2: unknown key \"model\": [heuristic] takes no settings"},
+	    {"[openai]\n= x\n", 0, "config:2: a setting without a key"},
+	    {"[openai]\nmodel = \"a\n", 0, "config:2: a quoted value needs its closing '\"'"},
+	    {"[openai]\nmodel = \"a\" b\n", 0, "config:2: a quoted value needs its closing"},
+	    {"[openai]\nmodel = a\n\n[anthropic]\nmodel = b\n[openai]\nmodel = c\n", 0,
+	     "config:7: model is set twice in [openai] (also on line 2)"},
+	    {"[openai]\nprice_in = cheap\n", 0,
+	     "config:2: price_in is a price in USD per million tokens, not \"cheap\""},
+	    {"[openai]\nprice_out = -1\n", 0, "config:2: price_out is a price"},
+	    {"[openai]\nprice_out = 1e999\n", 0, "config:2: price_out is a price"},
+	    {"[openai]\nmodel = caf\xe9\n", 0, "config:2: not UTF-8 (at byte 12)"},
+	    {"[openai]\nmodel = a\x1b[31m\n", 0,
+	     "config:2: a control character (U+001B) at byte 10"},
+	    {"[openai]\nmodel = a\0b\n", 20, "config:2: a control character (U+0000) at byte 10"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *v;

@@ -33,7 +33,9 @@ static void jsonl_records_and_line_numbers(void)
 	ManifestReader *r;
 	cJSON *rec;
 	long line;
-	const char *p = WRITE(".jsonl", "\xEF\xBB\xBF{\"path\":\"a.jpg\"}\r\n\n   \n{\"path\":\"b.jpg\",\"n\":2}\n{bad}\n[1]\n{\"path\":\"c.jpg\"}");
+	const char *p =
+	    WRITE(".jsonl", "\xEF\xBB\xBF{\"path\":\"a.jpg\"}\r\n\n   "
+			    "\n{\"path\":\"b.jpg\",\"n\":2}\n{bad}\n[1]\n{\"path\":\"c.jpg\"}");
 	CHECK_INT(manifest_open(p, &r), STATUS_OK);
 	CHECK_INT(manifest_kind(r), MANIFEST_JSONL);
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
@@ -65,7 +67,8 @@ static void jsonl_refuses_invalid_utf8(void)
 	const char *p = WRITE(".jsonl", "{\"title\":\"\xC0\xAF\"}\n{\"title\":\"\xE6\x97\xA5\"}\n");
 	CHECK_INT(manifest_open(p, &r), STATUS_OK);
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
-	CHECK(strstr(status_detail(), ":1: not UTF-8 (column 11): byte 0xC0 after \"{\"title\":\"\"") != NULL);
+	CHECK(strstr(status_detail(),
+		     ":1: not UTF-8 (column 11): byte 0xC0 after \"{\"title\":\"\"") != NULL);
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
 	CHECK_STR(field(rec, "title"), "\xE6\x97\xA5");
 	cJSON_Delete(rec);
@@ -82,12 +85,20 @@ static void jsonl_control_characters(void)
 		size_t len;
 		const char *detail;
 	} cases[] = {
-		{"{\"path\":\"a\",\"title\":\"ab\0cd\"}\n", 29, ":1: invalid JSON: a NUL byte (column 24)"},
-		{"{\"path\":\"a\",\"title\":\"a\x1b[31mb\"}\n", 0, ":1: invalid JSON: a raw control character U+001B in a string (column 23; write it \\u001b)"},
-		{"{\"path\":\"a\",\"title\":\"tab\there\"}\n", 0, ":1: invalid JSON: a raw control character U+0009 in a string (column 25; write it \\t)"},
-		{"{\"path\":\"a\",\"t\":\"\\\"\x7f\x01\"}\n", 0, "U+0001 in a string (column 21; write it \\u0001)"},
-		{"{\"path\":\"a\",\x0c\"title\":\"x\"}\n", 0, ":1: invalid JSON: a control character U+000C (column 13)"},
-		{"\x01{\"path\":\"a\"}\n", 0, ":1: invalid JSON: a control character U+0001 (column 1)"},
+	    {"{\"path\":\"a\",\"title\":\"ab\0cd\"}\n", 29,
+	     ":1: invalid JSON: a NUL byte (column 24)"},
+	    {"{\"path\":\"a\",\"title\":\"a\x1b[31mb\"}\n", 0,
+	     ":1: invalid JSON: a raw control character U+001B in a string (column 23; write it "
+	     "\\u001b)"},
+	    {"{\"path\":\"a\",\"title\":\"tab\there\"}\n", 0,
+	     ":1: invalid JSON: a raw control character U+0009 in a string (column 25; write it "
+	     "\\t)"},
+	    {"{\"path\":\"a\",\"t\":\"\\\"\x7f\x01\"}\n", 0,
+	     "U+0001 in a string (column 21; write it \\u0001)"},
+	    {"{\"path\":\"a\",\x0c\"title\":\"x\"}\n", 0,
+	     ":1: invalid JSON: a control character U+000C (column 13)"},
+	    {"\x01{\"path\":\"a\"}\n", 0,
+	     ":1: invalid JSON: a control character U+0001 (column 1)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		ManifestReader *r;
@@ -106,15 +117,22 @@ static void jsonl_control_characters(void)
 		ManifestReader *r;
 		cJSON *rec;
 		long line;
-		CHECK_INT(manifest_open(WRITE(".jsonl", "{\"path\":\t\"a\",\r\"title\":\"a\\\\u0000b\\u001b\\t\x7f\"}\n"
-					      "{\"path\":\"b\",\"title\":\"ab\\u0000cd\"}\n"), &r), STATUS_OK);
+		CHECK_INT(manifest_open(
+			      WRITE(".jsonl",
+				    "{\"path\":\t\"a\",\r\"title\":\"a\\\\u0000b\\u001b\\t\x7f\"}\n"
+				    "{\"path\":\"b\",\"title\":\"ab\\u0000cd\"}\n"),
+			      &r),
+			  STATUS_OK);
 		CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
 		CHECK_STR(field(rec, "path"), "a");
 		CHECK_STR(field(rec, "title"), "a\\u0000b\x1b\t\x7f"); /* an escaped backslash */
 		cJSON_Delete(rec);
 		/* an escaped NUL is JSON, but would cut the value to "ab" */
 		CHECK_INT(manifest_next(r, &rec, &line), STATUS_ERR_INPUT);
-		CHECK(strstr(status_detail(), ":2: a \\u0000 (NUL) in a string (column 24), which gavel cannot keep") != NULL);
+		CHECK(strstr(
+			  status_detail(),
+			  ":2: a \\u0000 (NUL) in a string (column 24), which gavel cannot keep") !=
+		      NULL);
 		manifest_close(r);
 	}
 }
@@ -124,7 +142,9 @@ static void csv_quotes_and_line_numbers(void)
 	ManifestReader *r;
 	cJSON *rec;
 	long line;
-	const char *p = WRITE(".csv", "id,path,title\n1,a.jpg,\"x, \"\"y\"\"\"\n2,b.jpg,\"two\nlines\"\n\n3,c.jpg,\n4,d.jpg\n5,e.jpg,t");
+	const char *p =
+	    WRITE(".csv", "id,path,title\n1,a.jpg,\"x, "
+			  "\"\"y\"\"\"\n2,b.jpg,\"two\nlines\"\n\n3,c.jpg,\n4,d.jpg\n5,e.jpg,t");
 	CHECK_INT(manifest_open(p, &r), STATUS_OK);
 	CHECK_INT(manifest_kind(r), MANIFEST_CSV);
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
@@ -159,13 +179,15 @@ static void csv_in_a_legacy_encoding(void)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		/* Latin-1: "Café crème" */
-		{"id,path,title\na,a.jpg,ok\nb,b.jpg,Caf\xE9 cr\xE8me\n",
-		 ":3: \"title\" is not UTF-8: byte 0xE9 after \"Caf\""},
-		/* Windows-1252: curly quotes and the euro sign in the id */
-		{"id,path,title\n\x93x\x94 \x80,a.jpg,t\n", ":2: \"id\" is not UTF-8: byte 0x93 at its start"},
-		/* quoted, over two lines: the record's first line */
-		{"id,path,title\nc,c.jpg,\"\xC5ngstr\xF6m\nzwei\"\n", ":2: \"title\" is not UTF-8: byte 0xC5 at its start"},
+	    /* Latin-1: "Café crème" */
+	    {"id,path,title\na,a.jpg,ok\nb,b.jpg,Caf\xE9 cr\xE8me\n",
+	     ":3: \"title\" is not UTF-8: byte 0xE9 after \"Caf\""},
+	    /* Windows-1252: curly quotes and the euro sign in the id */
+	    {"id,path,title\n\x93x\x94 \x80,a.jpg,t\n",
+	     ":2: \"id\" is not UTF-8: byte 0x93 at its start"},
+	    /* quoted, over two lines: the record's first line */
+	    {"id,path,title\nc,c.jpg,\"\xC5ngstr\xF6m\nzwei\"\n",
+	     ":2: \"title\" is not UTF-8: byte 0xC5 at its start"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		ManifestReader *r;
@@ -259,9 +281,9 @@ static void records_at_the_limit(void)
 		const char *head, *tail;
 		long pad; /* the record's bytes besides the x's */
 	} shapes[] = {
-		{"a.jpg,", "", 6},         /* unquoted */
-		{"a.jpg,\"", "\"", 8},     /* the closing quote is the last byte */
-		{"\"a.jpg\",\"", "\"", 10},
+	    {"a.jpg,", "", 6},	   /* unquoted */
+	    {"a.jpg,\"", "\"", 8}, /* the closing quote is the last byte */
+	    {"\"a.jpg\",\"", "\"", 10},
 	};
 	char *text = malloc(2 * (size_t)MAX), log[256], last[1024];
 	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
@@ -272,8 +294,8 @@ static void records_at_the_limit(void)
 			fill(&at, 'x', (size_t)(MAX - shapes[i].pad + over));
 			put(&at, shapes[i].tail);
 			put(&at, "\r\nb.jpg,t\r\n");
-			read_all(write_file(".csv", text, (size_t)(at - text)), log, sizeof log, last,
-				 sizeof last);
+			read_all(write_file(".csv", text, (size_t)(at - text)), log, sizeof log,
+				 last, sizeof last);
 			CHECK_STR(log, over ? "2! 3 " : "2 3 ");
 		}
 	}
@@ -295,12 +317,15 @@ static void csv_bad_rows(void)
 	static const struct {
 		const char *text, *log, *detail;
 	} cases[] = {
-		{"path,title\n\"a.jpg\"x,t\nb.jpg,u\n", "2! 3 ", ":2: \"path\": text after its closing quote"},
-		{"path,title\na.jpg,\"t\nb.jpg,u\n", "2! ", ":2: \"title\" opens a quote that is never closed"},
-		{"path,title\na.jpg,t\xC3\0x\nb.jpg,u\n", "2! 3 ", ":2: \"title\" has a NUL byte"},
-		{"path,title\ra.jpg,t\rb.jpg,u\r", "2 3 ", ""},
-		{"path,title\na.jpg\nb.jpg,u,v\nc.jpg,\"w\"\n", "2! 3! 4 ", ":3: 3 fields, but the header has 2"},
-		{"\n\r\n  \t\npath,title\n\na.jpg,t\n", "6 ", ""},
+	    {"path,title\n\"a.jpg\"x,t\nb.jpg,u\n", "2! 3 ",
+	     ":2: \"path\": text after its closing quote"},
+	    {"path,title\na.jpg,\"t\nb.jpg,u\n", "2! ",
+	     ":2: \"title\" opens a quote that is never closed"},
+	    {"path,title\na.jpg,t\xC3\0x\nb.jpg,u\n", "2! 3 ", ":2: \"title\" has a NUL byte"},
+	    {"path,title\ra.jpg,t\rb.jpg,u\r", "2 3 ", ""},
+	    {"path,title\na.jpg\nb.jpg,u,v\nc.jpg,\"w\"\n", "2! 3! 4 ",
+	     ":3: 3 fields, but the header has 2"},
+	    {"\n\r\n  \t\npath,title\n\na.jpg,t\n", "6 ", ""},
 	};
 	char log[256], last[1024];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -327,8 +352,13 @@ static void csv_header_names(void)
 	char *wide = malloc(cap);
 	read_all(WRITE(".csv", "id,\xC9tat\na,b\n"), log, sizeof log, last, sizeof last);
 	CHECK_STR(log, "open!");
-	CHECK(strstr(last, ":1: the header: column 2 is not UTF-8: byte 0xC9 at its start") != NULL);
-	CHECK_INT(manifest_open(WRITE(".csv", " id , path\t,\xE3\x82\xBF\xE3\x82\xA4\xE3\x83\x88\xE3\x83\xAB \r\n1, a.jpg ,題\r\n"), &r), STATUS_OK);
+	CHECK(strstr(last, ":1: the header: column 2 is not UTF-8: byte 0xC9 at its start") !=
+	      NULL);
+	CHECK_INT(manifest_open(
+		      WRITE(".csv", " id , path\t,\xE3\x82\xBF\xE3\x82\xA4\xE3\x83\x88\xE3\x83\xAB "
+				    "\r\n1, a.jpg ,題\r\n"),
+		      &r),
+		  STATUS_OK);
 	CHECK_INT(manifest_next(r, &rec, &line), STATUS_OK);
 	CHECK_STR(field(rec, "id"), "1");
 	CHECK_STR(field(rec, "path"), " a.jpg "); /* values are kept as they are */
@@ -351,8 +381,8 @@ static void empty_files(void)
 	char log[64], last[512];
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
-			read_all(write_file(suffixes[k], texts[i], strlen(texts[i])), log, sizeof log,
-				 last, sizeof last);
+			read_all(write_file(suffixes[k], texts[i], strlen(texts[i])), log,
+				 sizeof log, last, sizeof last);
 			CHECK_STR(log, "");
 		}
 	read_all(WRITE(".csv", "id,path\r\n"), log, sizeof log, last, sizeof last);
@@ -367,31 +397,42 @@ static void not_manifests(void)
 		size_t len;
 		const char *detail;
 	} cases[] = {
-		{".json", "[\n  {\"path\": \"a.jpg\"},\n  {\"path\": \"b.jpg\"}\n]\n", 0, "a JSON array; gavel reads JSON Lines, one object a line: convert it with jq -c '.[]'"},
-		{"", " [{\"path\": \"a.jpg\"}]", 0, "a JSON array"},
-		{".tsv", "id\tpath\ttitle\n1\ta.jpg\tx\n", 0, ":1: the header has tabs but no commas: a tab-separated (TSV) file? gavel reads CSV (comma-separated) or JSONL; save it as CSV"},
-		{".csv", "id;path;titre\n1;a.jpg;é\n", 0, ":1: the header has semicolons but no commas: a semicolon-separated file?"},
-		{".txt", "\xFF\xFEi\0d\0,\0p\0a\0t\0h\0\n\0", 18, "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
-		{".csv", "i\0d\0,\0p\0a\0t\0h\0\n\0", 16, "not a text file (it has NUL bytes)"},
-		{".csv", "PK\x03\x04\x14\0\0\0", 8, "a ZIP archive (an .xlsx or .ods spreadsheet?): save the sheet as CSV UTF-8"},
-		{".jsonl", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0", 29, "a PNG image, not a manifest"},
+	    {".json", "[\n  {\"path\": \"a.jpg\"},\n  {\"path\": \"b.jpg\"}\n]\n", 0,
+	     "a JSON array; gavel reads JSON Lines, one object a line: convert it with jq -c "
+	     "'.[]'"},
+	    {"", " [{\"path\": \"a.jpg\"}]", 0, "a JSON array"},
+	    {".tsv", "id\tpath\ttitle\n1\ta.jpg\tx\n", 0,
+	     ":1: the header has tabs but no commas: a tab-separated (TSV) file? gavel reads CSV "
+	     "(comma-separated) or JSONL; save it as CSV"},
+	    {".csv", "id;path;titre\n1;a.jpg;é\n", 0,
+	     ":1: the header has semicolons but no commas: a semicolon-separated file?"},
+	    {".txt", "\xFF\xFEi\0d\0,\0p\0a\0t\0h\0\n\0", 18,
+	     "UTF-16 text; gavel reads UTF-8: convert it with iconv -f UTF-16 -t UTF-8"},
+	    {".csv", "i\0d\0,\0p\0a\0t\0h\0\n\0", 16, "not a text file (it has NUL bytes)"},
+	    {".csv", "PK\x03\x04\x14\0\0\0", 8,
+	     "a ZIP archive (an .xlsx or .ods spreadsheet?): save the sheet as CSV UTF-8"},
+	    {".jsonl", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0", 29,
+	     "a PNG image, not a manifest"},
 	};
 	char log[64], last[512];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *text = cases[i].text;
-		read_all(write_file(cases[i].suffix, text, cases[i].len ? cases[i].len : strlen(text)), log,
-			 sizeof log, last, sizeof last);
+		read_all(
+		    write_file(cases[i].suffix, text, cases[i].len ? cases[i].len : strlen(text)),
+		    log, sizeof log, last, sizeof last);
 		CHECK_STR(log, "open!");
 		CHECK(strstr(last, cases[i].detail) != NULL);
 		if (!strstr(last, cases[i].detail))
 			fprintf(stderr, "  case %zu: %s\n", i, last);
 	}
 	/* one object over several lines: the first line says so */
-	read_all(WRITE(".json", "{\n  \"path\": \"a.jpg\"\n}\n"), log, sizeof log, last, sizeof last);
+	read_all(WRITE(".json", "{\n  \"path\": \"a.jpg\"\n}\n"), log, sizeof log, last,
+		 sizeof last);
 	CHECK_STR(log, "1! 2! 3! ");
 	CHECK(strstr(last, ":3: invalid JSON (at column 1)") != NULL);
 	read_all(WRITE(".json", "{\n  \"path\": \"a.jpg\"\n}\n"), log, 3, last, sizeof last);
-	CHECK(strstr(last, ":1: invalid JSON (at column 2): the value does not end on its line; JSONL holds one object a line (jq -c . makes them)") != NULL);
+	CHECK(strstr(last, ":1: invalid JSON (at column 2): the value does not end on its line; "
+			   "JSONL holds one object a line (jq -c . makes them)") != NULL);
 }
 
 static void csv_header_problems(void)

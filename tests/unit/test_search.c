@@ -12,8 +12,8 @@
 /* The ids of every item the search finds, in order, as "a b c". */
 static void found(Db *db, const char *search, char *out, size_t cap)
 {
-	DbClaimQuery q = {.reviewer = "ana", .order = DB_ORDER_UNREVIEWED, .lease_s = 60,
-			  .search = search};
+	DbClaimQuery q = {
+	    .reviewer = "ana", .order = DB_ORDER_UNREVIEWED, .lease_s = 60, .search = search};
 	long long exclude[32], id;
 	int n = 0;
 	size_t len = 0;
@@ -34,26 +34,18 @@ int main(void)
 	static const struct {
 		const char *id, *title, *metadata;
 	} items[] = {
-		{"pct", "100% cotton shirt", NULL},
-		{"plain", "100 cotton shirt", NULL},
-		{"under", "mug_blue", NULL},
-		{"nounder", "mugXblue", NULL},
-		{"slash", "back\\slash", NULL},
-		{"meta", "plain", "{\"sku\": \"AB_12%\"}"},
-		{"日本_1", "タイトル", NULL},
+	    {"pct", "100% cotton shirt", NULL}, {"plain", "100 cotton shirt", NULL},
+	    {"under", "mug_blue", NULL},	{"nounder", "mugXblue", NULL},
+	    {"slash", "back\\slash", NULL},	{"meta", "plain", "{\"sku\": \"AB_12%\"}"},
+	    {"日本_1", "タイトル", NULL},
 	};
 	static const struct {
 		const char *search, *want;
 	} cases[] = {
-		{"%", "pct meta"},
-		{"100%", "pct"},
-		{"_", "under meta 日本_1"},
-		{"g_b", "under"},
-		{"\\", "slash"},
-		{"k\\s", "slash"},
-		{"B_12%", "meta"},
-		{"COTTON", "pct plain"}, /* ASCII case folded, as before */
-		{"本_", "日本_1"},
+	    {"%", "pct meta"}, {"100%", "pct"},		{"_", "under meta 日本_1"},
+	    {"g_b", "under"},  {"\\", "slash"},		{"k\\s", "slash"},
+	    {"B_12%", "meta"}, {"COTTON", "pct plain"}, /* ASCII case folded, as before */
+	    {"本_", "日本_1"},
 	};
 	char dir[] = "/tmp/gavel-test-search.XXXXXX", path[128], got[512];
 	Db *db;
@@ -65,8 +57,11 @@ int main(void)
 	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
 		char sha[65];
 		DbItemOutcome outcome;
-		DbItemNew item = {.external_id = items[i].id, .path = "/x.png", .sha256 = sha,
-				  .title = items[i].title, .metadata_json = items[i].metadata,
+		DbItemNew item = {.external_id = items[i].id,
+				  .path = "/x.png",
+				  .sha256 = sha,
+				  .title = items[i].title,
+				  .metadata_json = items[i].metadata,
 				  .has_image = 1};
 		snprintf(sha, sizeof sha, "%064zu", i);
 		CHECK_INT(db_item_add(db, &item, &outcome), STATUS_OK);
