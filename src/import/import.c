@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "db/items.h"
@@ -286,6 +287,19 @@ static Status take_own_fields(cJSON *json, Record *r)
 	return STATUS_OK;
 }
 
+/* With --no-probe the manifest's "format" is all there is to go on: one
+ * that names a format gavel recognises but cannot decode is refused as the
+ * probe would refuse it; other words are kept as given. */
+static Status check_stated_format(const char *stated)
+{
+	/* the formats are the enum's values after UNKNOWN, each named */
+	for (int f = IMG_FORMAT_UNKNOWN + 1; strcmp(img_format_name((ImgFormat)f), "unknown"); f++)
+		if (!strcasecmp(stated, img_format_name((ImgFormat)f)) &&
+		    !img_format_decodable((ImgFormat)f))
+			return unsupported((ImgFormat)f);
+	return STATUS_OK;
+}
+
 /* With --no-probe, the image facts come from the manifest, when it has them. */
 static Status take_probe_fields(cJSON *json, Record *r)
 {
@@ -308,6 +322,8 @@ static Status take_probe_fields(cJSON *json, Record *r)
 		st = take_count(json, "bytes", &r->bytes);
 	if (st == STATUS_OK)
 		st = take_string(json, "format", 0, &r->format);
+	if (st == STATUS_OK && r->format)
+		st = check_stated_format(r->format);
 	return st;
 }
 
