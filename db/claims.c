@@ -1,69 +1,13 @@
-/* claims.c - leases on items, and the queue orders they are taken in. */
+/* claims.c - leases on items, and the queue orders they are taken in: each
+ * order is a range scan of an index over the open items (db/queue.h). */
 #include "db/claims.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "db/internal.h"
 #include "src/base/clock.h"
 #include "src/base/rng.h"
-
-/* Parameters shared by every order:
- *   ?1 reviewer  ?2 now  ?3 overlap permille  ?4 after id  ?5 category
- *   ?6 search pattern  ?7 LLM label  ?8 seed  ?9 mine decision  ?10 mine label
- * An item needs this reviewer when they have not decided or skipped it, and
- * fewer other reviewers than it needs (1, or 2 in the overlap share) have
- * decided it or hold a live claim on it. A reviewer is never both: claims
- * are dropped on deciding and only taken on undecided items, so the two
- * counts add up without a UNION (which costs a temporary table per row). */
-#define STANDING(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
-#define LATEST_LLM(col)                                                                  \
-	"(SELECT p." col " FROM predictions p WHERE p.item_id = i.id AND p.status = 'ok'" \
-	" ORDER BY p.run_id DESC LIMIT 1)"
-#define FILTERS                                                                          \
-	" AND (?5 IS NULL OR i.category = ?5)"                                           \
-	" AND (?6 IS NULL OR i.title LIKE ?6 ESCAPE '\\' OR i.external_id LIKE ?6 ESCAPE '\\'" \
-	" OR i.metadata LIKE ?6 ESCAPE '\\')"                                                \
-	" AND (?7 = 0 OR " LATEST_LLM("label") " = ?7)"
-#define NEEDS_REVIEWER                                                                   \
-	" AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.item_id = i.id AND v.reviewer = ?1" \
-	"   AND v.decision IN ('accept', 'override', 'skip') AND " STANDING("v") ")"      \
-	" AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = i.id AND c.reviewer = ?1" \
-	"   AND c.expires_at > ?2)"                                                         \
-	" AND (SELECT count(DISTINCT v.reviewer) FROM reviews v WHERE v.item_id = i.id"     \
-	"   AND v.reviewer <> ?1 AND v.decision IN ('accept', 'override') AND " STANDING("v") ")" \
-	" + (SELECT count(*) FROM claims c WHERE c.item_id = i.id AND c.reviewer <> ?1"       \
-	"   AND c.expires_at > ?2)"                                                         \
-	"   < 1 + (((i.id * 2654435761) % 1000) < ?3)"
-#define CANDIDATES "SELECT i.id FROM items i WHERE i.has_image = 1" FILTERS
-
-static const char NEXT_UNREVIEWED[] =
-	CANDIDATES NEEDS_REVIEWER " AND i.id > ?4 ORDER BY i.id LIMIT 64";
-static const char NEXT_DISAGREEMENT[] =
-	CANDIDATES NEEDS_REVIEWER " AND ?4 >= 0 AND ?8 >= 0 ORDER BY (SELECT max(abs(r.label - "
-	LATEST_LLM("label") ")) FROM reviews r WHERE r.item_id = i.id AND r.decision IN"
-	" ('accept', 'override') AND " STANDING("r") ") DESC NULLS LAST, i.id LIMIT 64";
-static const char NEXT_CONFIDENCE[] =
-	CANDIDATES NEEDS_REVIEWER " AND ?4 >= 0 AND ?8 >= 0 ORDER BY " LATEST_LLM("confidence")
-	" ASC NULLS FIRST, i.id LIMIT 64";
-static const char NEXT_RANDOM[] =
-	CANDIDATES NEEDS_REVIEWER " AND ?4 >= 0 ORDER BY ((i.id * 2654435761 + ?8) % 4294967291),"
-	" i.id LIMIT 64";
-static const char NEXT_SCORER[] =
-	CANDIDATES NEEDS_REVIEWER " AND ?4 >= 0 AND ?8 >= 0 ORDER BY (SELECT s.score FROM scores s"
-	" WHERE s.item_id = i.id AND s.model_id = (SELECT max(id) FROM scorer_models))"
-	" ASC NULLS LAST, i.id LIMIT 64";
-static const char NEXT_MINE[] =
-	CANDIDATES " AND ?2 IS NOT NULL AND ?3 >= 0 AND ?8 >= 0 AND EXISTS (SELECT 1 FROM reviews v"
-	" WHERE v.item_id = i.id AND v.reviewer = ?1 AND v.decision IN ('accept', 'override',"
-	" 'skip') AND (?9 IS NULL OR v.decision = ?9) AND (?10 = 0 OR v.label = ?10) AND "
-	STANDING("v") ") AND (?4 = 0 OR i.id < ?4) ORDER BY i.id DESC LIMIT 64";
-static const char CLAIM_UPSERT[] =
-	"INSERT INTO claims (item_id, reviewer, expires_at) VALUES (?1, ?2, ?3)"
-	" ON CONFLICT (item_id, reviewer) DO UPDATE SET expires_at = excluded.expires_at";
-static const char CLAIM_RELEASE_ONE[] = "DELETE FROM claims WHERE reviewer = ?1 AND item_id = ?2";
-static const char CLAIM_RELEASE_ALL[] = "DELETE FROM claims WHERE reviewer = ?1 OR expires_at < ?2";
 
 #define DB_ORDER_WORD(id, word, key, name) word,
 #define DB_ORDER_KEY(id, word, key, name) key,
@@ -75,6 +19,64 @@ const char *const db_order_names[] = {DB_ORDERS(DB_ORDER_NAME)};
 #undef DB_ORDER_KEY
 #undef DB_ORDER_NAME
 
+/* The random order is one fixed shuffle of the items (a key that is a
+ * bijection of the id modulo this prime); a reviewer's seed rotates it, so
+ * each enters it at their own place (and the order is the one gavel gave
+ * before this state was kept: (key + seed) mod P). */
+#define RANDOM_PRIME 4294967291LL
+
+/* Parameters of every scan (each binds them all; a scan leaves out those it
+ * does not use):
+ *   ?1 reviewer  ?2 after (id, or the random key cut)  ?3 category
+ *   ?4 search pattern  ?5 LLM label  ?6 mine decision  ?7 mine label
+ *   ?8 how many
+ * An item passes when it is open, this reviewer has no standing decision
+ * on it and holds no claim on it, and the filters hold. */
+#define MINE_FREE                                                                        \
+	" AND NOT EXISTS (SELECT 1 FROM standing s WHERE s.item_id = q.item_id"              \
+	"   AND s.reviewer = ?1)"                                                            \
+	" AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = q.item_id"                \
+	"   AND c.reviewer = ?1)"
+#define FILTERS                                                                          \
+	" AND (?3 IS NULL OR (SELECT i.category FROM items i WHERE i.id = q.item_id) = ?3)"   \
+	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM items i WHERE i.id = q.item_id AND"        \
+	"   (i.title LIKE ?4 ESCAPE '\\' OR i.external_id LIKE ?4 ESCAPE '\\'"                \
+	"   OR i.metadata LIKE ?4 ESCAPE '\\')))"                                            \
+	" AND (?5 = 0 OR q.llm_label = ?5)"
+#define OPEN_SCAN "SELECT q.item_id FROM item_queue q WHERE q.open" MINE_FREE FILTERS
+
+static const char SCAN_UNREVIEWED[] =
+	OPEN_SCAN " AND q.item_id > ?2 ORDER BY q.item_id LIMIT ?8";
+static const char SCAN_DISAGREEMENT[] =
+	OPEN_SCAN " ORDER BY q.disagreement_key, q.item_id LIMIT ?8";
+static const char SCAN_CONFIDENCE[] =
+	OPEN_SCAN " ORDER BY q.llm_confidence, q.item_id LIMIT ?8";
+/* the rotation: keys from the cut up first, then the ones below it */
+static const char SCAN_RANDOM_HIGH[] =
+	OPEN_SCAN " AND q.random_key >= ?2 ORDER BY q.random_key LIMIT ?8";
+static const char SCAN_RANDOM_LOW[] =
+	OPEN_SCAN " AND q.random_key < ?2 ORDER BY q.random_key LIMIT ?8";
+static const char SCAN_SCORER[] =
+	OPEN_SCAN " ORDER BY q.scorer_key, q.item_id LIMIT ?8";
+static const char SCAN_MINE[] =
+	"SELECT q.item_id FROM standing s JOIN item_queue q ON q.item_id = s.item_id"
+	" WHERE s.reviewer = ?1 AND q.need > 0" FILTERS
+	" AND (?6 IS NULL OR s.decision = ?6) AND (?7 = 0 OR s.label = ?7)"
+	" AND (?2 = 0 OR s.item_id < ?2) ORDER BY s.item_id DESC LIMIT ?8";
+
+static const char CLAIM_SWEEP[] = "DELETE FROM claims WHERE expires_at < ?1";
+static const char CLAIM_MINE[] =
+	"SELECT (SELECT 1 FROM claims WHERE item_id = ?1 AND reviewer = ?2),"
+	" (SELECT 1 FROM standing WHERE item_id = ?1 AND reviewer = ?2"
+	"  AND decision IN ('accept', 'override')),"
+	" (SELECT open FROM item_queue WHERE item_id = ?1)";
+static const char CLAIM_UPSERT[] =
+	"INSERT INTO claims (item_id, reviewer, expires_at) VALUES (?1, ?2, ?3)"
+	" ON CONFLICT (item_id, reviewer) DO UPDATE SET expires_at = excluded.expires_at";
+static const char CLAIM_RENEW_ALL[] = "UPDATE claims SET expires_at = ?2 WHERE reviewer = ?1";
+static const char CLAIM_RELEASE_ONE[] = "DELETE FROM claims WHERE reviewer = ?1 AND item_id = ?2";
+static const char CLAIM_RELEASE_ALL[] = "DELETE FROM claims WHERE reviewer = ?1";
+
 int db_claim_in_share(long long item_id, int permille, unsigned salt)
 {
 	/* one splitmix64 step from a state made of the id and the salt:
@@ -83,99 +85,85 @@ int db_claim_in_share(long long item_id, int permille, unsigned salt)
 	return (int)(rng_splitmix64(&state) % 1000) < permille;
 }
 
-static const char *order_sql(DbOrder order)
-{
-	switch (order) {
-	case DB_ORDER_DISAGREEMENT: return NEXT_DISAGREEMENT;
-	case DB_ORDER_CONFIDENCE: return NEXT_CONFIDENCE;
-	case DB_ORDER_RANDOM: return NEXT_RANDOM;
-	case DB_ORDER_SCORER: return NEXT_SCORER;
-	case DB_ORDER_MINE: return NEXT_MINE;
-	case DB_ORDER_UNREVIEWED: case DB_ORDER_COUNT: break;
-	}
-	return NEXT_UNREVIEWED;
-}
-
-static int excluded(long long id, const long long *exclude, int count)
-{
-	for (int i = 0; i < count; i++)
-		if (exclude[i] == id)
-			return 1;
-	return 0;
-}
-
-/* "%text%" with '%', '_' and '\' escaped, so the search finds them as typed
- * (LIKE ... ESCAPE '\'); a very long text is cut, never inside an escape. */
-static void like_pattern(const char *text, char *out, size_t cap)
+/* "%text%" with the LIKE wildcards in text made literal (escaped by \). */
+static void like_pattern(const char *text, char *out, size_t size)
 {
 	size_t n = 0;
 	out[n++] = '%';
-	for (const char *p = text; *p && n + 4 < cap; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
+	for (; *text && n + 3 < size; text++) {
+		if (*text == '%' || *text == '_' || *text == '\\')
 			out[n++] = '\\';
-		out[n++] = *p;
+		out[n++] = *text;
 	}
 	out[n++] = '%';
 	out[n] = '\0';
 }
 
-/* The first candidate of the order not in exclude, or 0. */
-static Status find(Db *db, const DbClaimQuery *q, long long after_id, double now,
-		   const long long *exclude, int exclude_count, long long *item_id)
+/* Runs one scan with the query's parameters, appending up to max - *count
+ * ids to ids. */
+static Status scan(Db *db, const char *sql, const DbClaimQuery *q, long long after,
+		   long long *ids, int max, int *count)
 {
-	sqlite3_stmt *stmt = db_statement(db, order_sql(q->order));
-	char pattern[256];
+	sqlite3_stmt *stmt = db_statement(db, sql);
+	char pattern[512];
 	int rc;
-	*item_id = 0;
 	if (!stmt)
 		return STATUS_ERR_DB;
+	if (*count >= max)
+		return STATUS_OK;
 	sqlite3_bind_text(stmt, 1, q->reviewer, -1, SQLITE_STATIC);
-	sqlite3_bind_double(stmt, 2, now);
-	sqlite3_bind_int(stmt, 3, q->overlap_permille);
-	sqlite3_bind_int64(stmt, 4, after_id);
-	db_bind_text_or_null(stmt, 5, q->category);
+	sqlite3_bind_int64(stmt, 2, after);
+	db_bind_text_or_null(stmt, 3, q->category);
 	if (q->search && *q->search) {
 		like_pattern(q->search, pattern, sizeof pattern);
-		sqlite3_bind_text(stmt, 6, pattern, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 4, pattern, -1, SQLITE_TRANSIENT);
 	}
-	sqlite3_bind_int(stmt, 7, q->llm_label);
-	sqlite3_bind_int64(stmt, 8, (long long)(q->seed % 4294967291ULL));
-	db_bind_text_or_null(stmt, 9, q->mine_decision ? db_decision_word(q->mine_decision) : NULL);
-	sqlite3_bind_int(stmt, 10, q->mine_label);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(stmt, 0);
-		if (!excluded(id, exclude, exclude_count)) {
-			*item_id = id;
-			break;
-		}
-	}
+	sqlite3_bind_int(stmt, 5, q->llm_label);
+	db_bind_text_or_null(stmt, 6, q->mine_decision ? db_decision_word(q->mine_decision) : NULL);
+	sqlite3_bind_int(stmt, 7, q->mine_label);
+	sqlite3_bind_int(stmt, 8, max - *count);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		ids[(*count)++] = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "finding the next item");
 	return STATUS_OK;
 }
 
-Status db_claim_next(Db *db, const DbClaimQuery *q, long long after_id, const long long *exclude,
-		     int exclude_count, long long *item_id)
+/* The first candidates of the order, up to max. */
+static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long *ids, int max,
+		   int *count)
 {
-	double now = clock_unix_s();
+	long long cut = RANDOM_PRIME - (long long)(q->seed % (unsigned long long)RANDOM_PRIME);
 	Status st;
-	if (q->order == DB_ORDER_MINE)
-		return find(db, q, after_id, now, exclude, exclude_count, item_id);
-	st = db_begin(db);
-	if (st != STATUS_OK)
+	*count = 0;
+	switch (q->order) {
+	case DB_ORDER_DISAGREEMENT: return scan(db, SCAN_DISAGREEMENT, q, 0, ids, max, count);
+	case DB_ORDER_CONFIDENCE: return scan(db, SCAN_CONFIDENCE, q, 0, ids, max, count);
+	case DB_ORDER_SCORER: return scan(db, SCAN_SCORER, q, 0, ids, max, count);
+	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
+	case DB_ORDER_RANDOM:
+		st = scan(db, SCAN_RANDOM_HIGH, q, cut, ids, max, count);
+		if (st == STATUS_OK)
+			st = scan(db, SCAN_RANDOM_LOW, q, cut, ids, max, count);
 		return st;
-	st = find(db, q, after_id, now, exclude, exclude_count, item_id);
-	if (st == STATUS_OK && *item_id)
-		st = db_claim_renew(db, q->reviewer, *item_id, q->lease_s);
-	if (st != STATUS_OK) {
-		db_rollback(db);
-		return st;
+	case DB_ORDER_UNREVIEWED: case DB_ORDER_COUNT: break;
 	}
-	return db_commit(db);
+	return scan(db, SCAN_UNREVIEWED, q, after_id, ids, max, count);
 }
 
-Status db_claim_renew(Db *db, const char *reviewer, long long item_id, double lease_s)
+static Status sweep(Db *db)
+{
+	sqlite3_stmt *stmt = db_statement(db, CLAIM_SWEEP);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_double(stmt, 1, clock_unix_s());
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return db_fail(db, "sweeping expired claims");
+	return STATUS_OK;
+}
+
+static Status upsert(Db *db, const char *reviewer, long long item_id, double lease_s)
 {
 	sqlite3_stmt *stmt = db_statement(db, CLAIM_UPSERT);
 	if (!stmt)
@@ -188,6 +176,84 @@ Status db_claim_renew(Db *db, const char *reviewer, long long item_id, double le
 	return STATUS_OK;
 }
 
+/* Ends the transaction: commits on success, else rolls back. */
+static Status finish(Db *db, Status st)
+{
+	if (st != STATUS_OK) {
+		db_rollback(db);
+		return st;
+	}
+	return db_commit(db);
+}
+
+Status db_claim_next(Db *db, const DbClaimQuery *q, long long after_id, long long *ids,
+		     int max, int *count)
+{
+	Status st;
+	*count = 0;
+	if (q->order == DB_ORDER_MINE)
+		return find(db, q, after_id, ids, max, count);
+	st = db_begin(db);
+	if (st != STATUS_OK)
+		return st;
+	st = sweep(db);
+	if (st == STATUS_OK)
+		st = find(db, q, after_id, ids, max, count);
+	for (int i = 0; st == STATUS_OK && i < *count; i++)
+		st = upsert(db, q->reviewer, ids[i], q->lease_s);
+	if (st != STATUS_OK)
+		*count = 0;
+	return finish(db, st);
+}
+
+Status claims_hold_locked(Db *db, const char *reviewer, long long item_id, double lease_s,
+			  int *held)
+{
+	sqlite3_stmt *stmt;
+	int claimed, labelled, open, rc;
+	Status st = sweep(db);
+	*held = 0;
+	if (st != STATUS_OK || !(stmt = db_statement(db, CLAIM_MINE)))
+		return st != STATUS_OK ? st : STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	sqlite3_bind_text(stmt, 2, reviewer, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return db_fail(db, "checking a claim");
+	}
+	claimed = sqlite3_column_int(stmt, 0);
+	labelled = sqlite3_column_int(stmt, 1);
+	open = sqlite3_column_int(stmt, 2);
+	sqlite3_reset(stmt);
+	if (labelled && !claimed)
+		*held = 1; /* their own decision holds the item */
+	else if (claimed || open)
+		*held = 1, st = upsert(db, reviewer, item_id, lease_s);
+	return st;
+}
+
+Status db_claim_hold(Db *db, const char *reviewer, long long item_id, double lease_s, int *held)
+{
+	Status st = db_begin(db);
+	*held = 0;
+	if (st != STATUS_OK)
+		return st;
+	return finish(db, claims_hold_locked(db, reviewer, item_id, lease_s, held));
+}
+
+Status db_claim_renew_all(Db *db, const char *reviewer, double lease_s)
+{
+	sqlite3_stmt *stmt = db_statement(db, CLAIM_RENEW_ALL);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
+	sqlite3_bind_double(stmt, 2, clock_unix_s() + lease_s);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return db_fail(db, "renewing claims");
+	return STATUS_OK;
+}
+
 Status db_claim_release(Db *db, const char *reviewer, long long item_id)
 {
 	sqlite3_stmt *stmt = db_statement(db, item_id > 0 ? CLAIM_RELEASE_ONE : CLAIM_RELEASE_ALL);
@@ -196,8 +262,6 @@ Status db_claim_release(Db *db, const char *reviewer, long long item_id)
 	sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
 	if (item_id > 0)
 		sqlite3_bind_int64(stmt, 2, item_id);
-	else
-		sqlite3_bind_double(stmt, 2, clock_unix_s());
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		return db_fail(db, "releasing claims");
 	return STATUS_OK;

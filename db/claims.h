@@ -35,36 +35,44 @@ extern const char *const db_order_names[];
 typedef struct {
 	const char *reviewer;
 	DbOrder order;
-	unsigned long long seed;   /* DB_ORDER_RANDOM */
-	int overlap_permille;      /* share of items that go to two reviewers */
+	unsigned long long seed;   /* DB_ORDER_RANDOM: where this reviewer enters the shuffle */
 	double lease_s;            /* how long a claim holds */
 	/* filters; NULL or 0 means any */
 	const char *category;
-	const char *search;        /* in title, id and metadata */
+	const char *search;        /* in title, id and metadata; % and _ are literal */
 	int llm_label;             /* the latest LLM label */
 	DbDecision mine_decision;  /* DB_ORDER_MINE: accept, override or skip; NONE: any */
 	int mine_label;            /* DB_ORDER_MINE: the reviewer's label */
 } DbClaimQuery;
 
-/* Claims the next item for query->reviewer: the first in query->order that
- * passes the filters, that this reviewer has not decided (or skipped), is
- * not among `exclude` (items the session holds already) and still needs a
- * reviewer: fewer than 1 (2 in the overlap share) other reviewers have
- * decided or hold an unexpired claim on it. For DB_ORDER_UNREVIEWED only ids
- * above after_id are looked at (a cursor: import order makes that exact).
- * Runs in its own IMMEDIATE transaction, so two processes never take the
- * same place. *item_id is 0 when nothing is left. DB_ORDER_MINE claims
- * nothing, it only finds. */
-Status db_claim_next(Db *db, const DbClaimQuery *query, long long after_id,
-		     const long long *exclude, int exclude_count, long long *item_id);
+/* Claims the next items for query->reviewer, up to max of them into ids:
+ * the first in query->order that pass the filters, that this reviewer has not
+ * decided or skipped and does not hold, and that are open: fewer reviewers
+ * have decided them or hold a live claim on them than they need (db/queue.h).
+ * For DB_ORDER_UNREVIEWED only ids above after_id are looked at (a cursor:
+ * import order makes that exact). The open items are an index of the kept
+ * queue state, so this costs the same at any size. Runs in its own
+ * IMMEDIATE transaction, after sweeping expired claims, so two processes
+ * never take the same place. *count is 0 when nothing is left.
+ * DB_ORDER_MINE claims nothing, it only finds. */
+Status db_claim_next(Db *db, const DbClaimQuery *query, long long after_id, long long *ids,
+		     int max, int *count);
 
-/* Extends or takes the reviewer's lease on an item. */
-Status db_claim_renew(Db *db, const char *reviewer, long long item_id, double lease_s);
+/* Makes sure the reviewer may decide item_id now, in its own transaction:
+ * their live claim (extended), or their standing label on it (changing
+ * one's own decision needs no claim), or, when the item is open, a new
+ * claim. *held is 0 when someone else has it: the item leaves the queue. */
+Status db_claim_hold(Db *db, const char *reviewer, long long item_id, double lease_s, int *held);
+
+/* Extends every claim the reviewer holds (the whole session's lookahead,
+ * not only the item on screen). */
+Status db_claim_renew_all(Db *db, const char *reviewer, double lease_s);
 
 /* Gives back one claim (item_id > 0) or all of the reviewer's. */
 Status db_claim_release(Db *db, const char *reviewer, long long item_id);
 
-/* Whether an item falls in the overlap share (the same answer in every process). */
+/* Whether an item falls in a share of permille thousandths (the same answer
+ * in every process); salt picks an independent share (the blind one). */
 int db_claim_in_share(long long item_id, int permille, unsigned salt);
 
 #endif

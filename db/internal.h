@@ -13,6 +13,17 @@ enum { DB_MAX_STATEMENTS = 128 };
 struct Db {
 	sqlite3 *handle;
 	char *path;
+	int read_only;      /* opened without write access */
+	char refusal[512];  /* when set, why this file takes no writes: db_begin says it */
+	/* Waiting for another process's write lock (database.c on_busy). */
+	double patience_s;       /* give up after this long; < 0: never */
+	void (*wait_notice)(void *arg);
+	void *wait_notice_arg;
+	double wait_start;       /* when the current wait began */
+	int wait_told;           /* the notice was given for the current wait */
+	/* What the last failure db_fail reported was, for db_write's retry. */
+	int last_rc;             /* extended result code */
+	int last_errno;          /* the system's errno behind it, or 0 */
 	/* Prepared statements, keyed by the address of their static SQL text. */
 	const char *statement_sql[DB_MAX_STATEMENTS];
 	sqlite3_stmt *statements[DB_MAX_STATEMENTS];
@@ -25,7 +36,8 @@ struct Db {
  * status_detail set) only if SQLite refuses to prepare it. */
 sqlite3_stmt *db_statement(Db *db, const char *sql);
 
-/* Turns the handle's last error into a Status with "WHAT: sqlite message". */
+/* Turns the handle's last error into a Status with "WHAT: sqlite message",
+ * and keeps its code (db_write retries on a full disk). */
 Status db_fail(Db *db, const char *what);
 
 /* A new copy of a text column, or NULL when it is NULL. */
@@ -33,6 +45,22 @@ char *db_column_dup(sqlite3_stmt *stmt, int column);
 
 /* Binds TEXT or NULL when s is NULL. */
 int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s);
+
+/* Tells the user something through the reporter db_set_reporter() set
+ * (printf-style); nothing when none is set. */
+void db_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* db/queue.c: checks the triggers that guard the review log and keep the
+ * queue state, and creates, replaces or restores them (rebuilding the state
+ * when they were missing or its meaning changed). On a read-only file it
+ * records a refusal instead. */
+Status queue_ensure(Db *db);
+
+/* db/claims.c, for db/ files deciding under a claim inside their own
+ * transaction: sweeps expired claims, then checks or takes the reviewer's
+ * hold on the item as db_claim_hold() does. */
+Status claims_hold_locked(Db *db, const char *reviewer, long long item_id, double lease_s,
+			  int *held);
 
 /* The kind a stored word names (db/kinds.h): NONE for an unknown or NULL
  * decision or verdict; FAILED for an unknown prediction or run state, the

@@ -156,6 +156,69 @@ static const char *const migrations[] = {
 	"DROP INDEX reviews_by_item_reviewer;"
 	"DROP INDEX predictions_by_item_run;"
 	"DROP INDEX predictions_by_item;",
+	/* 5: queue state kept, not recomputed. The review log stays the truth;
+	 * these tables are derived from it (and from predictions, claims and
+	 * scores) by the triggers of db/queue.c, in the transaction of the event
+	 * that changes them, so taking the next items is an index range scan
+	 * whatever the size of the database. No foreign keys: derived rows must
+	 * never block a write to the tables they mirror. */
+	/* Each reviewer's standing decision on an item: the latest of their
+	 * accepts, overrides and skips that is not retracted. */
+	"CREATE TABLE standing ("
+	"  item_id INTEGER NOT NULL,"
+	"  reviewer TEXT NOT NULL,"
+	"  review_id INTEGER NOT NULL,"
+	"  decision TEXT NOT NULL,"     /* accept, override, skip */
+	"  label INTEGER,"
+	"  verdict TEXT,"
+	"  llm_label INTEGER,"          /* the LLM label shown with it, NULL when blind */
+	"  PRIMARY KEY (item_id, reviewer)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX standing_by_reviewer ON standing (reviewer, review_id);"
+	/* Per item: whether it still needs a reviewer, and what each queue order
+	 * sorts it by. need is 0 for an item without an image (never queued),
+	 * 1, or 2 in the overlap share; an item is open while fewer reviewers
+	 * have decided it or hold a claim on it than it needs. */
+	"CREATE TABLE item_queue ("
+	"  item_id INTEGER PRIMARY KEY,"
+	"  need INTEGER NOT NULL,"
+	"  deciders INTEGER NOT NULL DEFAULT 0,"
+	"  claimers INTEGER NOT NULL DEFAULT 0,"
+	"  human_min INTEGER, human_max INTEGER,"  /* the standing human labels' range */
+	"  llm_run INTEGER, llm_label INTEGER, llm_confidence REAL," /* the latest ok answer */
+	"  scorer_model INTEGER, scorer_score REAL,"
+	"  open INTEGER GENERATED ALWAYS AS (deciders + claimers < need) VIRTUAL,"
+	/* the keys of the orders (db/claims.h DB_ORDERS), ascending */
+	"  disagreement_key REAL GENERATED ALWAYS AS"
+	"    (ifnull(-max(abs(human_min - llm_label), abs(human_max - llm_label)), 9e99)) VIRTUAL,"
+	"  random_key INTEGER GENERATED ALWAYS AS ((item_id * 2654435761) % 4294967291) VIRTUAL,"
+	"  scorer_key REAL GENERATED ALWAYS AS (ifnull(scorer_score, 9e99)) VIRTUAL"
+	");"
+	"CREATE INDEX queue_unreviewed ON item_queue (item_id) WHERE open;"
+	"CREATE INDEX queue_disagreement ON item_queue (disagreement_key, item_id) WHERE open;"
+	"CREATE INDEX queue_confidence ON item_queue (llm_confidence, item_id) WHERE open;"
+	"CREATE INDEX queue_random ON item_queue (random_key) WHERE open;"
+	"CREATE INDEX queue_scorer ON item_queue (scorer_key, item_id) WHERE open;"
+	"CREATE INDEX claims_by_expiry ON claims (expires_at);"
+	/* Counts the title bar shows, kept instead of counted. */
+	"CREATE TABLE queue_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE reviewer_counts ("
+	"  reviewer TEXT PRIMARY KEY,"
+	"  decided INTEGER NOT NULL DEFAULT 0" /* items with their standing accept or override */
+	") WITHOUT ROWID;"
+	/* Each reviewer's standing labels against the LLM label they were shown,
+	 * as a table: the running agreement, without reading every review. */
+	"CREATE TABLE reviewer_pairs ("
+	"  reviewer TEXT NOT NULL, llm INTEGER NOT NULL, human INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (reviewer, llm, human)"
+	") WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO meta (key, value) VALUES ('overlap_permille', '0');",
+	/* 6: who is labelling a run now: the process's id from src/base/proc.h
+	 * (boot, pid, start time), NULL when nobody is. A run marked running
+	 * whose owner is gone was killed: --list and --resume tell it from a
+	 * live one, and a second live --resume is refused. */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
 };
 
 int migrations_count(void)

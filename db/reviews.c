@@ -5,42 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/claims.h"
 #include "db/internal.h"
 #include "src/base/xalloc.h"
-
-/* A review row r that still stands: not itself withdrawn by a retract row. */
-#define STANDING(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
 
 static const char REVIEW_INSERT[] =
 	"INSERT INTO reviews (item_id, reviewer, decision, label, rationale_verdict, note,"
 	" prediction_id, blind, retracts, time_spent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	" ?9, ?10)";
 static const char REVIEW_STANDING[] =
-	"SELECT r.id, r.decision, r.label, r.rationale_verdict FROM reviews r"
-	" WHERE r.item_id = ?1 AND r.reviewer = ?2 AND r.decision IN ('accept', 'override', 'skip')"
-	" AND " STANDING("r") " ORDER BY r.id DESC LIMIT 1";
+	"SELECT review_id, decision, label, verdict FROM standing WHERE item_id = ?1 AND reviewer = ?2";
 static const char PREDICTION_SELECT[] =
 	"SELECT p.id, p.run_id, p.status, p.score, p.label, p.confidence, p.inconsistent,"
 	" p.rationale, p.aspects, p.reasoning, p.raw_reply, p.error, r.model, r.provider,"
 	" v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
 	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"
 	" WHERE p.item_id = ?1 AND (?2 = 0 OR p.run_id = ?2) ORDER BY p.run_id DESC LIMIT 1";
+/* kept by db/queue.c's triggers: the reviewer's labels against the LLM's */
 static const char REVIEW_PAIRS[] =
-	"SELECT p.label, r.label FROM reviews r JOIN predictions p ON p.id = r.prediction_id"
-	" WHERE r.reviewer = ?1 AND r.decision IN ('accept', 'override') AND r.blind = 0"
-	" AND p.label IS NOT NULL AND " STANDING("r") " AND NOT EXISTS (SELECT 1 FROM reviews n"
-	" WHERE n.item_id = r.item_id AND n.reviewer = r.reviewer AND n.id > r.id"
-	" AND n.decision IN ('accept', 'override', 'skip') AND " STANDING("n") ")";
-static const char REVIEW_PROGRESS[] =
-	"SELECT (SELECT count(DISTINCT item_id) FROM reviews r WHERE r.decision IN ('accept',"
-	" 'override') AND " STANDING("r") "), (SELECT count(DISTINCT item_id) FROM reviews r"
-	" WHERE r.reviewer = ?1 AND r.decision IN ('accept', 'override') AND " STANDING("r") "),"
-	" (SELECT count(*) FROM items WHERE has_image = 1)";
-
+	"SELECT llm, human, n FROM reviewer_pairs WHERE reviewer = ?1 AND n > 0";
 static const char REVIEW_RECENT[] =
-	"SELECT item_id FROM (SELECT r.item_id, max(r.id) AS last FROM reviews r"
-	" WHERE r.reviewer = ?1 AND r.decision IN ('accept', 'override', 'skip') AND " STANDING("r")
-	" GROUP BY r.item_id ORDER BY last DESC LIMIT ?2) ORDER BY last";
+	"SELECT item_id FROM (SELECT item_id, review_id FROM standing WHERE reviewer = ?1"
+	" ORDER BY review_id DESC LIMIT ?2) ORDER BY review_id";
+static const char REVIEW_ITEM_EXISTS[] = "SELECT 1 FROM items WHERE id = ?1";
+static const char ITEM_NOTES[] =
+	"SELECT reviewer, substr(created_at, 1, 10) || ' ' || substr(created_at, 12, 5), note"
+	" FROM reviews r WHERE item_id = ?1 AND decision = 'note' AND note IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = r.id) ORDER BY id";
 static const char ITEM_HISTORY[] =
 	"SELECT t, line FROM ("
 	" SELECT p.created_at AS t, p.id AS k, 0 AS kind, substr(p.created_at, 1, 16) || '  run ' ||"
@@ -57,7 +48,8 @@ static const char ITEM_HISTORY[] =
 	"  ifnull(' undoes #' || v.retracts, '') || ifnull(': ' || v.note, '') || '  #' || v.id"
 	" FROM reviews v WHERE v.item_id = ?1) ORDER BY t, kind, k";
 
-Status db_review_add(Db *db, const DbReviewNew *r, long long *review_id)
+/* Appends r; the caller holds the transaction, or none (a commit of its own). */
+static Status insert(Db *db, const DbReviewNew *r, long long *review_id)
 {
 	sqlite3_stmt *stmt = db_statement(db, REVIEW_INSERT);
 	if (!stmt)
@@ -80,6 +72,88 @@ Status db_review_add(Db *db, const DbReviewNew *r, long long *review_id)
 	if (review_id)
 		*review_id = sqlite3_last_insert_rowid(db->handle);
 	return STATUS_OK;
+}
+
+Status db_review_add(Db *db, const DbReviewNew *r, long long *review_id)
+{
+	return insert(db, r, review_id);
+}
+
+static Status finish(Db *db, Status st)
+{
+	if (st != STATUS_OK) {
+		db_rollback(db);
+		return st;
+	}
+	return db_commit(db);
+}
+
+Status db_review_decide(Db *db, const DbReviewNew *r, double lease_s, long long *review_id)
+{
+	int held;
+	Status st = db_begin(db);
+	if (st != STATUS_OK)
+		return st;
+	st = claims_hold_locked(db, r->reviewer, r->item_id, lease_s, &held);
+	if (st == STATUS_OK && !held)
+		st = status_fail(STATUS_ERR_TAKEN, "another reviewer has taken this item while it "
+				 "waited (your claim had lapsed); it leaves your queue");
+	if (st == STATUS_OK)
+		st = insert(db, r, review_id);
+	/* the decision holds the item now, or frees it (a skip) */
+	if (st == STATUS_OK)
+		st = db_claim_release(db, r->reviewer, r->item_id);
+	return finish(db, st);
+}
+
+Status db_review_retract(Db *db, const DbReviewNew *r, double lease_s)
+{
+	int held;
+	Status st = db_begin(db);
+	if (st != STATUS_OK)
+		return st;
+	st = insert(db, r, NULL);
+	/* back on the reviewer's screen, the item is theirs again */
+	if (st == STATUS_OK)
+		st = claims_hold_locked(db, r->reviewer, r->item_id, lease_s, &held);
+	return finish(db, st);
+}
+
+Status db_review_verdict(Db *db, long long item_id, const char *reviewer, DbVerdict verdict)
+{
+	DbReviewNew row = {.item_id = item_id, .reviewer = reviewer,
+			   .decision = DB_DECISION_VERDICT, .verdict = verdict};
+	return insert(db, &row, NULL);
+}
+
+Status db_item_notes(Db *db, long long item_id,
+		     void (*fn)(void *arg, const char *reviewer, const char *when, const char *note),
+		     void *arg)
+{
+	sqlite3_stmt *stmt = db_statement(db, ITEM_NOTES);
+	int rc;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(stmt, 0),
+		   (const char *)sqlite3_column_text(stmt, 1), (const char *)sqlite3_column_text(stmt, 2));
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? STATUS_OK : db_fail(db, "reading notes");
+}
+
+Status db_review_item_exists(Db *db, long long item_id, int *exists)
+{
+	sqlite3_stmt *stmt = db_statement(db, REVIEW_ITEM_EXISTS);
+	int rc;
+	*exists = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	rc = sqlite3_step(stmt);
+	*exists = rc == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STATUS_OK : db_fail(db, "reading items");
 }
 
 Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbStanding *s)
@@ -147,8 +221,8 @@ void db_prediction_free(DbPrediction *p)
 	memset(p, 0, sizeof *p);
 }
 
-Status db_review_pairs(Db *db, const char *reviewer, void (*fn)(void *arg, int llm, int human),
-		       void *arg)
+Status db_review_pairs(Db *db, const char *reviewer,
+		       void (*fn)(void *arg, int llm, int human, long long n), void *arg)
 {
 	sqlite3_stmt *stmt = db_statement(db, REVIEW_PAIRS);
 	int rc;
@@ -156,25 +230,10 @@ Status db_review_pairs(Db *db, const char *reviewer, void (*fn)(void *arg, int l
 		return STATUS_ERR_DB;
 	sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		fn(arg, sqlite3_column_int(stmt, 0), sqlite3_column_int(stmt, 1));
+		fn(arg, sqlite3_column_int(stmt, 0), sqlite3_column_int(stmt, 1),
+		   sqlite3_column_int64(stmt, 2));
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "reading reviews");
-	return STATUS_OK;
-}
-
-Status db_review_progress(Db *db, const char *reviewer, long long *reviewed_any,
-			  long long *reviewed_mine, long long *items)
-{
-	sqlite3_stmt *stmt = db_statement(db, REVIEW_PROGRESS);
-	if (!stmt)
-		return STATUS_ERR_DB;
-	sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_ROW)
-		return db_fail(db, "counting reviews");
-	*reviewed_any = sqlite3_column_int64(stmt, 0);
-	*reviewed_mine = sqlite3_column_int64(stmt, 1);
-	*items = sqlite3_column_int64(stmt, 2);
-	sqlite3_reset(stmt);
 	return STATUS_OK;
 }
 

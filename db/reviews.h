@@ -1,6 +1,6 @@
-/* reviews.h - the append-only review log, the reviewer's view of an item
- * (its LLM answer and the reviewer's standing decision), and claims: leases
- * that keep two reviewers from being handed the same item. */
+/* reviews.h - the append-only review log and the reviewer's view of an
+ * item: its LLM answer and the reviewer's standing decision. Decisions are
+ * made under a claim (db/claims.h) that the database confirms. */
 #ifndef GAVEL_DB_REVIEWS_H
 #define GAVEL_DB_REVIEWS_H
 
@@ -25,9 +25,35 @@ typedef struct {
 	long time_spent_ms;
 } DbReviewNew;
 
-/* Appends a row (committed at once unless the caller holds a transaction);
- * *review_id (may be NULL) gets its id. */
+/* Appends a row that needs no claim (a note, an imported rating), committed
+ * at once unless the caller holds a transaction; *review_id (may be NULL)
+ * gets its id. */
 Status db_review_add(Db *db, const DbReviewNew *review, long long *review_id);
+
+/* Records a reviewer's decision in one IMMEDIATE transaction, but only when
+ * the database confirms they may make it (db_claim_hold's rule: their live
+ * claim, their own standing label, or an item still open); then gives back
+ * their claim. STATUS_ERR_TAKEN, with nothing written, when another
+ * reviewer has the item. */
+Status db_review_decide(Db *db, const DbReviewNew *review, double lease_s, long long *review_id);
+
+/* Appends a retract row (undo) and, in the same transaction, takes the
+ * reviewer's claim on the item back (it returns to their screen). */
+Status db_review_retract(Db *db, const DbReviewNew *review, double lease_s);
+
+/* Records the reviewer's verdict on an item's rationale apart from a
+ * decision (a verdict row): marked once the item was decided, or left when
+ * they moved on. Needs no claim: it labels nothing. */
+Status db_review_verdict(Db *db, long long item_id, const char *reviewer, DbVerdict verdict);
+
+/* Every note on an item, oldest first, to fn with who wrote it, when
+ * (YYYY-MM-DD HH:MM) and what (borrowed for the call). */
+Status db_item_notes(Db *db, long long item_id,
+		     void (*fn)(void *arg, const char *reviewer, const char *when, const char *note),
+		     void *arg);
+
+/* Whether item_id names an item (a review row may name one that is gone). */
+Status db_review_item_exists(Db *db, long long item_id, int *exists);
 
 /* A reviewer's standing decision on an item: the latest accept, override or
  * skip not retracted. decision is DB_DECISION_NONE when there is none. */
@@ -56,15 +82,11 @@ typedef struct {
 Status db_prediction_for_item(Db *db, long long item_id, long long run_id, DbPrediction *p);
 void db_prediction_free(DbPrediction *p);
 
-/* Pairs (LLM label shown, human label) of the reviewer's standing accepts and
- * overrides that were not blind, for the running agreement. fn is called
- * per pair. */
-Status db_review_pairs(Db *db, const char *reviewer, void (*fn)(void *arg, int llm, int human),
-		       void *arg);
-
-/* How many items have a standing accept or override by anyone, and by reviewer. */
-Status db_review_progress(Db *db, const char *reviewer, long long *reviewed_any,
-			  long long *reviewed_mine, long long *items);
+/* The reviewer's standing accepts and overrides that were not blind, as a
+ * table of (LLM label shown, human label, how many): the running agreement.
+ * Kept by the queue state, so it costs K*K rows whatever the log's size. */
+Status db_review_pairs(Db *db, const char *reviewer,
+		       void (*fn)(void *arg, int llm, int human, long long n), void *arg);
 
 /* Up to max items the reviewer decided most recently (their standing
  * decisions), oldest first, into ids; *count gets how many. */

@@ -44,7 +44,8 @@ struct App {
 	long long detail_item;
 	DbItem item;
 	DbPrediction prediction;
-	DbVerdict verdict;       /* goes with the next decision */
+	char **notes;            /* "ana 2026-12-01 10:02: text", every note on the item */
+	size_t note_count, note_capacity;
 	int scroll;              /* LLM pane */
 
 	/* the image on screen */
@@ -56,6 +57,7 @@ struct App {
 	int message_is_error;
 
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
+	int renew_ms;            /* how long the terminal may be idle before claims are renewed */
 
 	/* headless scripted runs */
 	FILE *script;

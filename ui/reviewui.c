@@ -16,6 +16,7 @@
 #include "src/base/clock.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/reviewapp.h"
@@ -24,8 +25,8 @@
 enum {
 	INPUT_IMAGE = -2,        /* the worker finished an image */
 	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
+	INPUT_QUEUE = -4,        /* the queue changed while the reviewer was away */
 	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
-	CLAIM_RENEW_MS = 60000,
 };
 
 void app_message(App *app, int error, const char *fmt, ...)
@@ -55,6 +56,13 @@ void app_want_images(App *app)
 	prefetch_want(app->prefetch, paths, n);
 }
 
+static void add_note(void *arg, const char *reviewer, const char *when, const char *note)
+{
+	App *app = arg;
+	app->notes = xgrow(app->notes, &app->note_capacity, app->note_count + 1, sizeof *app->notes);
+	app->notes[app->note_count++] = xasprintf("%s %s: %s", reviewer, when, note);
+}
+
 int app_land(App *app)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
@@ -66,8 +74,11 @@ int app_land(App *app)
 	app->detail_item = id;
 	app->scroll = 0;
 	app->image_error[0] = '\0';
-	app->verdict = e ? e->mine.verdict : DB_VERDICT_NONE;
+	xfree_strings(app->notes, app->note_count);
+	app->notes = NULL, app->note_count = app->note_capacity = 0;
 	if (e && review_details(app->session, &app->item, &app->prediction) != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	if (e && db_item_notes(app->db, id, add_note, app) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	app_want_images(app);
 	return REACT_TEXT | REACT_IMAGE;
@@ -153,13 +164,23 @@ static void script_key(App *app, char *keys)
 	}
 }
 
-/* "sleep MS": lets a test kill us at a known point */
+/* "sleep MS": an idle reviewer (claims are kept alive as on a terminal), or
+ * a known point for a test to kill us at */
 static void script_sleep(App *app, char *ms)
 {
-	struct timespec ts = {atoi(ms) / 1000, (long)(atoi(ms) % 1000) * 1000000L};
-	(void)app;
-	while (nanosleep(&ts, &ts) != 0 && !screen_should_quit())
-		;
+	double until = clock_now_s() + atoi(ms) / 1000.0;
+	while (!screen_should_quit()) {
+		double left = until - clock_now_s();
+		struct timespec ts;
+		if (left <= 0)
+			break;
+		if (left > 0.1)
+			left = 0.1;
+		ts = (struct timespec){0, (long)(left * 1e9)};
+		nanosleep(&ts, NULL);
+		if (review_keepalive(app->session))
+			app_land(app);
+	}
 }
 
 /* "resize COLSxROWS" */
@@ -219,11 +240,12 @@ static int read_terminal(App *app, int *key)
 			*key = (int)wc;
 			return 1;
 		}
-		r = poll(fds, 2, CLAIM_RENEW_MS);
+		r = poll(fds, 2, app->renew_ms);
 		if (r < 0 && errno != EINTR)
 			return INPUT_END;
-		if (r == 0)
-			review_keepalive(app->session); /* still looking: keep the claim */
+		/* still looking: keep the claims; at the end of the queue, look again */
+		if (r == 0 && review_keepalive(app->session))
+			return INPUT_QUEUE;
 		if (r > 0 && (fds[1].revents & POLLIN)) {
 			prefetch_drain(app->prefetch);
 			return INPUT_IMAGE;
@@ -244,20 +266,52 @@ static int next_key(App *app, int *key)
 	return read_terminal(app, key);
 }
 
+/* Appends code point cp to text (n bytes used of size) as UTF-8. */
+static size_t append_utf8(char *text, size_t n, size_t size, unsigned cp)
+{
+	char u[4];
+	size_t k = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || n + k + 1 > size)
+		return n;
+	if (k == 1) {
+		u[0] = (char)cp;
+	} else {
+		for (size_t b = k - 1; b > 0; b--, cp >>= 6)
+			u[b] = (char)(0x80 | (cp & 0x3F));
+		u[0] = (char)((0xF0 << (4 - k)) | cp);
+	}
+	memcpy(text + n, u, k);
+	text[n + k] = '\0';
+	return n + k;
+}
+
+/* The line as typed, its end in view: when it is wider than the screen,
+ * whole clusters are dropped from its start. */
+static void show_line(const char *label, const char *text)
+{
+	int room = COLS - 1 - draw_width(label);
+	const char *start = text;
+	char *shown;
+	while (*start && draw_width(start) > room) {
+		size_t end = text_cluster_end(start, strlen(start), 0);
+		start += end ? end : 1;
+	}
+	shown = xasprintf("%s%s%s", label, start != text ? "…" : "", start);
+	attron(A_BOLD);
+	draw_text(stdscr, LINES - 2, 0, COLS, shown, 1);
+	attroff(A_BOLD);
+	free(shown);
+	refresh();
+}
+
 int app_prompt_line(App *app, const char *label, char *out, size_t size)
 {
-	wchar_t text[256];
+	char text[1024] = "";
 	size_t n = 0;
 	for (;;) {
-		char shown[1024];
 		int key, r, arg;
 		UiCommand command;
-		text[n] = L'\0';
-		snprintf(shown, sizeof shown, "%s%.900ls", label, text);
-		attron(A_BOLD);
-		draw_text(stdscr, LINES - 2, 0, COLS, shown, 1);
-		attroff(A_BOLD);
-		refresh();
+		show_line(label, text);
 		r = next_key(app, &key);
 		if (r == INPUT_IMAGE)
 			continue;
@@ -267,16 +321,14 @@ int app_prompt_line(App *app, const char *label, char *out, size_t size)
 		if (command == UI_CMD_ACCEPT)
 			break;
 		if (command == UI_CMD_DELETE) {
-			if (n)
-				n--;
-		} else if (!(key & KEYS_CODE) && key >= 32 && n + 1 < sizeof text / sizeof text[0]) {
-			text[n++] = (wchar_t)key;
+			/* one grapheme cluster: a flag, an emoji family, e + accent */
+			n = text_prev_cluster(text, n);
+			text[n] = '\0';
+		} else if (!(key & KEYS_CODE) && key >= 32) {
+			n = append_utf8(text, n, size < sizeof text ? size : sizeof text, (unsigned)key);
 		}
 	}
-	text[n] = L'\0';
-	if (wcstombs(out, text, size) == (size_t)-1)
-		out[0] = '\0';
-	out[size - 1] = '\0';
+	snprintf(out, size, "%s", text);
 	return 1;
 }
 
@@ -359,14 +411,22 @@ static void loop(App *app)
 			react = app->image_pending ? REACT_TEXT | REACT_IMAGE : REACT_NONE;
 			continue;
 		}
+		if (r == INPUT_QUEUE) {
+			react = REACT_TEXT | app_land(app);
+			continue;
+		}
 		start = clock_now_us();
 		react = handle(app, key);
+		/* a busy reviewer keeps the claims of the items queued ahead, too */
+		review_keepalive(app->session);
+		if (*review_notice(app->session) && !app->message[0])
+			app_message(app, 1, "%s", review_notice(app->session));
 		if (react & REACT_QUIT)
 			break;
 		if (app->timing) {
 			frame(app, react);
 			react = REACT_NONE;
-			fprintf(app->timing, "key %lld image %d\n", clock_now_us() - start,
+			out_printf(app->timing, "key %lld image %d\n", clock_now_us() - start,
 				current_path(app) && !app->image_pending &&
 					app->caps.graphics != TTY_GRAPHICS_NONE);
 		}
@@ -414,11 +474,11 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	App app = {.db = db, .dump_dir = ui->dump_dir, .detail_item = -1,
 		   .reviewer = options->reviewer, .view = &review_view};
 	const char *slash = strrchr(db_path(db), '/');
-	long long any;
 	Status st;
 
 	memset(result, 0, sizeof *result);
 	app.db_name = slash ? slash + 1 : db_path(db);
+	app.renew_ms = (int)(options->renew_s * 1000);
 	if (getenv("GAVEL_TIMING"))
 		app.timing = fopen(getenv("GAVEL_TIMING"), "w");
 	st = start(&app, db, options, ui);
@@ -430,13 +490,15 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 		loop(&app);
 		screen_stop();
 		close_view(&app);
-		review_progress(app.session, &result->mine, &any, &result->items);
+		result->mine = review_progress(app.session)->mine;
+		result->items = review_progress(app.session)->items;
 		result->signalled = screen_should_quit();
 	}
 	prefetch_free(app.prefetch);
 	review_close(app.session);
 	db_item_free(&app.item);
 	db_prediction_free(&app.prediction);
+	xfree_strings(app.notes, app.note_count);
 	if (app.script)
 		fclose(app.script);
 	free(app.pending_keys);

@@ -33,8 +33,4 @@ void agreefmt_text(const AgreeReport *report, const AgreeFmtContext *context, FI
  * when undefined. */
 void agreefmt_json(const AgreeReport *report, const AgreeFmtContext *context, FILE *out);
 
-/* The width on screen of UTF-8 text: one column per character, two for East
- * Asian wide ones, none for combining marks. */
-int agreefmt_display_width(const char *s);
-
 #endif

@@ -1,28 +1,23 @@
-/* base64.c - RFC 4648 base64 encoding. */
+/* base64.c - RFC 4648 base64 through libcrypto's EVP_EncodeBlock. */
 #include "src/base/base64.h"
+
+#include <openssl/evp.h>
 
 #include "src/base/xalloc.h"
 
+/* EVP_EncodeBlock counts in int: feed it whole groups of 3 bytes, at most
+ * 3 * 2^28 at a time, so neither count overflows. */
+#define BASE64_CHUNK ((size_t)3 << 28)
+
 char *base64_encode(const unsigned char *data, size_t len, size_t *out_len)
 {
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = 4 * ((len + 2) / 3), o = 0, i = 0;
+	size_t n = 4 * ((len + 2) / 3), o = 0;
 	char *out = xmalloc(n + 1);
 
-	for (; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)data[i] << 16 | (unsigned)data[i + 1] << 8 | data[i + 2];
-		out[o++] = alphabet[v >> 18];
-		out[o++] = alphabet[(v >> 12) & 63];
-		out[o++] = alphabet[(v >> 6) & 63];
-		out[o++] = alphabet[v & 63];
-	}
-	if (i < len) {
-		unsigned v = (unsigned)data[i] << 16 | (i + 1 < len ? (unsigned)data[i + 1] << 8 : 0);
-		out[o++] = alphabet[v >> 18];
-		out[o++] = alphabet[(v >> 12) & 63];
-		out[o++] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
-		out[o++] = '=';
+	for (size_t at = 0; at < len; at += BASE64_CHUNK) {
+		size_t take = len - at < BASE64_CHUNK ? len - at : BASE64_CHUNK;
+
+		o += (size_t)EVP_EncodeBlock((unsigned char *)out + o, data + at, (int)take);
 	}
 	out[o] = '\0';
 	if (out_len)

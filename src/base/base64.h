@@ -1,4 +1,5 @@
-/* base64.h - standard base64 (RFC 4648, with padding) for images sent to LLMs. */
+/* base64.h - standard base64 (RFC 4648, with padding, no line breaks) for images
+ * sent to LLMs, by libcrypto. */
 #ifndef GAVEL_BASE64_H
 #define GAVEL_BASE64_H
 

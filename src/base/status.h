@@ -17,7 +17,8 @@
 	X(ERR_DB_NEWER, "database written by a newer gavel")            \
 	X(ERR_EXISTS, "already exists")                                 \
 	X(ERR_NETWORK, "network error")                                 \
-	X(ERR_INTERRUPTED, "interrupted")
+	X(ERR_INTERRUPTED, "interrupted")                                 \
+	X(ERR_TAKEN, "taken by another reviewer")
 
 typedef enum {
 #define STATUS_ENUM(name, message) STATUS_##name,

@@ -15,7 +15,8 @@ int cmd_review(int argc, char **argv)
 {
 	const char *db_flag = NULL, *user = getenv("USER");
 	ReviewOptions opt = {.reviewer = user && *user ? user : "reviewer", .seed = 1,
-			     .lease_s = 15 * 60, .lookahead = 4};
+			     .overlap = -1, .lease_s = 15 * 60, .renew_s = REVIEW_RENEW_S,
+			     .lookahead = 4};
 	ReviewUiOptions ui = {.cols = 100, .rows = 30};
 	const char *size = NULL;
 	int order = DB_ORDER_UNREVIEWED;
@@ -31,11 +32,15 @@ int cmd_review(int argc, char **argv)
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "blind", &opt.blind, "SHARE", 0, 1,
 			      "hide the LLM's answer on this share of items (default 0)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "overlap", &opt.overlap, "SHARE", 0, 1,
-			      "give this share of items to two reviewers (default 0)"),
+			      "give this share of items to two reviewers: a setting of\n"
+			      "the database, kept for every reviewer (default 0)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "run", &opt.run_id, "RUN", 1, 9e18,
 			      "show the answers of this labelling run (default: the latest)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "lease", &lease_min, "MINUTES", 1e-3, 1e6,
 			      "how long a reviewer holds an item they walked away from (15)"),
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "renew", &opt.renew_s, "SECONDS", 0.05, 86400,
+			      "how often a running session renews its claims (60); the\n"
+			      "lease must be longer"),
 		CLIOPT_TEXT("graphics", &ui.graphics, "MODE",
 			    "sixel, blocks or none (default: detected; $GAVEL_GRAPHICS)"),
 		CLIOPT_TEXT("script", &ui.script, "FILE", "headless: read keys from FILE (see docs/review.md)"),

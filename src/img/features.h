@@ -21,10 +21,12 @@
 /* The box images are decoded into before measuring. */
 #define FEATURES_DECODE_SIDE 512
 /* The background transparent pixels are laid on (white, as product cut-outs
- * are shown in shops). */
+ * are shown in shops), channel by channel as img.c does it:
+ * (c a + bg (255 - a) + 127) / 255 in integers. */
 #define FEATURES_BACKGROUND 0xFFFFFFu
 
-/* The border band is this share of each side (at least one pixel). */
+/* The border band is this share of each side, rounded to the nearest pixel
+ * (halves away from zero, lround) and at least one pixel. */
 #define FEATURES_BORDER_SHARE 0.08
 /* Border pixels this close to the band's main colour (0..255, on every
  * channel) count as plain. */
@@ -32,26 +34,36 @@
 /* Noise is estimated on this share of the interior pixels, the flattest. */
 #define FEATURES_NOISE_SHARE 0.25
 /* A pixel is an edge when its Sobel gradient, divided by 4 so that a clean
- * step of height h in luma (0..1) gives h, exceeds this. */
+ * step of height h in luma (0..1) gives h, exceeds this (strictly). */
 #define FEATURES_EDGE_THRESHOLD 0.1
-/* Luma at or below / at or above these (out of 255) counts as clipped. */
+/* Luma at or below / at or above these (out of 255) counts as clipped;
+ * luma within 1e-9 of the limit counts too, because the Rec.709 weights do
+ * not sum to exactly 1 in binary (grey 2 gives a luma of 2.0000000000000004). */
 #define FEATURES_CLIP_DARK   2
 #define FEATURES_CLIP_BRIGHT 253
 
 /* Luma is Rec.709 on the gamma-encoded values, Y' = 0.2126 R' + 0.7152 G' +
- * 0.0722 B'. "Interior" pixels are those with all 8 neighbours (the 3x3
- * operators use no padding); an image under 3x3 has none, and the figures
- * that need them are then 0. */
+ * 0.0722 B', on 0..255, evaluated in that order in doubles. "Interior"
+ * pixels are those with all 8 neighbours (the 3x3 operators use no padding);
+ * an image under 3x3 has none, and the figures that need them are then 0.
+ * Means, variances and standard deviations are over all the pixels they
+ * name, dividing by their number (population figures, not n - 1).
+ *
+ * The Sobel gradient of an interior pixel, with u, r, d the rows above, at
+ * and below it: gx = (u[x+1] + 2 r[x+1] + d[x+1]) - (u[x-1] + 2 r[x-1] +
+ * d[x-1]), gy = (d[x-1] + 2 d[x] + d[x+1]) - (u[x-1] + 2 u[x] + u[x+1]), and
+ * its magnitude sqrt(gx^2 + gy^2) / (4 * 255), in luma 0..1. */
 typedef struct {
-	/* Mean luma, 0 (black) .. 1 (white). */
+	/* Mean luma / 255, 0 (black) .. 1 (white). */
 	double exposure;
-	/* RMS contrast: the standard deviation of luma, 0 .. 0.5. */
+	/* RMS contrast: the standard deviation of luma / 255, 0 .. 0.5. */
 	double contrast;
 	/* Mean HSV saturation (max - min) / max, 0 for black; 0 .. 1. */
 	double saturation;
 	/* Hasler and Suesstrunk's colourfulness M (2003) on 0..255 RGB:
 	 * sqrt(sd_rg^2 + sd_yb^2) + 0.3 sqrt(mean_rg^2 + mean_yb^2), with
-	 * rg = R - G, yb = (R + G) / 2 - B. 0 for grey; their scale reads
+	 * rg = R - G, yb = (R + G) / 2 - B over every pixel (population
+	 * standard deviations). 0 for grey; their scale reads
 	 * 15 slightly, 33 moderately, 45 averagely, 59 quite, 82 highly
 	 * colourful. */
 	double colourfulness;
@@ -60,13 +72,18 @@ typedef struct {
 	 * image; at 512 px sharp photos give hundreds to thousands, soft ones
 	 * 10 .. 40, blurred ones under 10. */
 	double sharpness;
-	/* Share of interior pixels that are edges (FEATURES_EDGE_THRESHOLD),
-	 * 0 .. 1. */
+	/* Share of interior pixels that are edges: Sobel magnitude above
+	 * FEATURES_EDGE_THRESHOLD, 0 .. 1. */
 	double edge_density;
 	/* How plain the background is at the border: the share of the band
 	 * (FEATURES_BORDER_SHARE of each side) within
 	 * FEATURES_PLAIN_TOLERANCE, on every channel, of the band's main
-	 * colour (the mean of its most common 16x16x16 RGB cell), 0 .. 1.
+	 * colour, 0 .. 1. The band is every pixel less than the band width
+	 * from a side (FEATURES_BORDER_SHARE of the width for the left and
+	 * right sides, of the height for the top and bottom). Its main
+	 * colour is the mean of the pixels in its most common 16x16x16 RGB
+	 * cell (cell R/16, G/16, B/16; on a tie the cell with the lowest
+	 * R, then G, then B).
 	 * A backdrop, even a tightly cropped one, gives 0.5 .. 1; a room,
 	 * foliage or a crowd of objects under 0.3. */
 	double border_plainness;
@@ -78,13 +95,18 @@ typedef struct {
 	 * luma on 0..255, sqrt(pi/2) / 6 times the mean of |[1 -2 1; -2 4 -2;
 	 * 1 -2 1] * luma|, taken over the FEATURES_NOISE_SHARE of interior
 	 * pixels with the smallest Sobel gradient (so edges and most texture
-	 * do not count). Clean photos give under 1.5, grain or heavy JPEG
+	 * do not count): those whose magnitude is at most the one at index
+	 * floor(FEATURES_NOISE_SHARE (n - 1)) of the n interior magnitudes
+	 * sorted, so ties can take a little more than the share. 0 without
+	 * interior pixels. Clean photos give under 1.5, grain or heavy JPEG
 	 * artefacts 2 and more; so does a frame full of fine texture. */
 	double noise;
 	/* Where the detail is: the distance from the frame's centre of the
 	 * centroid of the edge pixels weighted by their Sobel magnitude, in
-	 * units of the half diagonal, 0 (centred) .. 1 (a corner). 0 when
-	 * there is no edge at all. */
+	 * units of the half diagonal, 0 (centred) .. 1 (a corner). The frame
+	 * is taken as a unit square: pixel (x, y) sits at ((x + 0.5) / width
+	 * - 0.5, (y + 0.5) / height - 0.5), so the distance is
+	 * hypot(cx, cy) / sqrt(0.5). 0 when there is no edge at all. */
 	double off_centre;
 	/* log10 of the original size in megapixels: 0 for 1 MP, -1 for
 	 * 0.1 MP (e.g. 316x316), 1 for 10 MP. */

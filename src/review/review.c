@@ -4,12 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "src/base/clock.h"
 #include "src/base/xalloc.h"
 
-enum { BLIND_SALT = 1, RECENT = 10 };
+enum { BLIND_SALT = 1, RECENT = 10, MAX_LOOKAHEAD = 32 };
 
 struct ReviewSession {
 	Db *db;
@@ -26,7 +25,11 @@ struct ReviewSession {
 	long long *undo;     /* review ids of this session's decisions, newest last */
 	size_t undo_count, undo_capacity;
 	long table[METRICS_MAX_LEVELS * METRICS_MAX_LEVELS]; /* LLM x human, not blind */
-	long long mine, any, items;
+	DbQueueCounts counts;
+	DbVerdict pending;   /* a verdict on the current item, waiting for its decision */
+	long long pending_item;
+	double renewed_at;   /* when the session's claims were last renewed */
+	char notice[256];
 };
 
 static void entry_free(ReviewEntry *e)
@@ -53,24 +56,28 @@ static void filter_copy(ReviewFilter *to, const ReviewFilter *from)
 	to->mine_label = from->mine_label;
 }
 
-/* Counts (or uncounts) a standing label against the LLM's, for the kappa. */
-static void tally(ReviewSession *s, const ReviewEntry *e, int sign)
-{
-	int K = s->scale.count, human = e->mine.label, llm = e->llm_label;
-	if (e->blind || !e->prediction_id || llm < 1 || llm > K || human < 1 || human > K)
-		return;
-	if (!db_decision_labels(e->mine.decision))
-		return;
-	s->table[(llm - 1) * K + (human - 1)] += sign;
-}
+/* ---- what the title bar shows, read back after each change ---- */
 
-static void count_pair(void *arg, int llm, int human)
+static void count_pair(void *arg, int llm, int human, long long n)
 {
 	ReviewSession *s = arg;
 	int K = s->scale.count;
 	if (llm >= 1 && llm <= K && human >= 1 && human <= K)
-		s->table[(llm - 1) * K + (human - 1)]++;
+		s->table[(llm - 1) * K + (human - 1)] += (long)n;
 }
+
+/* The running agreement and the counts are kept by the database (db/queue.h):
+ * reading them costs K*K rows and one lookup, whatever the log's size. */
+static Status refresh_figures(ReviewSession *s)
+{
+	Status st = db_queue_counts(s->db, s->reviewer, &s->counts);
+	memset(s->table, 0, sizeof s->table);
+	if (st == STATUS_OK)
+		st = db_review_pairs(s->db, s->reviewer, count_pair, s);
+	return st;
+}
+
+/* ---- the list ---- */
 
 /* Loads what the queue pane shows of item_id, appended to the list. */
 static Status append_entry(ReviewSession *s, long long item_id)
@@ -103,116 +110,202 @@ static Status append_entry(ReviewSession *s, long long item_id)
 	return st;
 }
 
-/* Claims one more item onto the end of the list; sets exhausted when none. */
-static Status claim_one(ReviewSession *s)
+/* Takes entry index out of the list (someone else has the item). */
+static void drop_entry(ReviewSession *s, int index)
+{
+	entry_free(&s->entries[index]);
+	memmove(&s->entries[index], &s->entries[index + 1],
+		(s->count - (size_t)index - 1) * sizeof *s->entries);
+	s->count--;
+	if (s->cursor > index)
+		s->cursor--;
+}
+
+/* Claims up to want more items onto the end of the list, in one
+ * transaction; sets exhausted when fewer are left. */
+static Status claim_more(ReviewSession *s, int want)
 {
 	DbClaimQuery q = {
 		.reviewer = s->reviewer, .order = s->order, .seed = s->opt.seed,
-		.overlap_permille = (int)(s->opt.overlap * 1000 + 0.5), .lease_s = s->opt.lease_s,
-		.category = s->filter.category, .search = s->filter.search,
-		.llm_label = s->filter.llm_label, .mine_decision = s->filter.mine_decision,
-		.mine_label = s->filter.mine_label,
+		.lease_s = s->opt.lease_s, .category = s->filter.category,
+		.search = s->filter.search, .llm_label = s->filter.llm_label,
+		.mine_decision = s->filter.mine_decision, .mine_label = s->filter.mine_label,
 	};
-	long long *held = xmalloc((s->count + 1) * sizeof *held), id;
+	long long ids[2 * MAX_LOOKAHEAD + 1];
+	int n;
+	double now = clock_now_s();
 	Status st;
-	for (size_t i = 0; i < s->count; i++)
-		held[i] = s->entries[i].item_id;
-	st = db_claim_next(s->db, &q, s->after_id, held, (int)s->count, &id);
-	free(held);
+	if (want > (int)(sizeof ids / sizeof ids[0]))
+		want = (int)(sizeof ids / sizeof ids[0]);
+	st = db_claim_next(s->db, &q, s->after_id, ids, want, &n);
 	if (st != STATUS_OK)
 		return st;
-	if (!id) {
+	if (n < want)
 		s->exhausted = 1;
-		return STATUS_OK;
+	if (n && (s->order == DB_ORDER_UNREVIEWED || s->order == DB_ORDER_MINE))
+		s->after_id = ids[n - 1];
+	for (int i = 0; st == STATUS_OK && i < n; i++) {
+		st = append_entry(s, ids[i]);
+		if (st == STATUS_OK)
+			s->entries[s->count - 1].held_at = now;
 	}
-	if (s->order == DB_ORDER_UNREVIEWED || s->order == DB_ORDER_MINE)
-		s->after_id = id;
-	return append_entry(s, id);
+	return st;
 }
 
-/* Keeps opt.lookahead entries claimed after the cursor. */
+/* Keeps between lookahead and twice lookahead entries claimed after the
+ * cursor: a claim transaction every lookahead keys, not every key. */
 static Status fill(ReviewSession *s)
 {
-	while (!s->exhausted && (int)s->count - 1 - s->cursor < s->opt.lookahead) {
-		Status st = claim_one(s);
+	int ahead = (int)s->count - 1 - s->cursor;
+	Status st = STATUS_OK;
+	if (!s->exhausted && ahead < s->opt.lookahead)
+		st = claim_more(s, 2 * s->opt.lookahead - ahead);
+	if (s->cursor < 0 && s->count)
+		s->cursor = 0;
+	return st;
+}
+
+/* Makes sure the item on screen is the reviewer's to decide: their claim
+ * renewed, or taken again when it lapsed and nobody else took it. When
+ * someone did, the item leaves the list, with a word why. Browsing one's own
+ * decisions holds nothing. */
+static Status hold_current(ReviewSession *s, int dropped)
+{
+	while (s->cursor >= 0 && s->cursor < (int)s->count && s->order != DB_ORDER_MINE) {
+		ReviewEntry *e = &s->entries[s->cursor];
+		double now = clock_now_s();
+		int held;
+		Status st;
+		/* a claim taken or renewed within a renewal interval is surely live */
+		if (e->held_at > 0 && now - e->held_at < s->opt.renew_s)
+			break;
+		st = db_claim_hold(s->db, s->reviewer, e->item_id, s->opt.lease_s, &held);
+		if (st != STATUS_OK)
+			return st;
+		if (held) {
+			e->held_at = now;
+			break;
+		}
+		/* the first one is named; the rest are counted */
+		if (!s->notice[0])
+			snprintf(s->notice, sizeof s->notice, "%.100s was taken by another reviewer "
+				 "while it waited; it left your queue", e->external_id);
+		dropped++;
+		drop_entry(s, s->cursor);
+		st = fill(s);
 		if (st != STATUS_OK)
 			return st;
 	}
-	if (s->cursor < 0 && s->count)
-		s->cursor = 0;
+	if (dropped > 1 && !strstr(s->notice, " in all)"))
+		snprintf(s->notice + strlen(s->notice), sizeof s->notice - strlen(s->notice),
+			 " (%d items in all)", dropped);
 	return STATUS_OK;
 }
 
-/* After the recent decisions are loaded: the cursor goes to the first new
- * item, or past the end when there is none. */
-static void start_after_recent(ReviewSession *s, int recent)
+/* A verdict marked on an item left undecided is written as it is left. */
+static Status leave(ReviewSession *s)
 {
-	if (recent > 0)
-		s->cursor = recent < (int)s->count ? recent : (int)s->count;
+	const ReviewEntry *e = review_peek(s, s->cursor);
+	Status st = STATUS_OK;
+	if (s->pending != DB_VERDICT_NONE && e && e->item_id == s->pending_item &&
+	    e->mine.decision == DB_DECISION_NONE)
+		st = db_review_verdict(s->db, e->item_id, s->reviewer, s->pending);
+	s->pending = DB_VERDICT_NONE;
+	s->pending_item = 0;
+	return st;
 }
 
-/* Holds the item while it is on screen, unless the reviewer has decided it:
- * then the decision itself counts, and a claim would count them twice. */
-static Status claim_if_open(ReviewSession *s, const ReviewEntry *e)
-{
-	if (s->order == DB_ORDER_MINE || e->mine.decision != DB_DECISION_NONE)
-		return STATUS_OK;
-	return db_claim_renew(s->db, s->reviewer, e->item_id, s->opt.lease_s);
-}
-
-static void arrive(ReviewSession *s)
+static Status arrive(ReviewSession *s)
 {
 	if (s->cursor < 0 || s->cursor >= (int)s->count)
-		return;
+		return STATUS_OK;
 	s->entries[s->cursor].shown_at = clock_now_s();
-	claim_if_open(s, &s->entries[s->cursor]);
+	return hold_current(s, 0);
 }
 
 /* A new session starts where the last one left off: the reviewer's latest
- * decisions stand above the cursor, to look back at with k. */
+ * decisions stand above the cursor, to look back at with k. A decision that
+ * names an item no longer in the database is left out and reported. */
 static Status load_recent(ReviewSession *s)
 {
 	long long ids[RECENT];
-	int n;
+	int n, gone = 0;
 	Status st = db_review_recent(s->db, s->reviewer, ids, RECENT, &n);
-	for (int i = 0; st == STATUS_OK && i < n; i++)
-		st = append_entry(s, ids[i]);
+	for (int i = 0; st == STATUS_OK && i < n; i++) {
+		int exists;
+		st = db_review_item_exists(s->db, ids[i], &exists);
+		if (st == STATUS_OK && exists)
+			st = append_entry(s, ids[i]);
+		gone += st == STATUS_OK && !exists;
+	}
+	if (gone)
+		snprintf(s->notice, sizeof s->notice, "%d of your recent decisions name items no "
+			 "longer in the database (left out)", gone);
 	return st;
+}
+
+/* Sets the database's overlap share when the session asks for another. */
+static Status settle_overlap(ReviewSession *s)
+{
+	int permille = (int)(s->opt.overlap * 1000 + 0.5), current;
+	Status st;
+	if (s->opt.overlap < 0)
+		return STATUS_OK;
+	st = db_queue_overlap(s->db, &current);
+	if (st != STATUS_OK || current == permille)
+		return st;
+	st = db_begin(s->db);
+	if (st == STATUS_OK)
+		st = db_queue_set_overlap(s->db, permille);
+	if (st != STATUS_OK) {
+		db_rollback(s->db);
+		return st;
+	}
+	return db_commit(s->db);
 }
 
 Status review_open(Db *db, const ReviewOptions *options, ReviewSession **out)
 {
-	ReviewSession *s = xcalloc(1, sizeof *s);
+	ReviewSession *s;
 	Status st;
 	int recent;
+	*out = NULL;
+	if (options->lease_s <= options->renew_s)
+		return status_fail(STATUS_ERR_USAGE, "a lease of %g s is not longer than the renewal "
+				   "interval (%g s): claims would lapse between renewals",
+				   options->lease_s, options->renew_s);
+	s = xcalloc(1, sizeof *s);
 	s->db = db;
 	s->opt = *options;
 	s->reviewer = xstrdup(options->reviewer);
 	s->opt.reviewer = s->reviewer;
 	s->order = options->order;
 	s->cursor = -1;
-	*out = NULL;
+	s->renewed_at = clock_now_s();
 	st = db_scale_get(db, &s->scale);
 	if (st == STATUS_OK && (s->scale.count < 2 || s->scale.count > METRICS_MAX_LEVELS))
 		st = status_fail(STATUS_ERR_INPUT, "%s has no usable label scale", db_path(db));
 	if (st == STATUS_OK)
 		st = db_claim_release(db, s->reviewer, 0);
 	if (st == STATUS_OK)
-		st = db_review_pairs(db, s->reviewer, count_pair, s);
+		st = settle_overlap(s);
 	if (st == STATUS_OK)
-		st = db_review_progress(db, s->reviewer, &s->any, &s->mine, &s->items);
+		st = refresh_figures(s);
 	if (st == STATUS_OK && s->order == DB_ORDER_UNREVIEWED)
 		st = load_recent(s);
 	recent = (int)s->count;
 	s->cursor = recent - 1; /* fill() claims what comes after the recent ones */
 	if (st == STATUS_OK)
 		st = fill(s);
-	start_after_recent(s, recent);
+	/* the cursor goes to the first new item, or past the end when there is none */
+	if (recent > 0)
+		s->cursor = recent < (int)s->count ? recent : (int)s->count;
+	if (st == STATUS_OK)
+		st = arrive(s);
 	if (st != STATUS_OK) {
 		review_close(s);
 		return st;
 	}
-	arrive(s);
 	*out = s;
 	return STATUS_OK;
 }
@@ -221,6 +314,7 @@ void review_close(ReviewSession *s)
 {
 	if (!s)
 		return;
+	leave(s);
 	if (s->order != DB_ORDER_MINE)
 		db_claim_release(s->db, s->reviewer, 0);
 	for (size_t i = 0; i < s->count; i++)
@@ -252,6 +346,7 @@ Status review_move(ReviewSession *s, int delta)
 {
 	int target = s->cursor + delta;
 	Status st;
+	s->notice[0] = '\0';
 	if (s->cursor < 0)
 		return STATUS_OK;
 	if (target < 0)
@@ -260,14 +355,18 @@ Status review_move(ReviewSession *s, int delta)
 	if (target >= (int)s->count)
 		s->exhausted = 0;
 	while (target >= (int)s->count && !s->exhausted)
-		if ((st = claim_one(s)) != STATUS_OK)
+		if ((st = claim_more(s, target - (int)s->count + 1)) != STATUS_OK)
 			return st;
 	/* past the last item is a place too: "nothing left", where keys decide nothing */
 	if (target > (int)s->count)
 		target = (int)s->count;
 	if (target != s->cursor) {
+		if ((st = leave(s)) != STATUS_OK)
+			return st;
 		s->cursor = target;
-		arrive(s);
+		st = arrive(s);
+		if (st != STATUS_OK)
+			return st;
 	}
 	return fill(s);
 }
@@ -292,11 +391,6 @@ static void push_undo(ReviewSession *s, long long review_id)
 	s->undo[s->undo_count++] = review_id;
 }
 
-static int decided(const DbStanding *d)
-{
-	return db_decision_labels(d->decision);
-}
-
 /* The log's word for each action. */
 static const DbDecision action_decision[] = {
 	[REVIEW_ACCEPT] = DB_DECISION_ACCEPT,
@@ -309,9 +403,9 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, DbVerdict
 	ReviewEntry *e = s->cursor >= 0 && s->cursor < (int)s->count ? &s->entries[s->cursor] : NULL;
 	DbReviewNew row;
 	long long id;
-	int was_decided;
 	Status st;
 
+	s->notice[0] = '\0';
 	if (!e)
 		return status_fail(STATUS_ERR_INPUT, "nothing to review");
 	if (action == REVIEW_ACCEPT && (e->blind || !e->prediction_id || e->llm_label < 1))
@@ -327,73 +421,131 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, DbVerdict
 		.prediction_id = e->blind ? 0 : e->prediction_id,
 		.blind = e->blind, .time_spent_ms = (long)((clock_now_s() - e->shown_at) * 1000),
 	};
-	st = db_review_add(s->db, &row, &id);
+	if (s->pending_item == e->item_id && s->pending != DB_VERDICT_NONE && !e->blind)
+		row.verdict = s->pending;
+	st = db_review_decide(s->db, &row, s->opt.lease_s, &id);
+	if (st == STATUS_ERR_TAKEN) {
+		char detail[128];
+		snprintf(detail, sizeof detail, "%s", status_detail());
+		snprintf(s->notice, sizeof s->notice, "%.100s: %s", e->external_id, detail);
+		drop_entry(s, s->cursor);
+		fill(s);
+		if (s->cursor < (int)s->count) {
+			s->entries[s->cursor].shown_at = clock_now_s();
+			hold_current(s, 1);
+		}
+		return status_fail(STATUS_ERR_TAKEN, "%s", s->notice);
+	}
 	if (st != STATUS_OK)
 		return st;
-	was_decided = decided(&e->mine);
-	tally(s, e, -1);
-	e->mine.review_id = id;
-	e->mine.decision = row.decision;
-	e->mine.label = row.label;
-	e->mine.verdict = row.verdict;
-	tally(s, e, +1);
-	if (!was_decided && decided(&e->mine))
-		s->mine++, s->any++;
+	e->mine = (DbStanding){.review_id = id, .decision = row.decision, .label = row.label,
+			       .verdict = row.verdict};
+	e->held_at = 0; /* the decision gave the claim back */
+	s->pending = DB_VERDICT_NONE, s->pending_item = 0;
 	push_undo(s, id);
-	db_claim_release(s->db, s->reviewer, e->item_id);
+	st = refresh_figures(s);
+	if (st != STATUS_OK)
+		return st;
 	return review_move(s, 1);
 }
 
-static int entry_of(const ReviewSession *s, long long item_id)
+/* The entry whose standing decision is review_id, or -1. */
+static int entry_of_review(const ReviewSession *s, long long review_id)
 {
 	for (size_t i = 0; i < s->count; i++)
-		if (s->entries[i].item_id == item_id)
+		if (s->entries[i].mine.review_id == review_id)
 			return (int)i;
 	return -1;
+}
+
+Status review_set_verdict(ReviewSession *s, DbVerdict verdict)
+{
+	ReviewEntry *e = s->cursor >= 0 && s->cursor < (int)s->count ? &s->entries[s->cursor] : NULL;
+	Status st;
+	if (!e)
+		return status_fail(STATUS_ERR_INPUT, "nothing to mark");
+	if (e->blind)
+		return status_fail(STATUS_ERR_INPUT, "blind item: there is no rationale to judge");
+	if (e->mine.decision == DB_DECISION_NONE) {
+		s->pending = verdict;
+		s->pending_item = e->item_id;
+		return STATUS_OK;
+	}
+	st = db_review_verdict(s->db, e->item_id, s->reviewer, verdict);
+	if (st == STATUS_OK)
+		e->mine.verdict = verdict;
+	return st;
+}
+
+DbVerdict review_verdict(const ReviewSession *s)
+{
+	const ReviewEntry *e = review_peek(s, s->cursor);
+	if (!e)
+		return DB_VERDICT_NONE;
+	return s->pending_item == e->item_id ? s->pending : e->mine.verdict;
 }
 
 Status review_undo(ReviewSession *s, int *undone)
 {
 	DbReviewNew row = {.reviewer = s->reviewer, .decision = DB_DECISION_RETRACT};
-	long long retracted, item_id = 0;
 	ReviewEntry *e;
 	Status st;
 	int index;
 
 	*undone = 0;
+	s->notice[0] = '\0';
 	if (!s->undo_count)
 		return STATUS_OK;
-	retracted = s->undo[s->undo_count - 1];
-	for (size_t i = 0; i < s->count; i++)
-		if (s->entries[i].mine.review_id == retracted)
-			item_id = s->entries[i].item_id;
-	index = entry_of(s, item_id);
+	index = entry_of_review(s, s->undo[s->undo_count - 1]);
+	/* the mark pending on the item on screen is written as the cursor moves */
 	if (index < 0)
 		return status_fail(STATUS_ERR_INPUT, "the decision to undo is no longer standing");
 	e = &s->entries[index];
-	row.item_id = item_id;
-	row.retracts = retracted;
-	st = db_review_add(s->db, &row, NULL);
+	row.item_id = e->item_id;
+	row.retracts = s->undo[s->undo_count - 1];
+	st = db_review_retract(s->db, &row, s->opt.lease_s);
 	if (st != STATUS_OK)
 		return st;
+	e->held_at = clock_now_s(); /* the retract took the claim back */
+	leave(s);
 	s->undo_count--;
-	tally(s, e, -1);
-	if (decided(&e->mine))
-		s->mine--, s->any--;
-	st = db_review_standing(s->db, item_id, s->reviewer, &e->mine);
-	tally(s, e, +1);
-	if (decided(&e->mine))
-		s->mine++, s->any++;
+	st = db_review_standing(s->db, e->item_id, s->reviewer, &e->mine);
+	if (st == STATUS_OK)
+		st = refresh_figures(s);
 	*undone = 1;
 	s->cursor = index;
-	arrive(s);
+	if (st == STATUS_OK)
+		st = arrive(s);
 	return st;
 }
 
-Status review_keepalive(ReviewSession *s)
+int review_keepalive(ReviewSession *s)
 {
-	const ReviewEntry *e = review_peek(s, s->cursor);
-	return e ? claim_if_open(s, e) : STATUS_OK;
+	double now = clock_now_s();
+	int before = (int)s->count;
+	if (now - s->renewed_at < s->opt.renew_s)
+		return 0;
+	s->renewed_at = now;
+	if (s->order != DB_ORDER_MINE && db_claim_renew_all(s->db, s->reviewer, s->opt.lease_s) ==
+					      STATUS_OK)
+		for (size_t i = 0; i < s->count; i++)
+			if (s->entries[i].held_at > 0)
+				s->entries[i].held_at = now;
+	/* at the end of the list: items others walked away from are free again */
+	if (s->cursor >= (int)s->count && s->order != DB_ORDER_MINE) {
+		s->exhausted = 0;
+		if (fill(s) == STATUS_OK && (int)s->count > before) {
+			s->cursor = before;
+			arrive(s);
+		}
+	}
+	refresh_figures(s);
+	return (int)s->count != before;
+}
+
+const char *review_notice(const ReviewSession *s)
+{
+	return s->notice;
 }
 
 Status review_note(ReviewSession *s, const char *text)
@@ -409,7 +561,9 @@ Status review_note(ReviewSession *s, const char *text)
 Status review_requeue(ReviewSession *s, DbOrder order, const ReviewFilter *filter)
 {
 	ReviewFilter copy = {0};
+	Status st;
 	filter_copy(&copy, filter); /* filter may point into s->filter */
+	leave(s);
 	if (s->order != DB_ORDER_MINE)
 		db_claim_release(s->db, s->reviewer, 0);
 	for (size_t i = 0; i < s->count; i++)
@@ -419,11 +573,13 @@ Status review_requeue(ReviewSession *s, DbOrder order, const ReviewFilter *filte
 	s->after_id = 0;
 	s->exhausted = 0;
 	s->undo_count = 0; /* undo follows what is on screen */
+	s->notice[0] = '\0';
 	s->order = order;
 	filter_free(&s->filter);
 	s->filter = copy;
-	Status st = fill(s);
-	arrive(s);
+	st = fill(s);
+	if (st == STATUS_OK)
+		st = arrive(s);
 	return st;
 }
 
@@ -448,11 +604,9 @@ MetricValue review_kappa(const ReviewSession *s, long *pairs)
 	return metrics_table_stat(s->table, K, METRICS_STAT_KAPPA_QUADRATIC);
 }
 
-void review_progress(const ReviewSession *s, long long *mine, long long *any, long long *items)
+const DbQueueCounts *review_progress(const ReviewSession *s)
 {
-	*mine = s->mine;
-	*any = s->any;
-	*items = s->items;
+	return &s->counts;
 }
 
 const DbScale *review_scale(const ReviewSession *s)

@@ -67,7 +67,7 @@ for tool in img2sixel chafa; do
 done
 
 # the Makefile's flags; linked against every object but main.o, like the tests
-pkgs="ncursesw libsixel sqlite3 libcurl libcjson libpng"
+pkgs="ncursesw libsixel sqlite3 libcurl libcjson libpng libutf8proc libcrypto"
 objs=
 for src in src/*/*.c db/*.c ui/*.c; do
 	[ "$src" = src/cmd/main.c ] || objs="$objs $build/${src%.c}.o"

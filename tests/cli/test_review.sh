@@ -63,7 +63,7 @@ check_golden overridden
 check_golden undone
 check_golden help
 first=$(cat "$TMP/first.txt")
-expect_match "$(sed -n 1p "$TMP/first.txt")" "gavel · r.db · prompt heuristic · ana +0/6 reviewed" "the title bar"
+expect_match "$(sed -n 1p "$TMP/first.txt")" "gavel · r.db · prompt heuristic · ana +you 0 · 0/6 reviewed · your κw" "the title bar: yours, everyone's, your agreement"
 expect_match "$(sed -n 2p "$TMP/first.txt")" "^>a-red +·" "the cursor on the first item"
 expect_match "$first" "LLM  [1-5] [a-z]+ +conf 0\.[0-9]+" "the LLM's label and confidence"
 expect_match "$first" "Heuristic \(not a model\)" "the rationale"

@@ -5,6 +5,7 @@
 #   reply     the reply parser (src/llm/reply.c, replytext.c)
 #   manifest  the JSONL and CSV manifest reader (src/import/manifest.c)
 #   imgprobe  the image probe (src/img/img.c, img_probe_memory)
+#   text      cleaning, cutting and wrapping text (src/base/text.c)
 # New inputs a run finds go to build/fuzz/corpus/TARGET, so the seeds in git
 # stay small; crashing inputs go to build/fuzz/crashes/TARGET-crash-...
 # Replay one with: build/fuzz/fuzz_TARGET build/fuzz/crashes/TARGET-crash-...
@@ -18,22 +19,24 @@ set -uo pipefail
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(reply manifest imgprobe)
+[ ${#targets[@]} -eq 0 ] && targets=(reply manifest imgprobe text)
 cd "$(dirname "$0")/../.."
 out=build/fuzz
-base="src/base/status.c src/base/xalloc.c src/base/text.c"
+base="src/base/status.c src/base/xalloc.c src/base/text.c src/base/strbuf.c"
 img="src/img/img.c src/img/imgscale.c"
 
 # TARGET: its sources besides tests/fuzz/fuzz_TARGET.c, pkg-config packages,
 # other libraries, the files its coverage report covers, and -max_len.
 spec() {
 	case $1 in
-	reply) srcs="src/llm/reply.c src/llm/replytext.c $base" pkgs=libcjson libs= \
+	reply) srcs="src/llm/reply.c src/llm/replytext.c $base" pkgs="libcjson libutf8proc" libs= \
 		cov="src/llm/reply.c src/llm/replytext.c" max_len=16384 ;;
-	manifest) srcs="src/import/manifest.c $img $base" pkgs="libcjson libpng" libs=-ljpeg \
-		cov="src/import/manifest.c" max_len=16384 ;;
-	imgprobe) srcs="$img $base" pkgs=libpng libs=-ljpeg cov="src/img/img.c" max_len=8192 ;;
-	*) echo "run.sh: no fuzz target '$1' (reply, manifest, imgprobe)" >&2; return 1 ;;
+	manifest) srcs="src/import/manifest.c $img $base" pkgs="libcjson libpng libutf8proc" \
+		libs=-ljpeg cov="src/import/manifest.c" max_len=16384 ;;
+	imgprobe) srcs="$img $base" pkgs="libpng libutf8proc" libs=-ljpeg cov="src/img/img.c" \
+		max_len=8192 ;;
+	text) srcs="$base" pkgs=libutf8proc libs= cov="src/base/text.c" max_len=4096 ;;
+	*) echo "run.sh: no fuzz target '$1' (reply, manifest, imgprobe, text)" >&2; return 1 ;;
 	esac
 }
 

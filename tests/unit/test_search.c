@@ -12,16 +12,17 @@
 /* The ids of every item the search finds, in order, as "a b c". */
 static void found(Db *db, const char *search, char *out, size_t cap)
 {
-	DbClaimQuery q = {
-	    .reviewer = "ana", .order = DB_ORDER_UNREVIEWED, .lease_s = 60, .search = search};
-	long long exclude[32], id;
-	int n = 0;
+	DbClaimQuery q = {.reviewer = "ana", .order = DB_ORDER_UNREVIEWED, .lease_s = 60,
+			  .search = search};
+	long long ids[32];
+	int count = 0;
 	size_t len = 0;
 	out[0] = '\0';
-	while (n < 32 && db_claim_next(db, &q, 0, exclude, n, &id) == STATUS_OK && id) {
+	if (db_claim_next(db, &q, 0, ids, 32, &count) != STATUS_OK)
+		count = 0;
+	for (int i = 0; i < count; i++) {
 		DbItem item;
-		exclude[n++] = id;
-		if (db_item_get(db, id, &item) == STATUS_OK)
+		if (db_item_get(db, ids[i], &item) == STATUS_OK)
 			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "",
 						item.external_id);
 		db_item_free(&item);
