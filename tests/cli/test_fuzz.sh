@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fuzz targets' short runs (tests/fuzz/run.sh): the reply parser, the
-# manifest reader and the image probe, FUZZ_SECONDS each (default 5), built
-# with ASan and UBSan. A target that finds a crash, a leak, a hang or
+# manifest reader, the image probe and text cleaning, FUZZ_SECONDS each
+# (default 5), built with ASan and UBSan. A target that finds a crash, a leak, a hang or
 # undefined behaviour fails; its input is left in build/fuzz/crashes/.
 # tests/fuzz/README.md has the longer runs.
 . "$(dirname "$0")/lib.sh"
@@ -18,8 +18,8 @@ if ! command -v clang >/dev/null; then
 	exit
 fi
 log=$TMP/fuzz.log
-bash "$here/run.sh" "${FUZZ_SECONDS:-5}" reply manifest imgprobe >"$log" 2>&1
-for t in reply manifest imgprobe; do
+bash "$here/run.sh" "${FUZZ_SECONDS:-5}" reply manifest imgprobe text >"$log" 2>&1
+for t in reply manifest imgprobe text; do
 	if grep -qx "$t: ok" "$log"; then
 		ok
 		awk -v t="$t" '/^stat::number_of_executed_units/ {n = $2} $0 == t ": ok" {print t ": " n " runs"}' "$log"
