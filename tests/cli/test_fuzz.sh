@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The fuzz targets' short runs (tests/fuzz/run.sh): the reply parser, the
 # manifest reader, the image probe and text cleaning, FUZZ_SECONDS each
-# (default 5), built with ASan and UBSan. A target that finds a crash, a leak, a hang or
-# undefined behaviour fails; its input is left in build/fuzz/crashes/.
+# (default 5), built with ASan and UBSan. A target that finds a crash, a
+# leak, a hang or undefined behaviour fails; its input is left in
+# build/fuzz/crashes/.
 # tests/fuzz/README.md has the longer runs.
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")/../fuzz
