@@ -35,7 +35,7 @@ TOOL_BINS = $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 DEPS_BUILD = gcc make pkg-config libncurses-dev libsixel-dev libsqlite3-dev \
 	libcurl4-openssl-dev libcjson-dev libjpeg62-turbo-dev libpng-dev libutf8proc-dev libssl-dev
 DEPS_TEST  = python3 sqlite3 time curl tmux xterm xvfb xdotool imagemagick x11-utils zsh \
-	fonts-dejavu-core xfonts-base xauth libsixel-bin chafa
+	fonts-dejavu-core xfonts-base xauth libsixel-bin chafa clang libclang-rt-14-dev
 
 .PHONY: all check check-run check-asan demo deps deps-build lint format install clean bench tests
 

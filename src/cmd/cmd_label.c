@@ -189,6 +189,9 @@ static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 		a->model = ops->model;
 		return STATUS_OK;
 	}
+	st = config_check(); /* a misspelt base_url must not go unseen */
+	if (st != STATUS_OK)
+		return st;
 	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url",
 				       &from);
 	if (!opt->config.base_url)

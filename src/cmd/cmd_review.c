@@ -5,6 +5,7 @@
 
 #include "db/database.h"
 #include "db/claims.h"
+#include "db/runs.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/review/review.h"
@@ -78,7 +79,13 @@ int cmd_review(int argc, char **argv)
 	st = db_open(cli_db_path(db_flag), DB_OPEN_EXISTING, &db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	st = reviewui_run(db, &opt, &ui, &result);
+	if (opt.run_id) { /* an unknown run is an error, not a queue without answers */
+		DbRun run;
+		st = db_run_get(db, opt.run_id, &run);
+		db_run_free(&run);
+	}
+	if (st == STATUS_OK)
+		st = reviewui_run(db, &opt, &ui, &result);
 	if (st == STATUS_OK)
 		cli_note("%s has reviewed %lld of %lld items; every decision is saved in %s",
 			 opt.reviewer, result.mine, result.items, db_path(db));
