@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
@@ -219,6 +221,18 @@ static Status one_line(Pass *p, char *line, size_t len)
 	return *s == '[' ? heading(p, s) : setting(p, s);
 }
 
+/* Whether a config file that would not open counts as absent: it does not
+ * exist, or a folder above it may not be searched, as when another user runs
+ * gavel with root's HOME (sudo -u). A file that is there but unreadable is
+ * an error: the user wrote settings we would silently ignore. */
+static bool config_absent(const char *path, int open_errno)
+{
+	struct stat sb;
+	if (open_errno == ENOENT)
+		return true;
+	return open_errno == EACCES && stat(path, &sb) != 0 && errno == EACCES;
+}
+
 /* Reads the file at p->path; a missing one is an empty one. */
 static Status read_file(Pass *p)
 {
@@ -228,7 +242,7 @@ static Status read_file(Pass *p)
 	Status st = STATUS_OK;
 	FILE *f = fopen(p->path, "r");
 	if (!f)
-		return errno == ENOENT
+		return config_absent(p->path, errno)
 			   ? STATUS_OK
 			   : status_fail(STATUS_ERR_IO, "%s: %s", p->path, strerror(errno));
 	while (st == STATUS_OK && (len = getline(&line, &cap, f)) >= 0) {

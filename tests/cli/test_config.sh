@@ -39,4 +39,23 @@ printf '\xef\xbb\xbf# gavel settings\r\n[heuristic]\r\n[openai]\r\nmodel = "gpt 
 run "$GAVEL" agree --db "$db"
 expect_rc 0 "agree with a sound settings file"
 
+# a file that is there but unreadable is an error; a folder that may not be
+# searched (another user running with root's HOME) is no file at all
+if [ "$(id -u)" -eq 0 ]; then
+	chmod 755 "$TMP"
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	chmod 644 "$db"
+	chmod 777 "$(dirname "$db")"
+	chmod 711 "$TMP/xdg" "$TMP/xdg/gavel"
+	chmod 600 "$conf"
+	run as_nobody "$GAVEL" agree --db "$db"
+	expect_rc 1 "agree with a settings file it may not read"
+	expect_match "$err" "gavel/config: Permission denied" "names the file and why"
+	chmod 700 "$TMP/xdg"
+	run as_nobody "$GAVEL" agree --db "$db"
+	expect_rc 0 "agree when the settings folder may not be searched: defaults"
+	chmod 755 "$TMP/xdg" "$TMP/xdg/gavel"
+	chmod 644 "$conf"
+fi
+
 finish
