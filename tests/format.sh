@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# format.sh [--fix] [--all] [ROOT] - .clang-format, applied to the C files that changed:
-#   - changed in the working tree or the index against HEAD, or new and untracked;
-#   - changed on this branch since it left main (git merge-base HEAD main), when a
-#     `main` branch exists ($FORMAT_BASE names another, such as origin/main).
-# Prints each file whose formatting differs, with the diff, and exits 1 if any does.
-# A clean clone (CI) has nothing changed and passes. Files nobody touches are left
-# alone, so the tree converges file by file instead of in one conflicting reformat.
-# --fix formats those files in place (make format); --all takes every tracked C file.
+# format.sh [--fix] [--whole] [--all] [ROOT] - .clang-format, applied to what changed:
+# the lines of C files changed since the branch left main (git merge-base HEAD main;
+# $FORMAT_BASE names another base, such as origin/main), or since HEAD when there is
+# no main: commits, the index and the working tree alike. New files count whole.
+# Prints each file whose changed lines clang-format would format differently, with
+# the diff, and exits 1 if there is any; a clean clone (CI) has nothing to check.
+# Lines nobody touched are left alone: other work goes on in most files, and a
+# reformat of whole files would conflict with it.
+#   --fix    format those lines in place instead (make format)
+#   --whole  take every changed file whole, not just its changed lines
+#   --all    take every tracked C file whole (make format ALL=1)
 # clang-format is not a build dependency: without it this says so and passes.
 # $CLANG_FORMAT picks the binary (default clang-format-14 when present, else clang-format).
 set -u
-fix=0 all=0
+fix=0 whole=0 all=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--fix) fix=1 ;;
-	--all) all=1 ;;
-	-*) echo "usage: format.sh [--fix] [--all] [ROOT]" >&2; exit 2 ;;
+	--whole) whole=1 ;;
+	--all) all=1 whole=1 ;;
+	-*) echo "usage: format.sh [--fix] [--whole] [--all] [ROOT]" >&2; exit 2 ;;
 	*) break ;;
 	esac
 	shift
@@ -41,20 +45,34 @@ cd "$top" || exit 2 # git names files from here
 version=$("$CLANG_FORMAT" --version | sed -n 's/.*version \([0-9]*\).*/\1/p')
 [ "$version" = 14 ] || echo "format: note: clang-format $version; .clang-format is tuned for 14" >&2
 
+# base: the commit changes are counted from (none before the first commit)
+base=$(git rev-parse -q --verify HEAD) || base=
+want=${FORMAT_BASE:-main}
+if [ -n "$base" ] && git rev-parse -q --verify "$want^{commit}" >/dev/null; then
+	base=$(git merge-base HEAD "$want") || base=$(git rev-parse HEAD)
+fi
+
 changed() { # the C files to look at, NUL-separated, each once
 	if [ $all -eq 1 ]; then
 		git ls-files -z -- '*.c' '*.h'
 		return
 	fi
-	local base=${FORMAT_BASE:-main} fork
 	{
-		git diff -z --name-only --diff-filter=d HEAD -- '*.c' '*.h' 2>/dev/null
+		[ -n "$base" ] && git diff -z --name-only --diff-filter=d "$base" -- '*.c' '*.h'
 		git ls-files -z --others --exclude-standard -- '*.c' '*.h'
-		if git rev-parse -q --verify "$base^{commit}" >/dev/null &&
-			fork=$(git merge-base HEAD "$base" 2>/dev/null); then
-			git diff -z --name-only --diff-filter=d "$fork" HEAD -- '*.c' '*.h'
-		fi
 	} | sort -zu
+}
+
+ranges() { # FILE: clang-format's --lines for the lines of FILE changed since base
+	if [ $whole -eq 1 ] || [ -z "$base" ] || ! git cat-file -e "$base:$1" 2>/dev/null; then
+		echo all # new since base, or asked for whole
+		return
+	fi
+	git diff -U0 --no-color --no-ext-diff "$base" -- "$1" |
+		sed -n 's/^@@ -[0-9,]* +\([0-9]*\)\(,\([0-9]*\)\)\{0,1\} @@.*/\1 \3/p' |
+		while read -r start count; do # count 0: lines only removed
+			[ "${count:-1}" -gt 0 ] && echo "--lines=$start:$((start + ${count:-1} - 1))"
+		done
 }
 
 files=() bad=0
@@ -65,15 +83,15 @@ if [ ${#files[@]} -eq 0 ]; then
 	echo "format: no changed C files"
 	exit 0
 fi
-if [ $fix -eq 1 ]; then
-	"$CLANG_FORMAT" -i --style=file "${files[@]}" || exit 2
-	echo "format: formatted ${#files[@]} files"
-	exit 0
-fi
 tmp=$(mktemp) || exit 2
 trap 'rm -f "$tmp"' EXIT
 for f in "${files[@]}"; do
-	if ! "$CLANG_FORMAT" --style=file "$f" >"$tmp"; then
+	mapfile -t lines < <(ranges "$f")
+	[ ${#lines[@]} -gt 0 ] || continue
+	[ "${lines[0]}" = all ] && lines=()
+	if [ $fix -eq 1 ]; then
+		"$CLANG_FORMAT" -i --style=file "${lines[@]}" "$f" || bad=$((bad + 1))
+	elif ! "$CLANG_FORMAT" --style=file "${lines[@]}" "$f" >"$tmp"; then
 		echo "$f: clang-format failed"
 		bad=$((bad + 1))
 	elif ! cmp -s "$f" "$tmp"; then
@@ -82,8 +100,14 @@ for f in "${files[@]}"; do
 		bad=$((bad + 1))
 	fi
 done
-if [ $bad -gt 0 ]; then
-	echo "format: $bad of ${#files[@]} changed C files need formatting: make format"
+what="the changed lines of ${#files[@]} C files"
+[ $whole -eq 1 ] && what="${#files[@]} C files whole"
+if [ $fix -eq 1 ]; then
+	echo "format: formatted $what"
+	[ $bad -eq 0 ] || exit 2
+elif [ $bad -gt 0 ]; then
+	echo "format: $bad need formatting (make format); checked $what"
 	exit 1
+else
+	echo "format: ok, checked $what"
 fi
-echo "format: ${#files[@]} changed C files formatted"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The formatting lint (tests/format.sh) in a throwaway git repository: it checks
-# the C files changed in the working tree, the index, untracked, and on the branch
-# since it left main; it fails on a badly formatted one and passes once
-# `clang-format -i` has run; files nobody changed are not checked.
+# the lines of C files changed in the working tree, the index, and on the branch
+# since it left main, and new files whole; it fails on badly formatted ones and
+# passes once `clang-format -i` has run; lines nobody changed are not checked.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 check=$top/tests/format.sh
@@ -31,7 +31,7 @@ good='int add(int a, int b)
 }'
 bad='int  add( int a,int b ) { return a+b; }'
 printf '%s\n' "$good" >src/good.c
-printf '%s\n' "$bad" >src/legacy.c # committed badly formatted: nobody changes it
+printf '%s\nint  x ;\n' "$bad" >src/legacy.c # committed badly formatted
 git add -A && git commit -q -m start
 
 # formatted: FILE is as clang-format would leave it (clang-format itself says)
@@ -78,6 +78,30 @@ lint
 expect_rc 1 "an untracked new header is checked"
 expect_match "$out" "^src/new.h:" "the new header is named"
 rm src/new.h
+
+# in a file that was badly formatted already, only the changed lines count
+printf '\nint twice(int a)\n{\n\treturn 2 * a;\n}\n' >>src/legacy.c
+lint
+expect_rc 0 "a well formatted addition to a badly formatted file passes: $out"
+run "$check" --whole "$repo"
+expect_rc 1 "--whole checks that file whole"
+expect_match "$out" "^src/legacy.c:" "and names it"
+printf 'int  thrice( int a ) { return 3*a; }\n' >>src/legacy.c
+lint
+expect_rc 1 "a badly formatted line added to it fails"
+expect_match "$out" "^\+int thrice\(int a\)" "the diff formats the new line"
+expect_no_match "$out" "^-int  add" "and leaves the old lines alone"
+run "$check" --fix "$repo"
+expect_rc 0 "--fix formats the changed lines"
+expect_eq "$(head -n 1 src/legacy.c)" "$bad" "--fix left the old line as it was"
+expect_eq "$(tail -n 4 src/legacy.c | head -n 1)" "int thrice(int a)" "--fix formatted the new one"
+lint
+expect_rc 0 "and then the check passes: $out"
+git checkout -q src/legacy.c
+sed -i '$d' src/legacy.c
+lint
+expect_rc 0 "a line only removed leaves nothing to check: $out"
+git checkout -q src/legacy.c
 
 # files that are not C, and deleted files, are not checked
 printf 'not   C {\n' >notes.txt
