@@ -362,4 +362,3 @@ ManifestKind manifest_kind(const ManifestReader *r)
 {
 	return r->kind;
 }
-
