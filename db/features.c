@@ -43,6 +43,7 @@ static const char FEATURE_COUNTS[] =
 	" count(*) FILTER (WHERE NOT i.has_image OR (i.path IS NULL AND i.url IS NULL)),"
 	" count(*) FILTER (WHERE i.has_image AND i.path IS NULL AND i.url IS NOT NULL)"
 	" FROM items i";
+static const char ITEM_ID[] = "SELECT id FROM items WHERE external_id = ?1";
 static const char CURSOR_SQL[] =
 	"SELECT item_id, vector FROM features WHERE name = ?1 AND item_id > ?2 ORDER BY item_id";
 
@@ -278,6 +279,23 @@ Status db_feature_put(Db *db, const char *set, DbFeatureType type, long long ite
 	if (blob != small)
 		free(blob);
 	return rc == SQLITE_DONE ? STATUS_OK : db_fail(db, "storing a feature vector");
+}
+
+Status db_feature_item_id(Db *db, const char *external_id, long long *id)
+{
+	sqlite3_stmt *stmt = db_statement(db, ITEM_ID);
+	int rc;
+	*id = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_text(stmt, 1, external_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return STATUS_OK;
+	return rc == SQLITE_DONE ? STATUS_ERR_NOT_FOUND : db_fail(db, "looking an item up");
 }
 
 Status db_feature_todo(Db *db, const char *set, long long after_id, DbFeatureTodo *todo, int max,

@@ -50,6 +50,10 @@ Status db_feature_sets(Db *db, void (*fn)(void *arg, const DbFeatureSet *set), v
 Status db_feature_put(Db *db, const char *set, DbFeatureType type, long long item_id,
 		      const double *values, int dim);
 
+/* The id of the item whose external id is external_id, into *id;
+ * STATUS_ERR_NOT_FOUND (no detail) when there is none. */
+Status db_feature_item_id(Db *db, const char *external_id, long long *id);
+
 /* An item to measure: its id and image file (owned). */
 typedef struct {
 	long long id;

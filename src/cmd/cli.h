@@ -17,7 +17,8 @@
 	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")       \
 	X(prompts, "prompts", "list, show and diff prompt versions")                     \
 	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")          \
-	X(features, "features", "measure the pixel features of every image (pixels-v1)")
+	X(features, "features", "measure the pixel features of every image (pixels-v1)")  \
+	X(import_features, "import-features", "load feature vectors computed elsewhere")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
