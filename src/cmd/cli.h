@@ -18,7 +18,8 @@
 	X(prompts, "prompts", "list, show and diff prompt versions")                     \
 	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")          \
 	X(features, "features", "measure the pixel features of every image (pixels-v1)")  \
-	X(import_features, "import-features", "load feature vectors computed elsewhere")
+	X(import_features, "import-features", "load feature vectors computed elsewhere")  \
+	X(train, "train", "fit the linear scorer on the human (or LLM) labels")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
