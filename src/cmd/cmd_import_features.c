@@ -115,9 +115,12 @@ static Status declare_set(Import *im)
 	Status st = im->replace ? db_feature_set_delete(im->db, im->set) : STATUS_OK;
 	if (st == STATUS_OK)
 		st = db_feature_set_put(im->db, &set);
-	if (st == STATUS_ERR_EXISTS)
+	if (st == STATUS_ERR_EXISTS) {
+		char *why = xstrdup(status_detail()); /* status_fail() rewrites the detail */
 		st = status_fail(STATUS_ERR_EXISTS, "%s; --replace drops its vectors and takes this "
-				 "file's columns", status_detail());
+				 "file's columns", why);
+		free(why);
+	}
 	return st;
 }
 
