@@ -47,12 +47,12 @@ enum { QUEUE_STATE_VERSION = 2 };
 	"(SELECT provider FROM runs WHERE id = " run_id ") = '" DB_PROVIDER_SCORER "'"
 /* The model whose out-of-fold probabilities the suspect order reads. */
 #define LATEST_OOF "(SELECT max(id) FROM scorer_models WHERE oof_labels)"
-/* Some reviewer of the item has decided it more than once: a label looked
- * at again is not flagged again. */
+/* Some reviewer has decided the item more than once (accept or override,
+ * undone or not): a label looked at again is not flagged again. */
 #define REDECIDED(item)                                                                  \
-	"EXISTS (SELECT 1 FROM standing st JOIN reviews r ON r.item_id = st.item_id"          \
-	" AND r.reviewer = st.reviewer AND r.id < st.review_id"                              \
-	" AND r.decision IN ('accept', 'override') WHERE st.item_id = " item ")"
+	"EXISTS (SELECT 1 FROM reviews r1 JOIN reviews r2 ON r2.item_id = r1.item_id"         \
+	" AND r2.reviewer = r1.reviewer AND r2.id > r1.id WHERE r1.item_id = " item           \
+	" AND r1.decision IN ('accept', 'override') AND r2.decision IN ('accept', 'override'))"
 /* The suspect key of item_queue row q: the latest out-of-fold model's
  * probability of the settled human label, for settled items decided once. */
 #define SUSPECT_P(q)                                                                     \
