@@ -316,6 +316,53 @@ Status trainer_run(Db *db, const TrainerSpec *spec, TrainerResult *r)
 	return st;
 }
 
+static double param(const cJSON *o, const char *name, double fallback)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	return cJSON_IsNumber(v) ? v->valuedouble : fallback;
+}
+
+Status trainer_refit_spec(Db *db, TrainerSpec *spec, TrainsetSources *sources)
+{
+	DbScorerModel m;
+	cJSON *p, *f;
+	const cJSON *model, *list;
+	LinmodelKind kind = LINMODEL_LOGISTIC;
+	Status st = db_scorer_model_get(db, 0, &m);
+	memset(spec, 0, sizeof *spec);
+	spec->target = DB_SCORER_TARGET_HUMAN;
+	spec->params = linmodel_params(LINMODEL_LOGISTIC);
+	spec->folds = 5;
+	spec->seed = 1;
+	spec->sources = sources;
+	if (st == STATUS_ERR_NOT_FOUND) {
+		status_clear();
+		return trainset_sources_parse(TRAINSET_PIXELS, sources);
+	}
+	if (st != STATUS_OK)
+		return st;
+	p = cJSON_Parse(m.params_json ? m.params_json : "{}");
+	f = cJSON_Parse(m.features_json ? m.features_json : "{}");
+	model = cJSON_GetObjectItemCaseSensitive(p, "model");
+	if (cJSON_IsString(model))
+		linmodel_kind_parse(model->valuestring, &kind);
+	spec->params = linmodel_params(kind);
+	spec->params.C = param(p, "C", 1);
+	spec->params.alpha = param(p, "alpha", 1);
+	spec->params.standardize = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(p, "standardize"));
+	spec->positive_from = (int)param(p, "positive_from", 0);
+	spec->folds = param(p, "folds", 5) >= 2 ? (int)param(p, "folds", 5) : 5;
+	spec->seed = (uint64_t)param(p, "seed", 1);
+	spec->llm_run = (long long)param(p, "llm_run", 0);
+	list = cJSON_GetObjectItemCaseSensitive(f, "sources");
+	st = trainset_sources_parse(cJSON_IsString(list) ? list->valuestring : TRAINSET_PIXELS,
+				    sources);
+	cJSON_Delete(p);
+	cJSON_Delete(f);
+	db_scorer_model_free(&m);
+	return st;
+}
+
 void trainer_result_free(TrainerResult *r)
 {
 	scorermodel_free(&r->model);

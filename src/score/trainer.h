@@ -53,6 +53,14 @@ Status trainer_run(Db *db, const TrainerSpec *spec, TrainerResult *out);
 
 void trainer_result_free(TrainerResult *r);
 
+/* The spec of a refit of the current model (the latest stored) on the
+ * settled human labels: its feature sources (into *sources, the caller's
+ * to free), model, penalty, standardisation, split, folds (at least 2: a
+ * refit reports its cross-validated agreement and feeds the suspect order)
+ * and seed; without a model yet, logistic regression with C 1 on
+ * TRAINSET_PIXELS, 5 folds, seed 1. spec->sources points at *sources. */
+Status trainer_refit_spec(Db *db, TrainerSpec *spec, TrainsetSources *sources);
+
 /* The result's figures as the JSON object stored with the model:
  * {"folds", "seed", "rows", "scorer": {...}, "baseline": {...},
  * "llm": {..., "rows"}} (undefined figures as null). New string. */
