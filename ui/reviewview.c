@@ -224,10 +224,11 @@ static int choose_order(App *app)
 	ReviewFilter f = *review_filter(app->session);
 	char question[256] = "order:";
 	int key;
+	/* the --order words: short enough for eight orders on one line */
 	for (int i = 0; i < DB_ORDER_COUNT; i++)
 		if (db_order_keys[i])
 			snprintf(question + strlen(question), sizeof question - strlen(question),
-				 "%s %c %s", i ? "," : "", db_order_keys[i], db_order_names[i]);
+				 "%s %c %s", i ? "," : "", db_order_keys[i], db_order_words[i]);
 	key = app_read_choice(app, question);
 	for (int i = 0; i < DB_ORDER_COUNT; i++)
 		if (db_order_keys[i] && key == db_order_keys[i]) {
