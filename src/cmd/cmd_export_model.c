@@ -10,6 +10,7 @@
 #include "db/scorer.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
+#include "src/score/scorermodel.h"
 
 int cmd_export_model(int argc, char **argv)
 {
@@ -31,6 +32,7 @@ int cmd_export_model(int argc, char **argv)
 		.options = options,
 	};
 	DbScorerModel row;
+	ScorerModel model;
 	cJSON *json;
 	Db *db = NULL;
 	FILE *out = stdout;
@@ -52,11 +54,15 @@ int cmd_export_model(int argc, char **argv)
 	db_close(db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	json = cJSON_Parse(row.model_json ? row.model_json : "");
-	if (!json) {
+	/* through the model, not the stored text: cJSON would print a number
+	 * it parsed with 15 digits when that comes within rounding */
+	st = scorermodel_from_json(row.model_json ? row.model_json : "", &model);
+	if (st != STATUS_OK) {
 		db_scorer_model_free(&row);
-		return cli_fail(status_fail(STATUS_ERR_CORRUPT, "model %lld has no stored weights", id));
+		return cli_fail(st);
 	}
+	json = scorermodel_to_json(&model);
+	scorermodel_free(&model);
 	cJSON_AddNumberToObject(json, "id", (double)row.id);
 	cJSON_AddStringToObject(json, "created_at", row.created_at ? row.created_at : "");
 	cJSON_AddStringToObject(json, "data_sha256", row.data_hash ? row.data_hash : "");

@@ -157,7 +157,7 @@ static cJSON *by_name(const ScorerModel *m, const double *v)
 {
 	cJSON *o = cJSON_CreateObject();
 	for (size_t j = 0; j < m->lm.features; j++)
-		cJSON_AddNumberToObject(o, m->names[j], v[j]);
+		cJSON_AddItemToObject(o, m->names[j], scorermodel_json_number(v[j]));
 	return o;
 }
 
@@ -167,9 +167,9 @@ static void add_weights(cJSON *out, const ScorerModel *m)
 	const Linmodel *lm = &m->lm;
 	cJSON *coef, *icpt = cJSON_AddArrayToObject(out, "intercepts");
 	for (int o = 0; o < lm->outputs; o++)
-		cJSON_AddItemToArray(icpt, cJSON_CreateNumber(lm->intercept[o]));
+		cJSON_AddItemToArray(icpt, scorermodel_json_number(lm->intercept[o]));
 	if (lm->outputs == 1) {
-		cJSON_AddNumberToObject(out, "intercept", lm->intercept[0]);
+		cJSON_AddItemToObject(out, "intercept", scorermodel_json_number(lm->intercept[0]));
 		cJSON_AddItemToObject(out, "coefficients", by_name(m, lm->coef));
 		return;
 	}
@@ -177,7 +177,7 @@ static void add_weights(cJSON *out, const ScorerModel *m)
 	icpt = cJSON_AddObjectToObject(out, "intercepts_by_label");
 	for (int o = 0; o < lm->outputs; o++) {
 		cJSON_AddItemToObject(coef, output_name(m, o), by_name(m, lm->coef + (size_t)o * lm->features));
-		cJSON_AddNumberToObject(icpt, output_name(m, o), lm->intercept[o]);
+		cJSON_AddItemToObject(icpt, output_name(m, o), scorermodel_json_number(lm->intercept[o]));
 	}
 }
 
@@ -217,8 +217,8 @@ static void print_json(const TrainerResult *r, const TrainerSpec *spec)
 	cJSON_AddNumberToObject(o, "seed", (double)spec->seed);
 	cJSON_AddStringToObject(o, "data_sha256", r->hash);
 	cJSON_AddItemToObject(o, "cross_validation", cJSON_Parse(metrics));
-	cJSON_AddNumberToObject(o, "objective", m->lm.objective);
-	cJSON_AddNumberToObject(o, "gradient_norm", m->lm.grad_norm);
+	cJSON_AddItemToObject(o, "objective", scorermodel_json_number(m->lm.objective));
+	cJSON_AddItemToObject(o, "gradient_norm", scorermodel_json_number(m->lm.grad_norm));
 	cJSON_AddNumberToObject(o, "iterations", m->lm.iterations);
 	cJSON_AddBoolToObject(o, "converged", m->lm.converged);
 	add_weights(o, m);

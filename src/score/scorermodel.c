@@ -6,6 +6,7 @@
 
 #include <cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,11 +87,24 @@ void scorermodel_apply(const ScorerModel *m, const double *x, ScorerAnswer *a)
 
 /* ---- JSON ---- */
 
+cJSON *scorermodel_json_number(double v)
+{
+	char text[32];
+	if (!isfinite(v))
+		return cJSON_CreateNull();
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(text, sizeof text, "%.*g", digits, v);
+		if (strtod(text, NULL) == v)
+			break;
+	}
+	return cJSON_CreateRaw(text);
+}
+
 static cJSON *numbers(const double *v, size_t n)
 {
 	cJSON *list = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(list, cJSON_CreateNumber(v[i]));
+		cJSON_AddItemToArray(list, scorermodel_json_number(v[i]));
 	return list;
 }
 
@@ -108,13 +122,13 @@ static cJSON *fit_json(const ScorerModel *m)
 	cJSON *fit = cJSON_CreateObject();
 	cJSON_AddStringToObject(fit, "model", linmodel_kind_name(lm->kind));
 	if (lm->kind == LINMODEL_LOGISTIC)
-		cJSON_AddNumberToObject(fit, "C", lm->params.C);
+		cJSON_AddItemToObject(fit, "C", scorermodel_json_number(lm->params.C));
 	else
-		cJSON_AddNumberToObject(fit, "alpha", lm->params.alpha);
+		cJSON_AddItemToObject(fit, "alpha", scorermodel_json_number(lm->params.alpha));
 	cJSON_AddBoolToObject(fit, "standardize", lm->params.standardize);
 	cJSON_AddNumberToObject(fit, "rows", (double)lm->rows);
-	cJSON_AddNumberToObject(fit, "objective", lm->objective);
-	cJSON_AddNumberToObject(fit, "gradient_norm", lm->grad_norm);
+	cJSON_AddItemToObject(fit, "objective", scorermodel_json_number(lm->objective));
+	cJSON_AddItemToObject(fit, "gradient_norm", scorermodel_json_number(lm->grad_norm));
 	cJSON_AddNumberToObject(fit, "iterations", lm->iterations);
 	cJSON_AddBoolToObject(fit, "converged", lm->converged);
 	return fit;
@@ -298,13 +312,13 @@ char *scorermodel_reply(const ScorerModel *m, long long model_id, const ScorerAn
 	cJSON *o = cJSON_CreateObject();
 	char *text;
 	cJSON_AddNumberToObject(o, "label", a->label);
-	cJSON_AddNumberToObject(o, "score", a->score);
+	cJSON_AddItemToObject(o, "score", scorermodel_json_number(a->score));
 	if (a->has_prob) {
 		cJSON *p = cJSON_AddObjectToObject(o, "probabilities");
-		cJSON_AddNumberToObject(o, "confidence", a->confidence);
-		cJSON_AddNumberToObject(o, "entropy", a->entropy);
+		cJSON_AddItemToObject(o, "confidence", scorermodel_json_number(a->confidence));
+		cJSON_AddItemToObject(o, "entropy", scorermodel_json_number(a->entropy));
 		for (int k = 0; k < class_count(m); k++)
-			cJSON_AddNumberToObject(p, m->label_names[k], a->prob[k]);
+			cJSON_AddItemToObject(p, m->label_names[k], scorermodel_json_number(a->prob[k]));
 	}
 	cJSON_AddNumberToObject(o, "model", (double)model_id);
 	text = cJSON_PrintUnformatted(o);

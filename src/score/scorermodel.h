@@ -66,6 +66,11 @@ char *scorermodel_reply(const ScorerModel *m, long long model_id, const ScorerAn
  * pixels-v1): p 0.62, expected 2.41"), in a new string. */
 char *scorermodel_rationale(const ScorerModel *m, long long model_id, const ScorerAnswer *a);
 
+/* v as a JSON number that reads back to the same double: the shortest of
+ * 15, 16 or 17 significant digits that does (cJSON's own printing accepts
+ * a neighbouring double), or null when v is not finite. A new item. */
+struct cJSON *scorermodel_json_number(double v);
+
 /* "logistic" (two classes), "multinomial" or "ridge". Static. */
 const char *scorermodel_kind(const ScorerModel *m);
 

@@ -186,7 +186,8 @@ static cJSON *figures(const EvaluateMetrics *m)
 	cJSON *o = cJSON_CreateObject();
 	for (int k = 0; k < EVALUATE_METRIC_COUNT; k++) {
 		if (m->v[k].defined)
-			cJSON_AddNumberToObject(o, evaluate_metric_name((EvaluateMetric)k), m->v[k].value);
+			cJSON_AddItemToObject(o, evaluate_metric_name((EvaluateMetric)k),
+					      scorermodel_json_number(m->v[k].value));
 		else
 			cJSON_AddNullToObject(o, evaluate_metric_name((EvaluateMetric)k));
 	}
@@ -257,8 +258,8 @@ static Status store_oof(Db *db, const TrainerResult *r, size_t i)
 	if (e->oof_prob) {
 		cJSON *list = cJSON_CreateArray();
 		for (int k = 0; k < r->classes; k++)
-			cJSON_AddItemToArray(list, cJSON_CreateNumber(e->oof_prob[i * (size_t)r->classes
-									     + (size_t)k]));
+			cJSON_AddItemToArray(list, scorermodel_json_number(
+							   e->oof_prob[i * (size_t)r->classes + (size_t)k]));
 		probs = cJSON_PrintUnformatted(list);
 		cJSON_Delete(list);
 	}
