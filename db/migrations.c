@@ -214,7 +214,12 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (reviewer, llm, human)"
 	") WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO meta (key, value) VALUES ('overlap_permille', '0');",
-	/* 6: the linear scorer's data (docs/scorer.md). A feature set is named
+	/* 6: who is labelling a run now: the process's id from src/base/proc.h
+	 * (boot, pid, start time), NULL when nobody is. A run marked running
+	 * whose owner is gone was killed: --list and --resume tell it from a
+	 * live one, and a second live --resume is refused. */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
+	/* 7: the linear scorer's data (docs/scorer.md). A feature set is named
 	 * with its version ('pixels-v1'), has ordered named columns, and holds
 	 * its vectors as float32 (measured: what features_to_vector gives) or
 	 * float64 (imported: the file's decimals kept exactly, so a fit reaches

@@ -16,7 +16,8 @@
 	X(review, "review", "the review UI: see the image and the rationale, decide")    \
 	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")       \
 	X(prompts, "prompts", "list, show and diff prompt versions")                     \
-	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")          \
+	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")           \
+	X(completion, "completion", "the shell completion script for bash or zsh")                  \
 	X(features, "features", "measure the pixel features of every image (pixels-v1)")  \
 	X(import_features, "import-features", "load feature vectors computed elsewhere")  \
 	X(train, "train", "fit the linear scorer on the human (or LLM) labels")           \

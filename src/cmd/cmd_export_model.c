@@ -8,6 +8,7 @@
 
 #include "db/database.h"
 #include "db/scorer.h"
+#include "src/base/out.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/score/scorermodel.h"
@@ -36,7 +37,7 @@ int cmd_export_model(int argc, char **argv)
 	cJSON *json;
 	Db *db = NULL;
 	FILE *out = stdout;
-	char *end, *text;
+	char *end;
 	long long id;
 	Status st;
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
@@ -66,15 +67,13 @@ int cmd_export_model(int argc, char **argv)
 	cJSON_AddNumberToObject(json, "id", (double)row.id);
 	cJSON_AddStringToObject(json, "created_at", row.created_at ? row.created_at : "");
 	cJSON_AddStringToObject(json, "data_sha256", row.data_hash ? row.data_hash : "");
-	text = cJSON_Print(json);
 	if (out_path && !(out = fopen(out_path, "w")))
 		st = status_fail(STATUS_ERR_IO, "%s: cannot write", out_path);
 	if (st == STATUS_OK) {
-		fprintf(out, "%s\n", text);
+		out_json(out, json, 1);
 		if (out != stdout && fclose(out) != 0)
 			st = status_fail(STATUS_ERR_IO, "%s: cannot write", out_path);
 	}
-	free(text);
 	cJSON_Delete(json);
 	db_scorer_model_free(&row);
 	return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);

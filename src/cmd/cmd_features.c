@@ -15,6 +15,7 @@
 #include "db/database.h"
 #include "db/features.h"
 #include "src/base/clock.h"
+#include "src/base/out.h"
 #include "src/base/xalloc.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
@@ -284,10 +285,10 @@ static Status declare_set(Db *db)
 static void print_set(void *arg, const DbFeatureSet *set)
 {
 	(void)arg;
-	printf("%-24s %5d %s %-8s %10lld items", set->name, set->dim,
+	out_printf(stdout, "%-24s %5d %s %-8s %10lld items", set->name, set->dim,
 	       set->type == DB_FEATURE_F32 ? "float32" : "float64",
 	       set->origin == DB_FEATURE_MEASURED ? "measured" : "imported", set->items);
-	printf("%s%s\n", set->source ? "  from " : "", set->source ? set->source : "");
+	out_printf(stdout, "%s%s\n", set->source ? "  from " : "", set->source ? set->source : "");
 }
 
 static void summary(const Run *run, const DbFeatureCounts *c, double seconds)

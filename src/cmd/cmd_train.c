@@ -10,6 +10,7 @@
 
 #include "db/database.h"
 #include "db/scorer.h"
+#include "src/base/out.h"
 #include "src/base/xalloc.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
@@ -39,9 +40,9 @@ static void cell(const cJSON *side, EvaluateMetric metric)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(side, evaluate_metric_name(metric));
 	if (cJSON_IsNumber(v))
-		printf(" %10.4f", v->valuedouble + 0.0 == 0 ? 0.0 : v->valuedouble);
+		out_printf(stdout, " %10.4f", v->valuedouble + 0.0 == 0 ? 0.0 : v->valuedouble);
 	else
-		printf(" %10s", "-");
+		out_printf(stdout, " %10s", "-");
 }
 
 /* The cross-validated figures (a stored metrics object) as a table. */
@@ -54,26 +55,26 @@ static void print_figures(const cJSON *metrics)
 	const cJSON *llm_rows = cJSON_GetObjectItemCaseSensitive(llm, "rows");
 	int folds = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(metrics, "folds"));
 	if (!scorer) {
-		printf("no cross-validation (--folds 0): no figures\n");
+		out_printf(stdout, "no cross-validation (--folds 0): no figures\n");
 		return;
 	}
-	printf("%d-fold cross-validation (seed %.0f), out-of-fold predictions of %.0f items:\n",
+	out_printf(stdout, "%d-fold cross-validation (seed %.0f), out-of-fold predictions of %.0f items:\n",
 	       folds, cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(metrics, "seed")),
 	       cJSON_GetNumberValue(rows));
-	printf("%-20s %10s %10s %10s\n", "", "scorer", "baseline", "LLM");
+	out_printf(stdout, "%-20s %10s %10s %10s\n", "", "scorer", "baseline", "LLM");
 	for (size_t i = 0; i < sizeof figure_rows / sizeof figure_rows[0]; i++) {
-		printf("%-20s", figure_rows[i].shown);
+		out_printf(stdout, "%-20s", figure_rows[i].shown);
 		cell(scorer, figure_rows[i].metric);
 		cell(baseline, figure_rows[i].metric);
 		cell(llm, figure_rows[i].metric);
-		putchar('\n');
+		out_puts(stdout, "\n");
 	}
 	if (cJSON_IsNumber(llm_rows) && llm_rows->valuedouble == 0)
-		printf("(the LLM labelled none of these items)\n");
+		out_printf(stdout, "(the LLM labelled none of these items)\n");
 	else if (cJSON_IsNumber(llm_rows) && llm_rows->valuedouble < cJSON_GetNumberValue(rows))
-		printf("(the LLM column: the %.0f of these items the LLM labelled)\n",
+		out_printf(stdout, "(the LLM column: the %.0f of these items the LLM labelled)\n",
 		       llm_rows->valuedouble);
-	printf("baseline: each training fold's majority label; - : not defined\n");
+	out_printf(stdout, "baseline: each training fold's majority label; - : not defined\n");
 }
 
 /* The order of the columns by their largest weight over the outputs. */
@@ -107,48 +108,48 @@ static const char *output_name(const ScorerModel *m, int o)
 static void print_coefficients(const ScorerModel *m)
 {
 	int *order = by_weight(m);
-	printf("coefficients per standard deviation of each feature, largest first%s:\n",
+	out_printf(stdout, "coefficients per standard deviation of each feature, largest first%s:\n",
 	       m->lm.kind == LINMODEL_LOGISTIC ? " (log-odds)" : "");
-	printf("%-24s", "");
+	out_printf(stdout, "%-24s", "");
 	for (int o = 0; o < m->lm.outputs; o++)
-		printf(" %12.12s", output_name(m, o));
-	putchar('\n');
+		out_printf(stdout, " %12.12s", output_name(m, o));
+	out_puts(stdout, "\n");
 	for (size_t j = 0; j < m->lm.features; j++) {
-		printf("%-24.24s", m->names[order[j]]);
+		out_printf(stdout, "%-24.24s", m->names[order[j]]);
 		for (int o = 0; o < m->lm.outputs; o++)
-			printf(" %+12.4f", m->lm.coef[(size_t)o * m->lm.features + (size_t)order[j]]);
-		putchar('\n');
+			out_printf(stdout, " %+12.4f", m->lm.coef[(size_t)o * m->lm.features + (size_t)order[j]]);
+		out_puts(stdout, "\n");
 	}
-	printf("%-24s", "(intercept)");
+	out_printf(stdout, "%-24s", "(intercept)");
 	for (int o = 0; o < m->lm.outputs; o++)
-		printf(" %+12.4f", m->lm.intercept[o]);
-	putchar('\n');
+		out_printf(stdout, " %+12.4f", m->lm.intercept[o]);
+	out_puts(stdout, "\n");
 	free(order);
 }
 
 static void print_fit(const Linmodel *lm)
 {
-	printf("fit on all %zu rows: objective %.10g, gradient norm %.2g", lm->rows, lm->objective,
+	out_printf(stdout, "fit on all %zu rows: objective %.10g, gradient norm %.2g", lm->rows, lm->objective,
 	       lm->grad_norm);
 	if (lm->kind == LINMODEL_LOGISTIC)
-		printf(", %d Newton step%s%s", lm->iterations, lm->iterations == 1 ? "" : "s",
+		out_printf(stdout, ", %d Newton step%s%s", lm->iterations, lm->iterations == 1 ? "" : "s",
 		       lm->converged ? "" : " (not converged)");
-	putchar('\n');
+	out_puts(stdout, "\n");
 }
 
 static void print_header(long long id, const ScorerModel *m, const char *target)
 {
 	const Linmodel *lm = &m->lm;
-	printf("model %lld: %s%s, ", id, scorermodel_kind(m),
+	out_printf(stdout, "model %lld: %s%s, ", id, scorermodel_kind(m),
 	       lm->kind == LINMODEL_LOGISTIC ? " logistic regression" : " regression");
 	if (lm->kind == LINMODEL_LOGISTIC)
-		printf("C %g", lm->params.C);
+		out_printf(stdout, "C %g", lm->params.C);
 	else
-		printf("alpha %g", lm->params.alpha);
-	printf(", %s; target %s", lm->params.standardize ? "standardised" : "raw values", target);
+		out_printf(stdout, "alpha %g", lm->params.alpha);
+	out_printf(stdout, ", %s; target %s", lm->params.standardize ? "standardised" : "raw values", target);
 	if (m->positive_from)
-		printf(" split at %d", m->positive_from);
-	printf("\n%zu features (%s) on %zu items\n", lm->features, m->sources, lm->rows);
+		out_printf(stdout, " split at %d", m->positive_from);
+	out_printf(stdout, "\n%zu features (%s) on %zu items\n", lm->features, m->sources, lm->rows);
 }
 
 /* ---- JSON ---- */
@@ -185,7 +186,7 @@ static void print_json(const TrainerResult *r, const TrainerSpec *spec)
 {
 	const ScorerModel *m = &r->model;
 	cJSON *o = cJSON_CreateObject(), *left = cJSON_CreateObject();
-	char *metrics = trainer_metrics_json(r), *text;
+	char *metrics = trainer_metrics_json(r);
 	cJSON_AddNumberToObject(o, "model_id", (double)r->model_id);
 	cJSON_AddStringToObject(o, "kind", scorermodel_kind(m));
 	cJSON_AddStringToObject(o, "model", linmodel_kind_name(m->lm.kind));
@@ -224,9 +225,7 @@ static void print_json(const TrainerResult *r, const TrainerSpec *spec)
 	add_weights(o, m);
 	cJSON_AddItemToObject(o, "mean", by_name(m, m->lm.mean));
 	cJSON_AddItemToObject(o, "scale", by_name(m, m->lm.scale));
-	text = cJSON_Print(o);
-	printf("%s\n", text);
-	free(text);
+	out_json(stdout, o, 1);
 	free(metrics);
 	cJSON_Delete(o);
 }
@@ -237,16 +236,16 @@ static void print_text(const TrainerResult *r, const TrainerSpec *spec)
 	cJSON *m = cJSON_Parse(metrics);
 	print_header(r->model_id, &r->model, db_scorer_target_words[spec->target]);
 	if (r->run)
-		printf("the LLM's labels of run %lld\n", r->run);
+		out_printf(stdout, "the LLM's labels of run %lld\n", r->run);
 	for (int s = 0; s < spec->sources->count; s++)
 		if (r->missing[s])
-			printf("left out: %lld labelled item%s without %s\n", r->missing[s],
+			out_printf(stdout, "left out: %lld labelled item%s without %s\n", r->missing[s],
 			       r->missing[s] == 1 ? "" : "s", spec->sources->items[s].name);
-	putchar('\n');
+	out_puts(stdout, "\n");
 	print_figures(m);
-	putchar('\n');
+	out_puts(stdout, "\n");
 	print_fit(&r->model.lm);
-	putchar('\n');
+	out_puts(stdout, "\n");
 	print_coefficients(&r->model);
 	cJSON_Delete(m);
 	free(metrics);
@@ -261,18 +260,18 @@ static void list_row(void *arg, const DbScorerModel *m)
 	const cJSON *scorer = cJSON_GetObjectItemCaseSensitive(metrics, "scorer");
 	const cJSON *sources = cJSON_GetObjectItemCaseSensitive(features, "sources");
 	(void)arg;
-	printf("%5lld  %-16.16s  %-11s  %-6s %8lld ", m->id, m->created_at ? m->created_at : "",
+	out_printf(stdout, "%5lld  %-16.16s  %-11s  %-6s %8lld ", m->id, m->created_at ? m->created_at : "",
 	       m->kind, db_scorer_target_words[m->target], m->rows);
 	cell(scorer, EVALUATE_KAPPA_QUADRATIC);
 	cell(scorer, EVALUATE_ACCURACY);
-	printf("  %s\n", cJSON_IsString(sources) ? sources->valuestring : "");
+	out_printf(stdout, "  %s\n", cJSON_IsString(sources) ? sources->valuestring : "");
 	cJSON_Delete(metrics);
 	cJSON_Delete(features);
 }
 
 static Status list(Db *db)
 {
-	printf("%5s  %-16s  %-11s  %-6s %8s  %10s %10s  %s\n", "id", "created (UTC)", "kind",
+	out_printf(stdout, "%5s  %-16s  %-11s  %-6s %8s  %10s %10s  %s\n", "id", "created (UTC)", "kind",
 	       "target", "rows", "kappa_q", "accuracy", "features");
 	return db_scorer_models(db, 0, list_row, NULL);
 }
@@ -289,12 +288,12 @@ static Status show(Db *db, long long id)
 	if (st == STATUS_OK) {
 		metrics = cJSON_Parse(row.metrics_json ? row.metrics_json : "{}");
 		print_header(row.id, &m, db_scorer_target_words[row.target]);
-		printf("created %s; data sha256 %s\n\n", row.created_at, row.data_hash ? row.data_hash
+		out_printf(stdout, "created %s; data sha256 %s\n\n", row.created_at, row.data_hash ? row.data_hash
 											: "-");
 		print_figures(metrics);
-		putchar('\n');
+		out_puts(stdout, "\n");
 		print_fit(&m.lm);
-		putchar('\n');
+		out_puts(stdout, "\n");
 		print_coefficients(&m);
 		cJSON_Delete(metrics);
 		scorermodel_free(&m);
