@@ -161,7 +161,8 @@ int cmd_import_features(int argc, char **argv)
 						      "digits, '.', '_' and '-'"),
 		CLIOPT_SWITCH("skip-bad", 0, &im.skip_bad, "store the good rows and list the bad ones"),
 		CLIOPT_SWITCH("replace", 0, &im.replace,
-			      "drop the set's vectors first (needed when its columns change)"),
+			      "drop the set's vectors first (needed when its\n"
+			      "columns change)"),
 		CLIOPT_SWITCH("quiet", 'q', &im.quiet, "print only problems"),
 		CLIOPT_END,
 	};
