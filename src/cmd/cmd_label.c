@@ -185,6 +185,8 @@ static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not %s", a->provider,
 				   provider_names());
 	opt->ops = ops;
+	if (ops->kind == PROVIDER_LOCAL && !ops->answer)
+		return status_fail(STATUS_ERR_USAGE, "--provider %s: %s", ops->name, ops->summary);
 	if (ops->kind == PROVIDER_LOCAL) {
 		a->model = ops->model;
 		return STATUS_OK;
