@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db/database.h"
+#include "db/checkpoint.h"
 #include "db/claims.h"
 #include "db/runs.h"
 #include "src/cmd/cli.h"
@@ -82,7 +83,9 @@ int cmd_review(int argc, char **argv)
 	st = db_open(cli_db_path(db_flag), DB_OPEN_EXISTING, &db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	if (opt.run_id) { /* an unknown run is an error, not a queue without answers */
+	st = db_checkpoint_in_background(db); /* no key waits for a checkpoint */
+	/* an unknown run is an error, not a queue without answers */
+	if (st == STATUS_OK && opt.run_id) {
 		DbRun run;
 		st = db_run_get(db, opt.run_id, &run);
 		db_run_free(&run);
