@@ -58,6 +58,9 @@ static const char SCAN_RANDOM_LOW[] =
 	OPEN_SCAN " AND q.random_key < ?2 ORDER BY q.random_key LIMIT ?8";
 static const char SCAN_SCORER[] =
 	OPEN_SCAN " ORDER BY q.scorer_key, q.item_id LIMIT ?8";
+/* the audits' items in draw order (db/queue.c's AUDIT_KEY) */
+static const char SCAN_AUDIT[] =
+	OPEN_SCAN " AND q.audit_key IS NOT NULL ORDER BY q.audit_key, q.item_id LIMIT ?8";
 static const char SCAN_MINE[] =
 	"SELECT q.item_id FROM standing s JOIN item_queue q ON q.item_id = s.item_id"
 	" WHERE s.reviewer = ?1 AND q.need > 0" FILTERS
@@ -141,6 +144,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long 
 	case DB_ORDER_DISAGREEMENT: return scan(db, SCAN_DISAGREEMENT, q, 0, ids, max, count);
 	case DB_ORDER_CONFIDENCE: return scan(db, SCAN_CONFIDENCE, q, 0, ids, max, count);
 	case DB_ORDER_SCORER: return scan(db, SCAN_SCORER, q, 0, ids, max, count);
+	case DB_ORDER_AUDIT: return scan(db, SCAN_AUDIT, q, 0, ids, max, count);
 	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
 	case DB_ORDER_RANDOM:
 		st = scan(db, SCAN_RANDOM_HIGH, q, cut, ids, max, count);

@@ -17,6 +17,7 @@
 	X(CONFIDENCE, "confidence", 'c', "lowest confidence")  /* none at all first */          \
 	X(RANDOM, "random", 'r', "random")                     /* a fixed shuffle for a seed */ \
 	X(SCORER, "scorer", 's', "scorer")                     /* the latest scorer's lowest */ \
+	X(AUDIT, "audit", 'a', "audit sample")                 /* the audits' draw order */     \
 	X(MINE, "", 0, "my decisions")                         /* browse, newest first */
 
 typedef enum {

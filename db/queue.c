@@ -41,6 +41,12 @@ enum { QUEUE_STATE_VERSION = 1 };
 #define STANDING_COLUMNS "item_id, reviewer, review_id, decision, label, verdict, llm_label"
 #define NOT_RETRACTED(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
 #define SETTLED(q) "(" q ".deciders > 0 AND " q ".human_min = " q ".human_max)"
+/* An item's place in the audit order (migration 6): its rank in its
+ * stratum's draw as a share of the stratum's size, the smallest over the
+ * audits that hold it; NULL outside every audit. */
+#define AUDIT_KEY(item)                                                                  \
+	"(SELECT min((a.rank + 0.5) / s.size) FROM audit_items a JOIN audit_strata s"         \
+	" ON s.audit_id = a.audit_id AND s.stratum = a.stratum WHERE a.item_id = " item ")"
 
 typedef struct {
 	const char *name, *sql;
@@ -116,6 +122,17 @@ static const Trigger triggers[] = {
 	{"queue_on_unclaim", "CREATE TRIGGER queue_on_unclaim AFTER DELETE ON claims BEGIN"
 			     " UPDATE item_queue SET claimers = claimers - 1 WHERE item_id = OLD.item_id;"
 			     " END"},
+	/* an item drawn into an audit joins the audit order; a stratum that
+	 * grows moves its items' places (db/audits.c updates the stratum
+	 * before it adds the items) */
+	{"queue_on_audit_item", "CREATE TRIGGER queue_on_audit_item AFTER INSERT ON audit_items"
+				" BEGIN UPDATE item_queue SET audit_key = " AUDIT_KEY("NEW.item_id")
+				" WHERE item_id = NEW.item_id; END"},
+	{"queue_on_audit_stratum", "CREATE TRIGGER queue_on_audit_stratum AFTER UPDATE OF size ON"
+				   " audit_strata BEGIN UPDATE item_queue SET audit_key = "
+				   AUDIT_KEY("item_queue.item_id") " WHERE item_id IN (SELECT item_id"
+				   " FROM audit_items WHERE audit_id = NEW.audit_id"
+				   " AND stratum = NEW.stratum); END"},
 };
 
 enum { TRIGGER_COUNT = sizeof triggers / sizeof triggers[0] };
@@ -148,6 +165,9 @@ static const struct {
 	 " scores s WHERE s.item_id = item_queue.item_id AND s.model_id = (SELECT max(id) FROM"
 	 " scorer_models)) WHERE item_id IN (SELECT item_id FROM scores WHERE model_id ="
 	 " (SELECT max(id) FROM scorer_models))"},
+	{"audits",
+	 "UPDATE item_queue SET audit_key = " AUDIT_KEY("item_queue.item_id")
+	 " WHERE item_id IN (SELECT item_id FROM audit_items)"},
 	{"counts",
 	 "INSERT INTO queue_counts (name, n) SELECT 'items', count(*) FROM item_queue"
 	 " UNION ALL SELECT 'reviewed', count(*) FROM item_queue WHERE deciders > 0"

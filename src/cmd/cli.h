@@ -16,7 +16,9 @@
 	X(review, "review", "the review UI: see the image and the rationale, decide")    \
 	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")       \
 	X(prompts, "prompts", "list, show and diff prompt versions")                     \
-	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")
+	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")           \
+	X(audit, "audit", "draw, grow, list and show random audit samples")               \
+	X(estimate, "estimate", "each label's share of the catalogue, with valid intervals")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
