@@ -88,7 +88,7 @@ static void proportional(const long long *population, const long long *fixed, in
 Status draw_allocate(const long long *population, const long long *least,
 		     const long long *fixed, int n, long long total, long long *size)
 {
-	long long taken, free_pop;
+	long long taken, free_pop, taken_least = 0;
 	Status st = fixed_check(population, least, fixed, n, &taken, &free_pop);
 
 	if (st != STATUS_OK)
@@ -102,6 +102,11 @@ Status draw_allocate(const long long *population, const long long *least,
 						   "(give one, or a total size to share)", i);
 		return STATUS_OK;
 	}
+	for (int i = 0; i < n; i++)
+		taken_least += least[i];
+	if (total < taken_least)
+		return status_fail(STATUS_ERR_USAGE, "the audit holds %lld items already and never "
+				   "shrinks", taken_least);
 	if (taken > total)
 		return status_fail(STATUS_ERR_USAGE, "the strata's sizes add up to %lld, more than "
 				   "the total size %lld", taken, total);

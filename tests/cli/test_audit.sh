@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# gavel audit and the audit order end to end: a seeded draw on a small
+# catalogue of images, reviewed headless in the audit order (blind by the
+# audit's rule, each decision recording its queue order), then gavel agree
+# and the dashboard with the audit as their headline, checked against the
+# review log read with sqlite3; usage errors; and estimate_check.py, which
+# checks every figure of gavel estimate and the draw itself against
+# independent computations and measures the coverage of the intervals.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+mkpng() { python3 "$here/../tools/mkpng.py" "$@"; }
+
+db=$TMP/a.db
+mkdir -p "$TMP/img"
+: >"$TMP/m.jsonl"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	mkpng "$TMP/img/p$i.png" 40 40 $((i * 20)) $((250 - i * 20)) 90
+	printf '{"id": "p%d", "path": "img/p%d.png", "title": "photo %d", "category": "%s"}\n' \
+		"$i" "$i" "$i" "$([ $((i % 2)) = 0 ] && echo shoes || echo bags)" >>"$TMP/m.jsonl"
+done
+"$GAVEL" init --db "$db" 2>/dev/null
+"$GAVEL" import --db "$db" -q "$TMP/m.jsonl"
+"$GAVEL" label --db "$db" --provider heuristic -q
+
+# ---- drawing ----
+run "$GAVEL" audit --db "$db" --size 4 --seed 3 --name spring
+expect_rc 0 "gavel audit draws"
+expect_eq "$out" "1" "it prints the audit's id"
+expect_match "$err" "audit 1: drew 4 of 10 items with seed 3" "it says what it drew"
+expect_eq "$(sql "$db" "SELECT count(*), min(probability), max(probability) FROM audit_items")" "4|0.4|0.4" "4 items with probability 4/10"
+expect_eq "$(sql "$db" "SELECT design, seed, blind, name FROM audits")" "uniform|3|1|spring" "the draw is stored"
+expect_eq "$(sql "$db" "SELECT size, population, added FROM audit_draws")" "4|10|4" "the draw is logged"
+run "$GAVEL" audit --db "$db" --list
+expect_match "$out" "1 +spring +uniform +3 +4 +10 +0 +blind" "--list"
+run "$GAVEL" audit --db "$db" --show 1 --items
+expect_match "$out" "audit 1 \(spring\): uniform, seed 3, reviewed blind" "--show"
+expect_eq "$(printf '%s\n' "$out" | grep -c ' 0\.400000  -$')" "4" "--show --items lists the four items"
+
+# ---- reviewing in the audit order: blind by the audit's rule ----
+order=$(sql "$db" "SELECT group_concat(i.external_id, ' ') FROM (SELECT item_id FROM audit_items ORDER BY rank) a JOIN items i ON i.id = a.item_id")
+first=${order%% *}
+printf 'dump audit1\nkey 3\nkey 4\nkey 2\nkey 5\ndump audit2\nkey q\n' >"$TMP/script"
+run "$GAVEL" review --db "$db" --reviewer ana --order audit --script "$TMP/script" --dump-dir "$TMP" --size 100x30
+expect_rc 0 "reviewing the audit"
+expect_match "$(grep '^>' "$TMP/audit1.txt")" "^>$first " "the audit order starts at the first drawn item"
+expect_match "$(cat "$TMP/audit1.txt")" "BLIND +the LLM's answer is" "audit items are blind (no --blind share given)"
+expect_match "$(cat "$TMP/audit1.txt")" "order: audit sample" "the order is named"
+expect_eq "$(sql "$db" "SELECT group_concat(i.external_id, ' ') FROM (SELECT item_id FROM reviews ORDER BY id) r JOIN items i ON i.id = r.item_id")" "$order" "the four items reviewed in draw order"
+expect_eq "$(sql "$db" "SELECT count(*), sum(blind), min(queue_order), max(queue_order) FROM reviews")" "4|4|audit|audit" "every decision blind, from the audit order"
+expect_match "$(cat "$TMP/audit2.txt")" "nothing left|no more items|empty" "the audit order holds only the audit"
+
+# a primed audit shows the LLM's answer even with a blind share asked for
+run "$GAVEL" audit --db "$db" --size 2 --seed 99 --primed
+printf 'dump primed\nkey q\n' >"$TMP/script"
+run "$GAVEL" review --db "$db" --reviewer ben --order audit --blind 1 --script "$TMP/script" --dump-dir "$TMP" --size 100x30
+expect_no_match "$(cat "$TMP/primed.txt")" "BLIND" "a --primed audit's items show the LLM's answer"
+# an item outside every audit follows the blind share as before
+printf 'key 3\nkey q\n' >"$TMP/script"
+run "$GAVEL" review --db "$db" --reviewer cy --order disagreement --script "$TMP/script" --dump-dir "$TMP" --size 100x30
+expect_eq "$(sql "$db" "SELECT queue_order FROM reviews WHERE reviewer = 'cy'")" "disagreement" "the queue order is kept with the decision"
+
+# ---- agree: the audit as the headline ----
+run "$GAVEL" agree --db "$db" --audit 1 --no-ci
+expect_rc 0 "gavel agree with an audit"
+expect_match "$out" "Agreement on the audit: the catalogue's \(a random sample\)" "the headline is the audit's"
+expect_match "$out" "audit 1: 4 of its 4 items reviewed, 4 of them settled" "what the headline rests on"
+pct=$(sql "$db" "SELECT printf('%.1f%%', 100.0 * avg(r.label = q.llm_label)) FROM reviews r JOIN item_queue q ON q.item_id = r.item_id JOIN audit_items a ON a.item_id = r.item_id AND a.audit_id = 1 WHERE r.reviewer = 'ana'")
+expect_match "$out" "percent agreement +$pct " "the audit's percent agreement, recomputed from the log"
+expect_match "$out" "not representative" "every review is labelled as not representative"
+expect_match "$out" "audit 4" "how the reviewed items were chosen"
+json=$("$GAVEL" agree --db "$db" --audit 1 --no-ci --json)
+expect_eq "$(printf '%s' "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["audit"]["id"], d["audit"]["n"], d["items_chosen_by"]["audit"], d["items_chosen_by"]["disagreement"], d["llm_vs_settled"]["representative"])')" "1 4 4 1 False" "the JSON names the audit, the items' origins, and that every review is not representative"
+
+# ---- the dashboard: the audit's figures first ----
+printf 'key d\ndump dash\nkey x\nkey q\n' >"$TMP/script"
+run "$GAVEL" review --db "$db" --reviewer ana --script "$TMP/script" --dump-dir "$TMP" --size 120x30
+expect_match "$(cat "$TMP/dash.txt")" "LLM vs the settled human label · audit 2, a random sample" "the dashboard's headline is the newest audit"
+expect_match "$(cat "$TMP/dash.txt")" "\(all [0-9.]+\*\)|\(all undefined\*\)" "the figure over every review beside it"
+expect_match "$(cat "$TMP/dash.txt")" "not representative" "... labelled as not representative"
+expect_match "$(cat "$TMP/dash.txt")" "catalogue \(ppi\+\+\):" "the catalogue's shares"
+expect_match "$(cat "$TMP/dash.txt")" "for every share within ±2.5 points:" "and the reviews they still need"
+
+# ---- estimate on this database ----
+run "$GAVEL" estimate --db "$db" --audit 1 --by category --width 0.2
+expect_rc 0 "gavel estimate"
+expect_match "$out" "sample: audit 1 \"spring\" \(uniform, seed 3\): 4 of its 4 items reviewed" "the sample is named"
+expect_match "$out" "category bags: 5 items" "per category"
+expect_match "$out" "Further audit reviews for an interval 20.0 points wide" "the plan"
+run "$GAVEL" estimate --db "$db" --reviewed-as-sample
+expect_match "$out" "treated as a uniform random sample" "--reviewed-as-sample says so"
+
+# ---- usage errors ----
+run "$GAVEL" audit --db "$db"
+expect_rc 2 "no size"
+run "$GAVEL" audit --db "$db" --size 11 --seed 1
+expect_rc 2 "more than the catalogue"
+expect_match "$err" "more than the 10 items" "says how many there are"
+run "$GAVEL" audit --db "$db" --stratify llm --stratum nosuch=2
+expect_rc 2 "an unknown label"
+run "$GAVEL" audit --db "$db" --show 42
+expect_rc 1 "an audit that does not exist"
+run "$GAVEL" estimate --db "$db" --audit 1 --reviewed-as-sample
+expect_rc 2 "--audit and --reviewed-as-sample"
+run "$GAVEL" estimate --db "$db" --alpha 1
+expect_rc 2 "alpha out of range"
+
+# ---- every figure against independent computations ----
+mkdir -p "$TMP/check"
+python3 "$here/estimate_check.py" "$GAVEL" "$TMP/check" "$here/../data" \
+	--audits "${ESTIMATE_AUDITS:-30}" >"$TMP/check.out" 2>&1
+rc=$?
+while IFS= read -r line; do
+	case $line in
+	ok\ *) ok ;;
+	"  "*) echo "$line" ;; # the coverage measured
+	*) not_ok "$line" ;;
+	esac
+done <"$TMP/check.out"
+[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check.out" || not_ok "estimate_check.py exited $rc"
+finish
