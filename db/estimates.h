@@ -8,10 +8,11 @@
 
 #include "db/database.h"
 
-/* Streams how many items have each LLM label on 1..K, grouped by category
- * when by_category is set (category NULL for items without one; categories
- * in byte order, NULL first), else with category NULL. fn returning nonzero
- * stops the stream. */
+/* Streams how many items have each LLM label on 1..K (counts kept by the
+ * queue state, with category NULL), or, when by_category is set, each item
+ * with an LLM label as a count of 1 with its category (NULL for none), in
+ * item order: the caller adds them up. fn returning nonzero stops the
+ * stream. */
 Status db_estimate_catalogue(Db *db, int K, int by_category,
 			     int (*fn)(void *arg, const char *category, int llm, long long n),
 			     void *arg);

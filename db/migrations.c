@@ -264,6 +264,11 @@ static const char *const migrations[] = {
 	/* 'audit', 'disagreement', ... (db/claims.h DB_ORDERS), 'mine' when
 	 * browsing one's own decisions, 'import' for imported ratings; NULL for
 	 * decisions recorded before this column */
+	/* how many items have each LLM label, kept by db/queue.c's triggers: the
+	 * catalogue gavel estimate describes, counted without reading it */
+	"CREATE TABLE llm_counts (label INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+	"INSERT INTO llm_counts (label, n) SELECT llm_label, count(*) FROM item_queue"
+	"  WHERE llm_label IS NOT NULL GROUP BY llm_label;"
 	"ALTER TABLE reviews ADD COLUMN queue_order TEXT;"
 	"DROP INDEX reviews_for_agreement;"
 	"CREATE INDEX reviews_for_agreement ON reviews"

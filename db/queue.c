@@ -122,6 +122,13 @@ static const Trigger triggers[] = {
 	{"queue_on_unclaim", "CREATE TRIGGER queue_on_unclaim AFTER DELETE ON claims BEGIN"
 			     " UPDATE item_queue SET claimers = claimers - 1 WHERE item_id = OLD.item_id;"
 			     " END"},
+	/* the catalogue's LLM labels counted (migration 6) */
+	{"llm_counts_on_queue", "CREATE TRIGGER llm_counts_on_queue AFTER UPDATE OF llm_label ON"
+				" item_queue WHEN OLD.llm_label IS NOT NEW.llm_label BEGIN"
+				" UPDATE llm_counts SET n = n - 1 WHERE label = OLD.llm_label;"
+				" INSERT INTO llm_counts (label, n) SELECT NEW.llm_label, 1"
+				" WHERE NEW.llm_label IS NOT NULL"
+				" ON CONFLICT (label) DO UPDATE SET n = n + 1; END"},
 	/* an item drawn into an audit joins the audit order; a stratum that
 	 * grows moves its items' places (db/audits.c updates the stratum
 	 * before it adds the items) */
@@ -143,7 +150,8 @@ static const struct {
 	const char *what, *sql;
 } rebuild_steps[] = {
 	{"clearing", "DELETE FROM standing; DELETE FROM item_queue; DELETE FROM queue_counts;"
-		     " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;"},
+		     " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;"
+		     " DELETE FROM llm_counts;"},
 	{"standing decisions",
 	 "INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF("r") " FROM ("
 	 "  SELECT r.*, row_number() OVER (PARTITION BY r.item_id, r.reviewer ORDER BY r.id DESC) k"
@@ -176,7 +184,9 @@ static const struct {
 	 " WHERE decision IN ('accept', 'override') GROUP BY reviewer;"
 	 "INSERT INTO reviewer_pairs (reviewer, llm, human, n) SELECT reviewer, llm_label, label,"
 	 " count(*) FROM standing WHERE decision IN ('accept', 'override')"
-	 " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label"},
+	 " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label;"
+	 "INSERT INTO llm_counts (label, n) SELECT llm_label, count(*) FROM item_queue"
+	 " WHERE llm_label IS NOT NULL GROUP BY llm_label"},
 };
 
 static int atoi_or_zero(const char *s)

@@ -26,11 +26,11 @@ static const struct {
 };
 
 static const char BASIS_AUDIT[] =
-	"every reviewed item, chosen by the review queues: not representative of the "
-	"catalogue (the audit's figures above are)";
+	"every reviewed item, not chosen at random: not representative of the catalogue (the "
+	"audit's figures above are)";
 static const char BASIS_NONE[] =
-	"every reviewed item, chosen by the review queues: not representative of the "
-	"catalogue (no audit yet)";
+	"every reviewed item, not chosen at random: not representative of the catalogue (no "
+	"audit yet)";
 
 static void wrap_line(void *arg, const char *line)
 {

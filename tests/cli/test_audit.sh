@@ -49,6 +49,11 @@ expect_eq "$(sql "$db" "SELECT group_concat(i.external_id, ' ') FROM (SELECT ite
 expect_eq "$(sql "$db" "SELECT count(*), sum(blind), min(queue_order), max(queue_order) FROM reviews")" "4|4|audit|audit" "every decision blind, from the audit order"
 expect_match "$(cat "$TMP/audit2.txt")" "nothing left|no more items|empty" "the audit order holds only the audit"
 
+# claiming in the audit order is a range scan of the open audit items' index
+plan=$(sql "$db" "EXPLAIN QUERY PLAN SELECT item_id FROM item_queue q WHERE q.open AND q.audit_key IS NOT NULL ORDER BY q.audit_key, q.item_id LIMIT 8")
+expect_match "$plan" "USING INDEX queue_audit" "the audit order has its partial index"
+expect_no_match "$plan" "TEMP B-TREE" "no sort at claim time"
+
 # a primed audit shows the LLM's answer even with a blind share asked for
 run "$GAVEL" audit --db "$db" --size 2 --seed 99 --primed
 printf 'dump primed\nkey q\n' >"$TMP/script"
