@@ -331,6 +331,7 @@ static void text_llm(FILE *out, const AgreeReport *r)
 	pair_figures(out, &r->settled_pair);
 	confusion(out, r, r->settled_pair.table);
 	heading(out, "LLM vs each reviewer");
+	fputs("  on the items each reviewer labelled, not chosen at random\n", out);
 	if (!r->reviewers_count)
 		fputs("no human labels\n", out);
 	for (int i = 0; i < (int)r->reviewers_count; i++) {
@@ -349,6 +350,7 @@ static void text_reviewers(FILE *out, const AgreeReport *r)
 	int shown = r->n_pairs < MAX_PAIRS_SHOWN ? r->n_pairs : MAX_PAIRS_SHOWN;
 
 	heading(out, "Reviewer vs reviewer");
+	fputs("  on the items both labelled, not chosen at random\n", out);
 	if (!r->n_pairs)
 		fputs("no two reviewers labelled the same item\n", out);
 	for (int i = 0; i < shown; i++) {

@@ -25,11 +25,12 @@ int cmd_review(int argc, char **argv)
 		CLIOPT_DB(&db_flag),
 		CLIOPT_TEXT("reviewer", &opt.reviewer, "NAME", "who is reviewing (default $USER)"),
 		CLIOPT_ONE_OF("order", &order, "ORDER", db_order_words,
-			      "unreviewed (default), disagreement, confidence, random\n"
-			      "or scorer"),
+			      "unreviewed (default), disagreement, confidence, random,\n"
+			      "scorer or audit (the audits' items, in draw order)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &seed, "S", 0, 9e18, "for --order random (default 1)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "blind", &opt.blind, "SHARE", 0, 1,
-			      "hide the LLM's answer on this share of items (default 0)"),
+			      "hide the LLM's answer on this share of items (default 0;\n"
+			      "an audit's items follow the audit: blind unless --primed)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "overlap", &opt.overlap, "SHARE", 0, 1,
 			      "give this share of items to two reviewers: a setting of\n"
 			      "the database, kept for every reviewer (default 0)"),
