@@ -214,7 +214,12 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (reviewer, llm, human)"
 	") WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO meta (key, value) VALUES ('overlap_permille', '0');",
-	/* 6: audits, random samples of the catalogue for honest estimates
+	/* 6: who is labelling a run now: the process's id from src/base/proc.h
+	 * (boot, pid, start time), NULL when nobody is. A run marked running
+	 * whose owner is gone was killed: --list and --resume tell it from a
+	 * live one, and a second live --resume is refused. */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
+	/* 7: audits, random samples of the catalogue for honest estimates
 	 * (docs/estimates.md), and the queue order each decision was made in.
 	 * An audit is drawn by a seeded hash rank: the items of a stratum with
 	 * the smallest draw keys, so growing it keeps what was drawn. Everything
@@ -261,14 +266,14 @@ static const char *const migrations[] = {
 	"ALTER TABLE item_queue ADD COLUMN audit_key REAL;"
 	"CREATE INDEX queue_audit ON item_queue (audit_key, item_id)"
 	"  WHERE open AND audit_key IS NOT NULL;"
-	/* 'audit', 'disagreement', ... (db/claims.h DB_ORDERS), 'mine' when
-	 * browsing one's own decisions, 'import' for imported ratings; NULL for
-	 * decisions recorded before this column */
 	/* how many items have each LLM label, kept by db/queue.c's triggers: the
 	 * catalogue gavel estimate describes, counted without reading it */
 	"CREATE TABLE llm_counts (label INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
 	"INSERT INTO llm_counts (label, n) SELECT llm_label, count(*) FROM item_queue"
 	"  WHERE llm_label IS NOT NULL GROUP BY llm_label;"
+	/* 'audit', 'disagreement', ... (db/claims.h DB_ORDERS), 'mine' when
+	 * browsing one's own decisions, 'import' for imported ratings; NULL for
+	 * decisions recorded before this column */
 	"ALTER TABLE reviews ADD COLUMN queue_order TEXT;"
 	"DROP INDEX reviews_for_agreement;"
 	"CREATE INDEX reviews_for_agreement ON reviews"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/base/out.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
 
@@ -34,7 +35,7 @@ static const char BASIS_NONE[] =
 
 static void wrap_line(void *arg, const char *line)
 {
-	fprintf(arg, "  %s\n", line);
+	out_printf(arg, "  %s\n", line);
 }
 
 /* A paragraph indented by two columns, wrapped within WIDTH. */
@@ -53,10 +54,10 @@ static void para(FILE *out, const char *fmt, ...)
 
 static void heading(FILE *out, const char *title)
 {
-	fprintf(out, "\n%s\n", title);
+	out_printf(out, "\n%s\n", title);
 	for (size_t i = 0; i < strlen(title); i++)
-		fputc('-', out);
-	fputc('\n', out);
+		out_puts(out, "-");
+	out_puts(out, "\n");
 }
 
 /* A value as the report shows it: 3 decimals, or a percentage to 1. */
@@ -127,13 +128,13 @@ static void headline(FILE *out, const AgreeReport *r)
 	const AgreeAuditReport *a = &r->audit;
 	char head[64], left[96], right[96];
 
-	fprintf(out, "  %-*s%-*s%s\n", NAME_W, "", AUDIT_W, "on the audit", "every review*");
+	out_printf(out, "  %-*s%-*s%s\n", NAME_W, "", AUDIT_W, "on the audit", "every review*");
 	snprintf(head, sizeof head, "(n=%ld)", a->pair.n);
-	fprintf(out, "  %-*s%-*s(n=%ld)\n", NAME_W, "", AUDIT_W, head, r->settled_pair.n);
+	out_printf(out, "  %-*s%-*s(n=%ld)\n", NAME_W, "", AUDIT_W, head, r->settled_pair.n);
 	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
 		figure(left, sizeof left, &a->fig[shown[i].stat], shown[i].percent, 1);
 		figure(right, sizeof right, &r->settled_pair.fig[shown[i].stat], shown[i].percent, 0);
-		fprintf(out, "  %-*s%-*s%s\n", NAME_W, shown[i].name, AUDIT_W, left, right);
+		out_printf(out, "  %-*s%-*s%s\n", NAME_W, shown[i].name, AUDIT_W, left, right);
 	}
 	undefined_reasons(out, a);
 }

@@ -18,7 +18,8 @@
 	X(prompts, "prompts", "list, show and diff prompt versions")                     \
 	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")           \
 	X(audit, "audit", "draw, grow, list and show random audit samples")               \
-	X(estimate, "estimate", "each label's share of the catalogue, with valid intervals")
+	X(estimate, "estimate", "each label's share of the catalogue, with valid intervals") \
+	X(completion, "completion", "the shell completion script for bash or zsh")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -10,7 +10,7 @@
 #include "db/database.h"
 #include "db/items.h"
 #include "src/base/clock.h"
-#include "src/base/text.h"
+#include "src/base/out.h"
 #include "src/base/xalloc.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
@@ -161,10 +161,10 @@ static Status draw(Db *db, const Args *a)
 	if (st != STATUS_OK)
 		return st;
 	if (a->json)
-		printf("{\"audit\": %lld, \"added\": %lld, \"size\": %lld, \"population\": %lld}\n",
-		       r.id, r.added, r.size, r.population);
+		out_printf(stdout, "{\"audit\": %lld, \"added\": %lld, \"size\": %lld, "
+			   "\"population\": %lld}\n", r.id, r.added, r.size, r.population);
 	else
-		printf("%lld\n", r.id);
+		out_printf(stdout, "%lld\n", r.id);
 	if (a->grow)
 		cli_note("audit %lld: added %lld item%s, %lld in all of %lld", r.id, r.added,
 			 r.added == 1 ? "" : "s", r.size, r.population);
@@ -186,15 +186,14 @@ static void out_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 static void out_line(const char *fmt, ...)
 {
-	char buf[1024], *clean;
+	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	clean = text_clean(buf);
-	puts(clean);
-	free(clean);
+	out_puts(stdout, buf);
+	out_puts(stdout, "\n");
 }
 
 /* What --show adds to the audit: each stratum's reviewed items, and the
@@ -286,10 +285,7 @@ static cJSON *audit_json(const DbAudit *a, const DbScale *scale, const long long
 
 static void print_json(cJSON *o)
 {
-	char *text = cJSON_Print(o);
-
-	puts(text);
-	cJSON_free(text);
+	out_json(stdout, o, 1);
 	cJSON_Delete(o);
 }
 
@@ -299,8 +295,8 @@ static void list_text(const DbAudit *list, int n)
 		cli_note("no audit yet: draw one with gavel audit --size N");
 		return;
 	}
-	printf("%4s  %-16s %-8s %12s %8s %10s %9s  %-6s %s\n", "id", "name", "design", "seed",
-	       "size", "population", "reviewed", "shown", "last drawn");
+	out_printf(stdout, "%4s  %-16s %-8s %12s %8s %10s %9s  %-6s %s\n", "id", "name", "design",
+		   "seed", "size", "population", "reviewed", "shown", "last drawn");
 	for (int i = 0; i < n; i++) {
 		const DbAudit *a = &list[i];
 
@@ -346,8 +342,8 @@ static void show_text(const DbAudit *a, const DbScale *scale, const long long *r
 		 (unsigned long long)a->seed, a->blind ? "blind" : "with the LLM's answer shown");
 	out_line("drawn %.19s, %d draw%s, the last %.19s", a->created_at ? a->created_at : "",
 		 a->draws, a->draws == 1 ? "" : "s", a->drawn_at ? a->drawn_at : "");
-	printf("\n  %-20s %10s %8s %11s %9s\n", "stratum", "population", "size", "probability",
-	       "reviewed");
+	out_printf(stdout, "\n  %-20s %10s %8s %11s %9s\n", "stratum", "population", "size",
+		   "probability", "reviewed");
 	for (int i = 0; i < a->n_strata; i++) {
 		const DbAuditStratum *s = &a->strata[i];
 
@@ -384,8 +380,8 @@ static Status show(Db *db, const Args *a)
 	} else if (st == STATUS_OK) {
 		show_text(&audit, &scale, sh.reviewed);
 		if (a->items) {
-			printf("\n  %-30s %7s %7s  %11s  %s\n", "item", "stratum", "rank",
-			       "probability", "human label");
+			out_printf(stdout, "\n  %-30s %7s %7s  %11s  %s\n", "item", "stratum",
+				   "rank", "probability", "human label");
 			sh.text = 1;
 			st = db_audit_items(db, a->show, on_item, &sh);
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/base/out.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
 
@@ -31,7 +32,7 @@ static void wrap_line(void *arg, const char *line)
 {
 	FILE *out = arg;
 
-	fprintf(out, "%s\n", line);
+	out_printf(out, "%s\n", line);
 }
 
 /* A paragraph wrapped at WIDTH, cleaned (names come from the database). */
@@ -95,10 +96,10 @@ static void label_name(char *out, size_t size, const EstimateSource *src, int k)
 
 static void table_head(FILE *out)
 {
-	fprintf(out, "%-*s", LABEL_W, "label");
+	out_printf(out, "%-*s", LABEL_W, "label");
 	for (int m = 0; m < PPI_METHOD_COUNT; m++)
-		fprintf(out, "%*s", COL_W, ppi_method_name((PpiMethod)m));
-	fputc('\n', out);
+		out_printf(out, "%*s", COL_W, ppi_method_name((PpiMethod)m));
+	out_puts(out, "\n");
 }
 
 /* Each distinct reason an estimate is undefined, once, after the table. */
@@ -128,13 +129,13 @@ static void shares(FILE *out, const EstimateSlice *s, const EstimateSource *src)
 	table_head(out);
 	for (int k = 0; k < s->r.K; k++) {
 		label_name(name, sizeof name, src, k);
-		fputs(name, out);
+		out_puts(out, name);
 		for (int m = 0; m < PPI_METHOD_COUNT; m++) {
 			cell_text(cell, sizeof cell, &s->r.label[k].est[m]);
-			fprintf(out, "%*s", COL_W + (int)strlen(cell) - text_display_width(cell),
+			out_printf(out, "%*s", COL_W + (int)strlen(cell) - text_display_width(cell),
 				cell);
 		}
-		fputc('\n', out);
+		out_puts(out, "\n");
 	}
 	reasons(out, &s->r);
 }
@@ -164,27 +165,27 @@ static void plan(FILE *out, const EstimateSlice *s, const EstimateSource *src, d
 	static const PpiMethod methods[] = { PPI_METHOD_AUDIT, PPI_METHOD_PPI, PPI_METHOD_PPI_PLUS };
 	char name[96];
 
-	fputc('\n', out);
+	out_puts(out, "\n");
 	para(out, "Further audit reviews for an interval %.1f points wide (--width %g), from "
 		  "the variances measured now:", 100 * width, width);
-	fprintf(out, "%-*s", LABEL_W, "label");
+	out_printf(out, "%-*s", LABEL_W, "label");
 	for (size_t m = 0; m < 3; m++)
-		fprintf(out, "%*s", COL_W, ppi_method_name(methods[m]));
-	fputc('\n', out);
+		out_printf(out, "%*s", COL_W, ppi_method_name(methods[m]));
+	out_puts(out, "\n");
 	for (int k = 0; k < s->r.K; k++) {
 		label_name(name, sizeof name, src, k);
-		fputs(name, out);
+		out_puts(out, name);
 		for (size_t m = 0; m < 3; m++) {
 			const PpiEstimate *e = &s->r.label[k].est[methods[m]];
 
 			if (!e->defined || !e->planned)
-				fprintf(out, "%*s", COL_W, "-");
+				out_printf(out, "%*s", COL_W, "-");
 			else if (e->more_reviews < 0)
-				fprintf(out, "%*s", COL_W, "out of reach");
+				out_printf(out, "%*s", COL_W, "out of reach");
 			else
-				fprintf(out, "%*ld", COL_W, e->more_reviews);
+				out_printf(out, "%*ld", COL_W, e->more_reviews);
 		}
-		fputc('\n', out);
+		out_puts(out, "\n");
 	}
 	para(out, "out of reach: the part of the interval that comes from the items outside "
 		  "the audit is already wider, or the catalogue has too few items; "
@@ -196,7 +197,7 @@ static void slice_text(FILE *out, const EstimateSlice *s, const EstimateReport *
 {
 	shares(out, s, src);
 	if (!isnan(s->r.effective_n))
-		fputc('\n', out);
+		out_puts(out, "\n");
 	worth(out, s, src);
 	if (r->options.target_width > 0 && src->kind != ESTIMATE_SAMPLE_NONE)
 		plan(out, s, src, r->options.target_width);
@@ -233,14 +234,14 @@ void estimatefmt_text(const EstimateReport *r, const EstimateSource *src, const 
 	para(out, "intervals: %.0f%% (alpha %g), normal; LLM label: the latest run's ok answer",
 	     100 * (1 - r->options.alpha), r->options.alpha);
 	notes(out, r, src);
-	fputc('\n', out);
+	out_puts(out, "\n");
 	para(out, "Each label's share of the %lld items with an LLM label, in percent, plus or "
 		  "minus half its interval's width:", r->all.items);
 	slice_text(out, &r->all, r, src);
 	for (int i = 0; i < r->n_slices; i++) {
 		const EstimateSlice *s = &r->slices[i];
 
-		fputc('\n', out);
+		out_puts(out, "\n");
 		para(out, "category %s: %lld items with an LLM label, %lld in the sample", s->key,
 		     s->items, s->sampled);
 		slice_text(out, s, r, src);
@@ -356,7 +357,6 @@ void estimatefmt_json(const EstimateReport *r, const EstimateSource *src, const 
 		      FILE *out)
 {
 	cJSON *o = cJSON_CreateObject(), *scale = cJSON_CreateArray();
-	char *text;
 
 	cJSON_AddStringToObject(o, "database", database ? database : "");
 	for (int k = 0; k < src->K; k++)
@@ -380,8 +380,6 @@ void estimatefmt_json(const EstimateReport *r, const EstimateSource *src, const 
 	} else {
 		cJSON_AddNullToObject(o, "by_category");
 	}
-	text = cJSON_Print(o);
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
+	out_json(out, o, 1);
 	cJSON_Delete(o);
 }
