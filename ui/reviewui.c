@@ -468,6 +468,27 @@ static Status start(App *app, Db *db, const ReviewOptions *options, const Review
 	return st;
 }
 
+/* Another process holds the write lock: say so at once, on the status line
+ * (the frame is not redrawn: only this line changes). */
+static void on_db_wait(void *arg)
+{
+	App *app = arg;
+	app_message(app, 1, "waiting for the database: another process is writing; your decision "
+			    "is kept and saved when it is free");
+	attron(A_BOLD);
+	draw_text(stdscr, LINES - 2, 0, COLS, app->message, 1);
+	attroff(A_BOLD);
+	refresh();
+}
+
+/* A decision the reviewer made is waited for as long as it takes; only a
+ * signal asking gavel to stop ends the wait. */
+static int keep_waiting(void *arg)
+{
+	(void)arg;
+	return !screen_should_quit();
+}
+
 Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui,
 		    ReviewUiResult *result)
 {
@@ -487,7 +508,12 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 									: 0x000000);
 		reviewdraw_layout(&app);
 		prefetch_set_pane(app.prefetch, app.layout.img_cols, app.layout.rows, &app.caps);
+		db_set_patience(db, DB_WAIT_FOREVER);
+		db_set_wait_notice(db, on_db_wait, &app);
+		db_set_wait_check(db, keep_waiting);
 		loop(&app);
+		db_set_wait_notice(db, NULL, NULL);
+		db_set_wait_check(db, NULL);
 		screen_stop();
 		close_view(&app);
 		result->mine = review_progress(app.session)->mine;

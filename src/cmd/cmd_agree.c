@@ -171,7 +171,7 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 	AgreeData *data = NULL;
 	AgreeReport *r;
 	Db *db;
-	Status st = db_open(cli_db_path(a->db), DB_OPEN_EXISTING, &db);
+	Status st = db_open(cli_db_path(a->db), DB_OPEN_READ, &db);
 
 	if (st != STATUS_OK)
 		return st;
