@@ -115,8 +115,8 @@ static int run_find(const AgreeData *d, long long id)
 }
 
 void agreedata_add_run(AgreeData *d, long long run_id, long long prompt_version_id,
-			const char *prompt_hash, const char *prompt_name, const char *provider,
-			const char *model)
+		       const char *prompt_hash, const char *prompt_name, const char *provider,
+		       const char *model)
 {
 	int at = d->n_runs;
 
@@ -138,7 +138,7 @@ void agreedata_add_run(AgreeData *d, long long run_id, long long prompt_version_
 }
 
 void agreedata_add_prediction(AgreeData *d, long long item_id, long long run_id,
-			       DbPredictionState status, int label)
+			      DbPredictionState status, int label)
 {
 	int run = run_find(d, run_id);
 
@@ -149,7 +149,7 @@ void agreedata_add_prediction(AgreeData *d, long long item_id, long long run_id,
 }
 
 void agreedata_add_tokens(AgreeData *d, long long run_id, long long prompt_tokens,
-			   long long completion_tokens)
+			  long long completion_tokens)
 {
 	int run = run_find(d, run_id);
 

@@ -170,4 +170,3 @@ Status agreeload_data(Db *db, const AgreeDataFilter *filter, AgreeData **out)
 	*out = l.d;
 	return STATUS_OK;
 }
-
