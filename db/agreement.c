@@ -141,7 +141,8 @@ Status db_agreement_human_labels(Db *db, const char *since, const char *until,
 		g.in_window = sqlite3_column_int(stmt, 6);
 		snprintf(g.from, sizeof g.from, "%s",
 			 sqlite3_column_type(stmt, 7) == SQLITE_NULL
-				 ? "" : (const char *)sqlite3_column_text(stmt, 7));
+				 ? ""
+				 : (const char *)sqlite3_column_text(stmt, 7));
 	}
 	if (!stop && rc == SQLITE_DONE)
 		group_emit(&g, fn, arg);

@@ -154,8 +154,8 @@ Status db_audit_get(Db *db, long long id, DbAudit *audit)
 		return st;
 	if (n == 0) {
 		free(list);
-		return status_fail(STATUS_ERR_NOT_FOUND, "%s has no audit %lld (gavel audit --list)",
-				   db_path(db), id);
+		return status_fail(STATUS_ERR_NOT_FOUND,
+				   "%s has no audit %lld (gavel audit --list)", db_path(db), id);
 	}
 	*audit = list[0];
 	free(list);
@@ -190,8 +190,9 @@ Status db_audit_frame(Db *db, DbAuditDesign design, int K,
 		if (fn(arg, sqlite3_column_int64(stmt, 0), sqlite3_column_int(stmt, 1)))
 			break;
 	sqlite3_reset(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STATUS_OK
-						      : db_fail(db, "reading the items to draw from");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		       ? STATUS_OK
+		       : db_fail(db, "reading the items to draw from");
 }
 
 Status db_audit_items(Db *db, long long audit_id, int (*fn)(void *arg, const DbAuditItem *item),
@@ -219,7 +220,7 @@ Status db_audit_items(Db *db, long long audit_id, int (*fn)(void *arg, const DbA
 	}
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STATUS_OK
-						      : db_fail(db, "reading an audit's items");
+						     : db_fail(db, "reading an audit's items");
 }
 
 Status db_audit_create(Db *db, const char *name, DbAuditDesign design, uint64_t seed, int blind,

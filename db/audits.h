@@ -15,15 +15,15 @@
 
 /* How an audit is stratified, declared once: the C name and the word
  * stored in audits.design. */
-#define DB_AUDIT_DESIGNS(X)                                                    \
-	X(UNIFORM, "uniform") /* one stratum: every item equally likely */      \
+#define DB_AUDIT_DESIGNS(X)                                                \
+	X(UNIFORM, "uniform") /* one stratum: every item equally likely */ \
 	X(LLM, "llm")         /* one stratum per LLM label, sizes set apart */
 
 typedef enum {
 #define DB_AUDIT_DESIGN_ENUM(name, word) DB_AUDIT_##name,
 	DB_AUDIT_DESIGNS(DB_AUDIT_DESIGN_ENUM)
 #undef DB_AUDIT_DESIGN_ENUM
-	DB_AUDIT_DESIGN_COUNT
+		DB_AUDIT_DESIGN_COUNT
 } DbAuditDesign;
 
 /* The --stratify words, indexed by DbAuditDesign, NULL-terminated. */
@@ -38,16 +38,16 @@ typedef struct {
 /* An audit as stored. Strings and strata owned (db_audit_free). */
 typedef struct {
 	long long id;
-	char *name;                  /* NULL when none was given */
+	char *name; /* NULL when none was given */
 	DbAuditDesign design;
 	uint64_t seed;
 	int blind;                   /* reviewed without the LLM's answer */
 	char *created_at, *drawn_at; /* the first and the last draw (UTC, ISO 8601) */
 	int draws;
-	DbAuditStratum *strata;      /* by stratum, ascending */
+	DbAuditStratum *strata; /* by stratum, ascending */
 	int n_strata;
-	long long size, population;  /* summed over the strata */
-	long long reviewed;          /* items with a standing human label */
+	long long size, population; /* summed over the strata */
+	long long reviewed;         /* items with a standing human label */
 } DbAudit;
 
 /* Every audit, in id order, into a new array *audits (free each with

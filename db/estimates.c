@@ -39,7 +39,7 @@ Status db_estimate_catalogue(Db *db, int K, int by_category,
 			break;
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STATUS_OK
-						      : db_fail(db, "counting the LLM labels");
+						     : db_fail(db, "counting the LLM labels");
 }
 
 Status db_estimate_rows(Db *db, long long audit_id, int (*fn)(void *arg, const DbEstimateRow *row),
@@ -67,5 +67,5 @@ Status db_estimate_rows(Db *db, long long audit_id, int (*fn)(void *arg, const D
 	}
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STATUS_OK
-						      : db_fail(db, "reading the sampled items");
+						     : db_fail(db, "reading the sampled items");
 }

@@ -74,11 +74,11 @@ static char *shares_line(const EstimateReport *r, const EstimateSource *src)
 	char *line = xstrdup("catalogue (ppi++):");
 	for (int k = 0; k < r->K; k++) {
 		const PpiEstimate *e = &r->all.r.label[k].est[PPI_METHOD_PPI_PLUS];
-		char *more = e->defined ? xasprintf("%s%s %s %.1f%% ±%.1f", line, k ? " ·" : "",
-						    src->names[k], 100 * e->point,
-						    50 * (e->hi - e->lo))
-					: xasprintf("%s%s %s undefined", line, k ? " ·" : "",
-						    src->names[k]);
+		char *more =
+			e->defined ? xasprintf("%s%s %s %.1f%% ±%.1f", line, k ? " ·" : "",
+					       src->names[k], 100 * e->point, 50 * (e->hi - e->lo))
+				   : xasprintf("%s%s %s undefined", line, k ? " ·" : "",
+					       src->names[k]);
 		free(line);
 		line = more;
 	}
@@ -104,16 +104,17 @@ static char *plan_line(const EstimateReport *r)
 		return xstrdup("for every share within ±2.5 points: out of reach by reviewing "
 			       "(gavel estimate --width 0.05 says which)");
 	return xasprintf("for every share within ±2.5 points: %ld more audit reviews "
-			 "(gavel estimate --width 0.05)", most);
+			 "(gavel estimate --width 0.05)",
+			 most);
 }
 
 /* The catalogue's label shares from the newest audit, as gavel estimate
  * gives them; nothing without an audit. */
 static Status load_estimate(Dashboard *d, Db *db)
 {
-	EstimateLoadOptions load = {0};
-	PpiOptions o = {PPI_ALPHA, NAN, DASHBOARD_WIDTH};
-	EstimateReport r = {0};
+	EstimateLoadOptions load = { 0 };
+	PpiOptions o = { PPI_ALPHA, NAN, DASHBOARD_WIDTH };
+	EstimateReport r = { 0 };
 	EstimateSource src;
 	EstimateData *data = NULL;
 	Status st = estimateload(db, &load, &data, &src);
@@ -238,10 +239,11 @@ static void draw_title(Dashboard *d, int top, const AgreePair *p)
 {
 	char line[256];
 	if (on_audit(d))
-		snprintf(line, sizeof line, "LLM vs the settled human label · audit %lld, a random "
-			 "sample%s · %s · n = %ld", d->report->audit.id,
-			 d->report->audit.weighted ? ", design-weighted" : "", version_name(d),
-			 d->report->audit.pair.n);
+		snprintf(line, sizeof line,
+			 "LLM vs the settled human label · audit %lld, a random "
+			 "sample%s · %s · n = %ld",
+			 d->report->audit.id, d->report->audit.weighted ? ", design-weighted" : "",
+			 version_name(d), d->report->audit.pair.n);
 	else
 		snprintf(line, sizeof line, "LLM vs %s · %s · n = %ld",
 			 d->rater < 0 ? "the settled human label" : d->report->reviewers[d->rater],
@@ -256,8 +258,10 @@ static void draw_basis(Dashboard *d, int top, const AgreePair *p)
 {
 	char line[512];
 	if (on_audit(d)) {
-		snprintf(line, sizeof line, "* all: every review (n = %ld), items chosen by the "
-			 "review queues: not representative of the catalogue", p->n);
+		snprintf(line, sizeof line,
+			 "* all: every review (n = %ld), items chosen by the "
+			 "review queues: not representative of the catalogue",
+			 p->n);
 		draw_text(stdscr, top + 5, 1, COLS - 2, line, 0);
 	} else if (p->unsettled || p->no_llm || p->parse_failed || p->failed) {
 		snprintf(line, sizeof line, "left out: %ld unsettled, %ld without an LLM label, %ld "
@@ -266,8 +270,10 @@ static void draw_basis(Dashboard *d, int top, const AgreePair *p)
 		draw_text(stdscr, top + 5, 1, COLS - 2, line, 0);
 	}
 	if (d->rater < 0 && !d->report->audit.id)
-		draw_text(stdscr, top + 6, 1, COLS - 2, "every review: items chosen by the review "
-			  "queues, not the catalogue's agreement; draw an audit (gavel audit)", 0);
+		draw_text(stdscr, top + 6, 1, COLS - 2,
+			  "every review: items chosen by the review "
+			  "queues, not the catalogue's agreement; draw an audit (gavel audit)",
+			  0);
 	if (d->rater < 0 && d->shares) {
 		draw_text(stdscr, top + 6, 1, COLS - 2, d->shares, 0);
 		draw_text(stdscr, top + 7, 1, COLS - 2, d->plan, 0);
@@ -281,12 +287,12 @@ static void draw_figures(Dashboard *d, int top)
 		const char *name;
 		int row, right;
 	} shown[] = {
-		{METRICS_STAT_PERCENT, "percent agreement", 1, 0},
-		{METRICS_STAT_KAPPA, "Cohen's kappa", 2, 0},
-		{METRICS_STAT_KAPPA_QUADRATIC, "kappa, quadratic weights", 3, 0},
-		{METRICS_STAT_AC1, "Gwet's AC1", 1, 1},
-		{METRICS_STAT_SPEARMAN, "Spearman's rho", 2, 1},
-		{METRICS_STAT_MAE, "mean absolute error", 3, 1},
+		{ METRICS_STAT_PERCENT, "percent agreement", 1, 0 },
+		{ METRICS_STAT_KAPPA, "Cohen's kappa", 2, 0 },
+		{ METRICS_STAT_KAPPA_QUADRATIC, "kappa, quadratic weights", 3, 0 },
+		{ METRICS_STAT_AC1, "Gwet's AC1", 1, 1 },
+		{ METRICS_STAT_SPEARMAN, "Spearman's rho", 2, 1 },
+		{ METRICS_STAT_MAE, "mean absolute error", 3, 1 },
 	};
 	const AgreePair *p = pair_of(d);
 	const char *why = NULL;
@@ -295,8 +301,8 @@ static void draw_figures(Dashboard *d, int top)
 	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
 		MetricsStat s = shown[i].stat;
 		if (on_audit(d))
-			figure(line, sizeof line, shown[i].name, &d->report->audit.fig[s], &p->fig[s],
-			       &why);
+			figure(line, sizeof line, shown[i].name, &d->report->audit.fig[s],
+			       &p->fig[s], &why);
 		else
 			figure(line, sizeof line, shown[i].name, &p->fig[s], NULL, &why);
 		draw_text(stdscr, top + shown[i].row, shown[i].right ? COLS / 2 : 1, COLS / 2 - 1,

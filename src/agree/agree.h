@@ -116,13 +116,13 @@ typedef struct {
  * each stratum's table counts by its share of the population
  * (src/agree/agreeaudit.h). */
 typedef struct {
-	long long id;    /* 0: no audit */
-	long drawn;      /* items the audit holds */
-	long labelled;   /* ... with a human label */
-	AgreePair pair;  /* their pooled table (human rows) and what was left out */
-	long *strata;    /* [n_strata * K * K]: each stratum's table */
+	long long id;   /* 0: no audit */
+	long drawn;     /* items the audit holds */
+	long labelled;  /* ... with a human label */
+	AgreePair pair; /* their pooled table (human rows) and what was left out */
+	long *strata;   /* [n_strata * K * K]: each stratum's table */
 	int n_strata;
-	int weighted;    /* figures design-weighted */
+	int weighted; /* figures design-weighted */
 	AgreeFigure fig[METRICS_STAT_COUNT];
 } AgreeAuditReport;
 
@@ -152,7 +152,7 @@ typedef struct {
 	AgreeSlice *slices;
 	int n_slices;
 	AgreeAuditReport audit;
-	AgreeFrom *froms;  /* most labels first */
+	AgreeFrom *froms; /* most labels first */
 	int n_froms;
 } AgreeReport;
 

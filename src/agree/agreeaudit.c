@@ -84,7 +84,8 @@ static void stratified_intervals(const long *t, const double *share, int n_strat
 
 			for (size_t j = 0; j < cells; j++)
 				m += t[(size_t)s * cells + j];
-			rng_multinomial(&rng, m, t + (size_t)s * cells, cells, res + (size_t)s * cells);
+			rng_multinomial(&rng, m, t + (size_t)s * cells, cells,
+					res + (size_t)s * cells);
 		}
 		weighted_table(res, share, n_strata, K, w);
 		for (int k = 0; k < METRICS_STAT_COUNT; k++) {
@@ -94,7 +95,8 @@ static void stratified_intervals(const long *t, const double *share, int n_strat
 				continue;
 			v = metrics_table_stat(w, K, (MetricsStat)k);
 			if (v.defined)
-				values[(size_t)k * (size_t)b->resamples + (size_t)used[k]++] = v.value;
+				values[(size_t)k * (size_t)b->resamples + (size_t)used[k]++] =
+					v.value;
 			else
 				undefined[k]++;
 		}
@@ -134,7 +136,8 @@ void agreeaudit_figures(const long *t, const double *share, int n_strata, int K,
 		const char *no = why ? why : !proportional((MetricsStat)k) ? WHY_RANKS : NULL;
 
 		out[k].n = items;
-		out[k].value = no ? metrics_undefined(no) : metrics_table_stat(w, K, (MetricsStat)k);
+		out[k].value =
+			no ? metrics_undefined(no) : metrics_table_stat(w, K, (MetricsStat)k);
 		if (o->intervals && !out[k].value.defined)
 			out[k].ci = (MetricInterval){ .why = out[k].value.why };
 	}

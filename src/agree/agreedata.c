@@ -62,28 +62,33 @@ void agreedata_add_human_from(AgreeData *d, long long item_id, const char *revie
 	}
 	d->h = xgrow(d->h, &d->h_cap, d->nh + 1, sizeof *d->h);
 	d->h[d->nh++] = (AgreeHuman){ item_id,
-				 intern(&d->reviewers, &d->n_reviewers, &d->reviewers_cap, &d->reviewer_hint,
-					 reviewer),
-				 label, blind != 0,
-				 intern(&d->froms, &d->n_froms, &d->froms_cap, &d->from_hint,
-					from ? from : "unrecorded") };
+				      intern(&d->reviewers, &d->n_reviewers, &d->reviewers_cap,
+					     &d->reviewer_hint, reviewer),
+				      label, blind != 0,
+				      intern(&d->froms, &d->n_froms, &d->froms_cap, &d->from_hint,
+					     from ? from : "unrecorded") };
 }
 
 void agreedata_add_human(AgreeData *d, long long item_id, const char *reviewer, int label,
-			  int blind)
+			 int blind)
 {
 	agreedata_add_human_from(d, item_id, reviewer, label, blind, NULL);
 }
 
-void agreedata_set_audit(AgreeData *d, long long id, const char *name, int stratified,
-			 int blind, unsigned long long seed, long long size, int n_strata,
+void agreedata_set_audit(AgreeData *d, long long id, const char *name, int stratified, int blind,
+			 unsigned long long seed, long long size, int n_strata,
 			 const long long *population)
 {
 	AgreeAudit *a = &d->audit;
 
 	free(a->name), free(a->population), free(a->items);
-	*a = (AgreeAudit){ .id = id, .name = xstrdup(name), .stratified = stratified,
-			   .blind = blind, .seed = seed, .size = size, .n_strata = n_strata };
+	*a = (AgreeAudit){ .id = id,
+			   .name = xstrdup(name),
+			   .stratified = stratified,
+			   .blind = blind,
+			   .seed = seed,
+			   .size = size,
+			   .n_strata = n_strata };
 	a->population = xcalloc((size_t)n_strata + 1, sizeof *a->population);
 	memcpy(a->population, population, (size_t)n_strata * sizeof *population);
 }

@@ -16,7 +16,7 @@ typedef struct {
 	int reviewer; /* index into AgreeData.reviewers */
 	int label;    /* 1..K */
 	int blind;
-	int from;     /* how the item was chosen: index into AgreeData.froms */
+	int from; /* how the item was chosen: index into AgreeData.froms */
 } AgreeHuman;
 
 /* One prediction. */
@@ -58,11 +58,11 @@ typedef struct {
  * figures weigh each stratum by its share of the population. */
 typedef struct {
 	long long id;
-	char *name;         /* may be NULL */
-	int stratified;     /* strata by LLM label */
+	char *name;     /* may be NULL */
+	int stratified; /* strata by LLM label */
 	int blind;
 	unsigned long long seed;
-	long long size;     /* items drawn */
+	long long size; /* items drawn */
 	int n_strata;
 	long long *population; /* [n_strata]: items in each stratum at the draw */
 	AgreeAuditItem *items;
@@ -120,8 +120,8 @@ void agreedata_add_human_from(AgreeData *data, long long item_id, const char *re
 
 /* Sets the audit (the name is copied; population has n_strata entries),
  * then adds its items one by one. */
-void agreedata_set_audit(AgreeData *data, long long id, const char *name, int stratified,
-			 int blind, unsigned long long seed, long long size, int n_strata,
+void agreedata_set_audit(AgreeData *data, long long id, const char *name, int stratified, int blind,
+			 unsigned long long seed, long long size, int n_strata,
 			 const long long *population);
 void agreedata_add_audit_item(AgreeData *data, long long item_id, int stratum);
 

@@ -649,10 +649,11 @@ static cJSON *json_audit(const AgreeReport *r)
 	all = cJSON_AddObjectToObject(cJSON_GetObjectItem(o, "every_review"), "metrics");
 	for (int s = 0; s < METRICS_STAT_COUNT; s++) {
 		cJSON_AddItemToObject(m, pair_stat[s].key,
-				      json_figure(&r->audit.fig[s], pair_stat[s].band, "human", "LLM"));
-		cJSON_AddItemToObject(all, pair_stat[s].key,
-				      json_figure(&r->settled_pair.fig[s], pair_stat[s].band, "human",
+				      json_figure(&r->audit.fig[s], pair_stat[s].band, "human",
 						  "LLM"));
+		cJSON_AddItemToObject(all, pair_stat[s].key,
+				      json_figure(&r->settled_pair.fig[s], pair_stat[s].band,
+						  "human", "LLM"));
 	}
 	cJSON_AddItemToObject(o, "confusion", json_matrix(r->audit.pair.table, r->K));
 	return o;

@@ -133,7 +133,8 @@ static void headline(FILE *out, const AgreeReport *r)
 	out_printf(out, "  %-*s%-*s(n=%ld)\n", NAME_W, "", AUDIT_W, head, r->settled_pair.n);
 	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
 		figure(left, sizeof left, &a->fig[shown[i].stat], shown[i].percent, 1);
-		figure(right, sizeof right, &r->settled_pair.fig[shown[i].stat], shown[i].percent, 0);
+		figure(right, sizeof right, &r->settled_pair.fig[shown[i].stat], shown[i].percent,
+		       0);
 		out_printf(out, "  %-*s%-*s%s\n", NAME_W, shown[i].name, AUDIT_W, left, right);
 	}
 	undefined_reasons(out, a);
@@ -146,22 +147,27 @@ void agreefmtaudit_text(const AgreeReport *r, FILE *out)
 	froms_text(r, froms, sizeof froms);
 	if (!r->audit.id) {
 		heading(out, "How the reviewed items were chosen");
-		para(out, "%ld standing labels, by the way their items came: %s. They are not a "
-			  "random sample, so the figures below describe these items, not the "
-			  "catalogue. For the catalogue's agreement draw an audit (gavel audit --size "
-			  "N) and review it (gavel review --order audit).", r->human_labels,
-		     *froms ? froms : "none");
+		para(out,
+		     "%ld standing labels, by the way their items came: %s. They are not a "
+		     "random sample, so the figures below describe these items, not the "
+		     "catalogue. For the catalogue's agreement draw an audit (gavel audit --size "
+		     "N) and review it (gavel review --order audit).",
+		     r->human_labels, *froms ? froms : "none");
 		return;
 	}
 	heading(out, "Agreement on the audit: the catalogue's (a random sample)");
-	para(out, "audit %lld: %ld of its %ld items reviewed, %ld of them settled with an LLM "
-		  "label; the settled human label against the LLM's%s.", r->audit.id,
-	     r->audit.labelled, r->audit.drawn, r->audit.pair.n,
+	para(out,
+	     "audit %lld: %ld of its %ld items reviewed, %ld of them settled with an LLM "
+	     "label; the settled human label against the LLM's%s.",
+	     r->audit.id, r->audit.labelled, r->audit.drawn, r->audit.pair.n,
 	     r->audit.weighted ? ", design-weighted: each stratum counts by its share of the "
-				 "items (docs/estimates.md)" : "");
+				 "items (docs/estimates.md)"
+			       : "");
 	headline(out, r);
-	para(out, "* not representative: the reviewed items were not chosen at random (how "
-		  "the standing labels' items came: %s).", froms);
+	para(out,
+	     "* not representative: the reviewed items were not chosen at random (how "
+	     "the standing labels' items came: %s).",
+	     froms);
 }
 
 cJSON *agreefmtaudit_json(const AgreeReport *r)

@@ -57,17 +57,19 @@ static int parse_args(int argc, char **argv, Args *a)
 	};
 	const CliSpec spec = {
 		.command = "audit",
-		.synopsis = "usage: gavel audit [--db FILE] --size N [--seed S] [--name NAME] [--primed]\n"
-			    "                   [--stratify uniform|llm [--stratum LABEL=N]...]\n"
-			    "       gavel audit [--db FILE] --grow ID (--size N | --stratum LABEL=N...)\n"
-			    "       gavel audit [--db FILE] (--list | --show ID [--items]) [--json]",
-		.about = "Draw a random audit sample of the items: reviewed (blind, in the review\n"
-			 "queue's audit order), it makes the agreement and the catalogue's label shares\n"
-			 "honest (gavel agree, gavel estimate; docs/estimates.md). The draw is a seeded\n"
-			 "hash rank: the same seed draws the same items, and growing an audit keeps\n"
-			 "what it holds and adds the next items in the draw. The seed, each stratum's\n"
-			 "population and size, and each item's inclusion probability are stored.\n"
-			 "Several audits may coexist; the review queue's audit order serves them all.",
+		.synopsis =
+			"usage: gavel audit [--db FILE] --size N [--seed S] [--name NAME] [--primed]\n"
+			"                   [--stratify uniform|llm [--stratum LABEL=N]...]\n"
+			"       gavel audit [--db FILE] --grow ID (--size N | --stratum LABEL=N...)\n"
+			"       gavel audit [--db FILE] (--list | --show ID [--items]) [--json]",
+		.about =
+			"Draw a random audit sample of the items: reviewed (blind, in the review\n"
+			"queue's audit order), it makes the agreement and the catalogue's label shares\n"
+			"honest (gavel agree, gavel estimate; docs/estimates.md). The draw is a seeded\n"
+			"hash rank: the same seed draws the same items, and growing an audit keeps\n"
+			"what it holds and adds the next items in the draw. The seed, each stratum's\n"
+			"population and size, and each item's inclusion probability are stored.\n"
+			"Several audits may coexist; the review queue's audit order serves them all.",
 		.options = options,
 	};
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
@@ -84,7 +86,8 @@ static int parse_args(int argc, char **argv, Args *a)
 	if (a->items && !a->show)
 		return cli_usage_error("audit", "--items goes with --show ID");
 	if (!a->list && !a->show && !a->size && !a->n_strata)
-		return cli_usage_error("audit", "give --size N (or --stratum sizes), --list or --show ID");
+		return cli_usage_error("audit",
+				       "give --size N (or --stratum sizes), --list or --show ID");
 	if (a->n_strata && a->design != DB_AUDIT_LLM && !a->grow)
 		return cli_usage_error("audit", "--stratum needs --stratify llm");
 	if (!a->list && !a->show && !a->size && !a->grow && a->design == DB_AUDIT_UNIFORM)
@@ -129,8 +132,9 @@ static Status stratum_sizes(Db *db, const Args *a, long long **out)
 			st = status_fail(STATUS_ERR_USAGE, "--stratum takes LABEL=N, not '%s'",
 					 a->strata[i]);
 		else if (!k)
-			st = status_fail(STATUS_ERR_USAGE, "--stratum %s: no label '%s' on the scale",
-					 a->strata[i], label);
+			st = status_fail(STATUS_ERR_USAGE,
+					 "--stratum %s: no label '%s' on the scale", a->strata[i],
+					 label);
 		else
 			size[k] = n;
 		free(label);
@@ -146,10 +150,14 @@ static Status stratum_sizes(Db *db, const Args *a, long long **out)
 static Status draw(Db *db, const Args *a)
 {
 	/* a seed nobody chose: from the clock, small enough to read and type */
-	uint64_t seed = a->seed >= 0 ? (uint64_t)a->seed
-				     : (uint64_t)(clock_unix_s() * 1e6) % 1000000007ULL;
-	AuditDrawOptions o = { .grow = a->grow, .name = a->name, .design = (DbAuditDesign)a->design,
-			       .seed = seed, .blind = !a->primed, .size = a->size ? a->size : -1 };
+	uint64_t seed =
+		a->seed >= 0 ? (uint64_t)a->seed : (uint64_t)(clock_unix_s() * 1e6) % 1000000007ULL;
+	AuditDrawOptions o = { .grow = a->grow,
+			       .name = a->name,
+			       .design = (DbAuditDesign)a->design,
+			       .seed = seed,
+			       .blind = !a->primed,
+			       .size = a->size ? a->size : -1 };
 	AuditDrawResult r;
 	long long *sizes = NULL;
 	Status st = a->n_strata ? stratum_sizes(db, a, &sizes) : STATUS_OK;
@@ -161,8 +169,10 @@ static Status draw(Db *db, const Args *a)
 	if (st != STATUS_OK)
 		return st;
 	if (a->json)
-		out_printf(stdout, "{\"audit\": %lld, \"added\": %lld, \"size\": %lld, "
-			   "\"population\": %lld}\n", r.id, r.added, r.size, r.population);
+		out_printf(stdout,
+			   "{\"audit\": %lld, \"added\": %lld, \"size\": %lld, "
+			   "\"population\": %lld}\n",
+			   r.id, r.added, r.size, r.population);
 	else
 		out_printf(stdout, "%lld\n", r.id);
 	if (a->grow)
@@ -170,11 +180,12 @@ static Status draw(Db *db, const Args *a)
 			 r.added == 1 ? "" : "s", r.size, r.population);
 	else
 		cli_note("audit %lld: drew %lld of %lld items with seed %llu; review them with "
-			 "gavel review --order audit", r.id, r.size, r.population,
-			 (unsigned long long)seed);
+			 "gavel review --order audit",
+			 r.id, r.size, r.population, (unsigned long long)seed);
 	if (r.moved)
 		cli_warn("%lld of the audit's items have another LLM label than when they were "
-			 "drawn; they stay in the stratum they were drawn from", r.moved);
+			 "drawn; they stay in the stratum they were drawn from",
+			 r.moved);
 	return STATUS_OK;
 }
 
@@ -239,10 +250,14 @@ static int on_item(void *arg, const DbAuditItem *it)
 	if (sh->items) {
 		cJSON_AddItemToArray(sh->items, item_json(it));
 	} else if (sh->text) {
-		snprintf(human, sizeof human, it->human > 0 ? "%d" : it->human < 0 ? "conflict" : "-",
+		snprintf(human, sizeof human,
+			 it->human > 0   ? "%d"
+			 : it->human < 0 ? "conflict"
+					 : "-",
 			 it->human);
-		out_line("  %-30.200s %7d %7lld  %11.6f  %s", it->external_id ? it->external_id : "",
-			 it->stratum, it->rank, it->probability, human);
+		out_line("  %-30.200s %7d %7lld  %11.6f  %s",
+			 it->external_id ? it->external_id : "", it->stratum, it->rank,
+			 it->probability, human);
 	}
 	return 0;
 }
@@ -274,8 +289,9 @@ static cJSON *audit_json(const DbAudit *a, const DbScale *scale, const long long
 		cJSON_AddStringToObject(row, "label", stratum_label(scale, a, s->stratum));
 		cJSON_AddNumberToObject(row, "population", (double)s->population);
 		cJSON_AddNumberToObject(row, "size", (double)s->size);
-		cJSON_AddNumberToObject(row, "probability", s->population ? (double)s->size /
-						(double)s->population : 0);
+		cJSON_AddNumberToObject(row, "probability",
+					s->population ? (double)s->size / (double)s->population
+						      : 0);
 		if (reviewed)
 			cJSON_AddNumberToObject(row, "reviewed", (double)reviewed[s->stratum]);
 		cJSON_AddItemToArray(strata, row);
@@ -347,8 +363,8 @@ static void show_text(const DbAudit *a, const DbScale *scale, const long long *r
 	for (int i = 0; i < a->n_strata; i++) {
 		const DbAuditStratum *s = &a->strata[i];
 
-		out_line("  %-20.20s %10lld %8lld %11.6f %9lld", stratum_label(scale, a, s->stratum),
-			 s->population, s->size,
+		out_line("  %-20.20s %10lld %8lld %11.6f %9lld",
+			 stratum_label(scale, a, s->stratum), s->population, s->size,
 			 s->population ? (double)s->size / (double)s->population : 0,
 			 reviewed[s->stratum]);
 	}

@@ -23,8 +23,8 @@ static int parse_args(int argc, char **argv, Args *a)
 {
 	const CliOpt options[] = {
 		CLIOPT_DB(&a->db),
-		CLIOPT_NUMBER(CLIOPT_LONG, "audit", &a->audit, "ID",
-			      1, 9e18, "the audit the estimates rest on (default: the newest)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "audit", &a->audit, "ID", 1, 9e18,
+			      "the audit the estimates rest on (default: the newest)"),
 		CLIOPT_SWITCH("reviewed-as-sample", 0, &a->reviewed_as_sample,
 			      "treat every reviewed item as a uniform random sample\n"
 			      "(ratings from a study that sampled at random), no audit"),
@@ -36,22 +36,25 @@ static int parse_args(int argc, char **argv, Args *a)
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "width", &a->width, "W", 1e-9, 2,
 			      "plan: the further audit reviews each estimate needs for\n"
 			      "an interval W wide (0.04 = a share within 2 points)"),
-		CLIOPT_ONE_OF("by", &a->by, "WHAT", by_words, "category: the estimates per category too"),
+		CLIOPT_ONE_OF("by", &a->by, "WHAT", by_words,
+			      "category: the estimates per category too"),
 		CLIOPT_SWITCH("json", 0, &a->json, "every figure, by name, as one JSON object"),
 		CLIOPT_END,
 	};
 	const CliSpec spec = {
 		.command = "estimate",
-		.synopsis = "usage: gavel estimate [--db FILE] [--audit ID | --reviewed-as-sample]\n"
-			    "                      [--alpha A] [--lambda L] [--width W] [--by category]\n"
-			    "                      [--json]",
-		.about = "Each label's share among all items with an LLM label, four ways side by side:\n"
-			 "the LLM's own share (biased by its errors), the audit alone (classical\n"
-			 "interval), prediction-powered inference (PPI, lambda 1) and PPI++ (lambda\n"
-			 "tuned), each with its interval, and how many human labels PPI++ is worth.\n"
-			 "The estimates rest on an audit, a random sample drawn by gavel audit and\n"
-			 "reviewed (blind) in the review queue's audit order; a stratified audit is\n"
-			 "weighted by its inclusion probabilities. docs/estimates.md explains them.",
+		.synopsis =
+			"usage: gavel estimate [--db FILE] [--audit ID | --reviewed-as-sample]\n"
+			"                      [--alpha A] [--lambda L] [--width W] [--by category]\n"
+			"                      [--json]",
+		.about =
+			"Each label's share among all items with an LLM label, four ways side by side:\n"
+			"the LLM's own share (biased by its errors), the audit alone (classical\n"
+			"interval), prediction-powered inference (PPI, lambda 1) and PPI++ (lambda\n"
+			"tuned), each with its interval, and how many human labels PPI++ is worth.\n"
+			"The estimates rest on an audit, a random sample drawn by gavel audit and\n"
+			"reviewed (blind) in the review queue's audit order; a stratified audit is\n"
+			"weighted by its inclusion probabilities. docs/estimates.md explains them.",
 		.options = options,
 	};
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
@@ -61,7 +64,8 @@ static int parse_args(int argc, char **argv, Args *a)
 	if (first < argc)
 		return cli_usage_error("estimate", "unexpected argument '%s'", argv[first]);
 	if (a->audit && a->reviewed_as_sample)
-		return cli_usage_error("estimate", "give --audit or --reviewed-as-sample, not both");
+		return cli_usage_error("estimate",
+				       "give --audit or --reviewed-as-sample, not both");
 	return 0;
 }
 

@@ -29,7 +29,8 @@ int cmd_review(int argc, char **argv)
 			      "unreviewed (default), disagreement, confidence, random,\n"
 			      "scorer, uncertain, llm-vs-scorer, suspect or audit\n"
 			      "(the audits' items, in draw order)"),
-		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &seed, "S", 0, 9e18, "for --order random (default 1)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &seed, "S", 0, 9e18,
+			      "for --order random (default 1)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "blind", &opt.blind, "SHARE", 0, 1,
 			      "hide the LLM's answer on this share of items (default 0;\n"
 			      "an audit's items follow the audit: blind unless --primed)"),
@@ -48,10 +49,12 @@ int cmd_review(int argc, char **argv)
 			      "(R refits at any time)"),
 		CLIOPT_TEXT("graphics", &ui.graphics, "MODE",
 			    "sixel, blocks or none (default: detected; $GAVEL_GRAPHICS)"),
-		CLIOPT_TEXT("script", &ui.script, "FILE", "headless: read keys from FILE (see docs/review.md)"),
+		CLIOPT_TEXT("script", &ui.script, "FILE",
+			    "headless: read keys from FILE (see docs/review.md)"),
 		CLIOPT_TEXT("dump-dir", &ui.dump_dir, "DIR",
 			    "headless: where the script's 'dump NAME' writes NAME.txt"),
-		CLIOPT_TEXT("size", &size, "COLSxROWS", "headless: the screen size (default 100x30)"),
+		CLIOPT_TEXT("size", &size, "COLSxROWS",
+			    "headless: the screen size (default 100x30)"),
 		CLIOPT_END,
 	};
 	const CliSpec spec = {

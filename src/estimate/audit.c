@@ -100,8 +100,10 @@ static Status sizes(Draw *d, const AuditDrawOptions *o)
 
 		stratum_name(d, s, name, sizeof name);
 		if (d->population[s] > 0 && d->size[s] == 0)
-			st = status_fail(STATUS_ERR_USAGE, "%s gets no item: its items could not be "
-					 "weighted (give it a size of at least 2)", name);
+			st = status_fail(STATUS_ERR_USAGE,
+					 "%s gets no item: its items could not be "
+					 "weighted (give it a size of at least 2)",
+					 name);
 	}
 	return st;
 }
@@ -129,8 +131,10 @@ static Status write_draw(Db *db, Draw *d, long long id, AuditDrawResult *r)
 			at++;
 		for (; st == STATUS_OK && want > 0 && at < d->n_cand && d->cand[at].stratum == s;
 		     want--, at++) {
-			DbAuditItem it = { .item_id = d->cand[at].item_id, .stratum = s,
-					   .rank = d->next_rank[s]++, .draw_key = d->cand[at].key,
+			DbAuditItem it = { .item_id = d->cand[at].item_id,
+					   .stratum = s,
+					   .rank = d->next_rank[s]++,
+					   .draw_key = d->cand[at].key,
 					   .probability = p };
 
 			st = db_audit_add_item(db, id, &it);

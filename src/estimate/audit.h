@@ -16,8 +16,8 @@
  * entries indexed by LLM label, -1 for unset) fixes strata of an audit by
  * LLM label. */
 typedef struct {
-	long long grow;       /* the audit to grow, 0 for a new one */
-	const char *name;     /* NULL for none */
+	long long grow;   /* the audit to grow, 0 for a new one */
+	const char *name; /* NULL for none */
 	DbAuditDesign design;
 	uint64_t seed;
 	int blind;
@@ -27,10 +27,10 @@ typedef struct {
 
 /* What a draw did. */
 typedef struct {
-	long long id;                 /* the audit */
-	long long added, size;        /* items this draw added; the audit's size now */
-	long long population;         /* items it was drawn from */
-	long long moved;              /* held items whose LLM label left their stratum */
+	long long id;          /* the audit */
+	long long added, size; /* items this draw added; the audit's size now */
+	long long population;  /* items it was drawn from */
+	long long moved;       /* held items whose LLM label left their stratum */
 } AuditDrawResult;
 
 /* Draws a new audit, or grows options->grow to the sizes asked for, in one

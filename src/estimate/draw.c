@@ -41,11 +41,14 @@ static Status fixed_check(const long long *population, const long long *least,
 			continue;
 		}
 		if (fixed[i] > population[i])
-			return status_fail(STATUS_ERR_USAGE, "#%d: %lld items asked for, it has %lld",
-					   i, fixed[i], population[i]);
+			return status_fail(STATUS_ERR_USAGE,
+					   "#%d: %lld items asked for, it has %lld", i, fixed[i],
+					   population[i]);
 		if (fixed[i] < least[i])
-			return status_fail(STATUS_ERR_USAGE, "#%d: the audit holds %lld of its items "
-					   "already and never shrinks", i, least[i]);
+			return status_fail(STATUS_ERR_USAGE,
+					   "#%d: the audit holds %lld of its items "
+					   "already and never shrinks",
+					   i, least[i]);
 		*taken += fixed[i];
 	}
 	return STATUS_OK;
@@ -53,8 +56,8 @@ static Status fixed_check(const long long *population, const long long *least,
 
 /* Shares rest among the strata without a fixed size, in proportion to
  * their populations, by largest remainder. */
-static void proportional(const long long *population, const long long *fixed, int n,
-			 long long rest, long long free_pop, long long *size)
+static void proportional(const long long *population, const long long *fixed, int n, long long rest,
+			 long long free_pop, long long *size)
 {
 	double *remainder = xcalloc((size_t)n + 1, sizeof *remainder);
 	long long given = 0;
@@ -85,8 +88,8 @@ static void proportional(const long long *population, const long long *fixed, in
 	free(remainder);
 }
 
-Status draw_allocate(const long long *population, const long long *least,
-		     const long long *fixed, int n, long long total, long long *size)
+Status draw_allocate(const long long *population, const long long *least, const long long *fixed,
+		     int n, long long total, long long *size)
 {
 	long long taken, free_pop, taken_least = 0;
 	Status st = fixed_check(population, least, fixed, n, &taken, &free_pop);
@@ -98,21 +101,29 @@ Status draw_allocate(const long long *population, const long long *least,
 	if (total < 0) {
 		for (int i = 0; i < n; i++)
 			if (fixed[i] < 0 && population[i] > 0)
-				return status_fail(STATUS_ERR_USAGE, "#%d: no size was given for it "
-						   "(give one, or a total size to share)", i);
+				return status_fail(STATUS_ERR_USAGE,
+						   "#%d: no size was given for it "
+						   "(give one, or a total size to share)",
+						   i);
 		return STATUS_OK;
 	}
 	for (int i = 0; i < n; i++)
 		taken_least += least[i];
 	if (total < taken_least)
-		return status_fail(STATUS_ERR_USAGE, "the audit holds %lld items already and never "
-				   "shrinks", taken_least);
+		return status_fail(STATUS_ERR_USAGE,
+				   "the audit holds %lld items already and never "
+				   "shrinks",
+				   taken_least);
 	if (taken > total)
-		return status_fail(STATUS_ERR_USAGE, "the strata's sizes add up to %lld, more than "
-				   "the total size %lld", taken, total);
+		return status_fail(STATUS_ERR_USAGE,
+				   "the strata's sizes add up to %lld, more than "
+				   "the total size %lld",
+				   taken, total);
 	if (total - taken > free_pop)
-		return status_fail(STATUS_ERR_USAGE, "a size of %lld is more than the %lld items "
-				   "there are to draw from", total, taken + free_pop);
+		return status_fail(STATUS_ERR_USAGE,
+				   "a size of %lld is more than the %lld items "
+				   "there are to draw from",
+				   total, taken + free_pop);
 	proportional(population, fixed, n, total - taken, free_pop, size);
 	for (int i = 0; i < n; i++)
 		if (size[i] < least[i])

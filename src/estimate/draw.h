@@ -50,7 +50,7 @@ void draw_order(DrawCandidate *candidates, size_t n);
  * stratum index i as "#i" (the caller names strata), when a fixed size is
  * below least or above the population, the fixed sizes exceed total, total
  * exceeds what the strata hold, or a stratum has no size. */
-Status draw_allocate(const long long *population, const long long *least,
-		     const long long *fixed, int n, long long total, long long *size);
+Status draw_allocate(const long long *population, const long long *least, const long long *fixed,
+		     int n, long long total, long long *size);
 
 #endif

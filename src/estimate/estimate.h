@@ -35,13 +35,13 @@ typedef struct {
  * per (category, LLM label) and include the sampled items. */
 typedef struct {
 	int K;
-	int stratified;       /* an audit by LLM label: strata 1..K, weighted */
-	char **categories;    /* owned */
+	int stratified;    /* an audit by LLM label: strata 1..K, weighted */
+	char **categories; /* owned */
 	int n_categories;
 	size_t categories_cap;
 	IntMap *category_index; /* a name's hash -> its index */
-	long long *catalogue; /* row r = category r - 1 (row 0: none), K counts each */
-	size_t catalogue_cap; /* rows allocated */
+	long long *catalogue;   /* row r = category r - 1 (row 0: none), K counts each */
+	size_t catalogue_cap;   /* rows allocated */
 	EstimateItem *items;
 	size_t n_items, items_cap;
 } EstimateData;
@@ -91,10 +91,10 @@ typedef struct {
 	int stratified;
 	EstimateStratum *strata; /* stratified: the strata with items */
 	int n_strata;
-	long long sample_items;  /* sampled items */
-	long long no_llm;        /* ... with a human label but no LLM label: left out */
-	long long unreviewed;    /* ... without a human label yet: counted outside the sample */
-	const char *why;         /* set when the sample estimates are undefined for the
+	long long sample_items; /* sampled items */
+	long long no_llm;       /* ... with a human label but no LLM label: left out */
+	long long unreviewed;   /* ... without a human label yet: counted outside the sample */
+	const char *why;        /* set when the sample estimates are undefined for the
 				  * whole report (a stratum without a reviewed item) */
 } EstimateReport;
 

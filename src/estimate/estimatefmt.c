@@ -58,12 +58,12 @@ char *estimatefmt_sample(const EstimateReport *r, const EstimateSource *src)
 {
 	switch (src->kind) {
 	case ESTIMATE_SAMPLE_AUDIT:
-		return xasprintf("audit %lld%s%s%s (%s, seed %llu): %lld of its %lld items reviewed",
-				 src->audit.id, src->audit.name ? " \"" : "",
-				 src->audit.name ? src->audit.name : "", src->audit.name ? "\"" : "",
-				 design_word(src),
-				 (unsigned long long)src->audit.seed, r->all.sampled,
-				 r->sample_items);
+		return xasprintf(
+			"audit %lld%s%s%s (%s, seed %llu): %lld of its %lld items reviewed",
+			src->audit.id, src->audit.name ? " \"" : "",
+			src->audit.name ? src->audit.name : "", src->audit.name ? "\"" : "",
+			design_word(src), (unsigned long long)src->audit.seed, r->all.sampled,
+			r->sample_items);
 	case ESTIMATE_SAMPLE_REVIEWED:
 		return xasprintf("every reviewed item, %lld of them, declared a random sample",
 				 r->all.sampled);
@@ -110,7 +110,8 @@ static void reasons(FILE *out, const PpiResult *r)
 
 	for (int k = 0; k < r->K; k++)
 		for (int m = 0; m < PPI_METHOD_COUNT; m++) {
-			const char *why = r->label[k].est[m].defined ? NULL : r->label[k].est[m].why;
+			const char *why =
+				r->label[k].est[m].defined ? NULL : r->label[k].est[m].why;
 			int known = 0;
 
 			for (int i = 0; why && i < n; i++)
@@ -133,7 +134,7 @@ static void shares(FILE *out, const EstimateSlice *s, const EstimateSource *src)
 		for (int m = 0; m < PPI_METHOD_COUNT; m++) {
 			cell_text(cell, sizeof cell, &s->r.label[k].est[m]);
 			out_printf(out, "%*s", COL_W + (int)strlen(cell) - text_display_width(cell),
-				cell);
+				   cell);
 		}
 		out_puts(out, "\n");
 	}
@@ -151,23 +152,28 @@ static void worth(FILE *out, const EstimateSlice *s, const EstimateSource *src)
 		char *name = text_clean(src->names[k]);
 
 		if (!isnan(s->r.label[k].effective_n))
-			at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s %.0f", at ? ", " : "",
-					       name, s->r.label[k].effective_n);
+			at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s %.0f",
+					       at ? ", " : "", name, s->r.label[k].effective_n);
 		free(name);
 	}
-	para(out, "ppi++ (lambda %.3f%s) is worth %.0f human labels; the sample has %lld. Per "
-		  "label: %s.", s->r.lambda, s->r.lambda_tuned ? ", tuned" : ", as given",
-	     s->r.effective_n, s->sampled, buf);
+	para(out,
+	     "ppi++ (lambda %.3f%s) is worth %.0f human labels; the sample has %lld. Per "
+	     "label: %s.",
+	     s->r.lambda, s->r.lambda_tuned ? ", tuned" : ", as given", s->r.effective_n,
+	     s->sampled, buf);
 }
 
 static void plan(FILE *out, const EstimateSlice *s, const EstimateSource *src, double width)
 {
-	static const PpiMethod methods[] = { PPI_METHOD_AUDIT, PPI_METHOD_PPI, PPI_METHOD_PPI_PLUS };
+	static const PpiMethod methods[] = { PPI_METHOD_AUDIT, PPI_METHOD_PPI,
+					     PPI_METHOD_PPI_PLUS };
 	char name[96];
 
 	out_puts(out, "\n");
-	para(out, "Further audit reviews for an interval %.1f points wide (--width %g), from "
-		  "the variances measured now:", 100 * width, width);
+	para(out,
+	     "Further audit reviews for an interval %.1f points wide (--width %g), from "
+	     "the variances measured now:",
+	     100 * width, width);
 	out_printf(out, "%-*s", LABEL_W, "label");
 	for (size_t m = 0; m < 3; m++)
 		out_printf(out, "%*s", COL_W, ppi_method_name(methods[m]));
@@ -212,14 +218,19 @@ static void notes(FILE *out, const EstimateReport *r, const EstimateSource *src)
 	if (r->stratified)
 		para(out, "note: %s.", NOTE_STRATIFIED);
 	if (src->kind == ESTIMATE_SAMPLE_AUDIT && r->unreviewed)
-		para(out, "note: %lld of the audit's items are not reviewed yet; until they are "
-			  "they count with the items outside it.", r->unreviewed);
+		para(out,
+		     "note: %lld of the audit's items are not reviewed yet; until they are "
+		     "they count with the items outside it.",
+		     r->unreviewed);
 	if (r->no_llm)
-		para(out, "note: %lld sampled items with a human label have no LLM label; left "
-			  "out.", r->no_llm);
+		para(out,
+		     "note: %lld sampled items with a human label have no LLM label; left "
+		     "out.",
+		     r->no_llm);
 	if (src->moved)
-		para(out, "warning: %lld of the audit's items now have another LLM label than "
-			  "when they were drawn; they keep the stratum they were drawn in.",
+		para(out,
+		     "warning: %lld of the audit's items now have another LLM label than "
+		     "when they were drawn; they keep the stratum they were drawn in.",
 		     src->moved);
 }
 
@@ -235,8 +246,10 @@ void estimatefmt_text(const EstimateReport *r, const EstimateSource *src, const 
 	     100 * (1 - r->options.alpha), r->options.alpha);
 	notes(out, r, src);
 	out_puts(out, "\n");
-	para(out, "Each label's share of the %lld items with an LLM label, in percent, plus or "
-		  "minus half its interval's width:", r->all.items);
+	para(out,
+	     "Each label's share of the %lld items with an LLM label, in percent, plus or "
+	     "minus half its interval's width:",
+	     r->all.items);
 	slice_text(out, &r->all, r, src);
 	for (int i = 0; i < r->n_slices; i++) {
 		const EstimateSlice *s = &r->slices[i];

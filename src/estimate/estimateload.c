@@ -47,9 +47,10 @@ static int on_row(void *arg, const DbEstimateRow *row)
 	if (row->item_id != l->item_id) {
 		flush(l);
 		l->item_id = row->item_id;
-		l->item = (EstimateItem){ 0, row->llm, row->stratum,
-					  l->by_category ? estimate_data_category(l->d, row->category)
-							 : -1 };
+		l->item =
+			(EstimateItem){ 0, row->llm, row->stratum,
+					l->by_category ? estimate_data_category(l->d, row->category)
+						       : -1 };
 	}
 	if (row->label > 0) {
 		l->labels = xgrow(l->labels, &l->labels_cap, (size_t)l->n_labels + 1,
@@ -79,8 +80,7 @@ static Status choose_sample(Db *db, const EstimateLoadOptions *o, EstimateSource
 	return st;
 }
 
-Status estimateload(Db *db, const EstimateLoadOptions *o, EstimateData **data,
-		    EstimateSource *src)
+Status estimateload(Db *db, const EstimateLoadOptions *o, EstimateData **data, EstimateSource *src)
 {
 	Loader l = { .src = src, .by_category = o->by_category };
 	DbScale scale;

@@ -25,10 +25,10 @@ typedef struct {
 /* What the data came from, for the report's head. Owns what it holds. */
 typedef struct {
 	EstimateSampleKind kind;
-	DbAudit audit;       /* kind AUDIT */
+	DbAudit audit; /* kind AUDIT */
 	int K;
-	char **names;        /* the scale: names[0] is label 1 */
-	long long moved;     /* audit items whose LLM label is no longer their stratum */
+	char **names;    /* the scale: names[0] is label 1 */
+	long long moved; /* audit items whose LLM label is no longer their stratum */
 } EstimateSource;
 
 /* Reads the data into a new *data and describes it in *source (free both

@@ -89,8 +89,9 @@ static Status blind_rule(ReviewSession *s, long long item_id, int *blind)
 	int audit;
 	Status st = db_audit_blind(s->db, item_id, &audit);
 
-	*blind = audit >= 0 ? audit
-			    : db_claim_in_share(item_id, (int)(s->opt.blind * 1000 + 0.5), BLIND_SALT);
+	*blind = audit >= 0
+			 ? audit
+			 : db_claim_in_share(item_id, (int)(s->opt.blind * 1000 + 0.5), BLIND_SALT);
 	return st;
 }
 
@@ -430,12 +431,16 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, DbVerdict
 	if (action == REVIEW_OVERRIDE && (label < 1 || label > s->scale.count))
 		return status_fail(STATUS_ERR_INPUT, "the scale runs 1..%d", s->scale.count);
 	row = (DbReviewNew){
-		.item_id = e->item_id, .reviewer = s->reviewer,
+		.item_id = e->item_id,
+		.reviewer = s->reviewer,
 		.decision = action_decision[action],
-		.label = action == REVIEW_ACCEPT ? e->llm_label : action == REVIEW_OVERRIDE ? label : 0,
+		.label = action == REVIEW_ACCEPT     ? e->llm_label
+			 : action == REVIEW_OVERRIDE ? label
+						     : 0,
 		.verdict = e->blind ? DB_VERDICT_NONE : verdict,
 		.prediction_id = e->blind ? 0 : e->prediction_id,
-		.blind = e->blind, .time_spent_ms = (long)((clock_now_s() - e->shown_at) * 1000),
+		.blind = e->blind,
+		.time_spent_ms = (long)((clock_now_s() - e->shown_at) * 1000),
 		.from = { DB_FROM_QUEUE, s->order },
 	};
 	if (s->pending_item == e->item_id && s->pending != DB_VERDICT_NONE && !e->blind)

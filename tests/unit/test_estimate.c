@@ -86,8 +86,9 @@ static void test_compute_uniform(void)
 	EstimateData *d = estimate_data_new(2, 0);
 	EstimateItem items[] = { { 1, 1, 0, -1 }, { 1, 1, 0, -1 }, { 2, 2, 0, -1 },
 				 { 1, 2, 0, -1 }, { 0, 1, 0, -1 }, { 2, 0, 0, -1 } };
-	PpiCell cells[] = { { 1, 1, 1, 2 }, { 2, 2, 1, 1 }, { 1, 2, 1, 1 }, { 0, 1, 1, 8 },
-			    { 0, 2, 1, 4 } };
+	PpiCell cells[] = {
+		{ 1, 1, 1, 2 }, { 2, 2, 1, 1 }, { 1, 2, 1, 1 }, { 0, 1, 1, 8 }, { 0, 2, 1, 4 }
+	};
 	EstimateReport r;
 	PpiResult want;
 	PpiOptions o = { 0.1, NAN, 0 };
@@ -106,7 +107,8 @@ static void test_compute_uniform(void)
 	CHECK_NEAR(r.all.r.lambda, want.lambda, 1e-15);
 	for (int k = 0; k < 2; k++)
 		for (int m = 0; m < PPI_METHOD_COUNT; m++) {
-			CHECK_NEAR(r.all.r.label[k].est[m].point, want.label[k].est[m].point, 1e-15);
+			CHECK_NEAR(r.all.r.label[k].est[m].point, want.label[k].est[m].point,
+				   1e-15);
 			CHECK_NEAR(r.all.r.label[k].est[m].hi, want.label[k].est[m].hi, 1e-15);
 		}
 	estimate_report_free(&r);
@@ -119,8 +121,9 @@ static void test_compute_uniform(void)
 static void test_compute_strata(void)
 {
 	EstimateData *d = estimate_data_new(2, 1);
-	EstimateItem items[] = { { 1, 1, 1, 0 }, { 2, 1, 1, 0 }, { 2, 2, 2, 0 }, { 0, 2, 2, 0 },
-				 { 1, 1, 2, -1 } }; /* drawn in 2, now labelled 1 */
+	EstimateItem items[] = {
+		{ 1, 1, 1, 0 }, { 2, 1, 1, 0 }, { 2, 2, 2, 0 }, { 0, 2, 2, 0 }, { 1, 1, 2, -1 }
+	}; /* drawn in 2, now labelled 1 */
 	EstimateReport r;
 	PpiOptions o = { 0.05, NAN, 0 };
 	int shoes = estimate_data_category(d, "shoes");
