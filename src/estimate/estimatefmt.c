@@ -168,6 +168,7 @@ static void plan(FILE *out, const EstimateSlice *s, const EstimateSource *src, d
 	static const PpiMethod methods[] = { PPI_METHOD_AUDIT, PPI_METHOD_PPI,
 					     PPI_METHOD_PPI_PLUS };
 	char name[96];
+	int unreachable = 0;
 
 	out_puts(out, "\n");
 	para(out,
@@ -186,16 +187,20 @@ static void plan(FILE *out, const EstimateSlice *s, const EstimateSource *src, d
 
 			if (!e->defined || !e->planned)
 				out_printf(out, "%*s", COL_W, "-");
-			else if (e->more_reviews < 0)
+			else if (e->more_reviews < 0) {
 				out_printf(out, "%*s", COL_W, "out of reach");
-			else
+				unreachable = 1;
+			} else
 				out_printf(out, "%*ld", COL_W, e->more_reviews);
 		}
 		out_puts(out, "\n");
 	}
-	para(out, "out of reach: the part of the interval that comes from the items outside "
-		  "the audit is already wider, or the catalogue has too few items; "
-		  "the llm estimate never narrows with reviews.");
+	/* the footnote only where a cell needs it */
+	if (unreachable)
+		para(out,
+		     "out of reach: the part of the interval that comes from the items "
+		     "outside the audit is already wider, or the catalogue has too few items.");
+	para(out, "The llm estimate never narrows with reviews.");
 }
 
 static void slice_text(FILE *out, const EstimateSlice *s, const EstimateReport *r,

@@ -91,6 +91,14 @@ expect_rc 0 "gavel estimate"
 expect_match "$out" "sample: audit 1 \"spring\" \(uniform, seed 3\): 4 of its 4 items reviewed" "the sample is named"
 expect_match "$out" "category bags: 5 items" "per category"
 expect_match "$out" "Further audit reviews for an interval 20.0 points wide" "the plan"
+# the footnote on "out of reach" shows exactly when a cell says it
+for w in 0.2 0.9 0.001; do
+	run "$GAVEL" estimate --db "$db" --audit 1 --width $w
+	cells=$(printf '%s\n' "$out" | grep -c '^[0-9].* out of reach')
+	note=$(printf '%s\n' "$out" | grep -c '^out of reach: ')
+	expect_eq "$note" "$([ "$cells" -gt 0 ] && echo 1 || echo 0)" "--width $w: the footnote iff a cell is out of reach ($cells)"
+done
+expect_eq "$([ "$cells" -gt 0 ] && echo some)" "some" "--width 0.001: out of reach for some label"
 run "$GAVEL" estimate --db "$db" --reviewed-as-sample
 expect_match "$out" "treated as a uniform random sample" "--reviewed-as-sample says so"
 
