@@ -22,6 +22,36 @@ done
 "$GAVEL" import --db "$db" -q "$TMP/m.jsonl"
 "$GAVEL" label --db "$db" --provider heuristic -q
 
+# dashboard_is_estimate DB DUMP: the dashboard's catalogue line and plan are
+# what gavel estimate --json gives for the newest audit, formatted here
+dashboard_is_estimate() {
+	local want dash
+	"$GAVEL" estimate --db "$1" --width 0.05 --json >"$TMP/est.json"
+	want=$(python3 - "$TMP/est.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+shares = []
+for lab in d["labels"]:
+    e = lab["ppi++"]
+    shares.append(f"{lab['name']} {100 * e['point']:.1f}% ±{50 * (e['hi'] - e['lo']):.1f}"
+                  if e["defined"] else f"{lab['name']} undefined")
+more = [lab["ppi++"]["more_reviews"] for lab in d["labels"] if lab["ppi++"]["defined"]]
+print("catalogue (ppi++): " + " · ".join(shares))
+if len(more) < len(d["labels"]):
+    print("review the audit first")
+elif any(m is None or m < 0 for m in more):
+    print("out of reach by reviewing")
+else:
+    print(f"{max(more)} more audit reviews")
+PY
+)
+	dash=$(tr -s ' \n' '  ' <"$2")
+	expect_eq "$(printf '%s' "$dash" | grep -cF -- "$(printf '%s\n' "$want" | head -1)")" "1" \
+		"the dashboard's shares are estimate's ppi++ ($(printf '%s\n' "$want" | head -1))"
+	expect_eq "$(printf '%s' "$dash" | grep -cF -- "within ±2.5 points: $(printf '%s\n' "$want" | tail -1)")" \
+		"1" "its plan is estimate's largest ($(printf '%s\n' "$want" | tail -1))"
+}
+
 # ---- drawing ----
 run "$GAVEL" audit --db "$db" --size 4 --seed 3 --name spring
 expect_rc 0 "gavel audit draws"
@@ -84,6 +114,34 @@ expect_match "$(cat "$TMP/dash.txt")" "\(all [0-9.]+\*\)|\(all undefined\*\)" "t
 expect_match "$(cat "$TMP/dash.txt")" "not representative" "... labelled as not representative"
 expect_match "$(cat "$TMP/dash.txt")" "catalogue \(ppi\+\+\):" "the catalogue's shares"
 expect_match "$(cat "$TMP/dash.txt")" "for every share within ±2.5 points:" "and the reviews they still need"
+dashboard_is_estimate "$db" "$TMP/dash.txt"
+
+# ... and on a catalogue of 3,000 items on three labels, 250 of an audit
+# of 300 reviewed (imported ratings), where every figure is a real number
+python3 - "$TMP" <<'PY'
+import random, sys
+r = random.Random(5)
+llm = [r.choice([1, 2, 2, 3, 3, 3]) for _ in range(3000)]
+with open(sys.argv[1] + "/llm.csv", "w") as f:
+    f.write("item,rater,label\n")
+    f.writelines(f"x{i},gpt,{l}\n" for i, l in enumerate(llm))
+PY
+"$GAVEL" init --db "$TMP/rich.db" --scale bad,ok,good 2>/dev/null
+"$GAVEL" import-ratings --db "$TMP/rich.db" -q --llm gpt "$TMP/llm.csv"
+"$GAVEL" audit --db "$TMP/rich.db" --size 300 --seed 1 >/dev/null 2>&1
+sql "$TMP/rich.db" "SELECT i.external_id, q.llm_label FROM audit_items a JOIN items i ON i.id = a.item_id JOIN item_queue q ON q.item_id = a.item_id ORDER BY a.rank LIMIT 250" |
+	python3 -c '
+import random, sys
+r = random.Random(6)
+print("item,rater,label")
+for line in sys.stdin:
+    e, l = line.strip().split("|")
+    print(f"{e},ann,{l if r.random() < 0.7 else r.randint(1, 3)}")' >"$TMP/human.csv"
+"$GAVEL" import-ratings --db "$TMP/rich.db" -q "$TMP/human.csv"
+printf 'key d\ndump richdash\nkey x\nkey q\n' >"$TMP/script"
+run "$GAVEL" review --db "$TMP/rich.db" --reviewer ann --script "$TMP/script" --dump-dir "$TMP" --size 120x30
+expect_match "$(cat "$TMP/richdash.txt")" "more audit reviews" "a plan within reach"
+dashboard_is_estimate "$TMP/rich.db" "$TMP/richdash.txt"
 
 # ---- estimate on this database ----
 run "$GAVEL" estimate --db "$db" --audit 1 --by category --width 0.2
