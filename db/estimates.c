@@ -12,6 +12,11 @@ static const char CATALOGUE[] =
 static const char CATALOGUE_BY_CATEGORY[] =
 	"SELECT i.category, q.llm_label, 1 FROM item_queue q JOIN items i ON i.id = q.item_id"
 	" WHERE q.llm_label BETWEEN 1 AND ?1";
+/* the sizes of the audits' frames (db/audits.c FRAME_ALL and FRAME_LLM) */
+static const char FRAME_ALL_SIZE[] =
+	"SELECT ifnull(sum(n), 0) FROM queue_counts WHERE name = 'items'";
+static const char FRAME_LLM_SIZE[] =
+	"SELECT ifnull(sum(n), 0) FROM llm_counts WHERE label BETWEEN 1 AND ?1";
 #define ROW_COLUMNS "ifnull(q.llm_label, 0), i.category, ifnull(s.label, 0), ifnull(s.review_id, 0)"
 static const char AUDIT_ROWS[] =
 	"SELECT a.item_id, a.stratum, " ROW_COLUMNS " FROM audit_items a"
@@ -40,6 +45,23 @@ Status db_estimate_catalogue(Db *db, int K, int by_category,
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STATUS_OK
 						     : db_fail(db, "counting the LLM labels");
+}
+
+Status db_estimate_frame_size(Db *db, int llm_only, int K, long long *n)
+{
+	sqlite3_stmt *stmt = db_statement(db, llm_only ? FRAME_LLM_SIZE : FRAME_ALL_SIZE);
+	int rc;
+
+	*n = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	if (llm_only)
+		sqlite3_bind_int(stmt, 1, K);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? STATUS_OK : db_fail(db, "counting the audit's frame");
 }
 
 Status db_estimate_rows(Db *db, long long audit_id, int (*fn)(void *arg, const DbEstimateRow *row),

@@ -17,6 +17,12 @@ Status db_estimate_catalogue(Db *db, int K, int by_category,
 			     int (*fn)(void *arg, const char *category, int llm, long long n),
 			     void *arg);
 
+/* How many items an audit's design draws from now, into *n: every item
+ * (llm_only 0), or those with an LLM label on 1..K. Read from counts the
+ * queue state keeps. Items are never deleted, so this less the population
+ * stored at the last draw is what joined since. */
+Status db_estimate_frame_size(Db *db, int llm_only, int K, long long *n);
+
 /* One standing human label of a sampled item, or the item alone (label 0)
  * when it has none. Strings borrowed for the callback. */
 typedef struct {

@@ -237,6 +237,12 @@ static void notes(FILE *out, const EstimateReport *r, const EstimateSource *src)
 		     "warning: %lld of the audit's items now have another LLM label than "
 		     "when they were drawn; they keep the stratum they were drawn in.",
 		     src->moved);
+	if (src->joined)
+		para(out,
+		     "warning: %lld items joined the catalogue the audit draws from after its "
+		     "last draw; they could not have been drawn. Grow the audit (gavel audit "
+		     "--grow %lld --size N) to take them in.",
+		     src->joined, src->audit.id);
 }
 
 void estimatefmt_text(const EstimateReport *r, const EstimateSource *src, const char *database,
@@ -357,6 +363,7 @@ static cJSON *sample_json(const EstimateReport *r, const EstimateSource *src)
 	cJSON_AddNumberToObject(o, "unreviewed", (double)r->unreviewed);
 	cJSON_AddNumberToObject(o, "without_llm_label", (double)r->no_llm);
 	cJSON_AddNumberToObject(o, "moved", (double)src->moved);
+	cJSON_AddNumberToObject(o, "joined_after_draw", (double)src->joined);
 	string_or_null(o, "undefined_because", r->why);
 	strata = cJSON_AddArrayToObject(o, "strata");
 	for (int i = 0; i < r->n_strata; i++) {

@@ -80,6 +80,18 @@ static Status choose_sample(Db *db, const EstimateLoadOptions *o, EstimateSource
 	return st;
 }
 
+/* The items that joined the audit's frame since its last draw: they could
+ * not have been drawn, and the weights cannot see them. */
+static Status count_joined(Db *db, EstimateSource *src)
+{
+	long long now;
+	Status st = db_estimate_frame_size(db, src->audit.design == DB_AUDIT_LLM, src->K, &now);
+
+	if (st == STATUS_OK && now > src->audit.population)
+		src->joined = now - src->audit.population;
+	return st;
+}
+
 Status estimateload(Db *db, const EstimateLoadOptions *o, EstimateData **data, EstimateSource *src)
 {
 	Loader l = { .src = src, .by_category = o->by_category };
@@ -101,6 +113,8 @@ Status estimateload(Db *db, const EstimateLoadOptions *o, EstimateData **data, E
 	l.d = *data = estimate_data_new(scale.count, src->kind == ESTIMATE_SAMPLE_AUDIT &&
 							     src->audit.design == DB_AUDIT_LLM);
 	st = db_estimate_catalogue(db, scale.count, o->by_category, on_count, l.d);
+	if (st == STATUS_OK && src->kind == ESTIMATE_SAMPLE_AUDIT)
+		st = count_joined(db, src);
 	if (st == STATUS_OK && src->kind != ESTIMATE_SAMPLE_NONE)
 		st = db_estimate_rows(db, src->kind == ESTIMATE_SAMPLE_AUDIT ? src->audit.id : 0,
 				      on_row, &l);

@@ -29,6 +29,8 @@ typedef struct {
 	int K;
 	char **names;    /* the scale: names[0] is label 1 */
 	long long moved; /* audit items whose LLM label is no longer their stratum */
+	long long
+		joined; /* items the audit's design would draw from that came after its last draw */
 } EstimateSource;
 
 /* Reads the data into a new *data and describes it in *source (free both

@@ -175,6 +175,22 @@ expect_rc 2 "--audit and --reviewed-as-sample"
 run "$GAVEL" estimate --db "$db" --alpha 1
 expect_rc 2 "alpha out of range"
 
+# ---- items that came after the draw ----
+joined() { "$GAVEL" estimate --db "$TMP/rich.db" --audit "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sample"]["joined_after_draw"])'; }
+"$GAVEL" audit --db "$TMP/rich.db" --stratify llm --size 30 --seed 2 >/dev/null 2>&1
+expect_eq "$(joined 1) $(joined 2)" "0 0" "no item came after either draw"
+printf 'item,rater,label\nnew1,gpt2,1\nnew2,gpt2,3\nnew3,gpt2,3\n' >"$TMP/new.csv"
+"$GAVEL" import-ratings --db "$TMP/rich.db" -q --llm gpt2 "$TMP/new.csv"
+printf 'item,rater,label\nnew4,ann,2\nnew5,ann,2\n' >"$TMP/new.csv"
+"$GAVEL" import-ratings --db "$TMP/rich.db" -q "$TMP/new.csv"
+expect_eq "$(joined 1) $(joined 2)" "5 3" "items after the draw: all five for the uniform audit, the three with an LLM label for the stratified one"
+run "$GAVEL" estimate --db "$TMP/rich.db" --audit 1
+expect_match "$out" "warning: 5 items joined the catalogue the audit draws from after its last draw" "the text warns"
+"$GAVEL" audit --db "$TMP/rich.db" --grow 1 --size 310 >/dev/null 2>&1
+expect_eq "$(joined 1) $(joined 2)" "0 3" "growing the audit takes them in"
+run "$GAVEL" estimate --db "$TMP/rich.db" --audit 1
+expect_no_match "$out" "joined the catalogue" "and the warning goes"
+
 # ---- every figure against independent computations ----
 mkdir -p "$TMP/check"
 python3 "$here/estimate_check.py" "$GAVEL" "$TMP/check" "$here/../data" \
