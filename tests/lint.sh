@@ -29,8 +29,9 @@ src/review   src/base src/agree db
 src/score    src/base src/agree db/kinds.h      loader=src/score/rows,src/score/trainer,src/score/apply
 src/settle   src/base db/kinds.h
 src/export   src/base src/settle src/agree db
+src/estimate src/base src/agree db
 src/cmd      *
-ui           src/base src/img src/llm src/agree src/review src/score db
+ui           src/base src/img src/llm src/agree src/review src/score src/estimate db
 db           src/base
 '
 
