@@ -71,6 +71,19 @@ static const char SCAN_SUSPECT[] =
 	"   AND s.decision IN ('accept', 'override'))"
 	" AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = q.item_id AND c.reviewer = ?1)"
 	FILTERS " ORDER BY q.suspect_p, q.item_id LIMIT ?8";
+/* The same from the other end: the reviewer's own labels, sorted. To find
+ * the next 64, SCAN_SUSPECT walks past about 64 * settled / mine labels of
+ * everyone's (3.8 s for a new reviewer among 700,000 settled items), this
+ * one sorts all mine: find() takes the one that reads fewer rows. */
+static const char SCAN_SUSPECT_MINE[] =
+	"SELECT q.item_id FROM standing s JOIN item_queue q ON q.item_id = s.item_id"
+	" WHERE s.reviewer = ?1 AND s.decision IN ('accept', 'override')"
+	" AND q.suspect_p IS NOT NULL AND q.need > 0"
+	" AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = q.item_id AND c.reviewer = ?1)" FILTERS
+	" ORDER BY q.suspect_p, q.item_id LIMIT ?8";
+static const char SUSPECT_SIZES[] =
+	"SELECT ifnull((SELECT decided FROM reviewer_counts WHERE reviewer = ?1), 0),"
+	" ifnull((SELECT n FROM queue_counts WHERE name = 'settled'), 0)";
 /* the audits' items in draw order (db/queue.c's AUDIT_KEY) */
 static const char SCAN_AUDIT[] =
 	OPEN_SCAN " AND q.audit_key IS NOT NULL ORDER BY q.audit_key, q.item_id LIMIT ?8";
@@ -146,6 +159,22 @@ static Status scan(Db *db, const char *sql, const DbClaimQuery *q, long long aft
 	return STATUS_OK;
 }
 
+/* Which suspect scan reads fewer rows for this reviewer (the counts are
+ * kept by triggers; on an error either plan gives the same items). */
+static const char *suspect_scan(Db *db, const char *reviewer, int max)
+{
+	sqlite3_stmt *stmt = db_statement(db, SUSPECT_SIZES);
+	long long mine = 0, settled = 0;
+	if (stmt) {
+		sqlite3_bind_text(stmt, 1, reviewer, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			mine = sqlite3_column_int64(stmt, 0),
+			settled = sqlite3_column_int64(stmt, 1);
+		sqlite3_reset(stmt);
+	}
+	return mine * mine < (long long)max * settled ? SCAN_SUSPECT_MINE : SCAN_SUSPECT;
+}
+
 /* The first candidates of the order, up to max. */
 static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long *ids, int max,
 		   int *count)
@@ -159,7 +188,8 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long 
 	case DB_ORDER_SCORER: return scan(db, SCAN_SCORER, q, 0, ids, max, count);
 	case DB_ORDER_UNCERTAIN: return scan(db, SCAN_UNCERTAIN, q, 0, ids, max, count);
 	case DB_ORDER_SPLIT: return scan(db, SCAN_SPLIT, q, 0, ids, max, count);
-	case DB_ORDER_SUSPECT: return scan(db, SCAN_SUSPECT, q, 0, ids, max, count);
+	case DB_ORDER_SUSPECT:
+		return scan(db, suspect_scan(db, q->reviewer, max), q, 0, ids, max, count);
 	case DB_ORDER_AUDIT: return scan(db, SCAN_AUDIT, q, 0, ids, max, count);
 	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
 	case DB_ORDER_RANDOM:
