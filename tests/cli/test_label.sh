@@ -330,7 +330,7 @@ echo "b_kept=$(sqlite3 "$mnt/b.db" "SELECT count(*) FROM predictions")"
 echo "b_integrity=$(sqlite3 "$mnt/b.db" "PRAGMA integrity_check")"
 "$GAVEL" label --db "$mnt/b.db" --list >"$TMP/full-b.list" 2>&1
 rm -f "$mnt/filler"
-label "$mnt/b.db" --resume 1 2>/dev/null
+label "$mnt/b.db" --resume 1 2>"$TMP/full-b-resume.err"
 echo "b_resume_rc=$?"
 echo "b_counts=$(counts "$mnt/b.db")"
 SH
@@ -345,7 +345,7 @@ SH
 		expect_eq "$(full b_integrity)" ok "the database is sound after the full disk"
 		expect_match "$(cat "$TMP/full-b.list")" "^ +1 +(died|interrupted|failed) " "--list shows the run unfinished"
 		expect_match "$(cat "$TMP/full-b.list")" "gavel label --db .*b.db --resume 1" "--list gives its resume command"
-		expect_eq "$(full b_resume_rc)" 0 "resumed once space is back"
+		expect_eq "$(full b_resume_rc)" 0 "resumed once space is back: $(cat "$TMP/full-b-resume.err")"
 		expect_eq "$(full b_counts)" "120 120" "every item exactly once after the resume"
 	else
 		echo "note: cannot mount a tmpfs here; the full-disk case is skipped" >&2
