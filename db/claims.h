@@ -17,6 +17,7 @@
 	X(CONFIDENCE, "confidence", 'c', "lowest confidence")  /* none at all first */          \
 	X(RANDOM, "random", 'r', "random")                     /* a fixed shuffle for a seed */ \
 	X(SCORER, "scorer", 's', "scorer")                     /* the latest scorer's lowest */ \
+	X(RECHECK, "recheck", 'e', "re-review")                /* sent back by a comparison */  \
 	X(MINE, "", 0, "my decisions")                         /* browse, newest first */
 
 typedef enum {

@@ -9,12 +9,14 @@
 #include "src/base/xalloc.h"
 
 static const char RUN_INSERT[] =
-	"INSERT INTO runs (provider, model, params, prompt_version_id) VALUES (?1, ?2, ?3, ?4)";
+	"INSERT INTO runs (provider, model, params, prompt_version_id, repeats)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char RUN_STATUS[] =
 	"UPDATE runs SET status = ?2, finished_at = CASE WHEN ?2 = 'running' THEN NULL"
 	" ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END WHERE id = ?1";
 static const char RUN_SELECT[] =
-	"SELECT r.id, r.prompt_version_id, r.provider, r.model, r.params, r.status, p.name, p.text"
+	"SELECT r.id, r.prompt_version_id, r.provider, r.model, r.params, r.status, p.name, p.text,"
+	" r.repeats"
 	" FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id WHERE r.id = ?1";
 /* ?1 run, ?2 prompt version, ?3 model, ?4 selection, ?5 limit (-1: none) */
 #define PLAN_CANDIDATES                                                                     \
@@ -25,6 +27,8 @@ static const char RUN_SELECT[] =
 	" WHEN 2 THEN EXISTS (SELECT 1 FROM reviews v WHERE v.item_id = i.id"                 \
 	"   AND v.decision IN ('accept', 'override')"                                        \
 	"   AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = v.id))"                \
+	" WHEN 3 THEN EXISTS (SELECT 1 FROM item_queue q WHERE q.item_id = i.id"              \
+	"   AND q.deciders > 0 AND q.human_min = q.human_max)"                               \
 	" ELSE 1 END ORDER BY i.id"
 static const char PLAN_INSERT[] =
 	"INSERT INTO run_items (run_id, item_id) SELECT ?1, id FROM (" PLAN_CANDIDATES " LIMIT ?5)";
@@ -32,13 +36,16 @@ static const char PLAN_CANDIDATE_IDS[] = "SELECT ?1, ?5, id FROM (" PLAN_CANDIDA
 static const char PLAN_ONE[] = "INSERT INTO run_items (run_id, item_id) VALUES (?1, ?2)";
 static const char PENDING[] =
 	"SELECT ri.item_id FROM run_items ri WHERE ri.run_id = ?1 AND ri.item_id > ?2"
-	" AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.run_id = ?1 AND p.item_id = ri.item_id)"
+	" AND (SELECT count(*) FROM predictions p WHERE p.run_id = ?1 AND p.item_id = ri.item_id)"
+	"   < (SELECT repeats FROM runs WHERE id = ?1)"
 	" ORDER BY ri.item_id LIMIT ?3";
+static const char SAMPLES_DONE[] =
+	"SELECT sample FROM predictions WHERE run_id = ?1 AND item_id = ?2 ORDER BY sample";
 static const char PREDICTION_INSERT[] =
 	"INSERT INTO predictions (run_id, item_id, status, score, label, confidence, inconsistent,"
 	" rationale, aspects, reasoning, raw_reply, prompt_tokens, completion_tokens, latency_ms,"
-	" attempts, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16)";
+	" attempts, error, sample, cached) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	" ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 static const char COUNTS[] =
 	"SELECT (SELECT count(*) FROM run_items WHERE run_id = ?1),"
 	" count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'parse_failed'),"
@@ -65,6 +72,7 @@ Status db_run_create(Db *db, const DbRunNew *run, long long *run_id)
 	db_bind_text_or_null(stmt, 3, run->params_json ? run->params_json : "{}");
 	if (run->prompt_version_id > 0)
 		sqlite3_bind_int64(stmt, 4, run->prompt_version_id);
+	sqlite3_bind_int(stmt, 5, run->repeats > 0 ? run->repeats : 1);
 	st = step_done(db, stmt, "starting a run");
 	if (st == STATUS_OK)
 		*run_id = sqlite3_last_insert_rowid(db->handle);
@@ -102,6 +110,7 @@ Status db_run_get(Db *db, long long run_id, DbRun *run)
 	run->status = db_run_state_parse((const char *)sqlite3_column_text(stmt, 5));
 	run->prompt_name = db_column_dup(stmt, 6);
 	run->prompt_text = db_column_dup(stmt, 7);
+	run->repeats = sqlite3_column_int(stmt, 8);
 	sqlite3_reset(stmt);
 	return STATUS_OK;
 }
@@ -202,6 +211,32 @@ Status db_run_pending(Db *db, long long run_id, long long after_id, long long *i
 	return STATUS_OK;
 }
 
+Status db_run_missing_samples(Db *db, long long run_id, long long item_id, int repeats,
+			      int *samples, int max, int *count)
+{
+	sqlite3_stmt *stmt = db_statement(db, SAMPLES_DONE);
+	int rc, next = 0;
+	*count = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, item_id);
+	/* the done samples come in order: the gaps between them are missing */
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int done = sqlite3_column_int(stmt, 0);
+		for (; next < done && next < repeats && *count < max; next++)
+			samples[(*count)++] = next;
+		if (done >= next)
+			next = done + 1;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading an item's answers");
+	for (; next < repeats && *count < max; next++)
+		samples[(*count)++] = next;
+	return STATUS_OK;
+}
+
 static void bind_int_or_null(sqlite3_stmt *stmt, int index, long long value, int present)
 {
 	if (present)
@@ -232,6 +267,8 @@ Status db_prediction_add(Db *db, const DbPredictionNew *p)
 	sqlite3_bind_int64(stmt, 14, p->latency_ms);
 	sqlite3_bind_int(stmt, 15, p->attempts);
 	db_bind_text_or_null(stmt, 16, p->error);
+	sqlite3_bind_int(stmt, 17, p->sample);
+	sqlite3_bind_int(stmt, 18, p->cached != 0);
 	return step_done(db, stmt, "recording a prediction");
 }
 

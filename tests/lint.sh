@@ -27,8 +27,9 @@ src/review   src/base src/agree db
 src/score    src/base src/agree db/kinds.h
 src/settle   src/base db/kinds.h
 src/export   src/base src/settle src/agree db
+src/lab      src/base src/img src/llm src/agree db
 src/cmd      *
-ui           src/base src/img src/llm src/agree src/review db
+ui           src/base src/img src/llm src/agree src/review src/lab db
 db           src/base
 '
 

@@ -9,22 +9,25 @@
 #include "db/database.h"
 #include "db/items.h"
 #include "db/prompts.h"
+#include "db/lab.h"
 #include "db/runs.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/cmd/progress.h"
 #include "src/cmd/config.h"
+#include "src/lab/labrerun.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
 
 /* --items, in DbItemSelection order */
-static const char *const item_words[] = {"unlabelled", "all", "reviewed", NULL};
+static const char *const item_words[] = {"unlabelled", "all", "reviewed", "settled", NULL};
 
 typedef struct {
 	const char *db, *provider, *model, *prompt, *base_url, *api_key;
 	int items; /* an index into item_words */
 	long long limit, sample, resume, seed;
 	int concurrency, max_attempts, max_image_px, max_tokens, json_mode, json, quiet;
+	int settled, repeat, fresh; /* the prompt lab (docs/prompt-lab.md) */
 	double timeout_s, temperature, price_in, price_out, backoff_s;
 } Args;
 
@@ -80,6 +83,29 @@ static double cost_of(const Args *a, const LabelSummary *s)
 		(double)s->completion_tokens * (a->price_out > 0 ? a->price_out : 0)) / 1e6;
 }
 
+/* What the saved tokens would have cost. */
+static double saved_of(const Args *a, const LabelSummary *s)
+{
+	LabelSummary saved = {.prompt_tokens = s->saved_prompt_tokens,
+			      .completion_tokens = s->saved_completion_tokens};
+	return cost_of(a, &saved);
+}
+
+static void print_cache_text(const Args *a, const LabelSummary *s)
+{
+	double saved = saved_of(a, s);
+	if (!s->cache_hits && !s->cache_misses)
+		return;
+	fprintf(stderr, "  cache: %lld hits, %lld misses (calls made)", s->cache_hits,
+		s->cache_misses);
+	if (s->cache_hits)
+		fprintf(stderr, "; the hits saved %lld tokens in, %lld out", s->saved_prompt_tokens,
+			s->saved_completion_tokens);
+	if (s->cache_hits && saved >= 0)
+		fprintf(stderr, " ($%.4f)", saved);
+	fputc('\n', stderr);
+}
+
 static void print_summary_text(const Args *a, long long run_id, const LabelSummary *s)
 {
 	long long done = s->ok + s->parse_failed + s->failed;
@@ -97,6 +123,7 @@ static void print_summary_text(const Args *a, long long run_id, const LabelSumma
 	if (cost >= 0)
 		fprintf(stderr, "; cost $%.4f", cost);
 	fputc('\n', stderr);
+	print_cache_text(a, s);
 }
 
 static void print_summary_json(const Args *a, long long run_id, const LabelSummary *s)
@@ -117,6 +144,12 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 	cJSON_AddNumberToObject(json, "completion_tokens", (double)s->completion_tokens);
 	if (cost >= 0)
 		cJSON_AddNumberToObject(json, "cost_usd", cost);
+	cJSON_AddNumberToObject(json, "cache_hits", (double)s->cache_hits);
+	cJSON_AddNumberToObject(json, "cache_misses", (double)s->cache_misses);
+	cJSON_AddNumberToObject(json, "saved_prompt_tokens", (double)s->saved_prompt_tokens);
+	cJSON_AddNumberToObject(json, "saved_completion_tokens", (double)s->saved_completion_tokens);
+	if (saved_of(a, s) >= 0)
+		cJSON_AddNumberToObject(json, "saved_usd", saved_of(a, s));
 	cJSON_AddNumberToObject(json, "elapsed_s", s->elapsed_s);
 	cJSON_AddBoolToObject(json, "stopped", s->stopped);
 	text = cJSON_PrintUnformatted(json);
@@ -200,6 +233,13 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 		cJSON_AddNumberToObject(json, "sample", (double)a->sample);
 		cJSON_AddNumberToObject(json, "seed", (double)a->seed);
 	}
+	if (a->repeat > 1)
+		cJSON_AddNumberToObject(json, "repeat", a->repeat);
+	/* kept so the lab can put a cost on the run later */
+	if (a->price_in >= 0)
+		cJSON_AddNumberToObject(json, "price_in", a->price_in);
+	if (a->price_out >= 0)
+		cJSON_AddNumberToObject(json, "price_out", a->price_out);
 	text = cJSON_PrintUnformatted(json);
 	cJSON_Delete(json);
 	return text;
@@ -224,13 +264,27 @@ static void read_params(Args *a, Owned *owned, const char *params)
 	cJSON_Delete(json);
 }
 
+/* --settled --sample N: N settled items stratified by their label. */
+static Status plan_settled_sample(Db *db, const Args *a, long long run_id, long long *planned)
+{
+	long long *ids;
+	int *labels;
+	size_t n;
+	Status st = labrerun_settled(db, (size_t)a->sample, (uint64_t)a->seed, &ids, &labels, &n);
+	if (st == STATUS_OK)
+		st = db_lab_plan(db, run_id, ids, n);
+	*planned = st == STATUS_OK ? (long long)n : 0;
+	free(ids), free(labels);
+	return st;
+}
+
 /* Saves the prompt version, creates the run and fixes its plan, in one go. */
 static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOptions *opt,
 			long long *run_id, long long *planned)
 {
 	DbRunPlanSpec spec = {.selection = (DbItemSelection)a->items, .limit = a->limit,
 			      .sample = a->sample, .seed = (unsigned long long)a->seed};
-	DbRunNew run = {.provider = a->provider, .model = a->model};
+	DbRunNew run = {.provider = a->provider, .model = a->model, .repeats = a->repeat};
 	char *params = params_json(a, opt);
 	Status st = db_begin(db);
 	if (st != STATUS_OK)
@@ -241,7 +295,9 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 	run.params_json = params;
 	if (st == STATUS_OK)
 		st = db_run_create(db, &run, run_id);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && spec.selection == DB_SELECT_SETTLED && spec.sample > 0)
+		st = plan_settled_sample(db, a, *run_id, planned);
+	else if (st == STATUS_OK)
 		st = db_run_plan(db, *run_id, a->model, &spec, planned);
 	if (st == STATUS_OK && *planned == 0) {
 		db_rollback(db); /* nothing to do: leave no empty run behind */
@@ -315,7 +371,14 @@ static int parse_args(int argc, char **argv, Args *a)
 			    "file; never stored or printed"),
 		CLIOPT_ONE_OF("items", &a->items, "WHICH", item_words,
 			      "unlabelled (default: no good answer yet from this prompt and\n"
-			      "model), all, or reviewed (items with a human review)"),
+			      "model), all, reviewed (items with a human review), or\n"
+			      "settled (their human labels agree)"),
+		CLIOPT_SWITCH("settled", 0, &a->settled,
+			      "--items settled; with --sample, stratified by the label"),
+		CLIOPT_NUMBER(CLIOPT_INT, "repeat", &a->repeat, "N", 1, 1000,
+			      "ask each item N times, every answer kept (default 1)"),
+		CLIOPT_SWITCH("fresh", 0, &a->fresh,
+			      "ask again what the call cache already holds"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "limit", &a->limit, "N", 1, 1e18,
 			      "the first N of them, by import order"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "sample", &a->sample, "N", 1, 1e18,
@@ -368,6 +431,8 @@ static int parse_args(int argc, char **argv, Args *a)
 		return cli_usage_error("label", "unexpected argument '%s'", argv[first]);
 	if (!a->resume && !a->provider)
 		return cli_usage_error("label", "choose a labeller: --provider %s", provider_names());
+	if (a->settled)
+		a->items = DB_SELECT_SETTLED;
 	return 0;
 }
 
@@ -397,7 +462,7 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 
 int cmd_label(int argc, char **argv)
 {
-	Args a = {.seed = 1, .concurrency = 8, .max_attempts = 5,
+	Args a = {.seed = 1, .concurrency = 8, .repeat = 1, .max_attempts = 5,
 		  .max_image_px = 1024, .json_mode = 1, .timeout_s = 120, .temperature = -1,
 		  .price_in = -1, .price_out = -1, .backoff_s = 1};
 	Progress progress = {0};
@@ -428,6 +493,7 @@ int cmd_label(int argc, char **argv)
 	opt.max_image_px = a.max_image_px;
 	opt.backoff_s = a.backoff_s;
 	opt.backoff_max_s = 60;
+	opt.cache = a.fresh ? LABEL_CACHE_FRESH : LABEL_CACHE_USE;
 	snprintf(what, sizeof what, "label: run %lld", run_id);
 	progress_start(&progress, what, a.quiet);
 	signal(SIGINT, on_signal);

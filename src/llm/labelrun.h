@@ -13,6 +13,13 @@
 
 typedef struct LabelSummary LabelSummary;
 
+/* How a run uses the call cache (src/llm/callcache.h). */
+typedef enum {
+	LABEL_CACHE_OFF,   /* neither read nor write it */
+	LABEL_CACHE_USE,   /* take stored answers; store new ones */
+	LABEL_CACHE_FRESH, /* ask again (--fresh); store what comes back */
+} LabelCacheMode;
+
 typedef struct {
 	const ProviderOps *ops;  /* NULL: the offline heuristic */
 	ProviderConfig config;
@@ -22,6 +29,7 @@ typedef struct {
 	int max_image_px;        /* long side of the image sent */
 	double backoff_s;        /* first retry delay, doubled each time, with jitter */
 	double backoff_max_s;
+	LabelCacheMode cache;    /* HTTP labellers only */
 	volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
 	/* Called about five times a second with the counts so far. */
 	void (*on_progress)(void *arg, const LabelSummary *summary);
@@ -36,7 +44,10 @@ struct LabelSummary {
 	long long planned;      /* items in the run's plan */
 	long long done_before;  /* already predicted when this session started */
 	long long ok, parse_failed, failed; /* this session */
-	long long prompt_tokens, completion_tokens;
+	long long prompt_tokens, completion_tokens; /* of the calls made */
+	long long cache_hits;   /* answers taken from the cache, or from an identical call */
+	long long cache_misses; /* calls made (not counting retries) */
+	long long saved_prompt_tokens, saved_completion_tokens; /* what the hits cost once */
 	double elapsed_s;
 	int stopped;            /* stopped by the stop flag before the end */
 	int reason_count;       /* failures by reason, most common kinds */
@@ -51,5 +62,23 @@ struct LabelSummary {
  * STATUS_ERR_DB when the database failed. The run's status is updated. */
 Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
 			const LabelOptions *options, LabelSummary *summary);
+
+/* The same run taken a step at a time, for a caller with a loop of its own
+ * (the review UI pumps it between keys). A run in progress; opaque. */
+typedef struct LabelRun LabelRun;
+
+/* Starts run_id as labelrun_execute would; prompt, scale, options' strings
+ * and summary must outlive it. *out is freed by labelrun_finish. */
+Status labelrun_start(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
+		      const LabelOptions *options, LabelSummary *summary, LabelRun **out);
+
+/* Does what is ready, waiting up to timeout_ms for replies (0: none);
+ * returns 1 while work is left, 0 when the plan is done, the stop flag is
+ * set or the run failed. */
+int labelrun_step(LabelRun *run, int timeout_ms);
+
+/* Ends the run (requests in flight are dropped), records its state, frees
+ * it, and returns what labelrun_execute would. */
+Status labelrun_finish(LabelRun *run);
 
 #endif
