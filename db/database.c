@@ -141,6 +141,24 @@ out:
 	return db_commit(db);
 }
 
+/* Whether the file is some other program's SQLite database: no gavel schema
+ * version, yet tables of its own. Read before anything writes to the file
+ * (turning on WAL would already change it). */
+static int foreign(Db *db, int *tables)
+{
+	sqlite3_stmt *stmt;
+	*tables = 0;
+	if (db_schema_version(db) != 0)
+		return 0;
+	if (sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM sqlite_master", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*tables = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return *tables > 0;
+}
+
 /* Checks the file is one of ours and brings its schema up to date. */
 static Status migrate(Db *db, DbOpenMode mode)
 {
@@ -200,7 +218,7 @@ static Status configure(Db *db)
 
 Status db_open(const char *path, DbOpenMode mode, Db **out)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, tables;
 	Db *db;
 	Status st;
 
@@ -216,6 +234,12 @@ Status db_open(const char *path, DbOpenMode mode, Db **out)
 	if (sqlite3_open_v2(path, &db->handle, flags, NULL) != SQLITE_OK) {
 		st = status_fail(STATUS_ERR_DB, "%s: cannot open: %s", path,
 				 db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+		goto out;
+	}
+	if (foreign(db, &tables)) {
+		st = status_fail(STATUS_ERR_DB, "%s is another program's SQLite database (%d schema "
+				 "object%s, none of gavel's): gavel keeps its data in a file of its "
+				 "own; give another path", path, tables, tables == 1 ? "" : "s");
 		goto out;
 	}
 	st = configure(db);

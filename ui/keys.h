@@ -23,6 +23,7 @@
 	X(FILTER, "filter", "filter by state, label, category or LLM label")              \
 	X(ORDER, "order", "change the queue order")                                       \
 	X(HISTORY, "history", "item history: every prediction and review")                \
+	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")        \
 	X(DASHBOARD, NULL, "agreement dashboard")                                         \
 	X(NEXT_PROMPT, "prompt", "the next prompt version")                               \
 	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")    \

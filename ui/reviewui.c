@@ -16,6 +16,7 @@
 #include "src/base/clock.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/reviewapp.h"
@@ -55,6 +56,13 @@ void app_want_images(App *app)
 	prefetch_want(app->prefetch, paths, n);
 }
 
+static void add_note(void *arg, const char *reviewer, const char *when, const char *note)
+{
+	App *app = arg;
+	app->notes = xgrow(app->notes, &app->note_capacity, app->note_count + 1, sizeof *app->notes);
+	app->notes[app->note_count++] = xasprintf("%s %s: %s", reviewer, when, note);
+}
+
 int app_land(App *app)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
@@ -66,8 +74,11 @@ int app_land(App *app)
 	app->detail_item = id;
 	app->scroll = 0;
 	app->image_error[0] = '\0';
-	app->verdict = e ? e->mine.verdict : DB_VERDICT_NONE;
+	xfree_strings(app->notes, app->note_count);
+	app->notes = NULL, app->note_count = app->note_capacity = 0;
 	if (e && review_details(app->session, &app->item, &app->prediction) != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	if (e && db_item_notes(app->db, id, add_note, app) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	app_want_images(app);
 	return REACT_TEXT | REACT_IMAGE;
@@ -385,7 +396,7 @@ static void loop(App *app)
 		if (app->timing) {
 			frame(app, react);
 			react = REACT_NONE;
-			fprintf(app->timing, "key %lld image %d\n", clock_now_us() - start,
+			out_printf(app->timing, "key %lld image %d\n", clock_now_us() - start,
 				current_path(app) && !app->image_pending &&
 					app->caps.graphics != TTY_GRAPHICS_NONE);
 		}
@@ -457,6 +468,7 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	review_close(app.session);
 	db_item_free(&app.item);
 	db_prediction_free(&app.prediction);
+	xfree_strings(app.notes, app.note_count);
 	if (app.script)
 		fclose(app.script);
 	free(app.pending_keys);

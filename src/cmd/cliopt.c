@@ -10,6 +10,7 @@
 
 #include "src/base/xalloc.h"
 #include "src/cmd/cli.h"
+#include "src/base/out.h"
 
 enum { HELP_COLUMN = 20, LONG_BASE = 256 };
 
@@ -108,28 +109,28 @@ static int store(const CliSpec *spec, const CliOpt *given, const char *text)
 
 void cliopt_help(const CliSpec *spec, FILE *out)
 {
-	fprintf(out, "%s\n\n%s\n", spec->synopsis, spec->about);
+	out_printf(out, "%s\n\n%s\n", spec->synopsis, spec->about);
 	if (spec->options[0].name)
-		fputc('\n', out);
+		out_puts(out, "\n");
 	for (const CliOpt *o = spec->options; o->name; o++) {
 		const char *help = o->help;
-		int n = o->letter ? fprintf(out, "  -%c, --%s", o->letter, o->name)
-				  : fprintf(out, "  --%s", o->name);
+		int n = o->letter ? out_printf(out, "  -%c, --%s", o->letter, o->name)
+				  : out_printf(out, "  --%s", o->name);
 		if (takes_value(o))
-			n += fprintf(out, " %s", o->value);
+			n += out_printf(out, " %s", o->value);
 		while (help) {
 			const char *nl = strchr(help, '\n');
 			int len = nl ? (int)(nl - help) : (int)strlen(help);
 			if (n >= HELP_COLUMN - 1)
-				fprintf(out, "\n%*s", HELP_COLUMN, ""), n = HELP_COLUMN;
-			fprintf(out, "%*s%.*s\n", HELP_COLUMN - n, "", len, help);
+				out_printf(out, "\n%*s", HELP_COLUMN, ""), n = HELP_COLUMN;
+			out_printf(out, "%*s%.*s\n", HELP_COLUMN - n, "", len, help);
 			n = 0;
 			help = nl ? nl + 1 : NULL;
 		}
 	}
-	fputs("  -h, --help        show this help\n", out);
+	out_puts(out, "  -h, --help        show this help\n");
 	if (spec->epilog)
-		fprintf(out, "\n%s", spec->epilog);
+		out_printf(out, "\n%s", spec->epilog);
 }
 
 int cliopt_parse(const CliSpec *spec, int argc, char **argv, int *first_arg)

@@ -5,6 +5,7 @@
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/import/ratings.h"
+#include "src/base/out.h"
 
 static void on_problem(void *arg, const char *message)
 {
@@ -14,18 +15,18 @@ static void on_problem(void *arg, const char *message)
 
 static void print_report(const char *path, const RatingsReport *r)
 {
-	fprintf(stderr, "%s: %ld rating%s added, %ld already present", path, r->added,
+	out_printf(stderr, "%s: %ld rating%s added, %ld already present", path, r->added,
 		r->added == 1 ? "" : "s", r->present);
-	fprintf(stderr, ", %ld item%s created without an image", r->items_created,
+	out_printf(stderr, ", %ld item%s created without an image", r->items_created,
 		r->items_created == 1 ? "" : "s");
 	if (r->llm && r->llm_run)
-		fprintf(stderr, ", %ld LLM rating%s as run %lld", r->llm, r->llm == 1 ? "" : "s",
+		out_printf(stderr, ", %ld LLM rating%s as run %lld", r->llm, r->llm == 1 ? "" : "s",
 			r->llm_run);
 	else if (r->llm)
-		fprintf(stderr, ", %ld LLM rating%s already present", r->llm, r->llm == 1 ? "" : "s");
+		out_printf(stderr, ", %ld LLM rating%s already present", r->llm, r->llm == 1 ? "" : "s");
 	if (r->bad)
-		fprintf(stderr, ", %ld bad row%s skipped", r->bad, r->bad == 1 ? "" : "s");
-	fputc('\n', stderr);
+		out_printf(stderr, ", %ld bad row%s skipped", r->bad, r->bad == 1 ? "" : "s");
+	out_puts(stderr, "\n");
 }
 
 int cmd_import_ratings(int argc, char **argv)

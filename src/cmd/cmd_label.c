@@ -18,6 +18,7 @@
 #include "src/lab/labrerun.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
 /* --items, in DbItemSelection order */
 static const char *const item_words[] = {"unlabelled", "all", "reviewed", "settled", NULL};
@@ -96,40 +97,39 @@ static void print_cache_text(const Args *a, const LabelSummary *s)
 	double saved = saved_of(a, s);
 	if (!s->cache_hits && !s->cache_misses)
 		return;
-	fprintf(stderr, "  cache: %lld hits, %lld misses (calls made)", s->cache_hits,
-		s->cache_misses);
+	out_printf(stderr, "  cache: %lld hits, %lld misses (calls made)", s->cache_hits,
+		   s->cache_misses);
 	if (s->cache_hits)
-		fprintf(stderr, "; the hits saved %lld tokens in, %lld out", s->saved_prompt_tokens,
-			s->saved_completion_tokens);
+		out_printf(stderr, "; the hits saved %lld tokens in, %lld out", s->saved_prompt_tokens,
+			   s->saved_completion_tokens);
 	if (s->cache_hits && saved >= 0)
-		fprintf(stderr, " ($%.4f)", saved);
-	fputc('\n', stderr);
+		out_printf(stderr, " ($%.4f)", saved);
+	out_puts(stderr, "\n");
 }
 
 static void print_summary_text(const Args *a, long long run_id, const LabelSummary *s)
 {
 	long long done = s->ok + s->parse_failed + s->failed;
 	double cost = cost_of(a, s);
-	fprintf(stderr, "run %lld: %lld labelled in %.1f s (%.1f/s): %lld ok, %lld unparsed, %lld "
+	out_printf(stderr, "run %lld: %lld labelled in %.1f s (%.1f/s): %lld ok, %lld unparsed, %lld "
 			"failed",
 		run_id, done, s->elapsed_s, s->elapsed_s > 0 ? (double)done / s->elapsed_s : 0, s->ok,
 		s->parse_failed, s->failed);
 	for (int i = 0; i < s->reason_count; i++)
-		fprintf(stderr, "%s%s %lld", i ? ", " : " (", s->reasons[i], s->reason_counts[i]);
-	fputs(s->reason_count ? ")\n" : "\n", stderr);
+		out_printf(stderr, "%s%s %lld", i ? ", " : " (", s->reasons[i], s->reason_counts[i]);
+	out_puts(stderr, s->reason_count ? ")\n" : "\n");
 	if (s->done_before)
-		fprintf(stderr, "  %lld were done before this session\n", s->done_before);
-	fprintf(stderr, "  tokens: %lld in, %lld out", s->prompt_tokens, s->completion_tokens);
+		out_printf(stderr, "  %lld were done before this session\n", s->done_before);
+	out_printf(stderr, "  tokens: %lld in, %lld out", s->prompt_tokens, s->completion_tokens);
 	if (cost >= 0)
-		fprintf(stderr, "; cost $%.4f", cost);
-	fputc('\n', stderr);
+		out_printf(stderr, "; cost $%.4f", cost);
+	out_puts(stderr, "\n");
 	print_cache_text(a, s);
 }
 
 static void print_summary_json(const Args *a, long long run_id, const LabelSummary *s)
 {
 	cJSON *json = cJSON_CreateObject(), *reasons = cJSON_CreateObject();
-	char *text;
 	double cost = cost_of(a, s);
 	cJSON_AddNumberToObject(json, "run", (double)run_id);
 	cJSON_AddNumberToObject(json, "planned", (double)s->planned);
@@ -152,9 +152,7 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 		cJSON_AddNumberToObject(json, "saved_usd", saved_of(a, s));
 	cJSON_AddNumberToObject(json, "elapsed_s", s->elapsed_s);
 	cJSON_AddBoolToObject(json, "stopped", s->stopped);
-	text = cJSON_PrintUnformatted(json);
-	puts(text);
-	free(text);
+	out_json(stdout, json, 0);
 	cJSON_Delete(json);
 }
 
@@ -507,12 +505,12 @@ int cmd_label(int argc, char **argv)
 	if (!a.quiet)
 		print_summary_text(&a, run_id, &summary);
 	if (st == STATUS_OK && summary.stopped) {
-		fprintf(stderr, "gavel: interrupted; finish it with: gavel label --db %s --resume %lld\n",
+		out_printf(stderr, "gavel: interrupted; finish it with: gavel label --db %s --resume %lld\n",
 			cli_db_path(a.db), run_id);
 		rc = CLI_EXIT_INTERRUPTED;
 	} else if (st != STATUS_OK && run_id) {
 		cli_fail(st);
-		fprintf(stderr, "gavel: run %lld stopped; when fixed, finish it with: gavel label "
+		out_printf(stderr, "gavel: run %lld stopped; when fixed, finish it with: gavel label "
 				"--db %s --resume %lld\n",
 			run_id, cli_db_path(a.db), run_id);
 		rc = CLI_EXIT_FAILURE;

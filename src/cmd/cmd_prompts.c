@@ -24,8 +24,9 @@
 #include "src/base/sha256.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
-enum { SHORT_HASH = 12, DIFF_CONTEXT = 3 };
+enum { DIFF_CONTEXT = 3 };
 
 typedef struct {
 	const char *db_path;
@@ -73,11 +74,7 @@ static BootstrapOptions boot_of(const Options *opts)
 
 static void print_json(cJSON *json)
 {
-	char *printed = cJSON_PrintUnformatted(json);
-	if (!printed)
-		xdie("out of memory (JSON)");
-	puts(printed);
-	free(printed);
+	out_json(stdout, json, 0);
 	cJSON_Delete(json);
 }
 
@@ -108,8 +105,8 @@ static int run_list(const Options *opts, char **operands)
 		else
 			labreport_table_text(stdout, table, data, versions, count);
 		if (!count && !data->n && !opts->json)
-			fputs("gavel: no prompt versions yet: 'gavel prompts add FILE' stores one\n",
-			      stderr);
+			out_puts(stderr, "gavel: no prompt versions yet: 'gavel prompts add FILE' "
+				 "stores one\n");
 	}
 	labtable_free(table);
 	labdata_free(data);
@@ -168,26 +165,6 @@ static int run_suggest(const Options *opts, char **operands)
 
 /* ---- show ---- */
 
-/* Writes text as it is into a pipe or file; on a terminal, control
- * characters other than newline and tab are made visible first. */
-static void write_text(const char *text)
-{
-	if (!isatty(STDOUT_FILENO)) {
-		fputs(text, stdout);
-		return;
-	}
-	while (*text) {
-		size_t len = strcspn(text, "\t\n");
-		char *piece = xstrndup(text, len), *clean = text_clean(piece);
-		fputs(clean, stdout);
-		free(clean);
-		free(piece);
-		text += len;
-		if (*text)
-			putchar(*text++);
-	}
-}
-
 static int run_show(const Options *opts, char **operands)
 {
 	DbPromptVersion v;
@@ -201,7 +178,8 @@ static int run_show(const Options *opts, char **operands)
 	db_close(db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	write_text(v.text);
+	/* byte for byte into a pipe or a file; cleaned on a terminal */
+	out_data(stdout, v.text, strlen(v.text));
 	db_prompt_version_clear(&v);
 	return CLI_EXIT_OK;
 }
@@ -282,16 +260,20 @@ static int run_diff(const Options *opts, char **operands)
 		st = diff_side(opts, &db, operands[i], &sides[i]);
 	db_close(db);
 	if (st == STATUS_OK && !strcmp(sides[0].hash, sides[1].hash)) {
-		fprintf(stderr, "gavel: the two texts are the same (%.12s)\n", sides[0].hash);
+		out_printf(stderr, "gavel: the two texts are the same (%.12s)\n", sides[0].hash);
 	} else if (st == STATUS_OK) {
-		const char *no_color = getenv("NO_COLOR");
 		unsigned flags = tty ? LINEDIFF_CLEAN : 0;
 		char *diff;
-		if (tty && !(no_color && *no_color))
+		if (out_colour(stdout))
 			flags |= LINEDIFF_COLOR;
 		diff = linediff_unified(sides[0].text, sides[1].text, sides[0].label,
 					sides[1].label, DIFF_CONTEXT, flags);
-		fputs(diff, stdout);
+		/* on a terminal linediff has cleaned the texts and added its own
+		 * colours; into a pipe the diff is exact */
+		if (tty)
+			out_control(stdout, diff);
+		else
+			out_data(stdout, diff, strlen(diff));
 		free(diff);
 	}
 	for (int i = 0; i < 2; i++) {
@@ -309,24 +291,19 @@ static void report_added(const Options *opts, const Prompt *prompt, long long id
 	char *name = text_clean(prompt_peek_name(prompt));
 	if (opts->json) {
 		cJSON *o = cJSON_CreateObject();
-		char *printed;
 		cJSON_AddNumberToObject(o, "id", (double)id);
 		cJSON_AddStringToObject(o, "hash", hash);
 		cJSON_AddStringToObject(o, "name", prompt_peek_name(prompt));
 		cJSON_AddBoolToObject(o, "created", created);
-		printed = cJSON_PrintUnformatted(o);
-		if (!printed)
-			xdie("out of memory (JSON)");
-		puts(printed);
-		free(printed);
+		out_json(stdout, o, 0);
 		cJSON_Delete(o);
 	} else {
-		printf("%lld %s\n", id, hash);
+		out_printf(stdout, "%lld %s\n", id, hash);
 	}
 	if (created)
-		fprintf(stderr, "gavel: added %s as prompt version %lld (%.12s)\n", name, id, hash);
+		out_printf(stderr, "gavel: added %s as prompt version %lld (%.12s)\n", name, id, hash);
 	else
-		fprintf(stderr, "gavel: %s is already prompt version %lld (%.12s): nothing added\n",
+		out_printf(stderr, "gavel: %s is already prompt version %lld (%.12s): nothing added\n",
 			name, id, hash);
 	free(name);
 }

@@ -5,16 +5,17 @@
 #include "db/items.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
+#include "src/base/out.h"
 
 static void print_stats(const DbStats *s, int json)
 {
 	if (json) {
-		printf("{\"items\":%lld,\"runs\":%lld,\"predictions\":%lld,\"reviews\":%lld,"
+		out_printf(stdout, "{\"items\":%lld,\"runs\":%lld,\"predictions\":%lld,\"reviews\":%lld,"
 		       "\"reviewers\":%lld}\n",
 		       s->items, s->runs, s->predictions, s->reviews, s->reviewers);
 		return;
 	}
-	printf("items        %lld\n"
+	out_printf(stdout, "items        %lld\n"
 	       "runs         %lld\n"
 	       "predictions  %lld\n"
 	       "reviews      %lld\n"

@@ -7,6 +7,7 @@
 
 #include <cJSON.h>
 
+#include "src/base/out.h"
 #include "src/base/strbuf.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
@@ -91,12 +92,12 @@ static void consistency_line(FILE *out, const LabRow *r)
 	if (!r->consistency)
 		return;
 	if (s->all_unanimous) {
-		fprintf(out, "      warning: every one of %ld items had %d identical answers: the "
+		out_printf(out, "      warning: every one of %ld items had %d identical answers: the "
 			"provider may ignore the temperature\n", s->answered, r->who->repeats);
 		return;
 	}
 	value_text(s->auc_split, "%.2f", auc, sizeof auc);
-	fprintf(out, "      self-consistency over %d answers: %ld of %ld items split (%.1f%%); "
+	out_printf(out, "      self-consistency over %d answers: %ld of %ld items split (%.1f%%); "
 		"split vs wrong AUC %s\n", r->who->repeats, s->split, s->answered,
 		s->split_share.defined ? 100 * s->split_share.value : 0.0, auc);
 }
@@ -120,12 +121,12 @@ static void row_text(FILE *out, const LabRow *r, const LabTable *t, const LabDat
 	tokens_text(l->prompt_tokens + l->completion_tokens, tokens, sizeof tokens);
 	money_text(r->cost, cost, sizeof cost);
 	marks_text(r, t, marks, sizeof marks);
-	fprintf(out, "%4d  %-9s %-8.8s  %-14.14s %4d  %5ld/%-5lld %7s  %-13s %6s %8s %8s %7s  %s%s\n",
+	out_printf(out, "%4d  %-9s %-8.8s  %-14.14s %4d  %5ld/%-5lld %7s  %-13s %6s %8s %8s %7s  %s%s\n",
 		r->rank, ref, l->hash ? l->hash : "-", model, l->n_runs, r->covered,
 		(long long)d->settled, kq, ci, exact, unparsed, tokens, cost, name, marks);
 	if (l->note) {
 		char *note = clean(l->note);
-		fprintf(out, "      edit of %lld: %s\n", l->parent_id, note);
+		out_printf(out, "      edit of %lld: %s\n", l->parent_id, note);
 		free(note);
 	}
 	consistency_line(out, r);
@@ -143,7 +144,7 @@ static int ran(const LabData *d, long long version_id)
 void labreport_table_text(FILE *out, const LabTable *t, const LabData *d,
 			  const DbPromptVersion *versions, int count)
 {
-	fprintf(out, "%4s  %-9s %-8s  %-14s %4s  %11s %7s  %-13s %6s %8s %8s %7s  %s\n", "RANK", "REF",
+	out_printf(out, "%4s  %-9s %-8s  %-14s %4s  %11s %7s  %-13s %6s %8s %8s %7s  %s\n", "RANK", "REF",
 		"HASH", "MODEL", "RUNS", "COVERED", "KAPPA_Q", "95% CI", "EXACT", "UNPARSED", "TOKENS",
 		"COST", "NAME");
 	for (int i = 0; i < t->n_rows; i++)
@@ -153,7 +154,7 @@ void labreport_table_text(FILE *out, const LabTable *t, const LabData *d,
 		if (ran(d, versions[i].id))
 			continue;
 		name = clean(versions[i].name);
-		fprintf(out, "%4s  %-9lld %-8.8s  %-14s %4d  %5s/%-5lld %7s  %-13s %6s %8s %8s %7s  %s"
+		out_printf(out, "%4s  %-9lld %-8.8s  %-14s %4d  %5s/%-5lld %7s  %-13s %6s %8s %8s %7s  %s"
 			" (not run yet)\n", "-", versions[i].id, versions[i].hash, "-", 0, "-",
 			(long long)d->settled, "-", "-", "-", "-", "-", "-", name);
 		free(name);
@@ -333,29 +334,29 @@ static void figure_line(FILE *out, int f, const CompareFigure *g)
 	} else {
 		snprintf(ci, sizeof ci, "-");
 	}
-	fprintf(out, "  %-24s %8s %8s %8s  %-20s %9s %8s %8s\n", compare_figure_name((CompareFigureId)f),
+	out_printf(out, "  %-24s %8s %8s %8s  %-20s %9s %8s %8s\n", compare_figure_name((CompareFigureId)f),
 		a, b, diff, ci, se, p, mdd);
 }
 
 static void summary_text(FILE *out, const CompareSummary *s)
 {
 	char p[16], pc[16];
-	fprintf(out, " ");
+	out_printf(out, " ");
 	for (int k = 0; k < COMPARE_CLASS_COUNT; k++)
-		fprintf(out, " %s %ld", compare_class_name((CompareClass)k), s->classes[k]);
-	fprintf(out, "\n\n  %-24s %8s %8s %8s  %-20s %9s %8s %8s\n", "", "A", "B", "B - A",
+		out_printf(out, " %s %ld", compare_class_name((CompareClass)k), s->classes[k]);
+	out_printf(out, "\n\n  %-24s %8s %8s %8s  %-20s %9s %8s %8s\n", "", "A", "B", "B - A",
 		"95% CI (paired)", "SE (jack)", "p", "MDD");
 	for (int f = 0; f < COMPARE_FIGURE_COUNT; f++)
 		figure_line(out, f, &s->figure[f]);
 	p_text(s->mcnemar.p_exact, p, sizeof p);
-	fprintf(out, "\n  McNemar (exact agreement): %ld broken (A right, B wrong), %ld fixed; exact p %s",
+	out_printf(out, "\n  McNemar (exact agreement): %ld broken (A right, B wrong), %ld fixed; exact p %s",
 		s->mcnemar.b, s->mcnemar.c, p);
 	if (s->mcnemar.chi2_defined) {
 		p_text(s->mcnemar.p_chi2, pc, sizeof pc);
-		fprintf(out, "; chi-square %.3f (continuity corrected), p %s", s->mcnemar.chi2, pc);
+		out_printf(out, "; chi-square %.3f (continuity corrected), p %s", s->mcnemar.chi2, pc);
 	}
 	p_text(s->sign_p, p, sizeof p);
-	fprintf(out, "\n  sign test (distance to the human label): %ld toward, %ld away; p %s\n",
+	out_printf(out, "\n  sign test (distance to the human label): %ld toward, %ld away; p %s\n",
 		s->toward, s->away, p);
 }
 
@@ -364,7 +365,7 @@ static void categories_text(FILE *out, const LabComparison *c)
 	const CompareResult *r = &c->result;
 	if (!r->n_categories)
 		return;
-	fprintf(out, "\nper category (p adjusted by Holm across the categories):\n");
+	out_printf(out, "\nper category (p adjusted by Holm across the categories):\n");
 	for (int k = 0; k < r->n_categories; k++) {
 		const CompareSummary *s = &r->category[k];
 		const CompareFigure *g = &s->figure[COMPARE_FIGURE_KAPPA_QUADRATIC];
@@ -374,7 +375,7 @@ static void categories_text(FILE *out, const LabComparison *c)
 		fig_text(COMPARE_FIGURE_KAPPA_QUADRATIC, g->diff, 1, d, sizeof d);
 		p_text(s->mcnemar_p_holm, p, sizeof p);
 		p_text(s->sign_p_holm, ps, sizeof ps);
-		fprintf(out, "  %-20.20s n %5zu  kappa_q %s -> %s (%s)  fixed %ld broken %ld (McNemar p "
+		out_printf(out, "  %-20.20s n %5zu  kappa_q %s -> %s (%s)  fixed %ld broken %ld (McNemar p "
 			"%s)  toward %ld away %ld (p %s)\n", name, s->n, a, b, d, s->mcnemar.c,
 			s->mcnemar.b, p, s->toward, s->away, ps);
 		free(name);
@@ -385,18 +386,18 @@ void labreport_compare_text(FILE *out, const LabComparison *c)
 {
 	const CompareSummary *s = &c->result.all;
 	char *a = labreport_labeller_line(c->a), *b = labreport_labeller_line(c->b);
-	fprintf(out, "A = %s\nB = %s\n", a, b);
-	fprintf(out, "%zu settled items labelled by both (left out: %ld labelled only by A, %ld only "
+	out_printf(out, "A = %s\nB = %s\n", a, b);
+	out_printf(out, "%zu settled items labelled by both (left out: %ld labelled only by A, %ld only "
 		"by B)\n\n", c->n, c->only_a, c->only_b);
 	summary_text(out, s);
-	fprintf(out, "  bootstrap: %d paired resamples, seed %llu, resampled by %s; MDD: the smallest "
+	out_printf(out, "  bootstrap: %d paired resamples, seed %llu, resampled by %s; MDD: the smallest "
 		"difference\n  these items could show at %.0f%% power and the %.0f%% level\n",
 		s->resamples, (unsigned long long)s->seed,
 		s->resampled_by == COMPARE_RESAMPLE_ITEMS ? "items" : "triples", 100 * s->power,
 		100 * (1 - s->confidence));
 	categories_text(out, c);
 	if (c->recheck.sent)
-		fprintf(out, "\nre-review: %lld items this comparison sent back; %lld reviewed again, "
+		out_printf(out, "\nre-review: %lld items this comparison sent back; %lld reviewed again, "
 			"%lld waiting; %lld settled label%s changed\n", c->recheck.sent,
 			c->recheck.reviewed, c->recheck.waiting, c->recheck.changed,
 			c->recheck.changed == 1 ? "" : "s");
