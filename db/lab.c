@@ -29,6 +29,9 @@ static const char NOTE[] =
 	"SELECT note FROM reviews WHERE item_id = ?1 AND note IS NOT NULL AND note <> ''"
 	" AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = reviews.id)"
 	" ORDER BY id DESC LIMIT 1";
+static const char SPLIT_READ[] = "SELECT item_id, part FROM lab_splits ORDER BY item_id";
+static const char SPLIT_ADD[] =
+	"INSERT OR IGNORE INTO lab_splits (item_id, part, label, seed) VALUES (?1, ?2, ?3, ?4)";
 static const char ITEMS[] = "SELECT id, external_id, category FROM items ORDER BY id";
 
 /* Steps stmt to its end, handing each row to row(); a nonzero return stops. */
@@ -217,4 +220,47 @@ Status db_lab_items(Db *db, int (*fn)(void *arg, long long item_id, const char *
 	if (!stmt)
 		return STATUS_ERR_DB;
 	return each_row(db, stmt, "reading items", item_row, &c);
+}
+
+typedef struct {
+	int (*fn)(void *arg, long long item_id, int part);
+	void *arg;
+} SplitCtx;
+
+static int split_row(sqlite3_stmt *stmt, void *ctx)
+{
+	SplitCtx *c = ctx;
+	return c->fn(c->arg, sqlite3_column_int64(stmt, 0), sqlite3_column_int(stmt, 1));
+}
+
+Status db_lab_split_read(Db *db, int (*fn)(void *arg, long long item_id, int part), void *arg)
+{
+	sqlite3_stmt *stmt = db_statement(db, SPLIT_READ);
+	SplitCtx c = {fn, arg};
+	if (!stmt)
+		return STATUS_ERR_DB;
+	return each_row(db, stmt, "reading the split", split_row, &c);
+}
+
+Status db_lab_split_add(Db *db, const long long *ids, const int *parts, const int *labels,
+			size_t n, unsigned long long seed)
+{
+	Status st = db_begin(db);
+	for (size_t i = 0; i < n && st == STATUS_OK; i++) {
+		sqlite3_stmt *stmt = db_statement(db, SPLIT_ADD);
+		if (!stmt) {
+			st = STATUS_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64(stmt, 1, ids[i]);
+		sqlite3_bind_int(stmt, 2, parts[i]);
+		sqlite3_bind_int(stmt, 3, labels[i]);
+		sqlite3_bind_int64(stmt, 4, (sqlite3_int64)seed);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			st = db_fail(db, "storing the split");
+	}
+	if (st == STATUS_OK)
+		return db_commit(db);
+	db_rollback(db);
+	return st;
 }

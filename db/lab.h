@@ -72,4 +72,14 @@ Status db_lab_items(Db *db, int (*fn)(void *arg, long long item_id, const char *
 				       const char *category),
 		    void *arg);
 
+/* The stored split of gavel prompts suggest (table lab_splits): streams
+ * (item id, part) in id order; parts 0 search, 1 select, 2 test. */
+Status db_lab_split_read(Db *db, int (*fn)(void *arg, long long item_id, int part), void *arg);
+
+/* Adds n items to the split: ids[i] in parts[i], with its settled label
+ * and the seed it was drawn with, in one transaction. Items already in it
+ * keep their part. */
+Status db_lab_split_add(Db *db, const long long *ids, const int *parts, const int *labels,
+			size_t n, unsigned long long seed);
+
 #endif
