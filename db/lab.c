@@ -29,6 +29,9 @@ static const char NOTE[] =
 	"SELECT note FROM reviews WHERE item_id = ?1 AND note IS NOT NULL AND note <> ''"
 	" AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = reviews.id)"
 	" ORDER BY id DESC LIMIT 1";
+static const char VOTES[] =
+	"SELECT CASE WHEN status = 'ok' THEN ifnull(label, 0) ELSE 0 END FROM predictions"
+	" WHERE run_id = ?1 AND item_id = ?2 ORDER BY sample";
 static const char SPLIT_READ[] = "SELECT item_id, part FROM lab_splits ORDER BY item_id";
 static const char SPLIT_ADD[] =
 	"INSERT OR IGNORE INTO lab_splits (item_id, part, label, seed) VALUES (?1, ?2, ?3, ?4)";
@@ -263,4 +266,21 @@ Status db_lab_split_add(Db *db, const long long *ids, const int *parts, const in
 		return db_commit(db);
 	db_rollback(db);
 	return st;
+}
+
+Status db_lab_votes(Db *db, long long run_id, long long item_id, int *labels, int max, int *n)
+{
+	sqlite3_stmt *stmt = db_statement(db, VOTES);
+	int rc;
+	*n = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, item_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max)
+		labels[(*n)++] = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "reading an item's answers");
+	return STATUS_OK;
 }

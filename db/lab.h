@@ -72,6 +72,10 @@ Status db_lab_items(Db *db, int (*fn)(void *arg, long long item_id, const char *
 				       const char *category),
 		    void *arg);
 
+/* The labels of run_id's answers for item_id, in sample order (0 for an
+ * answer without one), up to max into labels; *n gets how many. */
+Status db_lab_votes(Db *db, long long run_id, long long item_id, int *labels, int max, int *n);
+
 /* The stored split of gavel prompts suggest (table lab_splits): streams
  * (item id, part) in id order; parts 0 search, 1 select, 2 test. */
 Status db_lab_split_read(Db *db, int (*fn)(void *arg, long long item_id, int part), void *arg);

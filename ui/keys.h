@@ -27,6 +27,19 @@
 	X(DASHBOARD, NULL, "agreement dashboard")                                         \
 	X(NEXT_PROMPT, "prompt", "the next prompt version")                               \
 	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")    \
+	X(LAB, NULL, "the prompt lab: every prompt version against the settled labels")  \
+	X(EDIT, "edit", "edit this version in $VISUAL/$EDITOR: a changed text is a new one") \
+	X(RERUN, "rerun", "rerun it on the settled items, in the background (or resume)") \
+	X(RERUN_SAMPLE, NULL, "rerun it on N settled items, stratified by their label")   \
+	X(MARK, "mark A", "mark this version as A of a comparison (again: unmark)")       \
+	X(COMPARE, "compare", "compare A (marked, else the parent) with this version as B") \
+	X(DIFF, "diff", "the line diff from A (marked, else the parent) to this version")  \
+	X(SUGGEST, "suggest", "suggest an edit: proposed, selected, tested on held-out items") \
+	X(TEST, NULL, "compare the last suggestion's best edit with the original, on test") \
+	X(CANCEL, "cancel", "stop the background run (r resumes it)")                      \
+	X(CLASS, "class", "only one class: 1 fixed 2 broken 3 closer 4 farther 5 moved 6 unchanged, 0 all") \
+	X(OPEN, "open", "the item: its image, the human label, both answers side by side") \
+	X(SEND, "re-review", "send items to the re-review queue (order recheck)")          \
 	X(HELP, "help", "this help")                                                      \
 	X(REDRAW, NULL, "redraw the screen")                                              \
 	X(CLOSE, "close", "close this screen")                                            \
@@ -46,6 +59,8 @@ typedef enum {
 	KEYMAP_REVIEW,    /* the review screen */
 	KEYMAP_LINES,     /* a list of lines: help, item history */
 	KEYMAP_DASHBOARD, /* the agreement dashboard */
+	KEYMAP_LAB,       /* the prompt lab: prompt versions and runs */
+	KEYMAP_COMPARE,   /* a comparison of two of them, item by item */
 	KEYMAP_EDIT,      /* a line being typed: Enter takes it, Esc cancels */
 	KEYMAP_COUNT
 } Keymap;

@@ -76,6 +76,7 @@ static int add_run(void *arg, const DbLabRun *run)
 		l->repeats = run->repeats;
 	if (!l->has_price)
 		read_price(l, run->params_json);
+	l->unfinished = run->status == DB_RUN_INTERRUPTED || run->status == DB_RUN_RUNNING;
 	g->d->latest_run = run->id;
 	return 0;
 }

@@ -53,6 +53,7 @@ typedef struct {
 	long long saved_prompt_tokens, saved_completion_tokens; /* of the cached answers */
 	int has_price;
 	double price_in, price_out;                    /* per million tokens */
+	int unfinished;          /* its latest run stopped before the end (resumable) */
 } LabLabeller;
 
 void labtable_labeller_clear(LabLabeller *l);
