@@ -214,7 +214,12 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (reviewer, llm, human)"
 	") WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO meta (key, value) VALUES ('overlap_permille', '0');",
-	/* 6: the prompt lab (docs/prompt-lab.md). Runs with foreign keys off
+	/* 6: who is labelling a run now: the process's id from src/base/proc.h
+	 * (boot, pid, start time), NULL when nobody is. A run marked running
+	 * whose owner is gone was killed: --list and --resume tell it from a
+	 * live one, and a second live --resume is refused. */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
+	/* 7: the prompt lab (docs/prompt-lab.md). Runs with foreign keys off
 	 * (db/database.c), as SQLite's recipe for rebuilding a table asks. */
 	/* an edited version remembers what it came from and what it should fix */
 	"ALTER TABLE prompt_versions ADD COLUMN parent_id INTEGER REFERENCES prompt_versions (id);"

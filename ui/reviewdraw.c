@@ -18,21 +18,34 @@
 enum { VOTES_SHOWN = 100 };
 enum { PAIR_TITLE = 1, PAIR_ACCEPT, PAIR_OVERRIDE, PAIR_DIM, PAIR_ERROR, PAIR_CURSOR };
 
+/* Added to the title bar when its colour pair has no colours (NO_COLOR). */
+static int pair_title_attr;
+
 /* A title longer than this many lines is cut in the pane (i shows it all). */
 enum { TITLE_LINES = 3 };
 
+/* The text's colours, each a pair. With NO_COLOR set (no-color.org) every
+ * pair is the terminal's own colours: bold and reverse still mark what they
+ * mark, and pictures, which are what is judged, keep theirs. */
 static void init_pairs(void)
 {
+	static const struct {
+		short pair, fg, bg;
+	} pairs[] = {
+		{PAIR_TITLE, COLOR_BLACK, COLOR_CYAN}, {PAIR_ACCEPT, COLOR_GREEN, -1},
+		{PAIR_OVERRIDE, COLOR_YELLOW, -1},     {PAIR_DIM, COLOR_BLUE, -1},
+		{PAIR_ERROR, COLOR_RED, -1},           {PAIR_CURSOR, COLOR_BLACK, COLOR_WHITE},
+	};
 	static int done;
+	const char *no_color = getenv("NO_COLOR");
+	int plain = no_color && *no_color;
 	if (done || !has_colors())
 		return;
 	done = 1;
-	init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_ACCEPT, COLOR_GREEN, -1);
-	init_pair(PAIR_OVERRIDE, COLOR_YELLOW, -1);
-	init_pair(PAIR_DIM, COLOR_BLUE, -1);
-	init_pair(PAIR_ERROR, COLOR_RED, -1);
-	init_pair(PAIR_CURSOR, COLOR_BLACK, COLOR_WHITE);
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+		init_pair(pairs[i].pair, plain ? -1 : pairs[i].fg, plain ? -1 : pairs[i].bg);
+	if (plain)
+		pair_title_attr = A_REVERSE; /* the title bar stands out without colour */
 }
 
 void reviewdraw_layout(App *app)
@@ -79,13 +92,13 @@ static void draw_title(App *app)
 		snprintf(kw, sizeof kw, "–");
 	snprintf(right, sizeof right, "you %lld · %lld/%lld reviewed · your κw %s ", c->mine,
 		 c->reviewed, c->items, kw);
-	attron(COLOR_PAIR(PAIR_TITLE));
+	attron(COLOR_PAIR(PAIR_TITLE) | pair_title_attr);
 	move(0, 0);
 	for (int x = 0; x < COLS; x++)
 		addch(' ');
 	draw_text(stdscr, 0, 0, COLS - draw_width(right) - 1, left, 0);
 	draw_text(stdscr, 0, COLS - draw_width(right), draw_width(right), right, 0);
-	attroff(COLOR_PAIR(PAIR_TITLE));
+	attroff(COLOR_PAIR(PAIR_TITLE) | pair_title_attr);
 }
 
 /* "·", "✓ 4", "✗ 2→3", "s": what happened to an entry. */
@@ -395,7 +408,7 @@ static void draw_image_pane(App *app)
 	}
 	if (note) {
 		/* wrapped: an error message names a path and a reason, longer than the pane */
-		ImageNote n = {l->top + l->rows / 2 - 1, l->img_x + 1, l->img_cols - 2,
+		ImageNote n = {l->top + l->rows / 2, l->img_x + 1, l->img_cols - 2,
 			       l->top + l->rows};
 		draw_wrap(note, n.width, image_note_line, &n);
 	}

@@ -304,20 +304,52 @@ static int next_key(App *app, int *key)
 	return read_terminal(app, key);
 }
 
+/* Appends code point cp to text (n bytes used of size) as UTF-8. */
+static size_t append_utf8(char *text, size_t n, size_t size, unsigned cp)
+{
+	char u[4];
+	size_t k = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || n + k + 1 > size)
+		return n;
+	if (k == 1) {
+		u[0] = (char)cp;
+	} else {
+		for (size_t b = k - 1; b > 0; b--, cp >>= 6)
+			u[b] = (char)(0x80 | (cp & 0x3F));
+		u[0] = (char)((0xF0 << (4 - k)) | cp);
+	}
+	memcpy(text + n, u, k);
+	text[n + k] = '\0';
+	return n + k;
+}
+
+/* The line as typed, its end in view: when it is wider than the screen,
+ * whole clusters are dropped from its start. */
+static void show_line(const char *label, const char *text)
+{
+	int room = COLS - 1 - draw_width(label);
+	const char *start = text;
+	char *shown;
+	while (*start && draw_width(start) > room) {
+		size_t end = text_cluster_end(start, strlen(start), 0);
+		start += end ? end : 1;
+	}
+	shown = xasprintf("%s%s%s", label, start != text ? "…" : "", start);
+	attron(A_BOLD);
+	draw_text(stdscr, LINES - 2, 0, COLS, shown, 1);
+	attroff(A_BOLD);
+	free(shown);
+	refresh();
+}
+
 int app_prompt_line(App *app, const char *label, char *out, size_t size)
 {
-	wchar_t text[256];
+	char text[1024] = "";
 	size_t n = 0;
 	for (;;) {
-		char shown[1024];
 		int key, r, arg;
 		UiCommand command;
-		text[n] = L'\0';
-		snprintf(shown, sizeof shown, "%s%.900ls", label, text);
-		attron(A_BOLD);
-		draw_text(stdscr, LINES - 2, 0, COLS, shown, 1);
-		attroff(A_BOLD);
-		refresh();
+		show_line(label, text);
 		r = next_key(app, &key);
 		if (r == INPUT_IMAGE)
 			continue;
@@ -327,16 +359,14 @@ int app_prompt_line(App *app, const char *label, char *out, size_t size)
 		if (command == UI_CMD_ACCEPT)
 			break;
 		if (command == UI_CMD_DELETE) {
-			if (n)
-				n--;
-		} else if (!(key & KEYS_CODE) && key >= 32 && n + 1 < sizeof text / sizeof text[0]) {
-			text[n++] = (wchar_t)key;
+			/* one grapheme cluster: a flag, an emoji family, e + accent */
+			n = text_prev_cluster(text, n);
+			text[n] = '\0';
+		} else if (!(key & KEYS_CODE) && key >= 32) {
+			n = append_utf8(text, n, size < sizeof text ? size : sizeof text, (unsigned)key);
 		}
 	}
-	text[n] = L'\0';
-	if (wcstombs(out, text, size) == (size_t)-1)
-		out[0] = '\0';
-	out[size - 1] = '\0';
+	snprintf(out, size, "%s", text);
 	return 1;
 }
 

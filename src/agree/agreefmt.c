@@ -288,6 +288,14 @@ static void text_header(FILE *out, const AgreeReport *r, const AgreeFmtContext *
 		      c->prompt_hash ? c->prompt_hash : "");
 	else
 		wrapf(out, 0, 4, "LLM label: the latest run's ok prediction for the item");
+	/* several runs may have given it: say which, and for how many items */
+	for (int i = 0; r->n_llm_sources > 1 && i < r->n_llm_sources; i++) {
+		const AgreeLlmSource *s = &r->llm_sources[i];
+		wrapf(out, 0, 4, "  from run %lld (%s%s%s%s%.8s): %ld item%s", s->run_id,
+		      s->provider ? s->provider : "?", s->model ? "/" : "", s->model ? s->model : "",
+		      s->prompt_hash ? ", prompt " : "", s->prompt_hash ? s->prompt_hash : "", s->items,
+		      s->items == 1 ? "" : "s");
+	}
 	if (c->since || c->until)
 		wrapf(out, 0, 4, "reviews made: %s %s %s %s (UTC)", c->since ? "from" : "",
 		      c->since ? c->since : "", c->until ? "to" : "", c->until ? c->until : "");
@@ -716,6 +724,19 @@ static cJSON *json_summary(const AgreeReport *r)
 	cJSON_AddNumberToObject(o, "settled", (double)r->settled);
 	cJSON_AddNumberToObject(o, "unsettled", (double)r->unsettled);
 	cJSON_AddNumberToObject(o, "items_with_llm_label", (double)r->items_llm);
+	{
+		cJSON *sources = cJSON_AddArrayToObject(o, "llm_label_sources");
+		for (int i = 0; i < r->n_llm_sources; i++) {
+			const AgreeLlmSource *s = &r->llm_sources[i];
+			cJSON *one = cJSON_CreateObject();
+			cJSON_AddNumberToObject(one, "run", (double)s->run_id);
+			add_string_or_null(one, "provider", s->provider);
+			add_string_or_null(one, "model", s->model);
+			add_string_or_null(one, "prompt_hash", s->prompt_hash);
+			cJSON_AddNumberToObject(one, "items", (double)s->items);
+			cJSON_AddItemToArray(sources, one);
+		}
+	}
 	return o;
 }
 

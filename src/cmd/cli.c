@@ -77,6 +77,12 @@ int cli_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--commands")) {
+		/* for shell completion: every command, one a line */
+		for (int i = 0; i < COMMAND_COUNT; i++)
+			out_printf(stdout, "%s\n", commands[i].name);
+		return CLI_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "--version")) {
 		out_printf(stdout, "gavel %s\n", GAVEL_VERSION);
 		return CLI_EXIT_OK;

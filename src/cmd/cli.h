@@ -16,7 +16,8 @@
 	X(review, "review", "the review UI: see the image and the rationale, decide")    \
 	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")       \
 	X(prompts, "prompts", "list, show and diff prompt versions")                     \
-	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")
+	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")           \
+	X(completion, "completion", "the shell completion script for bash or zsh")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

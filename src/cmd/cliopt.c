@@ -133,6 +133,28 @@ void cliopt_help(const CliSpec *spec, FILE *out)
 		out_printf(out, "\n%s", spec->epilog);
 }
 
+/* For shell completion (gavel completion): every option, one a line, with
+ * its words after a tab for a choice ("--by\tprompt model ..."), and a
+ * value's name for the others ("--db\tFILE"). */
+static void list_options(const CliSpec *spec)
+{
+	for (const CliOpt *o = spec->options; o->name; o++) {
+		out_printf(stdout, "--%s", o->name);
+		if (o->kind == CLIOPT_CHOICE) {
+			out_puts(stdout, "\t");
+			for (int i = 0; o->words[i]; i++)
+				if (*o->words[i])
+					out_printf(stdout, "%s ", o->words[i]);
+		} else if (takes_value(o)) {
+			out_printf(stdout, "\t%s", o->value);
+		}
+		out_puts(stdout, "\n");
+		if (o->letter)
+			out_printf(stdout, "-%c\n", o->letter);
+	}
+	out_puts(stdout, "--help\n");
+}
+
 int cliopt_parse(const CliSpec *spec, int argc, char **argv, int *first_arg)
 {
 	int count = count_options(spec->options), c, rc = 0;
@@ -151,6 +173,11 @@ int cliopt_parse(const CliSpec *spec, int argc, char **argv, int *first_arg)
 		}
 	}
 	longs[count] = (struct option){"help", no_argument, NULL, 'h'};
+	if (argc == 2 && !strcmp(argv[1], "--list-options")) {
+		free(longs);
+		list_options(spec);
+		return CLIOPT_HELP;
+	}
 	optind = 1;
 	while (!rc && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == 'h') {

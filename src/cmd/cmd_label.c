@@ -15,6 +15,10 @@
 #include "src/cmd/cliopt.h"
 #include "src/cmd/progress.h"
 #include "src/cmd/config.h"
+#include "src/cmd/runlist.h"
+#include "src/cmd/runparams.h"
+#include "src/base/proc.h"
+#include "src/llm/http.h"
 #include "src/lab/labrerun.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
@@ -27,9 +31,10 @@ typedef struct {
 	const char *db, *provider, *model, *prompt, *base_url, *api_key;
 	int items; /* an index into item_words */
 	long long limit, sample, resume, seed;
-	int concurrency, max_attempts, max_image_px, max_tokens, json_mode, json, quiet;
+	RunParams p; /* stored with the run (src/cmd/runparams.h) */
+	int json, quiet, list;
 	int settled, repeat, fresh; /* the prompt lab (docs/prompt-lab.md) */
-	double timeout_s, temperature, price_in, price_out, backoff_s;
+	double price_in, price_out;
 } Args;
 
 /* Settings found along the way, owned; freed together. */
@@ -158,16 +163,36 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 
 /* ---- settings ---- */
 
-/* flag, else the environment variable, else [section] key in the config file. */
+/* flag, else the environment variable, else [section] key in the config
+ * file; *from (when not NULL) names where the value came from, for messages. */
 static const char *setting(Owned *owned, const char *flag, const char *env, const char *section,
-			   const char *key)
+			   const char *key, const char **from)
 {
 	const char *value = env ? getenv(env) : NULL;
-	if (flag && *flag)
-		return flag;
-	if (value && *value)
-		return value;
-	return keep(owned, config_get(section, key));
+	const char *found = flag && *flag ? flag : NULL;
+	const char *where = "the option";
+	if (!found && value && *value)
+		found = value, where = keep(owned, xasprintf("$%s", env));
+	if (!found) {
+		found = keep(owned, config_get(section, key));
+		where = keep(owned, xasprintf("the settings file ([%s] %s)", section, key));
+	}
+	if (from)
+		*from = where;
+	return found;
+}
+
+/* The base URL is checked before any item is sent: a typo is a usage error
+ * naming where the URL came from, not 150 failed requests. */
+static Status check_base_url(const Args *a, const char *url, const char *from)
+{
+	char why[512];
+	if (http_url_check(url) == STATUS_OK)
+		return STATUS_OK;
+	snprintf(why, sizeof why, "%s", status_detail());
+	if (a->base_url && url == a->base_url)
+		from = a->resume ? "the run's stored base_url" : "--base-url";
+	return status_fail(STATUS_ERR_USAGE, "%s: %s", from, why);
 }
 
 static double price_setting(double flag, const char *section, const char *key)
@@ -187,6 +212,8 @@ static double price_setting(double flag, const char *section, const char *key)
 static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 {
 	const ProviderOps *ops = provider_find(a->provider);
+	const char *from = NULL;
+	Status st;
 	if (!ops)
 		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not %s", a->provider,
 				   provider_names());
@@ -195,17 +222,22 @@ static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 		a->model = ops->model;
 		return STATUS_OK;
 	}
-	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url");
+	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url",
+				       &from);
 	if (!opt->config.base_url)
 		opt->config.base_url = ops->default_base_url;
-	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model");
+	st = check_base_url(a, opt->config.base_url, from);
+	if (st != STATUS_OK)
+		return st;
+	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model", NULL);
 	if (!a->model)
 		return status_fail(STATUS_ERR_USAGE, "give the model with --model (or $GAVEL_MODEL)");
 	opt->config.model = a->model;
-	opt->config.api_key = setting(owned, a->api_key, ops->key_variable, ops->name, "api_key");
-	opt->config.temperature = a->temperature;
-	opt->config.max_tokens = a->max_tokens;
-	opt->config.json_mode = a->json_mode;
+	opt->config.api_key = setting(owned, a->api_key, ops->key_variable, ops->name, "api_key",
+				      NULL);
+	opt->config.temperature = a->p.temperature;
+	opt->config.max_tokens = a->p.max_tokens;
+	opt->config.json_mode = a->p.json_mode;
 	a->price_in = price_setting(a->price_in, ops->name, "price_in");
 	a->price_out = price_setting(a->price_out, ops->name, "price_out");
 	return STATUS_OK;
@@ -218,12 +250,7 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 	char *text;
 	if (opt->ops->kind == PROVIDER_HTTP)
 		cJSON_AddStringToObject(json, "base_url", opt->config.base_url);
-	if (a->temperature >= 0)
-		cJSON_AddNumberToObject(json, "temperature", a->temperature);
-	if (a->max_tokens > 0)
-		cJSON_AddNumberToObject(json, "max_tokens", a->max_tokens);
-	cJSON_AddNumberToObject(json, "max_image_px", a->max_image_px);
-	cJSON_AddBoolToObject(json, "json_mode", a->json_mode);
+	runparams_store(&a->p, json);
 	cJSON_AddStringToObject(json, "items", item_words[a->items]);
 	if (a->limit > 0)
 		cJSON_AddNumberToObject(json, "limit", (double)a->limit);
@@ -243,19 +270,13 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 	return text;
 }
 
-/* Takes back, for --resume, what the run was started with. */
+/* Takes back, for --resume, what the run was started with (flags given
+ * now override how it is driven: runparams_resume). */
 static void read_params(Args *a, Owned *owned, const char *params)
 {
 	cJSON *json = cJSON_Parse(params ? params : "{}");
 	const cJSON *v;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "temperature")) && cJSON_IsNumber(v))
-		a->temperature = v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "max_tokens")) && cJSON_IsNumber(v))
-		a->max_tokens = v->valueint;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "max_image_px")) && cJSON_IsNumber(v))
-		a->max_image_px = v->valueint;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "json_mode")))
-		a->json_mode = cJSON_IsTrue(v);
+	runparams_resume(&a->p, json, a->resume);
 	if ((v = cJSON_GetObjectItemCaseSensitive(json, "base_url")) && cJSON_IsString(v) &&
 	    !a->base_url)
 		a->base_url = keep(owned, xstrdup(v->valuestring));
@@ -282,7 +303,10 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 {
 	DbRunPlanSpec spec = {.selection = (DbItemSelection)a->items, .limit = a->limit,
 			      .sample = a->sample, .seed = (unsigned long long)a->seed};
-	DbRunNew run = {.provider = a->provider, .model = a->model, .repeats = a->repeat};
+	/* owned from the start, so that --list never sees it as died */
+	char *owner = proc_self_id();
+	DbRunNew run = {.provider = a->provider, .model = a->model, .owner = owner,
+			.repeats = a->repeat};
 	char *params = params_json(a, opt);
 	Status st = db_begin(db);
 	if (st != STATUS_OK)
@@ -307,6 +331,7 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 	}
 out:
 	free(params);
+	free(owner);
 	return st;
 }
 
@@ -352,11 +377,12 @@ static const char *labeller_list(void)
 
 static int parse_args(int argc, char **argv, Args *a)
 {
+	int provider = -1;
 	const CliOpt options[] = {
 		CLIOPT_TEXT("db", &a->db, "FILE",
 			    "the database (else $GAVEL_DB, else ./gavel.db)"),
-		CLIOPT_TEXT("provider", &a->provider, "P",
-			    "the labeller (listed below)"),
+		CLIOPT_ONE_OF("provider", &provider, "P", provider_words(),
+			      "the labeller (listed below)"),
 		CLIOPT_TEXT("model", &a->model, "M",
 			    "the model name (else $GAVEL_MODEL, else the config file)"),
 		CLIOPT_TEXT("prompt", &a->prompt, "FILE",
@@ -383,29 +409,35 @@ static int parse_args(int argc, char **argv, Args *a)
 			      "N of them drawn at random (see --seed)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &a->seed, "S", 0, 9e18,
 			      "the seed of --sample (default 1)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "concurrency", &a->concurrency, "N", 1, 512,
+		CLIOPT_NUMBER(CLIOPT_INT, "concurrency", &a->p.concurrency, "N", 1, 512,
 			      "requests in flight (default 8)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "max-attempts", &a->max_attempts, "N", 1, 100,
+		CLIOPT_NUMBER(CLIOPT_INT, "max-attempts", &a->p.max_attempts, "N", 1, 100,
 			      "tries per item on 429, 5xx, timeouts and broken connections\n"
 			      "(default 5; exponential backoff with jitter, Retry-After\n"
 			      "honoured)"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "backoff", &a->backoff_s, "SEC", 0, 3600,
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "backoff", &a->p.backoff_s, "SEC", 0, 3600,
 			      "the first retry's delay, doubled each time (default 1)"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "timeout", &a->timeout_s, "SEC", 0.001, 86400,
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "timeout", &a->p.timeout_s, "SEC", 0.001, 86400,
 			      "per request (default 120)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "max-image-px", &a->max_image_px, "N", 16, 65535,
+		CLIOPT_NUMBER(CLIOPT_INT, "max-image-px", &a->p.max_image_px, "N", 16, 65535,
 			      "long side of the image sent (default 1024)"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "temperature", &a->temperature, "T", 0, 100,
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "temperature", &a->p.temperature, "T", 0, 100,
 			      "passed to the model when given"),
-		CLIOPT_NUMBER(CLIOPT_INT, "max-tokens", &a->max_tokens, "N", 1, 10000000,
+		CLIOPT_NUMBER(CLIOPT_INT, "max-tokens", &a->p.max_tokens, "N", 1, 10000000,
 			      "passed to the model when given"),
-		CLIOPT_SWITCH_OFF("no-json-mode", &a->json_mode, "don't ask an OpenAI-style endpoint for a JSON object"),
+		CLIOPT_SWITCH_OFF("no-json-mode", &a->p.json_mode,
+				  "don't ask an OpenAI-style endpoint for a JSON object"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "price-in", &a->price_in, "USD", 0, 1e9,
 			      "price per million input tokens, for the summary's cost"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "price-out", &a->price_out, "USD", 0, 1e9,
 			      "price per million output tokens (else the config file)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "resume", &a->resume, "RUN", 1, 9e18,
-			      "finish run RUN with its own prompt, labeller and model"),
+			      "finish run RUN with its own prompt, labeller, model and\n"
+			      "settings (--concurrency, --max-attempts, --timeout and\n"
+			      "--backoff given now override its own for this session)"),
+		CLIOPT_SWITCH("list", 0, &a->list,
+			      "list the runs, and the command that finishes each\n"
+			      "unfinished one (with --json: as JSON)"),
 		CLIOPT_SWITCH("json", 0, &a->json, "print the summary as JSON on stdout"),
 		CLIOPT_SWITCH("quiet", 'q', &a->quiet, "no progress display"),
 		CLIOPT_END,
@@ -414,7 +446,8 @@ static int parse_args(int argc, char **argv, Args *a)
 		.command = "label",
 		.synopsis = "usage: gavel label [--db FILE] --provider P [--model M] [--prompt FILE]\n"
 			    "                   [--items WHICH] [--limit N] [--sample N [--seed S]]\n"
-			    "                   [--concurrency N] [--resume RUN] ...",
+			    "                   [--concurrency N] [--resume RUN] ...\n"
+			    "       gavel label [--db FILE] --list [--json]",
 		.about = "Run a prompt template over items through an LLM and record, for every item,\n"
 			 "the rationale, per-aspect notes, score and label with the raw reply, tokens and\n"
 			 "latency. Results are committed as they arrive: an interrupted run (Ctrl-C, a\n"
@@ -425,8 +458,12 @@ static int parse_args(int argc, char **argv, Args *a)
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
 	if (rc)
 		return rc;
+	if (provider >= 0)
+		a->provider = provider_words()[provider];
 	if (first < argc)
 		return cli_usage_error("label", "unexpected argument '%s'", argv[first]);
+	if (a->list)
+		return 0;
 	if (!a->resume && !a->provider)
 		return cli_usage_error("label", "choose a labeller: --provider %s", provider_names());
 	if (a->settled)
@@ -442,8 +479,10 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 	if (a->resume) {
 		st = load_run(db, a, owned, prompt);
 		*run_id = a->resume;
-	} else if (a->prompt) {
-		st = prompt_load(a->prompt, prompt);
+	} else {
+		runparams_default(&a->p);
+		if (a->prompt)
+			st = prompt_load(a->prompt, prompt);
 	}
 	if (st == STATUS_OK)
 		st = resolve_provider(a, owned, opt);
@@ -455,66 +494,115 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 		if (st == STATUS_OK && planned == 0 && !a->quiet)
 			cli_warn("no items to label (--items %s); nothing to do", item_words[a->items]);
 	}
+	opt->concurrency = a->p.concurrency;
+	opt->max_attempts = a->p.max_attempts;
+	opt->timeout_ms = (long)(a->p.timeout_s * 1000);
+	opt->max_image_px = a->p.max_image_px;
+	opt->backoff_s = a->p.backoff_s;
+	opt->backoff_max_s = 60;
+	opt->cache = a->fresh ? LABEL_CACHE_FRESH : LABEL_CACHE_USE;
 	return st;
+}
+
+/* Said once, the moment a commit has to wait for another process. */
+static void on_db_wait(void *arg)
+{
+	static int told;
+	if (told++)
+		return;
+	progress_clear(arg);
+	cli_note("waiting for the database: another process is writing");
+}
+
+/* How the session ended, on stderr, with the command that finishes the run
+ * whenever it was left unfinished. Returns the exit status. */
+static int report(const Args *a, long long run_id, const LabelSummary *summary, Status st)
+{
+	char *resume = runlist_resume_command(cli_db_path(a->db), run_id);
+	int rc = CLI_EXIT_OK;
+	if (!summary->started) {
+		rc = cli_fail(st); /* refused before anything was sent */
+	} else if (st == STATUS_OK && summary->stopped) {
+		cli_note("interrupted; finish it with: %s", resume);
+		rc = CLI_EXIT_INTERRUPTED;
+	} else if (st != STATUS_OK) {
+		cli_fail(st);
+		cli_note("run %lld stopped; when fixed, finish it with: %s", run_id, resume);
+		rc = CLI_EXIT_FAILURE;
+	}
+	free(resume);
+	return rc;
+}
+
+/* Labels run_id, with the progress display and Ctrl-C stopping it cleanly. */
+static int label_run(Db *db, const Args *a, long long run_id, const Prompt *prompt,
+		     const DbScale *scale, LabelOptions *opt)
+{
+	Progress *progress = opt->arg;
+	LabelSummary summary;
+	char what[64];
+	Status st;
+	snprintf(what, sizeof what, "label: run %lld", run_id);
+	progress_start(progress, what, a->quiet);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	st = labelrun_execute(db, run_id, prompt, scale, opt, &summary);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	progress_clear(progress);
+	if (summary.started && a->json)
+		print_summary_json(a, run_id, &summary);
+	if (summary.started && !a->quiet)
+		print_summary_text(a, run_id, &summary);
+	return report(a, run_id, &summary, st);
+}
+
+/* --list: every run, and how to finish the unfinished ones. */
+static Status list_runs(Db *db, const Args *a)
+{
+	cJSON *json;
+	Status st;
+	if (!a->json)
+		return runlist_print(db, cli_db_path(a->db), 0, stdout);
+	st = runlist_json(db, cli_db_path(a->db), 0, &json);
+	if (st != STATUS_OK)
+		return st;
+	out_json(stdout, json, 0);
+	cJSON_Delete(json);
+	return STATUS_OK;
 }
 
 int cmd_label(int argc, char **argv)
 {
-	Args a = {.seed = 1, .concurrency = 8, .repeat = 1, .max_attempts = 5,
-		  .max_image_px = 1024, .json_mode = 1, .timeout_s = 120, .temperature = -1,
-		  .price_in = -1, .price_out = -1, .backoff_s = 1};
+	Args a = {.seed = 1, .price_in = -1, .price_out = -1, .repeat = 1};
 	Progress progress = {0};
-	char what[64];
 	LabelOptions opt = {.on_progress = on_progress, .on_notice = on_notice, .arg = &progress,
 			    .stop = &stop_requested};
 	Owned owned = {0};
-	LabelSummary summary;
 	Prompt *prompt = NULL;
 	DbScale scale = {0};
 	long long run_id = 0;
 	Db *db = NULL;
 	Status st;
-	int rc = parse_args(argc, argv, &a);
+	int rc;
 
+	runparams_unset(&a.p);
+	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	st = db_open(cli_db_path(a.db), DB_OPEN_EXISTING, &db);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && a.list) {
+		st = list_runs(db, &a);
+		goto out;
+	}
+	if (st == STATUS_OK) {
+		db_set_wait_notice(db, on_db_wait, &progress);
 		st = db_scale_get(db, &scale);
+	}
 	if (st == STATUS_OK)
 		st = setup(db, &a, &owned, &prompt, &opt, &run_id);
-	if (st != STATUS_OK || !run_id)
-		goto out;
-	opt.concurrency = a.concurrency;
-	opt.max_attempts = a.max_attempts;
-	opt.timeout_ms = (long)(a.timeout_s * 1000);
-	opt.max_image_px = a.max_image_px;
-	opt.backoff_s = a.backoff_s;
-	opt.backoff_max_s = 60;
-	opt.cache = a.fresh ? LABEL_CACHE_FRESH : LABEL_CACHE_USE;
-	snprintf(what, sizeof what, "label: run %lld", run_id);
-	progress_start(&progress, what, a.quiet);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	st = labelrun_execute(db, run_id, prompt, &scale, &opt, &summary);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	progress_clear(&progress);
-	if (a.json)
-		print_summary_json(&a, run_id, &summary);
-	if (!a.quiet)
-		print_summary_text(&a, run_id, &summary);
-	if (st == STATUS_OK && summary.stopped) {
-		out_printf(stderr, "gavel: interrupted; finish it with: gavel label --db %s --resume %lld\n",
-			cli_db_path(a.db), run_id);
-		rc = CLI_EXIT_INTERRUPTED;
-	} else if (st != STATUS_OK && run_id) {
-		cli_fail(st);
-		out_printf(stderr, "gavel: run %lld stopped; when fixed, finish it with: gavel label "
-				"--db %s --resume %lld\n",
-			run_id, cli_db_path(a.db), run_id);
-		rc = CLI_EXIT_FAILURE;
-	}
+	if (st == STATUS_OK && run_id)
+		rc = label_run(db, &a, run_id, prompt, &scale, &opt);
 out:
 	if (st != STATUS_OK && !rc)
 		rc = cli_fail(st);

@@ -11,6 +11,7 @@
 #include "db/cache.h"
 #include "db/runs.h"
 #include "src/base/clock.h"
+#include "src/base/proc.h"
 #include "src/base/rng.h"
 #include "src/llm/callcache.h"
 #include "src/llm/http.h"
@@ -24,6 +25,13 @@ enum {
 	PAGE = 256,               /* pending item ids read at a time */
 	MAX_REPEATS = 1000,       /* answers per item (--repeat) */
 	MAX_STORED_BODY = 65536,  /* of a reply that was not the protocol's JSON */
+	/* Unreachable attempts in a row, before anything answered this session,
+	 * that stop the run: a wrong URL is known after the first few items. */
+	UNREACHABLE_LIMIT = 3,
+	/* Jobs held (in flight or waiting out a backoff) per concurrency slot:
+	 * a retry's wait holds no slot, but the requests kept for retries (each
+	 * with its image) stay bounded when every item is refused for a while. */
+	BACKLOG_PER_SLOT = 4,
 };
 
 /* One item on its way: its request is kept to be sent again on a retry. */
@@ -62,12 +70,16 @@ struct LabelRun {
 	int id_count, id_next, exhausted;
 	long long last_id;
 	Job *waiting;      /* jobs not yet sent, or waiting out a backoff */
+	int waiting_count;
 	int in_flight;
+	int answered;      /* a server replied this session: the URL is right */
+	int unreachable;   /* attempts in a row that reached no server */
 	Rng random;       /* the backoff jitter */
 	Status fatal;
 	double start, last_progress;
 	int repeats;       /* answers per item */
 	CallCache *cache;  /* NULL: off */
+	char *me;          /* this process, the run's owner while it labels */
 };
 
 
@@ -256,10 +268,12 @@ static Job *job_new(Run *run, LabelItem *li, int sample)
 	return job;
 }
 
-static void enqueue(Run *run, Job *job)
+/* Puts job on the waiting list, to be sent when its time (job->due) comes. */
+static void push_waiting(Run *run, Job *job)
 {
 	job->next = run->waiting;
 	run->waiting = job;
+	run->waiting_count++;
 }
 
 /* ---- the call cache ---- */
@@ -288,7 +302,7 @@ static void on_release(void *arg, void *waiter, const DbCacheEntry *answer)
 		return;
 	}
 	job->leads = 1;
-	enqueue(run, job);
+	push_waiting(run, job);
 }
 
 /* A job's last word: the call under its key ended, with a reply worth
@@ -350,7 +364,7 @@ static Job *prepare_sample(Run *run, LabelItem *li, int sample)
 		return NULL;
 	}
 	if (!run->cache) {
-		enqueue(run, job);
+		push_waiting(run, job);
 		return job;
 	}
 	snprintf(job->key, sizeof job->key, "%s", key);
@@ -359,7 +373,7 @@ static Job *prepare_sample(Run *run, LabelItem *li, int sample)
 		return job;
 	}
 	job->leads = 1;
-	enqueue(run, job);
+	push_waiting(run, job);
 	return job;
 }
 
@@ -430,7 +444,7 @@ static void wait_then_retry(Run *run, Job *job, const char *reason, double retry
 	if (retry_after_s > delay)
 		delay = retry_after_s;
 	job->due = clock_now_s() + delay;
-	enqueue(run, job);
+	push_waiting(run, job);
 }
 
 /* A 2xx reply: read the protocol, then the model's answer. */
@@ -502,6 +516,47 @@ static void drop_json_mode(Run *run, Job *job)
 	}
 }
 
+/* Nothing answers at the URL. That is no item's fault, so nothing is
+ * recorded: the run stops once the address looks wrong (the first few
+ * attempts of a session all failed) or stayed down through an item's every
+ * retry, and --resume sends the items again. Until then new items wait. */
+static void unreachable(Run *run, Job *job, const HttpReply *reply)
+{
+	run->unreachable++;
+	if ((run->answered || run->unreachable < UNREACHABLE_LIMIT) &&
+	    job->attempts < run->opt.max_attempts) {
+		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
+		return;
+	}
+	run->fatal = status_fail(STATUS_ERR_NETWORK,
+				 "%s %s: %s (%s); check the URL (--base-url, $%s or the settings "
+				 "file) and that the server is up",
+				 run->answered ? "the endpoint stopped answering at"
+					       : "nothing answers at",
+				 run->opt.config.base_url, http_outcome_text(reply->outcome),
+				 reply->error, run->opt.ops->url_variable);
+	job_end(run, job, NULL);
+}
+
+/* A transfer that ended without a whole reply. */
+static void on_no_reply(Run *run, Job *job, const HttpReply *reply)
+{
+	snprintf(job->last_error, sizeof job->last_error, "%s", reply->error);
+	if (!http_outcome_reached(reply->outcome)) {
+		unreachable(run, job, reply);
+	} else if (reply->outcome == HTTP_TOO_LARGE) {
+		/* asking again would bring the same flood: recorded at once */
+		char error[320];
+		Asked who = asked_of(job);
+		snprintf(error, sizeof error, "%s: %s", http_outcome_text(reply->outcome),
+			 job->last_error);
+		record_failure(run, &who, http_outcome_text(reply->outcome), error);
+		job_end(run, job, NULL);
+	} else {
+		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
+	}
+}
+
 static void on_reply(void *arg, HttpReply *reply)
 {
 	Run *run = arg;
@@ -512,9 +567,10 @@ static void on_reply(void *arg, HttpReply *reply)
 		job_end(run, job, NULL);
 		return;
 	}
+	if (http_outcome_reached(reply->outcome))
+		run->answered = 1, run->unreachable = 0;
 	if (reply->outcome != HTTP_DONE) {
-		snprintf(job->last_error, sizeof job->last_error, "%s", reply->error);
-		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
+		on_no_reply(run, job, reply);
 		return;
 	}
 	if (reply->status >= 200 && reply->status < 300) {
@@ -568,12 +624,24 @@ static long long next_item(Run *run)
 	return run->last_id;
 }
 
-static int waiting_count(const Run *run)
+/* Waiting jobs whose time has come: they want a slot now. */
+static int ready_count(const Run *run, double now)
 {
 	int n = 0;
 	for (const Job *j = run->waiting; j; j = j->next)
-		n++;
+		n += j->due <= now;
 	return n;
+}
+
+/* Whether a new item may be taken: a slot is free (a retry waiting out its
+ * backoff holds none), the jobs held stay within the backlog, and the
+ * endpoint is not failing to answer (then only retries probe it). */
+static int may_start(const Run *run)
+{
+	int slots = run->opt.concurrency;
+	if (run->unreachable || run->in_flight + run->waiting_count >= BACKLOG_PER_SLOT * slots)
+		return 0;
+	return run->in_flight + ready_count(run, clock_now_s()) < slots;
 }
 
 /* Sends the waiting jobs whose time has come; returns seconds until the next. */
@@ -585,6 +653,7 @@ static double send_due(Run *run)
 		Job *job = *link;
 		if (job->due <= now && run->in_flight < run->opt.concurrency) {
 			*link = job->next;
+			run->waiting_count--;
 			if (job->leads && !job->attempts)
 				run->sum->cache_misses++;
 			if (submit(run, job) != STATUS_OK) {
@@ -623,8 +692,8 @@ static void drop_job(void *job)
 static void fill(Run *run)
 {
 	double until = clock_now_s() + FILL_BUDGET_S;
-	while (run->in_flight + waiting_count(run) < run->opt.concurrency && !run->exhausted &&
-	       run->fatal == STATUS_OK && !*run->opt.stop && clock_now_s() < until) {
+	while (may_start(run) && !run->exhausted && run->fatal == STATUS_OK && !*run->opt.stop &&
+	       clock_now_s() < until) {
 		long long id = next_item(run);
 		if (id)
 			prepare(run, id, -1);
@@ -657,39 +726,95 @@ int labelrun_step(Run *run, int timeout_ms)
 	return busy(run);
 }
 
+/* Takes run_id for this process (me). Refused while another live process
+ * labels it: two would ask for every item twice. A run whose owner died
+ * (kill -9, a crash, a reboot) is taken over; the take is a compare-and-swap,
+ * so of two resumes racing for a dead run one wins and one is refused. */
+static Status claim(Db *db, long long run_id, const char *me)
+{
+	DbRun run;
+	int taken = 0;
+	long pid;
+	Status st = db_run_get(db, run_id, &run);
+	if (st == STATUS_OK && (!run.owner || !strcmp(run.owner, me) || !proc_id_alive(run.owner))) {
+		st = db_run_take(db, run_id, run.owner, me, &taken);
+		if (st == STATUS_OK && !taken) { /* another resume won the race: name it */
+			db_run_free(&run);
+			st = db_run_get(db, run_id, &run);
+		}
+	}
+	pid = proc_id_pid(run.owner);
+	db_run_free(&run);
+	if (st != STATUS_OK || taken)
+		return st;
+	return status_fail(STATUS_ERR_EXISTS,
+			   "run %lld is being labelled right now by another process (pid %ld): a "
+			   "second one would ask for its items twice; wait for it to finish, or "
+			   "stop it (kill %ld) and resume then",
+			   run_id, pid, pid);
+}
+
+/* How the run ended, as stored: the database failing under it is "failed";
+ * anything else that stopped it can be resumed. */
+static DbRunState end_state(Status fatal, int stopped)
+{
+	if (fatal == STATUS_ERR_DB)
+		return DB_RUN_FAILED;
+	if (fatal != STATUS_OK || stopped)
+		return DB_RUN_INTERRUPTED;
+	return DB_RUN_DONE;
+}
+
+/* What labelling needs to know of the run before it starts: its repeat
+ * count and how much of its plan is done. */
+static Status read_run(Run *run)
+{
+	DbRunCounts counts;
+	DbRun stored;
+	Status st = db_run_get(run->db, run->run_id, &stored);
+	run->repeats = stored.repeats > 0 ? stored.repeats : 1;
+	db_run_free(&stored);
+	if (st == STATUS_OK && run->repeats > MAX_REPEATS)
+		st = status_fail(STATUS_ERR_INPUT, "run %lld asks each item %d times; %d at most",
+				 run->run_id, run->repeats, MAX_REPEATS);
+	if (st == STATUS_OK)
+		st = db_run_counts(run->db, run->run_id, &counts);
+	if (st != STATUS_OK)
+		return st;
+	/* progress counts answers: each planned item is asked `repeats` times */
+	run->sum->planned = counts.planned * run->repeats;
+	run->sum->done_before = counts.ok + counts.parse_failed + counts.failed;
+	return STATUS_OK;
+}
+
 Status labelrun_start(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
 		      const LabelOptions *options, LabelSummary *summary, Run **out)
 {
 	static volatile sig_atomic_t never;
 	Run *run = xcalloc(1, sizeof *run);
-	DbRunCounts counts;
-	DbRun stored;
 	Status st;
 
 	*run = (Run){.db = db, .run_id = run_id, .prompt = prompt, .scale = scale,
-		     .opt = *options, .sum = summary, .fatal = STATUS_OK};
+		     .opt = *options, .sum = summary, .fatal = STATUS_OK, .me = proc_self_id()};
 	*out = NULL;
 	memset(summary, 0, sizeof *summary);
 	rng_seed(&run->random, (unsigned long long)run_id);
 	if (!run->opt.stop)
 		run->opt.stop = &never;
-	st = db_run_get(db, run_id, &stored);
-	run->repeats = stored.repeats > 0 ? stored.repeats : 1;
-	db_run_free(&stored);
-	if (st == STATUS_OK && run->repeats > MAX_REPEATS)
-		st = status_fail(STATUS_ERR_INPUT, "run %lld asks each item %d times; %d at most",
-				 run_id, run->repeats, MAX_REPEATS);
-	if (st == STATUS_OK)
-		st = db_run_counts(db, run_id, &counts);
-	if (st == STATUS_OK)
-		st = db_run_set_status(db, run_id, DB_RUN_RUNNING);
+	/* the answers are paid for: a commit waits for the lock as long as it takes */
+	db_set_patience(db, DB_WAIT_FOREVER);
+	st = claim(db, run_id, run->me);
+	if (st == STATUS_OK) {
+		summary->started = 1;
+		st = read_run(run);
+		if (st != STATUS_OK)
+			db_run_release(db, run_id, run->me, end_state(st, 0));
+	}
 	if (st != STATUS_OK) {
+		free(run->me);
 		free(run);
 		return st;
 	}
-	/* progress counts answers: each planned item is asked `repeats` times */
-	summary->planned = counts.planned * run->repeats;
-	summary->done_before = counts.ok + counts.parse_failed + counts.failed;
 	run->start = clock_now_s();
 	if (run->opt.ops->kind == PROVIDER_HTTP) {
 		run->http = http_new(run->opt.concurrency);
@@ -704,8 +829,7 @@ Status labelrun_finish(Run *run)
 {
 	LabelSummary *summary = run->sum;
 	Status fatal = run->fatal, st;
-	long long run_id = run->run_id;
-	Db *db = run->db;
+	char detail[512] = "";
 
 	if (run->http)
 		http_cancel_all(run->http, drop_job);
@@ -715,19 +839,18 @@ Status labelrun_finish(Run *run)
 		run->waiting = job->next;
 		job_free(job);
 	}
+	run->waiting_count = 0;
 	callcache_free(run->cache, drop_job);
 	http_free(run->http);
 	summary->stopped = *run->opt.stop && fatal == STATUS_OK;
 	progress(run, 1);
-	free(run);
-	if (fatal != STATUS_OK) {
-		char detail[512];
+	if (fatal != STATUS_OK)
 		snprintf(detail, sizeof detail, "%s", status_detail());
-		db_run_set_status(db, run_id, fatal == STATUS_ERR_DB ? DB_RUN_FAILED
-								    : DB_RUN_INTERRUPTED);
-		return status_fail(fatal, "%s", detail);
-	}
-	st = db_run_set_status(db, run_id, summary->stopped ? DB_RUN_INTERRUPTED : DB_RUN_DONE);
+	st = db_run_release(run->db, run->run_id, run->me, end_state(fatal, summary->stopped));
+	if (fatal != STATUS_OK)
+		st = status_fail(fatal, "%s", detail);
+	free(run->me);
+	free(run);
 	return st;
 }
 

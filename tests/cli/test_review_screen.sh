@@ -79,6 +79,17 @@ expect_match "$(cat "$TMP/undone.txt")" "undone on b-item" "undo says what it un
 expect_match "$(cat "$TMP/noted.txt")" "note saved on b-item" "a note says where it went"
 expect_match "$(pane "$TMP/noted.txt" | tr '\n' ' ')" "cay 20[0-9-]+ [0-9:]+: box +is +dented" "and shows on the item"
 
+# ---- Backspace deletes one grapheme cluster ----
+review fay "key n
+type note ab🇯🇵👨‍👩‍👧é
+key <Backspace> <Backspace> <Backspace>
+type z🏴󠁧󠁢󠁳󠁣󠁴󠁿
+key <Backspace>
+key <Enter>
+key q" --size 100x30
+expect_eq "$(sql "$db" "SELECT note FROM reviews WHERE reviewer = 'fay' AND decision = 'note'")" "note abz" \
+	"Backspace takes whole clusters: e with its accent, a family, a flag, the Scotland flag"
+
 # ---- the dashboard falls back to text when a picture does not fit ----
 review dee "key a
 key d
