@@ -17,7 +17,10 @@
 	X(CONFIDENCE, "confidence", 'c', "lowest confidence")  /* none at all first */          \
 	X(RANDOM, "random", 'r', "random")                     /* a fixed shuffle for a seed */ \
 	X(SCORER, "scorer", 's', "scorer")                     /* the latest scorer's lowest */ \
-	X(RECHECK, "recheck", 'e', "re-review")                /* sent back by a comparison */  \
+	X(UNCERTAIN, "uncertain", 'e', "uncertain")   /* the scorer's highest entropy first */ \
+	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */ \
+	X(SUSPECT, "suspect", 'h', "suspect labels")  /* my settled labels the scorer doubts */ \
+	X(RECHECK, "recheck", 'k', "re-review")                /* sent back by a comparison */  \
 	X(MINE, "", 0, "my decisions")                         /* browse, newest first */
 
 typedef enum {

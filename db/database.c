@@ -3,6 +3,7 @@
 #include "db/database.h"
 
 #include <errno.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,10 +189,14 @@ static Status migrate(Db *db, DbOpenMode mode)
 				   "%s was written by a newer gavel (schema version %d; this gavel "
 				   "knows up to %d): upgrade gavel to open it",
 				   db->path, version, migrations_count());
-	if (version == 0 && mode == DB_OPEN_EXISTING)
+	if (version == 0 && mode != DB_OPEN_CREATE)
 		return status_fail(STATUS_ERR_NOT_FOUND,
 				   "%s is not a gavel database: create one with 'gavel init --db %s'",
 				   db->path, db->path);
+	if (version < migrations_count() && db->read_only)
+		return status_fail(STATUS_ERR_DB, "%s is read-only and was written by an older gavel "
+				   "(schema %d of %d): open it once with write access to update it",
+				   db->path, version, migrations_count());
 	if (version == migrations_count())
 		return STATUS_OK;
 	/* a no-op inside a transaction: set around them */
@@ -222,6 +227,8 @@ static int on_busy(void *arg, int tries)
 	waited = now - db->wait_start;
 	if (db->patience_s >= 0 && waited >= db->patience_s)
 		return 0;
+	if (db->keep_waiting && !db->keep_waiting(db->wait_notice_arg))
+		return 0;
 	if (!db->wait_told && waited * 1000 >= DB_NOTICE_AFTER_MS && db->wait_notice) {
 		db->wait_told = 1;
 		db->wait_notice(db->wait_notice_arg);
@@ -241,12 +248,19 @@ void db_set_wait_notice(Db *db, void (*notice)(void *arg), void *arg)
 	db->wait_notice_arg = arg;
 }
 
+void db_set_wait_check(Db *db, int (*keep_waiting)(void *arg))
+{
+	db->keep_waiting = keep_waiting;
+}
+
 static Status configure(Db *db)
 {
 	Status st;
 	db->patience_s = DEFAULT_PATIENCE_S;
 	sqlite3_busy_handler(db->handle, on_busy, db);
 	sqlite3_extended_result_codes(db->handle, 1);
+	if (db->read_only)
+		return exec(db, "PRAGMA foreign_keys = ON", "turning on foreign keys");
 	/* WAL lets reviewers read while another commits; NORMAL sync in WAL mode
 	 * keeps every commit across a killed process (not across power loss). */
 	st = exec(db, "PRAGMA journal_mode = WAL", "turning on WAL");
@@ -257,26 +271,71 @@ static Status configure(Db *db)
 	return st;
 }
 
+/* "file:PATH?mode=ro" (or immutable=1), PATH percent-encoded as URIs want. */
+static char *read_only_uri(const char *path, int immutable)
+{
+	size_t n = strlen(path);
+	char *uri = xmalloc(3 * n + 32), *o = uri;
+	o += sprintf(o, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		o += strchr("%?#", *p) || *p < 0x20 ? sprintf(o, "%%%02X", *p) : sprintf(o, "%c", *p);
+	sprintf(o, immutable ? "?immutable=1" : "?mode=ro");
+	return uri;
+}
+
+/* Opens a file we may only read. In WAL mode SQLite wants the -shm file; in
+ * a folder we cannot write, where it cannot be made, no process is writing
+ * the file either (a writer would have made it), so it is read as immutable. */
+static int open_read_only(Db *db)
+{
+	int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+	for (int immutable = 0; immutable < 2; immutable++) {
+		char *uri = read_only_uri(db->path, immutable);
+		int rc = sqlite3_open_v2(uri, &db->handle, flags, NULL);
+		free(uri);
+		if (rc == SQLITE_OK &&
+		    sqlite3_exec(db->handle, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
+			    SQLITE_OK)
+			return SQLITE_OK;
+		sqlite3_close(db->handle);
+		db->handle = NULL;
+	}
+	return SQLITE_CANTOPEN;
+}
+
 Status db_open(const char *path, DbOpenMode mode, Db **out)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, tables;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, tables, rc;
 	Db *db;
 	Status st;
 
 	*out = NULL;
-	if (mode == DB_OPEN_EXISTING && access(path, F_OK) != 0)
+	if (mode != DB_OPEN_CREATE && access(path, F_OK) != 0)
 		return status_fail(STATUS_ERR_NOT_FOUND,
 				   "%s: no such database: create one with 'gavel init --db %s'", path,
 				   path);
+	if (mode != DB_OPEN_CREATE && access(path, W_OK) != 0 && errno == EACCES) {
+		if (mode != DB_OPEN_READ)
+			return status_fail(STATUS_ERR_DB, "%s is read-only (no write permission), "
+					   "and this command writes to it: ask for write access, "
+					   "or work on a copy", path);
+	} else {
+		mode = mode == DB_OPEN_READ ? DB_OPEN_EXISTING : mode;
+	}
 	if (mode == DB_OPEN_CREATE)
 		flags |= SQLITE_OPEN_CREATE;
 	db = xcalloc(1, sizeof *db);
 	db->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &db->handle, flags, NULL) != SQLITE_OK) {
+	db->read_only = mode == DB_OPEN_READ;
+	rc = db->read_only ? open_read_only(db) : sqlite3_open_v2(path, &db->handle, flags, NULL);
+	if (rc != SQLITE_OK) {
 		st = status_fail(STATUS_ERR_DB, "%s: cannot open: %s", path,
-				 db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+				 db->handle ? sqlite3_errmsg(db->handle) : "not readable");
 		goto out;
 	}
+	if (db->read_only)
+		snprintf(db->refusal, sizeof db->refusal, "%s is read-only (no write permission): "
+			 "this needs to write to it", path);
 	if (foreign(db, &tables)) {
 		st = status_fail(STATUS_ERR_DB, "%s is another program's SQLite database (%d schema "
 				 "object%s, none of gavel's): gavel keeps its data in a file of its "
@@ -380,6 +439,11 @@ Status db_write(Db *db, Status (*body)(Db *db, void *arg), void *arg)
 			   "%s: the disk is full (%s); nothing was written and nothing written "
 			   "before is lost: free some space on it",
 			   db->path, sqlite3_errstr(db->last_rc));
+}
+
+int db_read_only(const Db *db)
+{
+	return db->read_only;
 }
 
 const char *db_path(Db *db)

@@ -10,8 +10,10 @@
 typedef struct Db Db;
 
 typedef enum {
-	DB_OPEN_EXISTING, /* the file must exist and be a gavel database */
+	DB_OPEN_EXISTING, /* the file must exist and be a gavel database we may write */
 	DB_OPEN_CREATE,   /* create the file if needed (gavel init) */
+	DB_OPEN_READ,     /* as EXISTING, but a file we may not write opens read-only
+			   * (for the commands that only read) */
 } DbOpenMode;
 
 /* Opens PATH, turns on WAL, foreign keys and a busy timeout, and applies the
@@ -20,6 +22,10 @@ typedef enum {
  * is DB_OPEN_EXISTING and there is no file. On success *out is owned by the
  * caller (db_close). */
 Status db_open(const char *path, DbOpenMode mode, Db **out);
+
+/* Whether the file was opened read-only (DB_OPEN_READ on a file without
+ * write permission); every write then fails, saying so. */
+int db_read_only(const Db *db);
 
 /* Closes the database; NULL is fine. */
 void db_close(Db *db);
@@ -52,6 +58,12 @@ void db_set_patience(Db *db, double seconds);
  * for the database: another process is writing" at once instead of seeing a
  * frozen screen; NULL for none. notice must not use the database. */
 void db_set_wait_notice(Db *db, void (*notice)(void *arg), void *arg);
+
+/* Has keep_waiting(arg) asked at every nap of a wait (arg as given to
+ * db_set_wait_notice): returning 0 gives up at once, as when the patience
+ * runs out (the review screen gives up when a signal asks it to stop).
+ * NULL: only the patience counts. */
+void db_set_wait_check(Db *db, int (*keep_waiting)(void *arg));
 
 /* Runs body (statements only: no BEGIN or COMMIT of its own) as one write
  * transaction, BEGIN IMMEDIATE to COMMIT, and rolls back when it fails. It

@@ -18,6 +18,7 @@ struct Db {
 	/* Waiting for another process's write lock (database.c on_busy). */
 	double patience_s;       /* give up after this long; < 0: never */
 	void (*wait_notice)(void *arg);
+	int (*keep_waiting)(void *arg); /* asked at every nap; 0 gives up */
 	void *wait_notice_arg;
 	double wait_start;       /* when the current wait began */
 	int wait_told;           /* the notice was given for the current wait */

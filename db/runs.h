@@ -71,7 +71,7 @@ Status db_run_plan(Db *db, long long run_id, const char *model, const DbRunPlanS
  * have fewer predictions in the run than it has repeats (one, unless
  * --repeat); *count gets how many. */
 Status db_run_pending(Db *db, long long run_id, long long after_id, long long *ids, int max,
-		     int *count);
+		      int *count);
 
 /* The sample indexes 0 .. repeats-1 of item_id that run_id has no
  * prediction for yet, ascending, up to max into samples; *count gets how

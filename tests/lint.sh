@@ -26,12 +26,12 @@ src/llm      src/base src/img db
 src/agree    src/base src/img db/kinds.h        loader=src/agree/agreeload
 src/import   src/base src/img db
 src/review   src/base src/agree db
-src/score    src/base src/agree db/kinds.h
+src/score    src/base src/agree db
 src/settle   src/base db/kinds.h
 src/export   src/base src/settle src/agree db
 src/lab      src/base src/img src/llm src/agree db
 src/cmd      *
-ui           src/base src/img src/llm src/agree src/review src/lab db
+ui           src/base src/img src/llm src/agree src/review src/score src/lab db
 db           src/base
 '
 

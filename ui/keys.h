@@ -24,6 +24,7 @@
 	X(ORDER, "order", "change the queue order")                                       \
 	X(HISTORY, "history", "item history: every prediction and review")                \
 	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")        \
+	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")  \
 	X(DASHBOARD, NULL, "agreement dashboard")                                         \
 	X(NEXT_PROMPT, "prompt", "the next prompt version")                               \
 	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")    \

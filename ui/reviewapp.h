@@ -10,9 +10,11 @@
 
 #include "db/items.h"
 #include "db/reviews.h"
+#include "db/scorer.h"
 #include "src/review/review.h"
 #include "ui/gfx.h"
 #include "ui/prefetch.h"
+#include "ui/retrain.h"
 #include "ui/tty.h"
 #include "ui/view.h"
 
@@ -52,6 +54,14 @@ struct App {
 	int image_on_screen;     /* a sixel image is drawn in the pane */
 	int image_pending;       /* the current image is not ready yet */
 	char image_error[160];
+
+	/* the scorer: its answer for the current item, the current model, and
+	 * its refit in the background (ui/retrain.h) */
+	DbScorerView scorer;
+	DbScorerSummary model;
+	Retrain *retrain;
+	int retrain_every;       /* --retrain-every: refit after this many labels (0: on R only) */
+	int labels_given;        /* accepts and overrides this session */
 
 	char message[256];
 	int message_is_error;
@@ -97,6 +107,12 @@ void app_want_images(App *app);
  * 1 when the status line changed. A job that ended leaves its summary as
  * the message. */
 int app_pump(App *app);
+
+/* ---- ui/reviewview.c ---- */
+/* Takes in a background refit that has ended: the new model's figures for
+ * the title, the scorer's new answer for the current item, a message.
+ * Returns the reaction (REACT_NONE when nothing ended). */
+int reviewview_background(App *app);
 
 /* ---- ui/reviewdraw.c ---- */
 void reviewdraw_layout(App *app);

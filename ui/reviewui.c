@@ -27,7 +27,8 @@ enum {
 	INPUT_IMAGE = -2,        /* the worker finished an image */
 	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
 	INPUT_QUEUE = -4,        /* the queue changed while the reviewer was away */
-	INPUT_TICK = -5,         /* the background job moved: the status line changed */
+	INPUT_BACKGROUND = -5,   /* a background refit of the scorer ended */
+	INPUT_TICK = -6,         /* the background job moved: the status line changed */
 	PUMP_MS = 50,            /* how often a background job is pumped while no key comes */
 	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
 };
@@ -80,6 +81,9 @@ int app_land(App *app)
 	xfree_strings(app->notes, app->note_count);
 	app->notes = NULL, app->note_count = app->note_capacity = 0;
 	if (e && review_details(app->session, &app->item, &app->prediction) != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	memset(&app->scorer, 0, sizeof app->scorer);
+	if (e && db_scorer_view(app->db, id, &app->scorer) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	if (e && db_item_notes(app->db, id, add_note, app) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
@@ -260,8 +264,9 @@ static int script_step(App *app)
 
 static int read_terminal(App *app, int *key)
 {
-	struct pollfd fds[2] = {{.fd = screen_input_fd(), .events = POLLIN},
-				{.fd = prefetch_fd(app->prefetch), .events = POLLIN}};
+	struct pollfd fds[3] = {{.fd = screen_input_fd(), .events = POLLIN},
+				{.fd = prefetch_fd(app->prefetch), .events = POLLIN},
+				{.fd = retrain_fd(app->retrain), .events = POLLIN}};
 	for (;;) {
 		wint_t wc;
 		int r;
@@ -276,7 +281,7 @@ static int read_terminal(App *app, int *key)
 			*key = (int)wc;
 			return 1;
 		}
-		r = poll(fds, 2, app->lab_job ? PUMP_MS : app->renew_ms);
+		r = poll(fds, 3, app->lab_job ? PUMP_MS : app->renew_ms);
 		if (r < 0 && errno != EINTR)
 			return INPUT_END;
 		if (app_pump(app))
@@ -288,6 +293,8 @@ static int read_terminal(App *app, int *key)
 			prefetch_drain(app->prefetch);
 			return INPUT_IMAGE;
 		}
+		if (r > 0 && (fds[2].revents & POLLIN))
+			return INPUT_BACKGROUND;
 	}
 }
 
@@ -438,6 +445,7 @@ static void loop(App *app)
 	for (;;) {
 		int key, r;
 		long long start;
+		react |= reviewview_background(app);
 		if (react)
 			frame(app, react);
 		settle(app);
@@ -447,6 +455,10 @@ static void loop(App *app)
 		if (r == INPUT_IMAGE) {
 			/* redraw only when it is the picture we are waiting for */
 			react = app->image_pending ? REACT_TEXT | REACT_IMAGE : REACT_NONE;
+			continue;
+		}
+		if (r == INPUT_BACKGROUND) {
+			react = REACT_NONE; /* the top of the loop takes the refit in */
 			continue;
 		}
 		if (r == INPUT_QUEUE) {
@@ -521,6 +533,27 @@ static Status start(App *app, Db *db, const ReviewOptions *options, const Review
 	return st;
 }
 
+/* Another process holds the write lock: say so at once, on the status line
+ * (the frame is not redrawn: only this line changes). */
+static void on_db_wait(void *arg)
+{
+	App *app = arg;
+	app_message(app, 1, "waiting for the database: another process is writing; your decision "
+			    "is kept and saved when it is free");
+	attron(A_BOLD);
+	draw_text(stdscr, LINES - 2, 0, COLS, app->message, 1);
+	attroff(A_BOLD);
+	refresh();
+}
+
+/* A decision the reviewer made is waited for as long as it takes; only a
+ * signal asking gavel to stop ends the wait. */
+static int keep_waiting(void *arg)
+{
+	(void)arg;
+	return !screen_should_quit();
+}
+
 Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui,
 		    ReviewUiResult *result)
 {
@@ -532,6 +565,9 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	memset(result, 0, sizeof *result);
 	app.db_name = slash ? slash + 1 : db_path(db);
 	app.renew_ms = (int)(options->renew_s * 1000);
+	app.retrain = retrain_new(db_path(db), options->reviewer);
+	app.retrain_every = ui->retrain_every;
+	db_scorer_summary(db, &app.model);
 	if (getenv("GAVEL_TIMING"))
 		app.timing = fopen(getenv("GAVEL_TIMING"), "w");
 	st = start(&app, db, options, ui);
@@ -540,14 +576,20 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 									: 0x000000);
 		reviewdraw_layout(&app);
 		prefetch_set_pane(app.prefetch, app.layout.img_cols, app.layout.rows, &app.caps);
+		db_set_patience(db, DB_WAIT_FOREVER);
+		db_set_wait_notice(db, on_db_wait, &app);
+		db_set_wait_check(db, keep_waiting);
 		loop(&app);
 		stop_lab_job(&app);
+		db_set_wait_notice(db, NULL, NULL);
+		db_set_wait_check(db, NULL);
 		screen_stop();
 		close_view(&app);
 		result->mine = review_progress(app.session)->mine;
 		result->items = review_progress(app.session)->items;
 		result->signalled = screen_should_quit();
 	}
+	retrain_free(app.retrain); /* a refit under way ends first: it writes to the database */
 	prefetch_free(app.prefetch);
 	review_close(app.session);
 	db_item_free(&app.item);

@@ -70,7 +70,7 @@ int cmd_stats(int argc, char **argv)
 		return rc == CLIOPT_HELP ? CLI_EXIT_OK : rc;
 	if (first < argc)
 		return cli_usage_error("stats", "unexpected argument '%s'", argv[first]);
-	st = db_open(cli_db_path(db_flag), DB_OPEN_EXISTING, &db);
+	st = db_open(cli_db_path(db_flag), DB_OPEN_READ, &db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
 	st = db_stats(db, &stats);

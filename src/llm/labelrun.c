@@ -82,7 +82,6 @@ struct LabelRun {
 	char *me;          /* this process, the run's owner while it labels */
 };
 
-
 static void job_free(Job *job)
 {
 	if (!job)

@@ -26,4 +26,34 @@ sqlite3 "$TMP/empty.db" "PRAGMA user_version" >/dev/null
 run "$GAVEL" init --db "$TMP/empty.db"
 expect_rc 0 "an empty SQLite file may become a gavel database"
 
+# ---- a read-only database: reading commands read it, writing ones say why not ----
+ro=$(mktemp -d /tmp/gavel-ro.XXXXXX)
+chmod 755 "$ro"
+"$GAVEL" init --db "$ro/r.db" 2>/dev/null
+printf 'item,rater,label\nx1,ana,2\nx2,ana,3\n' >"$ro/r.csv"
+"$GAVEL" import-ratings --db "$ro/r.db" -q "$ro/r.csv"
+sqlite3 "$ro/r.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+rm -f "$ro/r.db-wal" "$ro/r.db-shm"
+chmod 444 "$ro/r.db"
+chmod 555 "$ro" # not even the -shm file can be made: read as immutable
+as_reader() { # root reads every file: run as nobody to see the permissions
+	if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; else "$@"; fi
+}
+before=$(sha256sum "$ro/r.db" | cut -d' ' -f1)
+run as_reader "$GAVEL" stats --db "$ro/r.db"
+expect_rc 0 "stats reads a read-only database"
+expect_match "$out" "reviews +2" "and counts what is in it"
+run as_reader "$GAVEL" agree --db "$ro/r.db" --no-ci
+expect_rc 0 "agree reads a read-only database"
+run as_reader "$GAVEL" import-ratings --db "$ro/r.db" "$ro/r.csv"
+expect_rc 1 "import-ratings refuses a read-only database"
+expect_match "$err" "read-only \(no write permission\)" "and says plainly that it is read-only"
+printf 'key q\n' >"$TMP/q"
+run as_reader "$GAVEL" review --db "$ro/r.db" --script "$TMP/q"
+expect_rc 1 "review refuses it too"
+expect_match "$err" "read-only" "naming why"
+expect_eq "$(sha256sum "$ro/r.db" | cut -d' ' -f1)" "$before" "the file is untouched"
+chmod 755 "$ro"
+rm -rf "$ro"
+
 finish

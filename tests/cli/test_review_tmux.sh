@@ -312,4 +312,27 @@ key q
 end=$((SECONDS + 8))
 until [ -s "$TMP/idle.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
 
+# ---- a held write lock: the screen says so at once, the decision waits and is saved ----
+t new-session -d -s locked -x 120 -y 36 \
+	"$(printf '%q ' sh "$TMP/run-review.sh" "$TMP" locked "$GAVEL" review --db "$db" --reviewer locker --graphics none)"
+session=locked
+check "lock: the screen is up" has 'reviewed'
+before=$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'locker'")
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(4); c.execute("COMMIT")' "$db" "$TMP/locked.held" &
+holder=$!
+for _ in $(seq 1 50); do [ -e "$TMP/locked.held" ] && break; sleep 0.1; done
+key 3
+check "lock: the reviewer is told at once that another process is writing" has 'waiting for the database: another process is writing'
+expect_eq "$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'locker'" 2>/dev/null || echo busy)" "$before" \
+	"lock: nothing is written while the lock is held"
+wait $holder
+until_screen has 'labelled 3' || true
+expect_eq "$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'locker' AND label = 3")" 1 \
+	"lock: the decision made during the wait is saved once the lock is free"
+key q
+end=$((SECONDS + 8))
+until [ -s "$TMP/locked.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
+
 finish
