@@ -74,8 +74,8 @@ static const char SCAN_SUSPECT[] =
 /* the re-review queue: items a comparison sent back, decided or not, in the
  * order sent; one reviewer each, never one who decided it since it was sent */
 static const char SCAN_RECHECK[] =
-	"SELECT q.item_id FROM item_queue q WHERE q.recheck_key IS NOT NULL AND q.claimers = 0"
-	FILTERS " AND NOT EXISTS (SELECT 1 FROM standing s WHERE s.item_id = q.item_id"
+	"SELECT q.item_id FROM item_queue q WHERE q.recheck_key IS NOT NULL AND q.claimers = 0" FILTERS
+	" AND NOT EXISTS (SELECT 1 FROM standing s WHERE s.item_id = q.item_id"
 	"   AND s.reviewer = ?1 AND s.review_id > q.recheck_after)"
 	" ORDER BY q.recheck_key, q.item_id LIMIT ?8";
 static const char SCAN_MINE[] =

@@ -11,17 +11,17 @@
 /* The queue orders, declared once: the enum, the --order word, the key of
  * the order menu and the name the status line shows. An empty word is an
  * order reached another way (the filter menu), never typed. */
-#define DB_ORDERS(X)                                                                            \
-	X(UNREVIEWED, "unreviewed", 'u', "unreviewed first")   /* import order */              \
-	X(DISAGREEMENT, "disagreement", 'd', "disagreement")   /* largest LLM-human gap first */ \
-	X(CONFIDENCE, "confidence", 'c', "lowest confidence")  /* none at all first */          \
-	X(RANDOM, "random", 'r', "random")                     /* a fixed shuffle for a seed */ \
-	X(SCORER, "scorer", 's', "scorer")                     /* the latest scorer's lowest */ \
-	X(UNCERTAIN, "uncertain", 'e', "uncertain")   /* the scorer's highest entropy first */ \
-	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */ \
-	X(SUSPECT, "suspect", 'h', "suspect labels")  /* my settled labels the scorer doubts */ \
-	X(RECHECK, "recheck", 'k', "re-review")                /* sent back by a comparison */  \
-	X(MINE, "", 0, "my decisions")                         /* browse, newest first */
+#define DB_ORDERS(X)                                                                              \
+	X(UNREVIEWED, "unreviewed", 'u', "unreviewed first")  /* import order */                  \
+	X(DISAGREEMENT, "disagreement", 'd', "disagreement")  /* largest LLM-human gap first */   \
+	X(CONFIDENCE, "confidence", 'c', "lowest confidence") /* none at all first */             \
+	X(RANDOM, "random", 'r', "random")                    /* a fixed shuffle for a seed */    \
+	X(SCORER, "scorer", 's', "scorer")                    /* the latest scorer's lowest */    \
+	X(UNCERTAIN, "uncertain", 'e', "uncertain")     /* the scorer's highest entropy first */  \
+	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */  \
+	X(SUSPECT, "suspect", 'h', "suspect labels")    /* my settled labels the scorer doubts */ \
+	X(RECHECK, "recheck", 'k', "re-review")         /* sent back by a comparison */           \
+	X(MINE, "", 0, "my decisions")                  /* browse, newest first */
 
 typedef enum {
 #define DB_ORDER_ENUM(id, word, key, name) DB_ORDER_##id,

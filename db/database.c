@@ -124,7 +124,8 @@ static Status foreign_keys_hold(Db *db)
 {
 	sqlite3_stmt *stmt;
 	int rc;
-	if (sqlite3_prepare_v2(db->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL) !=
+	    SQLITE_OK)
 		return db_fail(db, "checking references");
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);

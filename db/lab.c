@@ -65,7 +65,7 @@ static int settled_row(sqlite3_stmt *stmt, void *ctx)
 Status db_lab_settled(Db *db, int (*fn)(void *arg, long long item_id, int label), void *arg)
 {
 	sqlite3_stmt *stmt = db_statement(db, SETTLED);
-	SettledCtx c = {fn, arg};
+	SettledCtx c = { fn, arg };
 	if (!stmt)
 		return STATUS_ERR_DB;
 	return each_row(db, stmt, "reading the settled items", settled_row, &c);
@@ -110,7 +110,7 @@ Status db_lab_answers(Db *db, long long run_id, int (*fn)(void *arg, const DbLab
 		      void *arg)
 {
 	sqlite3_stmt *stmt = db_statement(db, ANSWERS);
-	AnswerCtx c = {fn, arg};
+	AnswerCtx c = { fn, arg };
 	if (!stmt)
 		return STATUS_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, run_id);
@@ -133,9 +133,13 @@ static int run_row(sqlite3_stmt *stmt, void *ctx)
 	DbLabRun r = {
 		.id = sqlite3_column_int64(stmt, 0),
 		.prompt_version_id = sqlite3_column_int64(stmt, 1),
-		.provider = text(stmt, 2), .model = text(stmt, 3), .params_json = text(stmt, 4),
-		.started_at = text(stmt, 5), .prompt_hash = text(stmt, 6),
-		.prompt_name = text(stmt, 7), .prompt_note = text(stmt, 8),
+		.provider = text(stmt, 2),
+		.model = text(stmt, 3),
+		.params_json = text(stmt, 4),
+		.started_at = text(stmt, 5),
+		.prompt_hash = text(stmt, 6),
+		.prompt_name = text(stmt, 7),
+		.prompt_note = text(stmt, 8),
 		.prompt_parent = sqlite3_column_int64(stmt, 9),
 		.status = db_run_state_parse(text(stmt, 10)),
 		.repeats = sqlite3_column_int(stmt, 11),
@@ -146,7 +150,7 @@ static int run_row(sqlite3_stmt *stmt, void *ctx)
 Status db_lab_runs(Db *db, int (*fn)(void *arg, const DbLabRun *run), void *arg)
 {
 	sqlite3_stmt *stmt = db_statement(db, RUNS);
-	RunCtx c = {fn, arg};
+	RunCtx c = { fn, arg };
 	if (!stmt)
 		return STATUS_ERR_DB;
 	return each_row(db, stmt, "reading the runs", run_row, &c);
@@ -214,12 +218,13 @@ static int item_row(sqlite3_stmt *stmt, void *ctx)
 	return c->fn(c->arg, sqlite3_column_int64(stmt, 0), text(stmt, 1), text(stmt, 2));
 }
 
-Status db_lab_items(Db *db, int (*fn)(void *arg, long long item_id, const char *external_id,
-				       const char *category),
+Status db_lab_items(Db *db,
+		    int (*fn)(void *arg, long long item_id, const char *external_id,
+			      const char *category),
 		    void *arg)
 {
 	sqlite3_stmt *stmt = db_statement(db, ITEMS);
-	ItemCtx c = {fn, arg};
+	ItemCtx c = { fn, arg };
 	if (!stmt)
 		return STATUS_ERR_DB;
 	return each_row(db, stmt, "reading items", item_row, &c);
@@ -239,14 +244,14 @@ static int split_row(sqlite3_stmt *stmt, void *ctx)
 Status db_lab_split_read(Db *db, int (*fn)(void *arg, long long item_id, int part), void *arg)
 {
 	sqlite3_stmt *stmt = db_statement(db, SPLIT_READ);
-	SplitCtx c = {fn, arg};
+	SplitCtx c = { fn, arg };
 	if (!stmt)
 		return STATUS_ERR_DB;
 	return each_row(db, stmt, "reading the split", split_row, &c);
 }
 
-Status db_lab_split_add(Db *db, const long long *ids, const int *parts, const int *labels,
-			size_t n, unsigned long long seed)
+Status db_lab_split_add(Db *db, const long long *ids, const int *parts, const int *labels, size_t n,
+			unsigned long long seed)
 {
 	Status st = db_begin(db);
 	for (size_t i = 0; i < n && st == STATUS_OK; i++) {

@@ -25,8 +25,8 @@ typedef struct {
 	long long item_id;
 	int sample;
 	DbPredictionState status;
-	int label;                /* 0 when none */
-	int human;                /* the item's settled label, 0 when it has none */
+	int label; /* 0 when none */
+	int human; /* the item's settled label, 0 when it has none */
 	long long prompt_tokens, completion_tokens; /* 0 when unknown */
 	int cached;
 } DbLabAnswer;
@@ -37,10 +37,10 @@ Status db_lab_answers(Db *db, long long run_id, int (*fn)(void *arg, const DbLab
 
 /* A run as the lab lists it; strings borrowed for the callback. */
 typedef struct {
-	long long id, prompt_version_id;   /* 0: the run has no prompt (imported, heuristic) */
+	long long id, prompt_version_id; /* 0: the run has no prompt (imported, heuristic) */
 	const char *provider, *model, *params_json, *started_at;
 	const char *prompt_hash, *prompt_name, *prompt_note;
-	long long prompt_parent;           /* 0: none */
+	long long prompt_parent; /* 0: none */
 	DbRunState status;
 	int repeats;
 } DbLabRun;
@@ -68,8 +68,9 @@ Status db_lab_item_note(Db *db, long long item_id, char **note);
 
 /* Streams (item id, external id, category or NULL) of every item, in id
  * order; strings borrowed for the callback. */
-Status db_lab_items(Db *db, int (*fn)(void *arg, long long item_id, const char *external_id,
-				       const char *category),
+Status db_lab_items(Db *db,
+		    int (*fn)(void *arg, long long item_id, const char *external_id,
+			      const char *category),
 		    void *arg);
 
 /* The labels of run_id's answers for item_id, in sample order (0 for an
@@ -83,7 +84,7 @@ Status db_lab_split_read(Db *db, int (*fn)(void *arg, long long item_id, int par
 /* Adds n items to the split: ids[i] in parts[i], with its settled label
  * and the seed it was drawn with, in one transaction. Items already in it
  * keep their part. */
-Status db_lab_split_add(Db *db, const long long *ids, const int *parts, const int *labels,
-			size_t n, unsigned long long seed);
+Status db_lab_split_add(Db *db, const long long *ids, const int *parts, const int *labels, size_t n,
+			unsigned long long seed);
 
 #endif

@@ -10,11 +10,11 @@
 #include "src/base/xalloc.h"
 
 /* Columns 0-8 of every query that reads versions; TEXT is v.text or NULL. */
-#define VERSION_SELECT(TEXT)                                                             \
-	"SELECT v.id, v.hash, v.name, v.created_at,"                                     \
-	" (SELECT count(*) FROM runs r WHERE r.prompt_version_id = v.id),"               \
-	" (SELECT count(*) FROM predictions p JOIN runs r ON r.id = p.run_id"            \
-	"   WHERE r.prompt_version_id = v.id), " TEXT ", v.parent_id, v.note"            \
+#define VERSION_SELECT(TEXT)                                                  \
+	"SELECT v.id, v.hash, v.name, v.created_at,"                          \
+	" (SELECT count(*) FROM runs r WHERE r.prompt_version_id = v.id),"    \
+	" (SELECT count(*) FROM predictions p JOIN runs r ON r.id = p.run_id" \
+	"   WHERE r.prompt_version_id = v.id), " TEXT ", v.parent_id, v.note" \
 	" FROM prompt_versions v"
 
 static const char VERSION_INSERT[] =

@@ -77,100 +77,112 @@ typedef struct {
 static const Trigger triggers[] = {
 	/* the log is append-only against every SQL path: UPDATE, DELETE, and
 	 * INSERT OR REPLACE (which deletes without firing a delete trigger) */
-	{"reviews_no_update", "CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews"
-			      " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"},
-	{"reviews_no_delete", "CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews"
-			      " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"},
-	{"reviews_no_replace", "CREATE TRIGGER reviews_no_replace BEFORE INSERT ON reviews"
-			       " WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM reviews WHERE id = NEW.id)"
-			       " BEGIN SELECT RAISE(ABORT, 'reviews are append-only: a row cannot be"
-			       " replaced'); END"},
+	{ "reviews_no_update", "CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews"
+			       " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END" },
+	{ "reviews_no_delete", "CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews"
+			       " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END" },
+	{ "reviews_no_replace",
+	  "CREATE TRIGGER reviews_no_replace BEFORE INSERT ON reviews"
+	  " WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM reviews WHERE id = NEW.id)"
+	  " BEGIN SELECT RAISE(ABORT, 'reviews are append-only: a row cannot be"
+	  " replaced'); END" },
 	/* every item has its queue row */
-	{"queue_on_item", "CREATE TRIGGER queue_on_item AFTER INSERT ON items BEGIN"
-			  " INSERT INTO item_queue (item_id, need) VALUES (NEW.id, " NEED("NEW") "); END"},
+	{ "queue_on_item",
+	  "CREATE TRIGGER queue_on_item AFTER INSERT ON items BEGIN"
+	  " INSERT INTO item_queue (item_id, need) VALUES (NEW.id, " NEED("NEW") "); END" },
 	/* a decision stands until the reviewer's next one; a retract brings back
 	 * the one before */
-	{"standing_on_decision", "CREATE TRIGGER standing_on_decision AFTER INSERT ON reviews"
-				 " WHEN NEW.decision IN ('accept', 'override', 'skip') BEGIN"
-				 " INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF("NEW")
-				 " WHERE true ON CONFLICT (item_id, reviewer) DO UPDATE SET"
-				 " review_id = excluded.review_id, decision = excluded.decision,"
-				 " label = excluded.label, verdict = excluded.verdict,"
-				 " llm_label = excluded.llm_label; END"},
-	{"standing_on_verdict", "CREATE TRIGGER standing_on_verdict AFTER INSERT ON reviews"
-				" WHEN NEW.decision = 'verdict' BEGIN UPDATE standing SET verdict ="
-				" NEW.rationale_verdict WHERE item_id = NEW.item_id AND reviewer ="
-				" NEW.reviewer; END"},
-	{"standing_on_retract", "CREATE TRIGGER standing_on_retract AFTER INSERT ON reviews"
-				" WHEN NEW.decision = 'retract' BEGIN"
-				" DELETE FROM standing WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;"
-				" INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF("r")
-				" FROM reviews r WHERE r.item_id = NEW.item_id AND r.reviewer = NEW.reviewer"
-				" AND r.decision IN ('accept', 'override', 'skip') AND " NOT_RETRACTED("r")
-				" ORDER BY r.id DESC LIMIT 1; END"},
+	{ "standing_on_decision",
+	  "CREATE TRIGGER standing_on_decision AFTER INSERT ON reviews"
+	  " WHEN NEW.decision IN ('accept', 'override', 'skip') BEGIN"
+	  " INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF(
+		  "NEW") " WHERE true ON CONFLICT (item_id, reviewer) DO UPDATE SET"
+			 " review_id = excluded.review_id, decision = excluded.decision,"
+			 " label = excluded.label, verdict = excluded.verdict,"
+			 " llm_label = excluded.llm_label; END" },
+	{ "standing_on_verdict",
+	  "CREATE TRIGGER standing_on_verdict AFTER INSERT ON reviews"
+	  " WHEN NEW.decision = 'verdict' BEGIN UPDATE standing SET verdict ="
+	  " NEW.rationale_verdict WHERE item_id = NEW.item_id AND reviewer ="
+	  " NEW.reviewer; END" },
+	{ "standing_on_retract",
+	  "CREATE TRIGGER standing_on_retract AFTER INSERT ON reviews"
+	  " WHEN NEW.decision = 'retract' BEGIN"
+	  " DELETE FROM standing WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;"
+	  " INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF(
+		  "r") " FROM reviews r WHERE r.item_id = NEW.item_id AND r.reviewer = NEW.reviewer"
+		       " AND r.decision IN ('accept', 'override', 'skip') AND " NOT_RETRACTED(
+			       "r") " ORDER BY r.id DESC LIMIT 1; END" },
 	/* standing decisions make the item's count and span, and the reviewer's */
-	{"queue_on_standing_insert", "CREATE TRIGGER queue_on_standing_insert AFTER INSERT ON"
-				     " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id") COUNT_REVIEWER("NEW", "1")
-				     " END"},
-	{"queue_on_standing_update", "CREATE TRIGGER queue_on_standing_update AFTER UPDATE ON"
-				     " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id")
-				     COUNT_REVIEWER("OLD", "-1")
-				     COUNT_REVIEWER("NEW", "1") " END"},
-	{"queue_on_standing_delete", "CREATE TRIGGER queue_on_standing_delete AFTER DELETE ON"
-				     " standing BEGIN " REFRESH("OLD.item_id") SUSPECT("OLD.item_id")
-				     COUNT_REVIEWER("OLD", "-1")
-				     " END"},
+	{ "queue_on_standing_insert", "CREATE TRIGGER queue_on_standing_insert AFTER INSERT ON"
+				      " standing BEGIN " REFRESH("NEW.item_id") SUSPECT(
+					      "NEW.item_id") COUNT_REVIEWER("NEW", "1") " END" },
+	{ "queue_on_standing_update",
+	  "CREATE TRIGGER queue_on_standing_update AFTER UPDATE ON"
+	  " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id")
+		  COUNT_REVIEWER("OLD", "-1") COUNT_REVIEWER("NEW", "1") " END" },
+	{ "queue_on_standing_delete", "CREATE TRIGGER queue_on_standing_delete AFTER DELETE ON"
+				      " standing BEGIN " REFRESH("OLD.item_id") SUSPECT(
+					      "OLD.item_id") COUNT_REVIEWER("OLD", "-1") " END" },
 	/* the title bar's counts */
-	{"counts_on_queue_insert", "CREATE TRIGGER counts_on_queue_insert AFTER INSERT ON item_queue"
-				   " BEGIN UPDATE queue_counts SET n = n + 1 WHERE name = 'items';"
-				   " UPDATE queue_counts SET n = n + (NEW.deciders > 0) WHERE name ="
-				   " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW")
-				   " WHERE name = 'settled'; END"},
-	{"counts_on_queue_update", "CREATE TRIGGER counts_on_queue_update AFTER UPDATE OF deciders,"
-				   " human_min, human_max ON item_queue BEGIN UPDATE queue_counts"
-				   " SET n = n + (NEW.deciders > 0) - (OLD.deciders > 0) WHERE name ="
-				   " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW") " - "
-				   SETTLED("OLD") " WHERE name = 'settled'; END"},
+	{ "counts_on_queue_insert",
+	  "CREATE TRIGGER counts_on_queue_insert AFTER INSERT ON item_queue"
+	  " BEGIN UPDATE queue_counts SET n = n + 1 WHERE name = 'items';"
+	  " UPDATE queue_counts SET n = n + (NEW.deciders > 0) WHERE name ="
+	  " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED(
+		  "NEW") " WHERE name = 'settled'; END" },
+	{ "counts_on_queue_update",
+	  "CREATE TRIGGER counts_on_queue_update AFTER UPDATE OF deciders,"
+	  " human_min, human_max ON item_queue BEGIN UPDATE queue_counts"
+	  " SET n = n + (NEW.deciders > 0) - (OLD.deciders > 0) WHERE name ="
+	  " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW") " - " SETTLED(
+		  "OLD") " WHERE name = 'settled'; END" },
 	/* the LLM label of the latest run that gave one */
-	{"queue_on_prediction", "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
-				" WHEN NEW.status = 'ok' AND NOT " SCORER_RUN("NEW.run_id") " BEGIN"
+	{ "queue_on_prediction",
+	  "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
+	  " WHEN NEW.status = 'ok' AND NOT " SCORER_RUN(
+		  "NEW.run_id") " BEGIN"
 				" UPDATE item_queue SET llm_run = NEW.run_id,"
 				" llm_label = NEW.label, llm_confidence = NEW.confidence"
-				" WHERE item_id = NEW.item_id AND ifnull(llm_run, 0) <= NEW.run_id; END"},
+				" WHERE item_id = NEW.item_id AND ifnull(llm_run, 0) <= NEW.run_id; END" },
 	/* the latest scorer run's answer, and how unsure it is */
-	{"queue_on_scorer_answer", "CREATE TRIGGER queue_on_scorer_answer AFTER INSERT ON"
-				   " predictions WHEN NEW.status = 'ok' AND " SCORER_RUN("NEW.run_id")
-				   " BEGIN UPDATE item_queue SET scorer_run = NEW.run_id, scorer_model ="
-				   " (SELECT json_extract(params, '$.model_id') FROM runs WHERE id ="
-				   " NEW.run_id), scorer_score = NEW.score, scorer_label = NEW.label,"
-				   " scorer_entropy = json_extract(NEW.raw_reply, '$.entropy')"
-				   " WHERE item_id = NEW.item_id AND ifnull(scorer_run, 0) <= NEW.run_id;"
-				   " END"},
+	{ "queue_on_scorer_answer",
+	  "CREATE TRIGGER queue_on_scorer_answer AFTER INSERT ON"
+	  " predictions WHEN NEW.status = 'ok' AND " SCORER_RUN(
+		  "NEW.run_id") " BEGIN UPDATE item_queue SET scorer_run = NEW.run_id, scorer_model ="
+				" (SELECT json_extract(params, '$.model_id') FROM runs WHERE id ="
+				" NEW.run_id), scorer_score = NEW.score, scorer_label = NEW.label,"
+				" scorer_entropy = json_extract(NEW.raw_reply, '$.entropy')"
+				" WHERE item_id = NEW.item_id AND ifnull(scorer_run, 0) <= NEW.run_id;"
+				" END" },
 	/* a model's out-of-fold probabilities make the suspect order; a new
 	 * such model starts it afresh */
-	{"queue_on_oof_model", "CREATE TRIGGER queue_on_oof_model AFTER INSERT ON scorer_models"
-			       " WHEN NEW.oof_labels BEGIN UPDATE item_queue SET suspect_p = NULL"
-			       " WHERE suspect_p IS NOT NULL; END"},
-	{"queue_on_oof_score", "CREATE TRIGGER queue_on_oof_score AFTER INSERT ON scores"
-			       " WHEN NEW.model_id = " LATEST_OOF " BEGIN " SUSPECT("NEW.item_id")
-			       " END"},
+	{ "queue_on_oof_model", "CREATE TRIGGER queue_on_oof_model AFTER INSERT ON scorer_models"
+				" WHEN NEW.oof_labels BEGIN UPDATE item_queue SET suspect_p = NULL"
+				" WHERE suspect_p IS NOT NULL; END" },
+	{ "queue_on_oof_score",
+	  "CREATE TRIGGER queue_on_oof_score AFTER INSERT ON scores"
+	  " WHEN NEW.model_id = " LATEST_OOF " BEGIN " SUSPECT("NEW.item_id") " END" },
 	/* the re-review queue (db/recheck.h): an item sent back waits until
 	 * someone accepts or overrides it after it was sent */
-	{"queue_on_recheck", "CREATE TRIGGER queue_on_recheck AFTER INSERT ON recheck BEGIN"
-			     " UPDATE item_queue SET recheck_key = NEW.id, recheck_after ="
-			     " NEW.after_review WHERE item_id = NEW.item_id AND recheck_key IS NULL;"
-			     " END"},
-	{"queue_on_recheck_done", "CREATE TRIGGER queue_on_recheck_done AFTER INSERT ON reviews"
-				  " WHEN NEW.decision IN ('accept', 'override') BEGIN"
-				  " UPDATE item_queue SET recheck_key = NULL, recheck_after = NULL"
-				  " WHERE item_id = NEW.item_id AND recheck_key IS NOT NULL"
-				  " AND NEW.id > recheck_after; END"},
+	{ "queue_on_recheck",
+	  "CREATE TRIGGER queue_on_recheck AFTER INSERT ON recheck BEGIN"
+	  " UPDATE item_queue SET recheck_key = NEW.id, recheck_after ="
+	  " NEW.after_review WHERE item_id = NEW.item_id AND recheck_key IS NULL;"
+	  " END" },
+	{ "queue_on_recheck_done", "CREATE TRIGGER queue_on_recheck_done AFTER INSERT ON reviews"
+				   " WHEN NEW.decision IN ('accept', 'override') BEGIN"
+				   " UPDATE item_queue SET recheck_key = NULL, recheck_after = NULL"
+				   " WHERE item_id = NEW.item_id AND recheck_key IS NOT NULL"
+				   " AND NEW.id > recheck_after; END" },
 	/* a claim holds an item; expired claims are swept before anyone claims */
-	{"queue_on_claim", "CREATE TRIGGER queue_on_claim AFTER INSERT ON claims BEGIN"
-			   " UPDATE item_queue SET claimers = claimers + 1 WHERE item_id = NEW.item_id; END"},
-	{"queue_on_unclaim", "CREATE TRIGGER queue_on_unclaim AFTER DELETE ON claims BEGIN"
-			     " UPDATE item_queue SET claimers = claimers - 1 WHERE item_id = OLD.item_id;"
-			     " END"},
+	{ "queue_on_claim",
+	  "CREATE TRIGGER queue_on_claim AFTER INSERT ON claims BEGIN"
+	  " UPDATE item_queue SET claimers = claimers + 1 WHERE item_id = NEW.item_id; END" },
+	{ "queue_on_unclaim",
+	  "CREATE TRIGGER queue_on_unclaim AFTER DELETE ON claims BEGIN"
+	  " UPDATE item_queue SET claimers = claimers - 1 WHERE item_id = OLD.item_id;"
+	  " END" },
 };
 
 enum { TRIGGER_COUNT = sizeof triggers / sizeof triggers[0] };
@@ -180,51 +192,56 @@ enum { TRIGGER_COUNT = sizeof triggers / sizeof triggers[0] };
 static const struct {
 	const char *what, *sql;
 } rebuild_steps[] = {
-	{"clearing", "DELETE FROM standing; DELETE FROM item_queue; DELETE FROM queue_counts;"
-		     " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;"},
-	{"standing decisions",
-	 "INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF("r") " FROM ("
-	 "  SELECT r.*, row_number() OVER (PARTITION BY r.item_id, r.reviewer ORDER BY r.id DESC) k"
-	 "  FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
-	 "  AND " NOT_RETRACTED("r") ") r WHERE r.k = 1"},
-	{"items",
-	 "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max)"
-	 " SELECT i.id, " NEED("i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi FROM items i"
-	 " LEFT JOIN (SELECT item_id, count(*) n, min(label) lo, max(label) hi FROM standing"
-	 "  WHERE decision IN ('accept', 'override') GROUP BY item_id) s ON s.item_id = i.id"
-	 " LEFT JOIN (SELECT item_id, count(*) n FROM claims GROUP BY item_id) c ON c.item_id = i.id"},
-	{"re-review requests",
-	 "UPDATE item_queue SET (recheck_key, recheck_after) = (SELECT r.id, r.after_review"
-	 " FROM recheck r WHERE r.item_id = item_queue.item_id AND NOT EXISTS (SELECT 1 FROM"
-	 " reviews v WHERE v.item_id = r.item_id AND v.id > r.after_review"
-	 " AND v.decision IN ('accept', 'override')) ORDER BY r.id LIMIT 1)"
-	 " WHERE item_id IN (SELECT item_id FROM recheck)"},
-	{"LLM labels",
-	 "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
-	 " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"
-	 " AND NOT " SCORER_RUN("p.run_id") " ORDER BY p.run_id DESC LIMIT 1)"
-	 " WHERE item_id IN (SELECT item_id FROM predictions p WHERE status = 'ok'"
-	 " AND NOT " SCORER_RUN("p.run_id") ")"},
-	{"scorer answers",
-	 "UPDATE item_queue SET (scorer_run, scorer_model, scorer_score, scorer_label,"
-	 " scorer_entropy) = (SELECT p.run_id, json_extract(r.params, '$.model_id'), p.score,"
-	 " p.label, json_extract(p.raw_reply, '$.entropy') FROM predictions p JOIN runs r ON"
-	 " r.id = p.run_id WHERE p.item_id = item_queue.item_id AND p.status = 'ok' AND"
-	 " r.provider = '" DB_PROVIDER_SCORER "' ORDER BY p.run_id DESC LIMIT 1)"
-	 " WHERE item_id IN (SELECT p.item_id FROM predictions p JOIN runs r ON r.id = p.run_id"
-	 " WHERE p.status = 'ok' AND r.provider = '" DB_PROVIDER_SCORER "')"},
-	{"suspect labels",
-	 "UPDATE item_queue SET suspect_p = " SUSPECT_P("item_queue")
-	 " WHERE item_id IN (SELECT item_id FROM scores WHERE model_id = " LATEST_OOF ")"},
-	{"counts",
-	 "INSERT INTO queue_counts (name, n) SELECT 'items', count(*) FROM item_queue"
-	 " UNION ALL SELECT 'reviewed', count(*) FROM item_queue WHERE deciders > 0"
-	 " UNION ALL SELECT 'settled', count(*) FROM item_queue q WHERE " SETTLED("q") ";"
-	 "INSERT INTO reviewer_counts (reviewer, decided) SELECT reviewer, count(*) FROM standing"
-	 " WHERE decision IN ('accept', 'override') GROUP BY reviewer;"
-	 "INSERT INTO reviewer_pairs (reviewer, llm, human, n) SELECT reviewer, llm_label, label,"
-	 " count(*) FROM standing WHERE decision IN ('accept', 'override')"
-	 " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label"},
+	{ "clearing", "DELETE FROM standing; DELETE FROM item_queue; DELETE FROM queue_counts;"
+		      " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;" },
+	{ "standing decisions",
+	  "INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF(
+		  "r") " FROM ("
+		       "  SELECT r.*, row_number() OVER (PARTITION BY r.item_id, r.reviewer ORDER BY r.id DESC) k"
+		       "  FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
+		       "  AND " NOT_RETRACTED("r") ") r WHERE r.k = 1" },
+	{ "items",
+	  "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max)"
+	  " SELECT i.id, " NEED(
+		  "i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi FROM items i"
+		       " LEFT JOIN (SELECT item_id, count(*) n, min(label) lo, max(label) hi FROM standing"
+		       "  WHERE decision IN ('accept', 'override') GROUP BY item_id) s ON s.item_id = i.id"
+		       " LEFT JOIN (SELECT item_id, count(*) n FROM claims GROUP BY item_id) c ON c.item_id = i.id" },
+	{ "re-review requests",
+	  "UPDATE item_queue SET (recheck_key, recheck_after) = (SELECT r.id, r.after_review"
+	  " FROM recheck r WHERE r.item_id = item_queue.item_id AND NOT EXISTS (SELECT 1 FROM"
+	  " reviews v WHERE v.item_id = r.item_id AND v.id > r.after_review"
+	  " AND v.decision IN ('accept', 'override')) ORDER BY r.id LIMIT 1)"
+	  " WHERE item_id IN (SELECT item_id FROM recheck)" },
+	{ "LLM labels",
+	  "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
+	  " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"
+	  " AND NOT " SCORER_RUN(
+		  "p.run_id") " ORDER BY p.run_id DESC LIMIT 1)"
+			      " WHERE item_id IN (SELECT item_id FROM predictions p WHERE status = 'ok'"
+			      " AND NOT " SCORER_RUN("p.run_id") ")" },
+	{ "scorer answers",
+	  "UPDATE item_queue SET (scorer_run, scorer_model, scorer_score, scorer_label,"
+	  " scorer_entropy) = (SELECT p.run_id, json_extract(r.params, '$.model_id'), p.score,"
+	  " p.label, json_extract(p.raw_reply, '$.entropy') FROM predictions p JOIN runs r ON"
+	  " r.id = p.run_id WHERE p.item_id = item_queue.item_id AND p.status = 'ok' AND"
+	  " r.provider = '" DB_PROVIDER_SCORER "' ORDER BY p.run_id DESC LIMIT 1)"
+	  " WHERE item_id IN (SELECT p.item_id FROM predictions p JOIN runs r ON r.id = p.run_id"
+	  " WHERE p.status = 'ok' AND r.provider = '" DB_PROVIDER_SCORER "')" },
+	{ "suspect labels",
+	  "UPDATE item_queue SET suspect_p = " SUSPECT_P(
+		  "item_queue") " WHERE item_id IN (SELECT item_id FROM scores WHERE model_id = " LATEST_OOF
+				")" },
+	{ "counts",
+	  "INSERT INTO queue_counts (name, n) SELECT 'items', count(*) FROM item_queue"
+	  " UNION ALL SELECT 'reviewed', count(*) FROM item_queue WHERE deciders > 0"
+	  " UNION ALL SELECT 'settled', count(*) FROM item_queue q WHERE " SETTLED(
+		  "q") ";"
+		       "INSERT INTO reviewer_counts (reviewer, decided) SELECT reviewer, count(*) FROM standing"
+		       " WHERE decision IN ('accept', 'override') GROUP BY reviewer;"
+		       "INSERT INTO reviewer_pairs (reviewer, llm, human, n) SELECT reviewer, llm_label, label,"
+		       " count(*) FROM standing WHERE decision IN ('accept', 'override')"
+		       " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label" },
 };
 
 static int atoi_or_zero(const char *s)

@@ -26,10 +26,10 @@ Status db_recheck_send(Db *db, const DbRecheckItem *items, size_t n, const char 
 
 /* What became of the items source sent back. */
 typedef struct {
-	long long sent;      /* distinct items */
-	long long waiting;   /* still in the queue */
-	long long reviewed;  /* accepted or overridden since they were sent */
-	long long changed;   /* whose settled label differs from the one they had when sent */
+	long long sent;     /* distinct items */
+	long long waiting;  /* still in the queue */
+	long long reviewed; /* accepted or overridden since they were sent */
+	long long changed;  /* whose settled label differs from the one they had when sent */
 } DbRecheckSummary;
 
 Status db_recheck_summary(Db *db, const char *source, DbRecheckSummary *summary);

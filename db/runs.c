@@ -33,16 +33,16 @@ static const char RUN_LIST[] =
 	" FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id"
 	" WHERE ?1 = 0 OR r.status <> ?2 ORDER BY r.id";
 /* ?1 run, ?2 prompt version, ?3 model, ?4 selection, ?5 limit (-1: none) */
-#define PLAN_CANDIDATES                                                                     \
-	"SELECT i.id FROM items i WHERE i.has_image = 1 AND CASE ?4"                        \
-	" WHEN 0 THEN NOT EXISTS (SELECT 1 FROM predictions p JOIN runs r ON r.id = p.run_id"  \
+#define PLAN_CANDIDATES                                                                       \
+	"SELECT i.id FROM items i WHERE i.has_image = 1 AND CASE ?4"                          \
+	" WHEN 0 THEN NOT EXISTS (SELECT 1 FROM predictions p JOIN runs r ON r.id = p.run_id" \
 	"   WHERE p.item_id = i.id AND p.status = 'ok' AND r.prompt_version_id IS ?2"         \
 	"   AND r.model IS ?3)"                                                               \
 	" WHEN 2 THEN EXISTS (SELECT 1 FROM reviews v WHERE v.item_id = i.id"                 \
-	"   AND v.decision IN ('accept', 'override')"                                        \
+	"   AND v.decision IN ('accept', 'override')"                                         \
 	"   AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = v.id))"                \
 	" WHEN 3 THEN EXISTS (SELECT 1 FROM item_queue q WHERE q.item_id = i.id"              \
-	"   AND q.deciders > 0 AND q.human_min = q.human_max)"                               \
+	"   AND q.deciders > 0 AND q.human_min = q.human_max)"                                \
 	" ELSE 1 END ORDER BY i.id"
 static const char PLAN_INSERT[] =
 	"INSERT INTO run_items (run_id, item_id) SELECT ?1, id FROM (" PLAN_CANDIDATES " LIMIT ?5)";

@@ -51,8 +51,8 @@ void db_run_free(DbRun *run);
 typedef enum {
 	DB_SELECT_UNLABELLED, /* no good prediction yet from this prompt version and model */
 	DB_SELECT_ALL,
-	DB_SELECT_REVIEWED,   /* a standing human review (for rerunning a prompt on them) */
-	DB_SELECT_SETTLED,    /* standing human labels that all agree (the prompt lab) */
+	DB_SELECT_REVIEWED, /* a standing human review (for rerunning a prompt on them) */
+	DB_SELECT_SETTLED,  /* standing human labels that all agree (the prompt lab) */
 } DbItemSelection;
 
 typedef struct {
@@ -90,8 +90,8 @@ typedef struct {
 	long prompt_tokens, completion_tokens; /* -1 when unknown */
 	long latency_ms;
 	int attempts;
-	int sample;         /* which of the run's repeated answers (0 unless --repeat) */
-	int cached;         /* taken from the call cache, not asked */
+	int sample; /* which of the run's repeated answers (0 unless --repeat) */
+	int cached; /* taken from the call cache, not asked */
 } DbPredictionNew;
 
 /* Records one prediction (committed at once unless the caller holds a

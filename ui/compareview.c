@@ -24,8 +24,8 @@ enum { HEAD_ROWS = 6 };
 struct Compare {
 	LabData *data;
 	LabComparison *c;
-	int filter;          /* a CompareClass, or -1 for every item */
-	size_t *shown;       /* indexes of the items the filter lets through */
+	int filter;    /* a CompareClass, or -1 for every item */
+	size_t *shown; /* indexes of the items the filter lets through */
 	size_t n_shown;
 	int cursor, top;
 	/* the item opened, or none */
@@ -125,7 +125,8 @@ static int open_item(App *app, Compare *v)
 	v->image_rows = app->layout.rows - 2;
 	if (v->item.path && app->caps.graphics != TTY_GRAPHICS_NONE &&
 	    gfx_prepare(v->item.path, v->image_cols, v->image_rows, &app->caps,
-			app->caps.has_background ? app->caps.background_rgb : 0, &v->image) != STATUS_OK)
+			app->caps.has_background ? app->caps.background_rgb : 0,
+			&v->image) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	return REACT_CLEAR;
 }
@@ -150,8 +151,10 @@ static int send(App *app, Compare *v)
 {
 	int key = app_read_choice(app, "send to re-review: b broken, d disagrees with the settled "
 				       "label (unanimous first), u unanimous disagreements only");
-	LabSend kind = key == 'b' ? LABCOMPARE_SEND_BROKEN : key == 'd' ? LABCOMPARE_SEND_DISAGREES
-		     : key == 'u' ? LABCOMPARE_SEND_UNANIMOUS : LABCOMPARE_SEND_COUNT;
+	LabSend kind = key == 'b'   ? LABCOMPARE_SEND_BROKEN
+		       : key == 'd' ? LABCOMPARE_SEND_DISAGREES
+		       : key == 'u' ? LABCOMPARE_SEND_UNANIMOUS
+				    : LABCOMPARE_SEND_COUNT;
 	long sent;
 	Status st;
 	if (kind == LABCOMPARE_SEND_COUNT)
@@ -162,8 +165,10 @@ static int send(App *app, Compare *v)
 	if (st != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	else
-		app_message(app, 0, "sent %ld %s item%s back to review: order re-review (o e) on the "
-			    "review screen", sent, labcompare_send_words[kind], sent == 1 ? "" : "s");
+		app_message(app, 0,
+			    "sent %ld %s item%s back to review: order re-review (o e) on the "
+			    "review screen",
+			    sent, labcompare_send_words[kind], sent == 1 ? "" : "s");
 	return REACT_TEXT;
 }
 
@@ -222,10 +227,11 @@ static void figure_line(int y, const char *name, const CompareFigure *g, int per
 	fig(a, sizeof a, percent, g->a, 0), fig(b, sizeof b, percent, g->b, 0);
 	fig(d, sizeof d, percent, g->diff, 1), fig(se, sizeof se, percent, g->se_diff, 0);
 	fig(mdd, sizeof mdd, percent, g->mdd, 0);
-	fig(lo, sizeof lo, percent, (MetricValue){g->ci_diff.defined, g->ci_diff.lo, NULL}, 1);
-	fig(hi, sizeof hi, percent, (MetricValue){g->ci_diff.defined, g->ci_diff.hi, NULL}, 1);
-	snprintf(line, sizeof line, "%-16s A %s  B %s  B-A %s [%s, %s]  SE %s  smallest detectable %s",
-		 name, a, b, d, lo, hi, se, mdd);
+	fig(lo, sizeof lo, percent, (MetricValue){ g->ci_diff.defined, g->ci_diff.lo, NULL }, 1);
+	fig(hi, sizeof hi, percent, (MetricValue){ g->ci_diff.defined, g->ci_diff.hi, NULL }, 1);
+	snprintf(line, sizeof line,
+		 "%-16s A %s  B %s  B-A %s [%s, %s]  SE %s  smallest detectable %s", name, a, b, d,
+		 lo, hi, se, mdd);
 	draw_text(stdscr, y, 1, COLS - 2, line, 0);
 }
 
@@ -248,15 +254,17 @@ static void draw_head(const App *app, const Compare *v)
 	draw_text(stdscr, y++, 1, COLS - 2, line, 0);
 	figure_line(y++, "kappa (quadratic)", &s->figure[COMPARE_FIGURE_KAPPA_QUADRATIC], 0);
 	figure_line(y++, "exact agreement", &s->figure[COMPARE_FIGURE_AGREEMENT], 1);
-	snprintf(line, sizeof line, "McNemar %ld broken, %ld fixed: exact p %.4f   sign test %ld "
-		 "toward, %ld away: p %.4f   bootstrap %d resamples, seed %llu", s->mcnemar.b,
-		 s->mcnemar.c, s->mcnemar.p_exact, s->toward, s->away, s->sign_p, s->resamples,
-		 (unsigned long long)s->seed);
+	snprintf(line, sizeof line,
+		 "McNemar %ld broken, %ld fixed: exact p %.4f   sign test %ld "
+		 "toward, %ld away: p %.4f   bootstrap %d resamples, seed %llu",
+		 s->mcnemar.b, s->mcnemar.c, s->mcnemar.p_exact, s->toward, s->away, s->sign_p,
+		 s->resamples, (unsigned long long)s->seed);
 	draw_text(stdscr, y++, 1, COLS - 2, line, 0);
 	if (v->c->recheck.sent)
-		snprintf(line, sizeof line, "re-review: %lld sent, %lld reviewed again, %lld settled "
-			 "labels changed", v->c->recheck.sent, v->c->recheck.reviewed,
-			 v->c->recheck.changed);
+		snprintf(line, sizeof line,
+			 "re-review: %lld sent, %lld reviewed again, %lld settled "
+			 "labels changed",
+			 v->c->recheck.sent, v->c->recheck.reviewed, v->c->recheck.changed);
 	else
 		snprintf(line, sizeof line, "Enter opens an item; s sends items to re-review");
 	draw_text(stdscr, y, 1, COLS - 2, line, 0);
@@ -275,9 +283,10 @@ static void draw_list(const App *app, const Compare *v)
 		char line[512], votes[32] = "";
 		if (p->b_answers >= 2)
 			snprintf(votes, sizeof votes, "  B votes %d/%d", p->b_votes, p->b_answers);
-		snprintf(line, sizeof line, " %-20.20s human %d %-10.10s A %d  B %d  %-9s %-12.12s%s",
-			 p->external_id ? p->external_id : "?", p->human, name_of(v, p->human), p->a,
-			 p->b, compare_class_name(p->cls),
+		snprintf(line, sizeof line,
+			 " %-20.20s human %d %-10.10s A %d  B %d  %-9s %-12.12s%s",
+			 p->external_id ? p->external_id : "?", p->human, name_of(v, p->human),
+			 p->a, p->b, compare_class_name(p->cls),
 			 p->category >= 0 ? v->c->categories[p->category] : "", votes);
 		if (i == v->cursor)
 			attron(A_REVERSE);
@@ -314,8 +323,8 @@ static void draw_item(const App *app, const Compare *v)
 {
 	const LabPair *p = &v->c->items[v->shown[v->cursor]];
 	int third = COLS / 3, top = app->layout.top;
-	Column a = {top + 2, 1, third - 2, top + app->layout.rows};
-	Column b = {top + 2, 2 * third + 1, COLS - 2 * third - 2, top + app->layout.rows};
+	Column a = { top + 2, 1, third - 2, top + app->layout.rows };
+	Column b = { top + 2, 2 * third + 1, COLS - 2 * third - 2, top + app->layout.rows };
 	char line[512];
 	snprintf(line, sizeof line, "%s  %s  ·  human label %d %s  ·  %s", v->item.external_id,
 		 v->item.title ? v->item.title : "", p->human, name_of(v, p->human),
@@ -346,7 +355,7 @@ static void draw(App *app, void *state)
 static void draw_image(App *app, void *state)
 {
 	Compare *v = state;
-	GfxBuf placed = {0};
+	GfxBuf placed = { 0 };
 	if (!v->open || !v->image || v->image->mode != TTY_GRAPHICS_SIXEL)
 		return;
 	gfx_sixel_place(&placed, app->layout.top + 2, v->image_x, &v->image->sixel);

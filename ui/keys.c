@@ -44,7 +44,7 @@ static const Binding bindings[] = {
 	KEY1(KEYMAP_REVIEW, '\n', UI_CMD_ACCEPT),
 	KEY1(KEYMAP_REVIEW, '\r', UI_CMD_ACCEPT),
 	CODE(KEYMAP_REVIEW, KEY_ENTER, UI_CMD_ACCEPT),
-	{KEYMAP_REVIEW, '1', '9', UI_CMD_LABEL},
+	{ KEYMAP_REVIEW, '1', '9', UI_CMD_LABEL },
 	KEY1(KEYMAP_REVIEW, 'r', UI_CMD_VERDICT),
 	KEY1(KEYMAP_REVIEW, 's', UI_CMD_SKIP),
 	KEY1(KEYMAP_REVIEW, 'u', UI_CMD_UNDO),
@@ -115,7 +115,7 @@ static const Binding bindings[] = {
 	CODE(KEYMAP_COMPARE, KEY_NPAGE, UI_CMD_SCROLL_DOWN),
 	KEY1(KEYMAP_COMPARE, ' ', UI_CMD_SCROLL_DOWN),
 	CODE(KEYMAP_COMPARE, KEY_PPAGE, UI_CMD_SCROLL_UP),
-	{KEYMAP_COMPARE, '0', '6', UI_CMD_CLASS},
+	{ KEYMAP_COMPARE, '0', '6', UI_CMD_CLASS },
 	KEY1(KEYMAP_COMPARE, '\n', UI_CMD_OPEN),
 	KEY1(KEYMAP_COMPARE, '\r', UI_CMD_OPEN),
 	CODE(KEYMAP_COMPARE, KEY_ENTER, UI_CMD_OPEN),
@@ -140,12 +140,9 @@ enum { BINDINGS = sizeof bindings / sizeof bindings[0] };
 
 /* What an unbound key does on each screen. */
 static const UiCommand unbound[KEYMAP_COUNT] = {
-	[KEYMAP_REVIEW] = UI_CMD_NONE,
-	[KEYMAP_LINES] = UI_CMD_CLOSE,
-	[KEYMAP_DASHBOARD] = UI_CMD_CLOSE,
-	[KEYMAP_LAB] = UI_CMD_NONE,
-	[KEYMAP_COMPARE] = UI_CMD_NONE,
-	[KEYMAP_EDIT] = UI_CMD_NONE, /* a character to insert */
+	[KEYMAP_REVIEW] = UI_CMD_NONE,     [KEYMAP_LINES] = UI_CMD_CLOSE,
+	[KEYMAP_DASHBOARD] = UI_CMD_CLOSE, [KEYMAP_LAB] = UI_CMD_NONE,
+	[KEYMAP_COMPARE] = UI_CMD_NONE,    [KEYMAP_EDIT] = UI_CMD_NONE, /* a character to insert */
 };
 
 static const char *const hint_words[] = {
@@ -182,7 +179,8 @@ static void key_shown(const Binding *b, int labels, char *out, size_t size)
 	if (b->first != b->last) {
 		/* the digits of labels stop at the scale's size */
 		int last = b->command == UI_CMD_LABEL && b->first + labels - 1 < b->last
-				   ? b->first + labels - 1 : b->last;
+				   ? b->first + labels - 1
+				   : b->last;
 		snprintf(out, size, "%c-%c", b->first, last);
 		return;
 	}

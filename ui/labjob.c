@@ -41,8 +41,8 @@ static Status start(Db *db, long long run_id, LabJob **out)
 	return STATUS_OK;
 }
 
-Status labjob_rerun(Db *db, long long like_run, long long version_id, size_t sample,
-		    uint64_t seed, LabJob **out)
+Status labjob_rerun(Db *db, long long like_run, long long version_id, size_t sample, uint64_t seed,
+		    LabJob **out)
 {
 	long long *ids, run_id;
 	int *labels;
@@ -88,10 +88,12 @@ void labjob_status(const LabJob *job, char *out, size_t size)
 		suggest_status(job->suggest, out, size);
 		return;
 	}
-	snprintf(out, size, "run %lld: %lld/%lld answered (%lld ok, %lld unparsed, %lld failed; "
-		 "%lld from the cache)%s", job->setup.run_id,
-		 s->done_before + s->ok + s->parse_failed + s->failed, s->planned, s->ok,
-		 s->parse_failed, s->failed, s->cache_hits, job->stop ? " stopping" : "");
+	snprintf(out, size,
+		 "run %lld: %lld/%lld answered (%lld ok, %lld unparsed, %lld failed; "
+		 "%lld from the cache)%s",
+		 job->setup.run_id, s->done_before + s->ok + s->parse_failed + s->failed,
+		 s->planned, s->ok, s->parse_failed, s->failed, s->cache_hits,
+		 job->stop ? " stopping" : "");
 }
 
 void labjob_cancel(LabJob *job)
@@ -108,12 +110,15 @@ static Status finish_suggest(LabJob *job, LabJobResult *r)
 	if (st != STATUS_OK)
 		snprintf(r->summary, sizeof r->summary, "suggest: %s", status_detail());
 	else if (best < 0)
-		snprintf(r->summary, sizeof r->summary, "suggest: no edit had a kappa on the select "
-			 "items (%d tried)", n);
+		snprintf(r->summary, sizeof r->summary,
+			 "suggest: no edit had a kappa on the select "
+			 "items (%d tried)",
+			 n);
 	else {
-		snprintf(r->summary, sizeof r->summary, "suggest: version %lld was best of %d on select "
-			 "(kappa_q %.3f): t compares it with %s on the test items", c[best].version_id,
-			 n, c[best].kappa.value, suggest_original(s));
+		snprintf(r->summary, sizeof r->summary,
+			 "suggest: version %lld was best of %d on select "
+			 "(kappa_q %.3f): t compares it with %s on the test items",
+			 c[best].version_id, n, c[best].kappa.value, suggest_original(s));
 		snprintf(r->compare_a, sizeof r->compare_a, "%s", suggest_original(s));
 		snprintf(r->compare_b, sizeof r->compare_b, "run:%lld", suggest_test_run(s));
 	}
@@ -135,15 +140,19 @@ Status labjob_finish(LabJob *job, LabJobResult *r)
 		snprintf(r->summary, sizeof r->summary, "run %lld stopped: %s (r resumes it)",
 			 job->setup.run_id, status_detail());
 	else if (job->sum.stopped)
-		snprintf(r->summary, sizeof r->summary, "run %lld stopped by you at %lld of %lld "
-			 "(r resumes it)", job->setup.run_id,
-			 job->sum.done_before + job->sum.ok + job->sum.parse_failed + job->sum.failed,
+		snprintf(r->summary, sizeof r->summary,
+			 "run %lld stopped by you at %lld of %lld "
+			 "(r resumes it)",
+			 job->setup.run_id,
+			 job->sum.done_before + job->sum.ok + job->sum.parse_failed +
+				 job->sum.failed,
 			 job->sum.planned);
 	else
-		snprintf(r->summary, sizeof r->summary, "run %lld done: %lld ok, %lld unparsed, %lld "
-			 "failed; %lld from the cache, %lld calls made", job->setup.run_id, job->sum.ok,
-			 job->sum.parse_failed, job->sum.failed, job->sum.cache_hits,
-			 job->sum.cache_misses);
+		snprintf(r->summary, sizeof r->summary,
+			 "run %lld done: %lld ok, %lld unparsed, %lld "
+			 "failed; %lld from the cache, %lld calls made",
+			 job->setup.run_id, job->sum.ok, job->sum.parse_failed, job->sum.failed,
+			 job->sum.cache_hits, job->sum.cache_misses);
 	labrerun_setup_free(&job->setup);
 	free(job);
 	return st;

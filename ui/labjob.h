@@ -17,8 +17,8 @@ typedef struct LabJob LabJob;
 /* A new run of prompt version version_id with the settings of run
  * like_run, on the settled items (sample > 0: that many, stratified by
  * label with seed). */
-Status labjob_rerun(Db *db, long long like_run, long long version_id, size_t sample,
-		    uint64_t seed, LabJob **out);
+Status labjob_rerun(Db *db, long long like_run, long long version_id, size_t sample, uint64_t seed,
+		    LabJob **out);
 
 /* Finishes run_id, interrupted earlier. */
 Status labjob_resume(Db *db, long long run_id, LabJob **out);

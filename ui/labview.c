@@ -28,8 +28,8 @@ enum { DETAIL_ROWS = 5, DIFF_CONTEXT = 3 };
 
 /* A line of the list: a labeller of the table, or a version never run. */
 typedef struct {
-	const LabRow *row;               /* NULL for a version never run */
-	const DbPromptVersion *version;  /* NULL for a labeller without a prompt */
+	const LabRow *row;              /* NULL for a version never run */
+	const DbPromptVersion *version; /* NULL for a labeller without a prompt */
 } Line;
 
 typedef struct {
@@ -68,11 +68,12 @@ static void make_lines(Lab *lab)
 	lab->lines = xcalloc((size_t)lab->table->n_rows + (size_t)lab->n_versions + 1,
 			     sizeof *lab->lines);
 	for (int i = 0; i < lab->table->n_rows; i++)
-		lab->lines[lab->n_lines++] = (Line){&lab->table->rows[i],
-						    version_by_id(lab, lab->table->rows[i].who->version_id)};
+		lab->lines[lab->n_lines++] =
+			(Line){ &lab->table->rows[i],
+				version_by_id(lab, lab->table->rows[i].who->version_id) };
 	for (int i = 0; i < lab->n_versions; i++)
 		if (!ran(lab, lab->versions[i].id))
-			lab->lines[lab->n_lines++] = (Line){NULL, &lab->versions[i]};
+			lab->lines[lab->n_lines++] = (Line){ NULL, &lab->versions[i] };
 }
 
 static void lab_free(Lab *lab)
@@ -253,8 +254,10 @@ static int save_edit(App *app, Lab *lab, const DbPromptVersion *parent, const ch
 	else if (!created)
 		app_message(app, 0, "that text is version %lld already", id);
 	else
-		app_message(app, 0, "saved as version %lld (edit of %lld): r reruns it on the settled "
-			    "items", id, parent->id);
+		app_message(app, 0,
+			    "saved as version %lld (edit of %lld): r reruns it on the settled "
+			    "items",
+			    id, parent->id);
 	(void)lab;
 	return REACT_CLEAR;
 }
@@ -289,7 +292,8 @@ static int edit(App *app, Lab *lab)
 	else if (!strcmp(after, text))
 		app_message(app, 0, "unchanged: nothing saved");
 	react = after && strcmp(after, text) && status == 0
-			? save_edit(app, lab, line->version, after) : REACT_CLEAR;
+			? save_edit(app, lab, line->version, after)
+			: REACT_CLEAR;
 	unlink(path);
 	free(command), free(text), free(after);
 	/* the terminal was another program's: every cell and picture again */
@@ -316,7 +320,8 @@ static int rerun(App *app, Lab *lab, int sample)
 	if (busy(app))
 		return REACT_TEXT;
 	if (!like || !like->version_id) {
-		app_message(app, 1, "no run of this version or its parent to take the labeller, model "
+		app_message(app, 1,
+			    "no run of this version or its parent to take the labeller, model "
 			    "and settings from: run it once with gavel label");
 		return REACT_TEXT;
 	}
@@ -359,7 +364,8 @@ static int suggest(App *app, Lab *lab)
 	if (busy(app))
 		return REACT_TEXT;
 	if (!labeller_of(line)) {
-		app_message(app, 1, "run this version first: its disagreements are what the proposer "
+		app_message(app, 1,
+			    "run this version first: its disagreements are what the proposer "
 			    "learns from");
 		return REACT_TEXT;
 	}
@@ -370,19 +376,23 @@ static int suggest(App *app, Lab *lab)
 	}
 	p = suggest_plan(s);
 	if (p->cost >= 0)
-		snprintf(question, sizeof question, "suggest: at most %lld calls, %lld answered by the "
-			 "cache, the rest about $%.2f; y goes ahead", p->calls, p->cached, p->cost);
+		snprintf(question, sizeof question,
+			 "suggest: at most %lld calls, %lld answered by the "
+			 "cache, the rest about $%.2f; y goes ahead",
+			 p->calls, p->cached, p->cost);
 	else
-		snprintf(question, sizeof question, "suggest: at most %lld calls, %lld answered by the "
-			 "cache; y goes ahead", p->calls, p->cached);
+		snprintf(question, sizeof question,
+			 "suggest: at most %lld calls, %lld answered by the "
+			 "cache; y goes ahead",
+			 p->calls, p->cached);
 	if (app_read_choice(app, question) != 'y') {
 		suggest_free(s);
 		app_message(app, 0, "no suggestion asked");
 		return REACT_TEXT;
 	}
 	st = labjob_suggest(s, &app->lab_job);
-	app_message(app, st != STATUS_OK, "%s", st == STATUS_OK ? "suggesting in the background"
-								 : status_detail());
+	app_message(app, st != STATUS_OK, "%s",
+		    st == STATUS_OK ? "suggesting in the background" : status_detail());
 	return REACT_TEXT;
 }
 
@@ -393,7 +403,8 @@ static int diff(App *app, Lab *lab)
 	const Line *b = current(lab), *a = b ? other(lab, b) : NULL;
 	char *ta, *tb, *d, la[64], lb[64];
 	if (!a || !a->version || !b->version) {
-		app_message(app, 1, "mark a version with m first (or diff an edit with its parent)");
+		app_message(app, 1,
+			    "mark a version with m first (or diff an edit with its parent)");
 		return REACT_TEXT;
 	}
 	ta = text_of(app->db, a->version->id), tb = text_of(app->db, b->version->id);
@@ -409,7 +420,8 @@ static int compare(App *app, Lab *lab)
 {
 	const Line *b = current(lab), *a = b ? other(lab, b) : NULL;
 	if (!a || !labeller_of(a) || !labeller_of(b)) {
-		app_message(app, 1, "compare needs two versions that ran: mark A with m, then pick B");
+		app_message(app, 1,
+			    "compare needs two versions that ran: mark A with m, then pick B");
 		return REACT_TEXT;
 	}
 	return labview_compare(app, labeller_of(a)->ref, labeller_of(b)->ref);
@@ -551,14 +563,16 @@ static void draw_line(const Lab *lab, int i, int y)
 	const LabLabeller *l = r ? r->who : NULL;
 	char text[512], kq[16], ci[32] = "", ex[16], up[16];
 	const char *name = line->version && line->version->name ? line->version->name
-							       : l && l->provider ? l->provider : "-";
+			   : l && l->provider                   ? l->provider
+								: "-";
 	if (r) {
 		cell(kq, sizeof kq, r->kappa_q, 1, "%.3f");
 		if (r->kappa_q_ci.defined)
 			snprintf(ci, sizeof ci, "%.2f..%.2f", r->kappa_q_ci.lo, r->kappa_q_ci.hi);
 		cell(ex, sizeof ex, r->agreement, 100, "%.1f%%");
 		cell(up, sizeof up, r->parse_failure_rate, 100, "%.1f%%");
-		snprintf(text, sizeof text, "%c %-8s %-16.16s %-12.12s %5ld/%-5lld %6s %-11s %6s %6s %s%s%s",
+		snprintf(text, sizeof text,
+			 "%c %-8s %-16.16s %-12.12s %5ld/%-5lld %6s %-11s %6s %6s %s%s%s",
 			 lab->marked == i ? 'A' : ' ', l->ref, name, l->model ? l->model : "-",
 			 r->covered, (long long)lab->data->settled, kq, ci, ex, up,
 			 r->best ? " best" : "", r->current ? " current" : "",
@@ -595,27 +609,34 @@ static void detail(const Lab *lab, int y)
 	}
 	if (!r)
 		return;
-	snprintf(text, sizeof text, "%d run%s, %lld answers, %lld from the cache; %lld tokens; "
-		 "%ld of %ld settled items it answered have no readable label", r->who->n_runs,
-		 r->who->n_runs == 1 ? "" : "s", r->who->calls, r->who->cached,
+	snprintf(text, sizeof text,
+		 "%d run%s, %lld answers, %lld from the cache; %lld tokens; "
+		 "%ld of %ld settled items it answered have no readable label",
+		 r->who->n_runs, r->who->n_runs == 1 ? "" : "s", r->who->calls, r->who->cached,
 		 r->who->prompt_tokens + r->who->completion_tokens, r->unlabelled,
 		 r->covered + r->unlabelled);
 	draw_text(stdscr, y++, 1, COLS - 2, text, 0);
 	if (r->fewer) {
-		snprintf(text, sizeof text, "measured on %ld of the %ld items the best-measured "
-			 "version covers: ranked after those", r->covered, lab->table->max_covered);
+		snprintf(text, sizeof text,
+			 "measured on %ld of the %ld items the best-measured "
+			 "version covers: ranked after those",
+			 r->covered, lab->table->max_covered);
 		draw_text(stdscr, y++, 1, COLS - 2, text, 0);
 	}
 	if (!r->consistency)
 		return;
 	if (r->consistency_summary.all_unanimous)
-		snprintf(text, sizeof text, "warning: every item unanimous over %d answers: the "
-			 "provider may ignore the temperature", r->who->repeats);
+		snprintf(text, sizeof text,
+			 "warning: every item unanimous over %d answers: the "
+			 "provider may ignore the temperature",
+			 r->who->repeats);
 	else
-		snprintf(text, sizeof text, "split votes on %ld of %ld items; split vs wrong AUC %.2f",
+		snprintf(text, sizeof text,
+			 "split votes on %ld of %ld items; split vs wrong AUC %.2f",
 			 r->consistency_summary.split, r->consistency_summary.answered,
-			 r->consistency_summary.auc_split.defined ? r->consistency_summary.auc_split.value
-								 : 0.5);
+			 r->consistency_summary.auc_split.defined
+				 ? r->consistency_summary.auc_split.value
+				 : 0.5);
 	draw_text(stdscr, y, 1, COLS - 2, text, 0);
 }
 
@@ -623,9 +644,10 @@ static void draw_text_mode(const App *app, const Lab *lab)
 {
 	for (int i = 0; i < app->layout.rows && lab->text_scroll + i < (int)lab->n_text; i++) {
 		const char *line = lab->text[lab->text_scroll + i];
-		int pair = line[0] == '+' ? screen_pair(COLOR_GREEN, -1)
-			 : line[0] == '-' ? screen_pair(COLOR_RED, -1)
-			 : line[0] == '@' ? screen_pair(COLOR_CYAN, -1) : 0;
+		int pair = line[0] == '+'   ? screen_pair(COLOR_GREEN, -1)
+			   : line[0] == '-' ? screen_pair(COLOR_RED, -1)
+			   : line[0] == '@' ? screen_pair(COLOR_CYAN, -1)
+					    : 0;
 		attron(COLOR_PAIR(pair));
 		draw_text(stdscr, app->layout.top + i, 1, COLS - 2, line, 0);
 		attroff(COLOR_PAIR(pair));
@@ -641,14 +663,16 @@ static void draw(App *app, void *state)
 		draw_text_mode(app, lab);
 		return;
 	}
-	snprintf(head, sizeof head, "  %-8s %-16s %-12s %11s %6s %-11s %6s %6s", "REF", "NAME", "MODEL",
-		 "COVERED", "KAPPA_Q", "95% CI", "EXACT", "UNPARS");
+	snprintf(head, sizeof head, "  %-8s %-16s %-12s %11s %6s %-11s %6s %6s", "REF", "NAME",
+		 "MODEL", "COVERED", "KAPPA_Q", "95% CI", "EXACT", "UNPARS");
 	attron(A_BOLD);
 	draw_text(stdscr, y++, 0, COLS, head, 1);
 	attroff(A_BOLD);
 	if (!lab->n_lines)
-		draw_text(stdscr, y, 2, COLS - 4, "no prompt version yet: gavel label --prompt FILE "
-			  "runs one", 0);
+		draw_text(stdscr, y, 2, COLS - 4,
+			  "no prompt version yet: gavel label --prompt FILE "
+			  "runs one",
+			  0);
 	for (int i = lab->top; i < lab->n_lines && y < app->layout.top + rows(app); i++)
 		draw_line(lab, i, y++);
 	detail(lab, app->layout.top + rows(app) + 1);

@@ -68,8 +68,8 @@ struct App {
 
 	/* the prompt lab's rerun or suggestion in the background (ui/labjob.h) */
 	struct LabJob *lab_job;
-	char lab_status[192];      /* its progress, on the status line */
-	char lab_test[2][64];      /* the last suggestion's pair to compare on test */
+	char lab_status[192]; /* its progress, on the status line */
+	char lab_test[2][64]; /* the last suggestion's pair to compare on test */
 
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
 	int renew_ms;            /* how long the terminal may be idle before claims are renewed */

@@ -235,13 +235,13 @@ static void pane_votes(App *app, PaneWriter *w, const DbPrediction *p)
 	int labels[VOTES_SHOWN], n;
 	ConsistencyItem it;
 	char line[160];
-	if (db_lab_votes(app->db, p->run_id, app->detail_item, labels, VOTES_SHOWN, &n) != STATUS_OK ||
+	if (db_lab_votes(app->db, p->run_id, app->detail_item, labels, VOTES_SHOWN, &n) !=
+		    STATUS_OK ||
 	    n < 2)
 		return;
 	consistency_item(labels, n, review_scale(app->session)->count, &it);
-	snprintf(line, sizeof line, "votes: %d of %d for %d %s%s · entropy %.2f bits",
-		 it.votes, n, it.majority, label_name(app, it.majority), it.tied ? " (tied)" : "",
-		 it.entropy);
+	snprintf(line, sizeof line, "votes: %d of %d for %d %s%s · entropy %.2f bits", it.votes, n,
+		 it.majority, label_name(app, it.majority), it.tied ? " (tied)" : "", it.entropy);
 	pane_text(w, it.labels > 1 ? COLOR_PAIR(PAIR_OVERRIDE) : 0, line);
 }
 
@@ -472,10 +472,10 @@ static void draw_status(App *app)
 		attroff(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
 		return;
 	}
-	snprintf(line, sizeof line, " order: %s%s%s%s%s%s%s", db_order_names[review_order(app->session)],
-		 f->search ? " · search: " : "", f->search ? f->search : "",
-		 f->category ? " · category: " : "", f->category ? f->category : "",
-		 app->lab_status[0] ? " · " : "", app->lab_status);
+	snprintf(line, sizeof line, " order: %s%s%s%s%s%s%s",
+		 db_order_names[review_order(app->session)], f->search ? " · search: " : "",
+		 f->search ? f->search : "", f->category ? " · category: " : "",
+		 f->category ? f->category : "", app->lab_status[0] ? " · " : "", app->lab_status);
 	attron(COLOR_PAIR(PAIR_DIM));
 	draw_text(stdscr, LINES - 2, 0, COLS, line, 1);
 	attroff(COLOR_PAIR(PAIR_DIM));

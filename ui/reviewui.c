@@ -24,13 +24,13 @@
 #include "ui/screen.h"
 
 enum {
-	INPUT_IMAGE = -2,        /* the worker finished an image */
-	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
-	INPUT_QUEUE = -4,        /* the queue changed while the reviewer was away */
-	INPUT_BACKGROUND = -5,   /* a background refit of the scorer ended */
-	INPUT_TICK = -6,         /* the background job moved: the status line changed */
-	PUMP_MS = 50,            /* how often a background job is pumped while no key comes */
-	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
+	INPUT_IMAGE = -2,      /* the worker finished an image */
+	INPUT_END = -3,        /* the script ended or a signal asked us to stop */
+	INPUT_QUEUE = -4,      /* the queue changed while the reviewer was away */
+	INPUT_BACKGROUND = -5, /* a background refit of the scorer ended */
+	INPUT_TICK = -6,       /* the background job moved: the status line changed */
+	PUMP_MS = 50,          /* how often a background job is pumped while no key comes */
+	LOOKAHEAD = 4,         /* items claimed and prefetched ahead */
 };
 
 void app_message(App *app, int error, const char *fmt, ...)

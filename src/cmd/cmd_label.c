@@ -25,7 +25,7 @@
 #include "src/base/out.h"
 
 /* --items, in DbItemSelection order */
-static const char *const item_words[] = {"unlabelled", "all", "reviewed", "settled", NULL};
+static const char *const item_words[] = { "unlabelled", "all", "reviewed", "settled", NULL };
 
 typedef struct {
 	const char *db, *provider, *model, *prompt, *base_url, *api_key;
@@ -92,8 +92,8 @@ static double cost_of(const Args *a, const LabelSummary *s)
 /* What the saved tokens would have cost. */
 static double saved_of(const Args *a, const LabelSummary *s)
 {
-	LabelSummary saved = {.prompt_tokens = s->saved_prompt_tokens,
-			      .completion_tokens = s->saved_completion_tokens};
+	LabelSummary saved = { .prompt_tokens = s->saved_prompt_tokens,
+			       .completion_tokens = s->saved_completion_tokens };
 	return cost_of(a, &saved);
 }
 
@@ -105,8 +105,8 @@ static void print_cache_text(const Args *a, const LabelSummary *s)
 	out_printf(stderr, "  cache: %lld hits, %lld misses (calls made)", s->cache_hits,
 		   s->cache_misses);
 	if (s->cache_hits)
-		out_printf(stderr, "; the hits saved %lld tokens in, %lld out", s->saved_prompt_tokens,
-			   s->saved_completion_tokens);
+		out_printf(stderr, "; the hits saved %lld tokens in, %lld out",
+			   s->saved_prompt_tokens, s->saved_completion_tokens);
 	if (s->cache_hits && saved >= 0)
 		out_printf(stderr, " ($%.4f)", saved);
 	out_puts(stderr, "\n");
@@ -152,7 +152,8 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 	cJSON_AddNumberToObject(json, "cache_hits", (double)s->cache_hits);
 	cJSON_AddNumberToObject(json, "cache_misses", (double)s->cache_misses);
 	cJSON_AddNumberToObject(json, "saved_prompt_tokens", (double)s->saved_prompt_tokens);
-	cJSON_AddNumberToObject(json, "saved_completion_tokens", (double)s->saved_completion_tokens);
+	cJSON_AddNumberToObject(json, "saved_completion_tokens",
+				(double)s->saved_completion_tokens);
 	if (saved_of(a, s) >= 0)
 		cJSON_AddNumberToObject(json, "saved_usd", saved_of(a, s));
 	cJSON_AddNumberToObject(json, "elapsed_s", s->elapsed_s);
@@ -310,8 +311,9 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 			      .sample = a->sample, .seed = (unsigned long long)a->seed};
 	/* owned from the start, so that --list never sees it as died */
 	char *owner = proc_self_id();
-	DbRunNew run = {.provider = a->provider, .model = a->model, .owner = owner,
-			.repeats = a->repeat};
+	DbRunNew run = {
+		.provider = a->provider, .model = a->model, .owner = owner, .repeats = a->repeat
+	};
 	char *params = params_json(a, opt);
 	Status st = db_begin(db);
 	if (st != STATUS_OK)
@@ -384,8 +386,7 @@ static int parse_args(int argc, char **argv, Args *a)
 {
 	int provider = -1;
 	const CliOpt options[] = {
-		CLIOPT_TEXT("db", &a->db, "FILE",
-			    "the database (else $GAVEL_DB, else ./gavel.db)"),
+		CLIOPT_TEXT("db", &a->db, "FILE", "the database (else $GAVEL_DB, else ./gavel.db)"),
 		CLIOPT_ONE_OF("provider", &provider, "P", provider_words(),
 			      "the labeller (listed below)"),
 		CLIOPT_TEXT("model", &a->model, "M",
@@ -406,8 +407,7 @@ static int parse_args(int argc, char **argv, Args *a)
 			      "--items settled; with --sample, stratified by the label"),
 		CLIOPT_NUMBER(CLIOPT_INT, "repeat", &a->repeat, "N", 1, 1000,
 			      "ask each item N times, every answer kept (default 1)"),
-		CLIOPT_SWITCH("fresh", 0, &a->fresh,
-			      "ask again what the call cache already holds"),
+		CLIOPT_SWITCH("fresh", 0, &a->fresh, "ask again what the call cache already holds"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "limit", &a->limit, "N", 1, 1e18,
 			      "the first N of them, by import order"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "sample", &a->sample, "N", 1, 1e18,
@@ -579,7 +579,7 @@ static Status list_runs(Db *db, const Args *a)
 
 int cmd_label(int argc, char **argv)
 {
-	Args a = {.seed = 1, .price_in = -1, .price_out = -1, .repeat = 1};
+	Args a = { .seed = 1, .price_in = -1, .price_out = -1, .repeat = 1 };
 	Progress progress = {0};
 	LabelOptions opt = {.on_progress = on_progress, .on_notice = on_notice, .arg = &progress,
 			    .stop = &stop_requested};

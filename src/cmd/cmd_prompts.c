@@ -33,7 +33,7 @@ typedef struct {
 	int json;
 	long long resamples, seed;
 	double confidence;
-	int send;              /* an index into labcompare_send_words, -1: none */
+	int send; /* an index into labcompare_send_words, -1: none */
 	LabSuggestOptions suggest;
 } Options;
 
@@ -69,7 +69,7 @@ static int config_price(void *arg, const char *provider, double *in, double *out
 
 static BootstrapOptions boot_of(const Options *opts)
 {
-	return (BootstrapOptions){(int)opts->resamples, (uint64_t)opts->seed, opts->confidence};
+	return (BootstrapOptions){ (int)opts->resamples, (uint64_t)opts->seed, opts->confidence };
 }
 
 static void print_json(cJSON *json)
@@ -106,7 +106,7 @@ static int run_list(const Options *opts, char **operands)
 			labreport_table_text(stdout, table, data, versions, count);
 		if (!count && !data->n && !opts->json)
 			out_puts(stderr, "gavel: no prompt versions yet: 'gavel prompts add FILE' "
-				 "stores one\n");
+					 "stores one\n");
 	}
 	labtable_free(table);
 	labdata_free(data);
@@ -118,8 +118,8 @@ static int run_list(const Options *opts, char **operands)
 
 static int run_compare(const Options *opts, char **operands)
 {
-	CompareOptions copt = {(int)opts->resamples, (uint64_t)opts->seed, opts->confidence,
-			       COMPARE_POWER, COMPARE_RESAMPLE_AUTO};
+	CompareOptions copt = { (int)opts->resamples, (uint64_t)opts->seed, opts->confidence,
+				COMPARE_POWER, COMPARE_RESAMPLE_AUTO };
 	LabComparison *c = NULL;
 	LabData *data = NULL;
 	int ia = -1, ib = -1, rc;
@@ -135,8 +135,8 @@ static int run_compare(const Options *opts, char **operands)
 	if (st == STATUS_OK)
 		st = labdata_find(db, data, operands[1], &ib);
 	if (st == STATUS_OK && ia == ib)
-		st = status_fail(STATUS_ERR_USAGE, "'%s' and '%s' are the same labeller", operands[0],
-				 operands[1]);
+		st = status_fail(STATUS_ERR_USAGE, "'%s' and '%s' are the same labeller",
+				 operands[0], operands[1]);
 	if (st == STATUS_OK)
 		st = labcompare_run(db, data, ia, ib, &copt, &c);
 	if (st == STATUS_OK && opts->send >= 0)
@@ -150,8 +150,10 @@ static int run_compare(const Options *opts, char **operands)
 		else
 			labreport_compare_text(stdout, c);
 		if (opts->send >= 0)
-			cli_note("sent %ld item%s (%s) to the re-review queue: gavel review --order "
-				 "recheck", sent, sent == 1 ? "" : "s", labcompare_send_words[opts->send]);
+			cli_note(
+				"sent %ld item%s (%s) to the re-review queue: gavel review --order "
+				"recheck",
+				sent, sent == 1 ? "" : "s", labcompare_send_words[opts->send]);
 	}
 	labcompare_free(c);
 	labdata_free(data);
@@ -332,12 +334,9 @@ static int run_add(const Options *opts, char **operands)
 }
 
 static const Action actions[] = {
-	{"list", 0, "", 1, run_list},
-	{"show", 1, " REF", 0, run_show},
-	{"diff", 2, " A B", 0, run_diff},
-	{"add", 1, " FILE", 1, run_add},
-	{"compare", 2, " A B", 1, run_compare},
-	{"suggest", 1, " REF", 1, run_suggest},
+	{ "list", 0, "", 1, run_list },           { "show", 1, " REF", 0, run_show },
+	{ "diff", 2, " A B", 0, run_diff },       { "add", 1, " FILE", 1, run_add },
+	{ "compare", 2, " A B", 1, run_compare }, { "suggest", 1, " REF", 1, run_suggest },
 };
 
 static int dispatch(const Options *opts, int argc, char **argv)
@@ -354,16 +353,20 @@ static int dispatch(const Options *opts, int argc, char **argv)
 			return cli_usage_error("prompts", "'%s' has no --json", a->name);
 		return a->run(opts, argv + 1);
 	}
-	return cli_usage_error("prompts", "'%s' is not a prompts command (list, show, diff, add, "
-			       "compare, suggest)", name);
+	return cli_usage_error("prompts",
+			       "'%s' is not a prompts command (list, show, diff, add, "
+			       "compare, suggest)",
+			       name);
 }
 
 int cmd_prompts(int argc, char **argv)
 {
 	const char *db_flag = NULL;
-	Options opts = {.resamples = BOOTSTRAP_RESAMPLES, .seed = (long long)BOOTSTRAP_SEED,
-			.confidence = BOOTSTRAP_CONFIDENCE, .send = -1,
-			.suggest = LABSUGGEST_DEFAULTS};
+	Options opts = { .resamples = BOOTSTRAP_RESAMPLES,
+			 .seed = (long long)BOOTSTRAP_SEED,
+			 .confidence = BOOTSTRAP_CONFIDENCE,
+			 .send = -1,
+			 .suggest = LABSUGGEST_DEFAULTS };
 	const CliOpt options[] = {
 		CLIOPT_DB(&db_flag),
 		CLIOPT_SWITCH("json", 0, &opts.json, "list, add, compare, suggest: print JSON"),
@@ -388,27 +391,28 @@ int cmd_prompts(int argc, char **argv)
 			    "       gavel prompts [--db FILE] add [--json] FILE\n"
 			    "       gavel prompts [--db FILE] compare [--json] [--send WHICH] A B\n"
 			    "       gavel prompts [--db FILE] suggest [options] REF",
-		.about = "The prompt lab (docs/prompt-lab.md). A version is the SHA-256 of a\n"
-			 "template's whole text, so any edit makes a new one.\n"
-			 "\n"
-			 "  list       every version (with each model it ran with) and every run\n"
-			 "             without a prompt, ranked by quadratic kappa against the\n"
-			 "             settled human label: items covered, interval, exact\n"
-			 "             agreement, unparsed share, tokens, cost (the default)\n"
-			 "  show REF   the stored text of a version, byte for byte\n"
-			 "  diff A B   a unified diff from A to B, each a template file or a stored\n"
-			 "             version (an existing file wins: give the id to mean the stored one)\n"
-			 "  add FILE   check a template and store it as a version without running it\n"
-			 "  compare A B  A and B on the settled items both labelled: each item's\n"
-			 "             class against the human label, paired statistics\n"
-			 "  suggest REF  ask the model for edits from its disagreements, test them\n"
-			 "             on held-out items, compare the best with REF\n"
-			 "\n"
-			 "REF is a version id, 4 or more hex digits of its hash, or a template name\n"
-			 "(its latest version; \".md\" may be left off), with @MODEL to pick one\n"
-			 "of the models it ran with; compare also takes run:N for one run (runs\n"
-			 "loaded by import-ratings --llm too). prompts/README.md describes the\n"
-			 "template format.",
+		.about =
+			"The prompt lab (docs/prompt-lab.md). A version is the SHA-256 of a\n"
+			"template's whole text, so any edit makes a new one.\n"
+			"\n"
+			"  list       every version (with each model it ran with) and every run\n"
+			"             without a prompt, ranked by quadratic kappa against the\n"
+			"             settled human label: items covered, interval, exact\n"
+			"             agreement, unparsed share, tokens, cost (the default)\n"
+			"  show REF   the stored text of a version, byte for byte\n"
+			"  diff A B   a unified diff from A to B, each a template file or a stored\n"
+			"             version (an existing file wins: give the id to mean the stored one)\n"
+			"  add FILE   check a template and store it as a version without running it\n"
+			"  compare A B  A and B on the settled items both labelled: each item's\n"
+			"             class against the human label, paired statistics\n"
+			"  suggest REF  ask the model for edits from its disagreements, test them\n"
+			"             on held-out items, compare the best with REF\n"
+			"\n"
+			"REF is a version id, 4 or more hex digits of its hash, or a template name\n"
+			"(its latest version; \".md\" may be left off), with @MODEL to pick one\n"
+			"of the models it ran with; compare also takes run:N for one run (runs\n"
+			"loaded by import-ratings --llm too). prompts/README.md describes the\n"
+			"template format.",
 		.options = options,
 	};
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);

@@ -21,7 +21,7 @@ static char *clean(const char *s)
 
 char *labreport_labeller_line(const LabLabeller *l)
 {
-	StrBuf b = {0};
+	StrBuf b = { 0 };
 	char *runs, *line, *cleaned;
 	for (int i = 0; i < l->n_runs; i++)
 		strbuf_addf(&b, "%s%lld", i ? ", " : "", l->runs[i]);
@@ -81,8 +81,8 @@ static void marks_text(const LabRow *r, const LabTable *t, char *out, size_t siz
 {
 	snprintf(out, size, "%s%s", r->best ? " best" : "", r->current ? " current" : "");
 	if (r->fewer)
-		snprintf(out + strlen(out), size - strlen(out), " fewer items (%ld of %ld)", r->covered,
-			 t->max_covered);
+		snprintf(out + strlen(out), size - strlen(out), " fewer items (%ld of %ld)",
+			 r->covered, t->max_covered);
 }
 
 static void consistency_line(FILE *out, const LabRow *r)
@@ -92,14 +92,18 @@ static void consistency_line(FILE *out, const LabRow *r)
 	if (!r->consistency)
 		return;
 	if (s->all_unanimous) {
-		out_printf(out, "      warning: every one of %ld items had %d identical answers: the "
-			"provider may ignore the temperature\n", s->answered, r->who->repeats);
+		out_printf(out,
+			   "      warning: every one of %ld items had %d identical answers: the "
+			   "provider may ignore the temperature\n",
+			   s->answered, r->who->repeats);
 		return;
 	}
 	value_text(s->auc_split, "%.2f", auc, sizeof auc);
-	out_printf(out, "      self-consistency over %d answers: %ld of %ld items split (%.1f%%); "
-		"split vs wrong AUC %s\n", r->who->repeats, s->split, s->answered,
-		s->split_share.defined ? 100 * s->split_share.value : 0.0, auc);
+	out_printf(out,
+		   "      self-consistency over %d answers: %ld of %ld items split (%.1f%%); "
+		   "split vs wrong AUC %s\n",
+		   r->who->repeats, s->split, s->answered,
+		   s->split_share.defined ? 100 * s->split_share.value : 0.0, auc);
 }
 
 static void row_text(FILE *out, const LabRow *r, const LabTable *t, const LabData *d,
@@ -108,22 +112,25 @@ static void row_text(FILE *out, const LabRow *r, const LabTable *t, const LabDat
 	const LabLabeller *l = r->who;
 	const DbPromptVersion *v = version_of(versions, count, l->version_id);
 	char kq[24], ci[48], exact[24], unparsed[24], tokens[24], cost[24], marks[96];
-	char *ref = clean(l->ref), *model = clean(l->model), *name = clean(v ? v->name : l->provider);
+	char *ref = clean(l->ref), *model = clean(l->model),
+	     *name = clean(v ? v->name : l->provider);
 	value_text(r->kappa_q, "%.3f", kq, sizeof kq);
 	if (r->kappa_q_ci.defined)
 		snprintf(ci, sizeof ci, "%.3f..%.3f", r->kappa_q_ci.lo, r->kappa_q_ci.hi);
 	else
 		snprintf(ci, sizeof ci, "-");
-	value_text((MetricValue){r->agreement.defined, 100 * r->agreement.value, NULL}, "%.1f%%",
+	value_text((MetricValue){ r->agreement.defined, 100 * r->agreement.value, NULL }, "%.1f%%",
 		   exact, sizeof exact);
-	value_text((MetricValue){r->parse_failure_rate.defined, 100 * r->parse_failure_rate.value,
-				 NULL}, "%.1f%%", unparsed, sizeof unparsed);
+	value_text((MetricValue){ r->parse_failure_rate.defined, 100 * r->parse_failure_rate.value,
+				  NULL },
+		   "%.1f%%", unparsed, sizeof unparsed);
 	tokens_text(l->prompt_tokens + l->completion_tokens, tokens, sizeof tokens);
 	money_text(r->cost, cost, sizeof cost);
 	marks_text(r, t, marks, sizeof marks);
-	out_printf(out, "%4d  %-9s %-8.8s  %-14.14s %4d  %5ld/%-5lld %7s  %-13s %6s %8s %8s %7s  %s%s\n",
-		r->rank, ref, l->hash ? l->hash : "-", model, l->n_runs, r->covered,
-		(long long)d->settled, kq, ci, exact, unparsed, tokens, cost, name, marks);
+	out_printf(out,
+		   "%4d  %-9s %-8.8s  %-14.14s %4d  %5ld/%-5lld %7s  %-13s %6s %8s %8s %7s  %s%s\n",
+		   r->rank, ref, l->hash ? l->hash : "-", model, l->n_runs, r->covered,
+		   (long long)d->settled, kq, ci, exact, unparsed, tokens, cost, name, marks);
 	if (l->note) {
 		char *note = clean(l->note);
 		out_printf(out, "      edit of %lld: %s\n", l->parent_id, note);
@@ -144,9 +151,9 @@ static int ran(const LabData *d, long long version_id)
 void labreport_table_text(FILE *out, const LabTable *t, const LabData *d,
 			  const DbPromptVersion *versions, int count)
 {
-	out_printf(out, "%4s  %-9s %-8s  %-14s %4s  %11s %7s  %-13s %6s %8s %8s %7s  %s\n", "RANK", "REF",
-		"HASH", "MODEL", "RUNS", "COVERED", "KAPPA_Q", "95% CI", "EXACT", "UNPARSED", "TOKENS",
-		"COST", "NAME");
+	out_printf(out, "%4s  %-9s %-8s  %-14s %4s  %11s %7s  %-13s %6s %8s %8s %7s  %s\n", "RANK",
+		   "REF", "HASH", "MODEL", "RUNS", "COVERED", "KAPPA_Q", "95% CI", "EXACT",
+		   "UNPARSED", "TOKENS", "COST", "NAME");
 	for (int i = 0; i < t->n_rows; i++)
 		row_text(out, &t->rows[i], t, d, versions, count);
 	for (int i = 0; i < count; i++) {
@@ -154,9 +161,12 @@ void labreport_table_text(FILE *out, const LabTable *t, const LabData *d,
 		if (ran(d, versions[i].id))
 			continue;
 		name = clean(versions[i].name);
-		out_printf(out, "%4s  %-9lld %-8.8s  %-14s %4d  %5s/%-5lld %7s  %-13s %6s %8s %8s %7s  %s"
-			" (not run yet)\n", "-", versions[i].id, versions[i].hash, "-", 0, "-",
-			(long long)d->settled, "-", "-", "-", "-", "-", "-", name);
+		out_printf(
+			out,
+			"%4s  %-9lld %-8.8s  %-14s %4d  %5s/%-5lld %7s  %-13s %6s %8s %8s %7s  %s"
+			" (not run yet)\n",
+			"-", versions[i].id, versions[i].hash, "-", 0, "-", (long long)d->settled,
+			"-", "-", "-", "-", "-", "-", name);
 		free(name);
 	}
 }
@@ -174,7 +184,7 @@ static void add_value(cJSON *o, const char *key, MetricValue v)
 static void add_interval(cJSON *o, const char *key, MetricInterval iv)
 {
 	if (iv.defined) {
-		double pair[2] = {iv.lo, iv.hi};
+		double pair[2] = { iv.lo, iv.hi };
 		cJSON_AddItemToObject(o, key, cJSON_CreateDoubleArray(pair, 2));
 	} else {
 		cJSON_AddNullToObject(o, key);
@@ -252,8 +262,8 @@ static cJSON *row_json(const LabRow *r, const LabData *d, const DbPromptVersion 
 	cJSON_AddNumberToObject(o, "cached", (double)l->cached);
 	cJSON_AddNumberToObject(o, "prompt_tokens", (double)l->prompt_tokens);
 	cJSON_AddNumberToObject(o, "completion_tokens", (double)l->completion_tokens);
-	add_value(o, "cost_usd", (MetricValue){r->cost >= 0, r->cost, NULL});
-	add_value(o, "saved_usd", (MetricValue){r->saved >= 0, r->saved, NULL});
+	add_value(o, "cost_usd", (MetricValue){ r->cost >= 0, r->cost, NULL });
+	add_value(o, "saved_usd", (MetricValue){ r->saved >= 0, r->saved, NULL });
 	if (r->consistency)
 		cJSON_AddItemToObject(o, "consistency", consistency_json(&r->consistency_summary));
 	return o;
@@ -264,8 +274,9 @@ cJSON *labreport_table_json(const LabTable *t, const LabData *d, const DbPromptV
 {
 	cJSON *array = cJSON_CreateArray();
 	for (int i = 0; i < t->n_rows; i++)
-		cJSON_AddItemToArray(array, row_json(&t->rows[i], d, version_of(versions, count,
-										t->rows[i].who->version_id)));
+		cJSON_AddItemToArray(array, row_json(&t->rows[i], d,
+						     version_of(versions, count,
+								t->rows[i].who->version_id)));
 	for (int i = 0; i < count; i++) {
 		cJSON *o;
 		char ref[32];
@@ -293,7 +304,10 @@ cJSON *labreport_table_json(const LabTable *t, const LabData *d, const DbPromptV
 /* ---- a comparison ---- */
 
 static const char *const figure_keys[COMPARE_FIGURE_COUNT] = {
-	"kappa", "kappa_linear", "kappa_quadratic", "agreement",
+	"kappa",
+	"kappa_linear",
+	"kappa_quadratic",
+	"agreement",
 };
 
 static void p_text(double p, char *out, size_t size)
@@ -328,14 +342,14 @@ static void figure_line(FILE *out, int f, const CompareFigure *g)
 	fig_text(f, g->mdd, 0, mdd, sizeof mdd);
 	p_text(g->p_diff, p, sizeof p);
 	if (g->ci_diff.defined) {
-		fig_text(f, (MetricValue){1, g->ci_diff.lo, NULL}, 1, lo, sizeof lo);
-		fig_text(f, (MetricValue){1, g->ci_diff.hi, NULL}, 1, hi, sizeof hi);
+		fig_text(f, (MetricValue){ 1, g->ci_diff.lo, NULL }, 1, lo, sizeof lo);
+		fig_text(f, (MetricValue){ 1, g->ci_diff.hi, NULL }, 1, hi, sizeof hi);
 		snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
 	} else {
 		snprintf(ci, sizeof ci, "-");
 	}
-	out_printf(out, "  %-24s %8s %8s %8s  %-20s %9s %8s %8s\n", compare_figure_name((CompareFigureId)f),
-		a, b, diff, ci, se, p, mdd);
+	out_printf(out, "  %-24s %8s %8s %8s  %-20s %9s %8s %8s\n",
+		   compare_figure_name((CompareFigureId)f), a, b, diff, ci, se, p, mdd);
 }
 
 static void summary_text(FILE *out, const CompareSummary *s)
@@ -345,19 +359,22 @@ static void summary_text(FILE *out, const CompareSummary *s)
 	for (int k = 0; k < COMPARE_CLASS_COUNT; k++)
 		out_printf(out, " %s %ld", compare_class_name((CompareClass)k), s->classes[k]);
 	out_printf(out, "\n\n  %-24s %8s %8s %8s  %-20s %9s %8s %8s\n", "", "A", "B", "B - A",
-		"95% CI (paired)", "SE (jack)", "p", "MDD");
+		   "95% CI (paired)", "SE (jack)", "p", "MDD");
 	for (int f = 0; f < COMPARE_FIGURE_COUNT; f++)
 		figure_line(out, f, &s->figure[f]);
 	p_text(s->mcnemar.p_exact, p, sizeof p);
-	out_printf(out, "\n  McNemar (exact agreement): %ld broken (A right, B wrong), %ld fixed; exact p %s",
+	out_printf(
+		out,
+		"\n  McNemar (exact agreement): %ld broken (A right, B wrong), %ld fixed; exact p %s",
 		s->mcnemar.b, s->mcnemar.c, p);
 	if (s->mcnemar.chi2_defined) {
 		p_text(s->mcnemar.p_chi2, pc, sizeof pc);
-		out_printf(out, "; chi-square %.3f (continuity corrected), p %s", s->mcnemar.chi2, pc);
+		out_printf(out, "; chi-square %.3f (continuity corrected), p %s", s->mcnemar.chi2,
+			   pc);
 	}
 	p_text(s->sign_p, p, sizeof p);
 	out_printf(out, "\n  sign test (distance to the human label): %ld toward, %ld away; p %s\n",
-		s->toward, s->away, p);
+		   s->toward, s->away, p);
 }
 
 static void categories_text(FILE *out, const LabComparison *c)
@@ -375,9 +392,11 @@ static void categories_text(FILE *out, const LabComparison *c)
 		fig_text(COMPARE_FIGURE_KAPPA_QUADRATIC, g->diff, 1, d, sizeof d);
 		p_text(s->mcnemar_p_holm, p, sizeof p);
 		p_text(s->sign_p_holm, ps, sizeof ps);
-		out_printf(out, "  %-20.20s n %5zu  kappa_q %s -> %s (%s)  fixed %ld broken %ld (McNemar p "
-			"%s)  toward %ld away %ld (p %s)\n", name, s->n, a, b, d, s->mcnemar.c,
-			s->mcnemar.b, p, s->toward, s->away, ps);
+		out_printf(
+			out,
+			"  %-20.20s n %5zu  kappa_q %s -> %s (%s)  fixed %ld broken %ld (McNemar p "
+			"%s)  toward %ld away %ld (p %s)\n",
+			name, s->n, a, b, d, s->mcnemar.c, s->mcnemar.b, p, s->toward, s->away, ps);
 		free(name);
 	}
 }
@@ -387,20 +406,26 @@ void labreport_compare_text(FILE *out, const LabComparison *c)
 	const CompareSummary *s = &c->result.all;
 	char *a = labreport_labeller_line(c->a), *b = labreport_labeller_line(c->b);
 	out_printf(out, "A = %s\nB = %s\n", a, b);
-	out_printf(out, "%zu settled items labelled by both (left out: %ld labelled only by A, %ld only "
-		"by B)\n\n", c->n, c->only_a, c->only_b);
+	out_printf(out,
+		   "%zu settled items labelled by both (left out: %ld labelled only by A, %ld only "
+		   "by B)\n\n",
+		   c->n, c->only_a, c->only_b);
 	summary_text(out, s);
-	out_printf(out, "  bootstrap: %d paired resamples, seed %llu, resampled by %s; MDD: the smallest "
+	out_printf(
+		out,
+		"  bootstrap: %d paired resamples, seed %llu, resampled by %s; MDD: the smallest "
 		"difference\n  these items could show at %.0f%% power and the %.0f%% level\n",
 		s->resamples, (unsigned long long)s->seed,
 		s->resampled_by == COMPARE_RESAMPLE_ITEMS ? "items" : "triples", 100 * s->power,
 		100 * (1 - s->confidence));
 	categories_text(out, c);
 	if (c->recheck.sent)
-		out_printf(out, "\nre-review: %lld items this comparison sent back; %lld reviewed again, "
-			"%lld waiting; %lld settled label%s changed\n", c->recheck.sent,
-			c->recheck.reviewed, c->recheck.waiting, c->recheck.changed,
-			c->recheck.changed == 1 ? "" : "s");
+		out_printf(
+			out,
+			"\nre-review: %lld items this comparison sent back; %lld reviewed again, "
+			"%lld waiting; %lld settled label%s changed\n",
+			c->recheck.sent, c->recheck.reviewed, c->recheck.waiting,
+			c->recheck.changed, c->recheck.changed == 1 ? "" : "s");
 	free(a), free(b);
 }
 
@@ -413,14 +438,15 @@ static cJSON *figure_json(const CompareFigure *g)
 	add_interval(o, "ci_a", g->ci_a), add_interval(o, "ci_b", g->ci_b);
 	add_interval(o, "ci_diff", g->ci_diff);
 	add_value(o, "mdd", g->mdd);
-	add_value(o, "p_diff", (MetricValue){!isnan(g->p_diff), g->p_diff, NULL});
-	add_value(o, "p_diff_holm", (MetricValue){!isnan(g->p_diff_holm), g->p_diff_holm, NULL});
+	add_value(o, "p_diff", (MetricValue){ !isnan(g->p_diff), g->p_diff, NULL });
+	add_value(o, "p_diff_holm", (MetricValue){ !isnan(g->p_diff_holm), g->p_diff_holm, NULL });
 	return o;
 }
 
 static void summary_json(cJSON *o, const CompareSummary *s)
 {
-	cJSON *classes = cJSON_CreateObject(), *m = cJSON_CreateObject(), *sign = cJSON_CreateObject();
+	cJSON *classes = cJSON_CreateObject(), *m = cJSON_CreateObject(),
+	      *sign = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "n", (double)s->n);
 	for (int k = 0; k < COMPARE_CLASS_COUNT; k++)
 		cJSON_AddNumberToObject(classes, compare_class_name((CompareClass)k),
@@ -430,15 +456,17 @@ static void summary_json(cJSON *o, const CompareSummary *s)
 		cJSON_AddItemToObject(o, figure_keys[f], figure_json(&s->figure[f]));
 	cJSON_AddNumberToObject(m, "b", (double)s->mcnemar.b);
 	cJSON_AddNumberToObject(m, "c", (double)s->mcnemar.c);
-	add_value(m, "p_exact", (MetricValue){!isnan(s->mcnemar.p_exact), s->mcnemar.p_exact, NULL});
-	add_value(m, "chi2", (MetricValue){s->mcnemar.chi2_defined, s->mcnemar.chi2, NULL});
-	add_value(m, "p_chi2", (MetricValue){s->mcnemar.chi2_defined, s->mcnemar.p_chi2, NULL});
-	add_value(m, "p_exact_holm", (MetricValue){!isnan(s->mcnemar_p_holm), s->mcnemar_p_holm, NULL});
+	add_value(m, "p_exact",
+		  (MetricValue){ !isnan(s->mcnemar.p_exact), s->mcnemar.p_exact, NULL });
+	add_value(m, "chi2", (MetricValue){ s->mcnemar.chi2_defined, s->mcnemar.chi2, NULL });
+	add_value(m, "p_chi2", (MetricValue){ s->mcnemar.chi2_defined, s->mcnemar.p_chi2, NULL });
+	add_value(m, "p_exact_holm",
+		  (MetricValue){ !isnan(s->mcnemar_p_holm), s->mcnemar_p_holm, NULL });
 	cJSON_AddItemToObject(o, "mcnemar", m);
 	cJSON_AddNumberToObject(sign, "toward", (double)s->toward);
 	cJSON_AddNumberToObject(sign, "away", (double)s->away);
-	add_value(sign, "p", (MetricValue){!isnan(s->sign_p), s->sign_p, NULL});
-	add_value(sign, "p_holm", (MetricValue){!isnan(s->sign_p_holm), s->sign_p_holm, NULL});
+	add_value(sign, "p", (MetricValue){ !isnan(s->sign_p), s->sign_p, NULL });
+	add_value(sign, "p_holm", (MetricValue){ !isnan(s->sign_p_holm), s->sign_p_holm, NULL });
 	cJSON_AddItemToObject(o, "sign_test", sign);
 }
 

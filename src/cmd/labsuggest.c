@@ -45,8 +45,8 @@ static Status options_of(const LabSuggestOptions *o, SuggestOptions *s)
 	SplitSpec spec;
 	Status st = split_parse(o->split, &spec);
 	if (st == STATUS_OK && spec.n != 3)
-		st = status_fail(STATUS_ERR_USAGE, "--split %s: give three parts, search/select/test",
-				 o->split);
+		st = status_fail(STATUS_ERR_USAGE,
+				 "--split %s: give three parts, search/select/test", o->split);
 	if (st == STATUS_OK && (!spec.percent[1] || !spec.percent[2]))
 		st = status_fail(STATUS_ERR_USAGE, "--split %s: select and test need a share",
 				 o->split);
@@ -70,12 +70,14 @@ static void print_plan(const Suggest *s, const LabSuggestOptions *o)
 {
 	const SuggestPlan *p = suggest_plan(s);
 	out_printf(stderr, "gavel: suggest edits of %s\n", suggest_original(s));
-	out_printf(stderr, "  settled items: %lld search, %lld select, %lld test (split %s, %lld "
-		   "split now, the rest kept)\n", p->parts[0], p->parts[1], p->parts[2], o->split,
-		   p->newly_split);
+	out_printf(stderr,
+		   "  settled items: %lld search, %lld select, %lld test (split %s, %lld "
+		   "split now, the rest kept)\n",
+		   p->parts[0], p->parts[1], p->parts[2], o->split, p->newly_split);
 	out_printf(stderr, "  %lld disagreements in the search part; %d shown to the proposer\n",
 		   p->disagreements, p->examples);
-	out_printf(stderr, "  calls: at most %lld (1 proposer, %d edits x %lld select items, the best "
+	out_printf(stderr,
+		   "  calls: at most %lld (1 proposer, %d edits x %lld select items, the best "
 		   "on %lld test items, the original on %lld test items it never labelled)\n",
 		   p->calls, o->candidates, p->parts[1], p->parts[2], p->original_missing);
 	out_printf(stderr, "  the cache answers %lld of them; %lld to make", p->cached,
@@ -84,8 +86,10 @@ static void print_plan(const Suggest *s, const LabSuggestOptions *o)
 		out_printf(stderr, "; about $%.4f (%.0f tokens a call so far)\n", p->cost,
 			   p->tokens_per_call);
 	else if (p->tokens_per_call > 0)
-		out_printf(stderr, "; about %.0f tokens (no price: --price-in in gavel label, or the "
-			   "settings file)\n", p->tokens_per_call * (double)(p->calls - p->cached));
+		out_printf(stderr,
+			   "; about %.0f tokens (no price: --price-in in gavel label, or the "
+			   "settings file)\n",
+			   p->tokens_per_call * (double)(p->calls - p->cached));
 	else
 		out_puts(stderr, "; cost unknown (no calls of this labeller yet)\n");
 }
@@ -97,7 +101,8 @@ static int confirmed(const LabSuggestOptions *o)
 	if (o->yes)
 		return 1;
 	if (!isatty(STDIN_FILENO)) {
-		out_puts(stderr, "gavel: not on a terminal: give --yes to go ahead with this plan\n");
+		out_puts(stderr,
+			 "gavel: not on a terminal: give --yes to go ahead with this plan\n");
 		return 0;
 	}
 	out_puts(stderr, "go ahead? [y/N] ");
@@ -130,16 +135,18 @@ static void print_candidates(const Suggest *s, LabData *d)
 	int n, best = suggest_best(s);
 	const SuggestCandidate *c = suggest_candidates(s, &n);
 	(void)d;
-	out_printf(stdout, "edits, measured on the select part (quadratic kappa, exact agreement):\n");
+	out_printf(stdout,
+		   "edits, measured on the select part (quadratic kappa, exact agreement):\n");
 	for (int i = 0; i < n; i++) {
 		char kq[16] = "-", ex[16] = "-";
 		if (c[i].kappa.defined)
 			snprintf(kq, sizeof kq, "%.3f", c[i].kappa.value);
 		if (c[i].agreement.defined)
 			snprintf(ex, sizeof ex, "%.1f%%", 100 * c[i].agreement.value);
-		out_printf(stdout, "  %s version %lld  run %lld  n %ld  kappa_q %s  exact %s\n      %s\n",
-			   i == best ? "*" : " ", c[i].version_id, c[i].run_id, c[i].covered, kq, ex,
-			   c[i].hypothesis);
+		out_printf(stdout,
+			   "  %s version %lld  run %lld  n %ld  kappa_q %s  exact %s\n      %s\n",
+			   i == best ? "*" : " ", c[i].version_id, c[i].run_id, c[i].covered, kq,
+			   ex, c[i].hypothesis);
 	}
 	if (*suggest_dropped(s))
 		out_printf(stdout, "dropped: %s\n", suggest_dropped(s));
@@ -218,7 +225,8 @@ static void report(const char *db_path, const Suggest *s, int json)
 	} else {
 		print_candidates(s, data);
 		if (c) {
-			out_printf(stdout, "\nthe best edit on the test part, against the original:\n");
+			out_printf(stdout,
+				   "\nthe best edit on the test part, against the original:\n");
 			labreport_compare_text(stdout, c);
 		}
 	}
@@ -227,8 +235,8 @@ static void report(const char *db_path, const Suggest *s, int json)
 	else if (suggest_best(s) >= 0)
 		cli_note("nothing is adopted: run version %lld yourself if the test convinces you "
 			 "(gavel prompts show %lld > edit.md)",
-			 suggest_candidates(s, &(int){0})[suggest_best(s)].version_id,
-			 suggest_candidates(s, &(int){0})[suggest_best(s)].version_id);
+			 suggest_candidates(s, &(int){ 0 })[suggest_best(s)].version_id,
+			 suggest_candidates(s, &(int){ 0 })[suggest_best(s)].version_id);
 	labcompare_free(c);
 	labdata_free(data);
 	db_close(db);

@@ -11,8 +11,8 @@
 
 #define SEND_WORD(id, word, help) word,
 #define SEND_HELP(id, word, help) help,
-const char *const labcompare_send_words[] = {LABCOMPARE_SEND_LIST(SEND_WORD) NULL};
-static const char *const send_help[] = {LABCOMPARE_SEND_LIST(SEND_HELP)};
+const char *const labcompare_send_words[] = { LABCOMPARE_SEND_LIST(SEND_WORD) NULL };
+static const char *const send_help[] = { LABCOMPARE_SEND_LIST(SEND_HELP) };
 #undef SEND_WORD
 #undef SEND_HELP
 
@@ -35,7 +35,8 @@ static void pair_up(LabComparison *c)
 {
 	const LabLabeller *a = c->a, *b = c->b;
 	size_t i = 0, j = 0;
-	c->items = xmalloc((a->n_items < b->n_items ? a->n_items : b->n_items) * sizeof *c->items + 1);
+	c->items =
+		xmalloc((a->n_items < b->n_items ? a->n_items : b->n_items) * sizeof *c->items + 1);
 	while (i < a->n_items || j < b->n_items) {
 		const LabItem *x = i < a->n_items ? &a->items[i] : NULL;
 		const LabItem *y = j < b->n_items ? &b->items[j] : NULL;
@@ -45,8 +46,11 @@ static void pair_up(LabComparison *c)
 			c->only_b++, j++;
 		} else {
 			LabPair *p = &c->items[c->n++];
-			*p = (LabPair){.item = x->item, .human = x->human, .a = x->label, .b = y->label,
-				       .category = -1};
+			*p = (LabPair){ .item = x->item,
+					.human = x->human,
+					.a = x->label,
+					.b = y->label,
+					.category = -1 };
 			b_votes(b, j, c->K, p);
 			i++, j++;
 		}
@@ -65,8 +69,8 @@ static int category_index(LabComparison *c, const char *name, size_t *capacity)
 	for (int k = 0; k < c->n_categories; k++)
 		if (!strcmp(c->categories[k], name))
 			return k;
-	c->categories = xgrow(c->categories, capacity, (size_t)c->n_categories + 1,
-			      sizeof *c->categories);
+	c->categories =
+		xgrow(c->categories, capacity, (size_t)c->n_categories + 1, sizeof *c->categories);
 	c->categories[c->n_categories] = xstrdup(name);
 	return c->n_categories++;
 }
@@ -110,7 +114,7 @@ Status labcompare_run(Db *db, LabData *d, int ia, int ib, const CompareOptions *
 		      LabComparison **out)
 {
 	LabComparison *c = xcalloc(1, sizeof *c);
-	Naming naming = {.c = c};
+	Naming naming = { .c = c };
 	Status st = labdata_fill(db, d, ia);
 
 	*out = NULL;
@@ -124,14 +128,17 @@ Status labcompare_run(Db *db, LabData *d, int ia, int ib, const CompareOptions *
 	c->K = d->K;
 	c->names = (const char *const *)d->names;
 	c->source = xasprintf("%s %s", c->a->ref, c->b->ref);
-	c->options = opt ? *opt : (CompareOptions){BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
-						    BOOTSTRAP_CONFIDENCE, COMPARE_POWER,
-						    COMPARE_RESAMPLE_AUTO};
+	c->options =
+		opt ? *opt
+		    : (CompareOptions){ BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, BOOTSTRAP_CONFIDENCE,
+					COMPARE_POWER, COMPARE_RESAMPLE_AUTO };
 	pair_up(c);
 	if (!c->n) {
-		st = status_fail(STATUS_ERR_INPUT, "no settled item has a label from both %s and %s "
-				 "(%ld only from A, %ld only from B); rerun one on the other's items",
-				 c->a->ref, c->b->ref, c->only_a, c->only_b);
+		st = status_fail(
+			STATUS_ERR_INPUT,
+			"no settled item has a label from both %s and %s "
+			"(%ld only from A, %ld only from B); rerun one on the other's items",
+			c->a->ref, c->b->ref, c->only_a, c->only_b);
 		labcompare_free(c);
 		return st;
 	}
@@ -187,7 +194,7 @@ Status labcompare_send(Db *db, const LabComparison *c, LabSend kind, long *sent)
 	qsort_r(order, n, sizeof *order, surest_first, (void *)c);
 	items = xmalloc((n + 1) * sizeof *items);
 	for (size_t k = 0; k < n; k++)
-		items[k] = (DbRecheckItem){c->items[order[k]].item, c->items[order[k]].human};
+		items[k] = (DbRecheckItem){ c->items[order[k]].item, c->items[order[k]].human };
 	st = db_begin(db);
 	if (st == STATUS_OK)
 		st = db_recheck_send(db, items, n, labcompare_send_words[kind], c->source);

@@ -17,17 +17,17 @@
 /* One item both labelled. */
 typedef struct {
 	long long item;
-	int human, a, b;            /* labels on 1..K */
-	int category;               /* index into categories, -1 for none */
-	int b_answers, b_votes;     /* B's answers on the scale, and those that gave its label */
+	int human, a, b;        /* labels on 1..K */
+	int category;           /* index into categories, -1 for none */
+	int b_answers, b_votes; /* B's answers on the scale, and those that gave its label */
 	CompareClass cls;
-	char *external_id;          /* owned */
+	char *external_id; /* owned */
 } LabPair;
 
 /* Which items a comparison sends back to review, declared once: id, the
  * word (--send, and the reason stored), what it means. */
-#define LABCOMPARE_SEND_LIST(X)                                                              \
-	X(BROKEN, "broken", "A was right and B is wrong")                                   \
+#define LABCOMPARE_SEND_LIST(X)                                                                 \
+	X(BROKEN, "broken", "A was right and B is wrong")                                       \
 	X(DISAGREES, "disagrees", "B's label is not the settled one (unanimous answers first)") \
 	X(UNANIMOUS, "unanimous", "B's label is not the settled one though all its answers agree")
 
@@ -35,7 +35,7 @@ typedef enum {
 #define LABCOMPARE_SEND_ENUM(id, word, help) LABCOMPARE_SEND_##id,
 	LABCOMPARE_SEND_LIST(LABCOMPARE_SEND_ENUM)
 #undef LABCOMPARE_SEND_ENUM
-	LABCOMPARE_SEND_COUNT
+		LABCOMPARE_SEND_COUNT
 } LabSend;
 
 /* The --send words, NULL-terminated, and each one's meaning. */
@@ -43,18 +43,18 @@ extern const char *const labcompare_send_words[];
 const char *labcompare_send_help(LabSend kind);
 
 typedef struct {
-	const LabLabeller *a, *b;   /* borrowed from the LabData */
-	char *source;               /* "REF_A REF_B": names this comparison in the recheck table */
+	const LabLabeller *a, *b; /* borrowed from the LabData */
+	char *source;             /* "REF_A REF_B": names this comparison in the recheck table */
 	int K;
-	const char *const *names;   /* the scale's names, borrowed */
-	LabPair *items;             /* ascending item id */
+	const char *const *names; /* the scale's names, borrowed */
+	LabPair *items;           /* ascending item id */
 	size_t n;
-	long only_a, only_b;        /* settled items only one of them labelled */
+	long only_a, only_b; /* settled items only one of them labelled */
 	char **categories;
 	int n_categories;
 	CompareOptions options;
 	CompareResult result;
-	DbRecheckSummary recheck;   /* the items this comparison sent back before */
+	DbRecheckSummary recheck; /* the items this comparison sent back before */
 } LabComparison;
 
 /* Compares labellers ia (A) and ib (B) of d (their answers read here) on

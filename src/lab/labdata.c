@@ -92,7 +92,8 @@ static void name_groups(LabData *d)
 			if (j != i && o->version_id == l->version_id &&
 			    o->runs[o->n_runs - 1] > l->runs[l->n_runs - 1]) {
 				free(l->ref);
-				l->ref = xasprintf("%lld@%s", l->version_id, l->model ? l->model : "");
+				l->ref = xasprintf("%lld@%s", l->version_id,
+						   l->model ? l->model : "");
 				break;
 			}
 		}
@@ -109,8 +110,8 @@ static int count_settled(void *arg, long long item_id, int label)
 Status labdata_open(Db *db, LabData **out)
 {
 	LabData *d = xcalloc(1, sizeof *d);
-	Grouping g = {.d = d};
-	DbScale scale = {0};
+	Grouping g = { .d = d };
+	DbScale scale = { 0 };
 	Status st = db_scale_get(db, &scale);
 
 	*out = NULL;
@@ -141,10 +142,10 @@ Status labdata_open(Db *db, LabData **out)
  * until the next item, then the item is kept when no later run labelled it. */
 typedef struct {
 	LabLabeller *l;
-	IntMap *seen;           /* items already labelled by a later run */
+	IntMap *seen; /* items already labelled by a later run */
 	size_t capacity;
 	int K;
-	long long item;         /* the item being gathered, 0 none */
+	long long item; /* the item being gathered, 0 none */
 	int human, n, any_ok;
 	int answers[MAX_REPEATS];
 } Fill;
@@ -164,8 +165,9 @@ static void keep_item(Fill *f)
 	memset(l->answers + i * (size_t)l->repeats, 0, (size_t)l->repeats * sizeof *l->answers);
 	memcpy(l->answers + i * (size_t)l->repeats, f->answers,
 	       (size_t)(f->n < l->repeats ? f->n : l->repeats) * sizeof *l->answers);
-	l->items[i] = (LabItem){.item = f->item, .human = f->human,
-				.label = labtable_majority(f->answers, f->n, f->K)};
+	l->items[i] = (LabItem){ .item = f->item,
+				 .human = f->human,
+				 .label = labtable_majority(f->answers, f->n, f->K) };
 	l->n_items++;
 }
 
@@ -218,7 +220,7 @@ static void sort_items(LabLabeller *l)
 	size_t *order = xmalloc((n + 1) * sizeof *order);
 	LabItem *items = xmalloc((n + 1) * sizeof *items);
 	int *answers = xmalloc((n * r + 1) * sizeof *answers);
-	SortCtx ctx = {l->items};
+	SortCtx ctx = { l->items };
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	qsort_r(order, n, sizeof *order, by_item, &ctx);
@@ -233,7 +235,7 @@ static void sort_items(LabLabeller *l)
 Status labdata_fill(Db *db, LabData *d, int i)
 {
 	LabLabeller *l = &d->labellers[i];
-	Fill f = {.l = l, .seen = intmap_new(), .K = d->K};
+	Fill f = { .l = l, .seen = intmap_new(), .K = d->K };
 	Status st = STATUS_OK;
 
 	if (d->filled[i])
@@ -279,16 +281,22 @@ static Status find_run(Db *db, LabData *d, long long run_id, int *index)
 				return STATUS_OK;
 			}
 			/* that run alone, beside its group */
-			d->labellers = xrealloc(d->labellers, ((size_t)d->n + 1) * sizeof *d->labellers);
+			d->labellers =
+				xrealloc(d->labellers, ((size_t)d->n + 1) * sizeof *d->labellers);
 			d->filled = xrealloc(d->filled, (size_t)d->n + 1);
 			l = &d->labellers[i];
 			one = &d->labellers[d->n];
-			*one = (LabLabeller){.version_id = l->version_id, .parent_id = l->parent_id,
-					     .hash = xstrdup(l->hash), .name = xstrdup(l->name),
-					     .note = xstrdup(l->note), .provider = xstrdup(l->provider),
-					     .model = xstrdup(l->model), .repeats = l->repeats,
-					     .has_price = l->has_price, .price_in = l->price_in,
-					     .price_out = l->price_out};
+			*one = (LabLabeller){ .version_id = l->version_id,
+					      .parent_id = l->parent_id,
+					      .hash = xstrdup(l->hash),
+					      .name = xstrdup(l->name),
+					      .note = xstrdup(l->note),
+					      .provider = xstrdup(l->provider),
+					      .model = xstrdup(l->model),
+					      .repeats = l->repeats,
+					      .has_price = l->has_price,
+					      .price_in = l->price_in,
+					      .price_out = l->price_out };
 			one->runs = xmalloc(sizeof *one->runs);
 			one->runs[0] = run_id;
 			one->n_runs = 1;
@@ -314,14 +322,15 @@ static Status find_version(Db *db, LabData *d, const char *ref, const char *mode
 		if (l->version_id != v.id || (model && !same_text(l->model, model)))
 			continue;
 		/* without a model, the one of the version's latest run */
-		if (found < 0 || l->runs[l->n_runs - 1] > d->labellers[found].runs[
-					   d->labellers[found].n_runs - 1])
+		if (found < 0 || l->runs[l->n_runs - 1] >
+					 d->labellers[found].runs[d->labellers[found].n_runs - 1])
 			found = i;
 	}
 	if (found < 0)
-		st = status_fail(STATUS_ERR_NOT_FOUND, "prompt version %lld (%.12s) has no run%s%s; "
-				 "rerun it first (gavel label --settled --prompt ...)", v.id, v.hash,
-				 model ? " with model " : "", model ? model : "");
+		st = status_fail(STATUS_ERR_NOT_FOUND,
+				 "prompt version %lld (%.12s) has no run%s%s; "
+				 "rerun it first (gavel label --settled --prompt ...)",
+				 v.id, v.hash, model ? " with model " : "", model ? model : "");
 	db_prompt_version_clear(&v);
 	*index = found;
 	return st;
@@ -336,7 +345,8 @@ Status labdata_find(Db *db, LabData *d, const char *ref, int *index)
 		char *end;
 		long long id = strtoll(ref + 4, &end, 10);
 		if (end == ref + 4 || *end || id <= 0)
-			return status_fail(STATUS_ERR_USAGE, "'%s': a run is run:N, N its number", ref);
+			return status_fail(STATUS_ERR_USAGE, "'%s': a run is run:N, N its number",
+					   ref);
 		return find_run(db, d, id, index);
 	}
 	copy = xstrdup(ref);
@@ -348,8 +358,8 @@ Status labdata_find(Db *db, LabData *d, const char *ref, int *index)
 	return st;
 }
 
-void labdata_price_fallback(LabData *d, int (*price)(void *arg, const char *provider,
-						    double *in, double *out),
+void labdata_price_fallback(LabData *d,
+			    int (*price)(void *arg, const char *provider, double *in, double *out),
 			    void *arg)
 {
 	for (int i = 0; i < d->n; i++) {

@@ -15,12 +15,12 @@
 
 typedef struct {
 	int K;
-	char **names;             /* [K]: names[0] names label 1 */
-	LabLabeller *labellers;   /* grouped, in order of their first run */
+	char **names;           /* [K]: names[0] names label 1 */
+	LabLabeller *labellers; /* grouped, in order of their first run */
 	int n;
-	long long latest_run;     /* 0: no run */
-	long long settled;        /* settled items in the database */
-	unsigned char *filled;    /* [n]: the answers are read */
+	long long latest_run;  /* 0: no run */
+	long long settled;     /* settled items in the database */
+	unsigned char *filled; /* [n]: the answers are read */
 } LabData;
 
 /* Reads the scale and the runs into a new *out (answers not read yet: see
@@ -43,8 +43,8 @@ Status labdata_find(Db *db, LabData *d, const char *ref, int *index);
 
 /* Gives labellers whose runs stored no price one from price(), called with
  * the provider name (1 when it knows one). */
-void labdata_price_fallback(LabData *d, int (*price)(void *arg, const char *provider,
-						    double *in, double *out),
+void labdata_price_fallback(LabData *d,
+			    int (*price)(void *arg, const char *provider, double *in, double *out),
 			    void *arg);
 
 /* Frees everything; NULL is fine. */

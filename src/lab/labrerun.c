@@ -32,7 +32,7 @@ static int add_settled(void *arg, long long item_id, int label)
 Status labrerun_settled(Db *db, size_t sample, uint64_t seed, long long **ids, int **labels,
 			size_t *n)
 {
-	Settled s = {0};
+	Settled s = { 0 };
 	Status st = db_lab_settled(db, add_settled, &s);
 	*ids = NULL, *labels = NULL, *n = 0;
 	if (st != STATUS_OK) {
@@ -91,9 +91,11 @@ Status labrerun_create(Db *db, long long like_run, long long version_id, const l
 	if (repeats <= 0)
 		repeats = like.repeats > 0 ? like.repeats : 1;
 	params = params_for(like.params_json, n, repeats);
-	run = (DbRunNew){.provider = like.provider, .model = like.model, .params_json = params,
-			 .prompt_version_id = version_id > 0 ? version_id : like.prompt_version_id,
-			 .repeats = repeats};
+	run = (DbRunNew){ .provider = like.provider,
+			  .model = like.model,
+			  .params_json = params,
+			  .prompt_version_id = version_id > 0 ? version_id : like.prompt_version_id,
+			  .repeats = repeats };
 	st = db_begin(db);
 	if (st == STATUS_OK)
 		st = db_run_create(db, &run, run_id);
@@ -144,8 +146,10 @@ Status labrerun_setup(Db *db, long long run_id, const char *api_key, LabRunSetup
 	s->run_id = run_id;
 	s->ops = provider_find(run.provider);
 	if (!s->ops) {
-		st = status_fail(STATUS_ERR_INPUT, "run %lld used the labeller '%s', which this gavel "
-				 "does not know (%s)", run_id, run.provider, provider_names());
+		st = status_fail(STATUS_ERR_INPUT,
+				 "run %lld used the labeller '%s', which this gavel "
+				 "does not know (%s)",
+				 run_id, run.provider, provider_names());
 		goto out;
 	}
 	read_params(s, run.params_json);
@@ -156,7 +160,8 @@ Status labrerun_setup(Db *db, long long run_id, const char *api_key, LabRunSetup
 		if (!s->base_url)
 			s->base_url = xstrdup(s->ops->default_base_url);
 		if (!run.prompt_text)
-			st = status_fail(STATUS_ERR_INPUT, "run %lld has no prompt to run again", run_id);
+			st = status_fail(STATUS_ERR_INPUT, "run %lld has no prompt to run again",
+					 run_id);
 	}
 	if (st == STATUS_OK && run.prompt_text)
 		st = prompt_parse(run.prompt_name ? run.prompt_name : "prompt", run.prompt_text,
@@ -183,10 +188,15 @@ void labrerun_setup_free(LabRunSetup *s)
 
 LabelOptions labrerun_options(const LabRunSetup *s)
 {
-	return (LabelOptions){.ops = s->ops, .config = s->config, .concurrency = 8,
-			      .max_attempts = 5, .timeout_ms = 120000,
-			      .max_image_px = s->max_image_px, .backoff_s = 1, .backoff_max_s = 60,
-			      .cache = LABEL_CACHE_USE};
+	return (LabelOptions){ .ops = s->ops,
+			       .config = s->config,
+			       .concurrency = 8,
+			       .max_attempts = 5,
+			       .timeout_ms = 120000,
+			       .max_image_px = s->max_image_px,
+			       .backoff_s = 1,
+			       .backoff_max_s = 60,
+			       .cache = LABEL_CACHE_USE };
 }
 
 long long labrerun_latest(const long long *runs, int n)

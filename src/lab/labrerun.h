@@ -33,10 +33,10 @@ Status labrerun_create(Db *db, long long like_run, long long version_id, const l
 typedef struct {
 	long long run_id;
 	const ProviderOps *ops;
-	ProviderConfig config;   /* its strings point into the fields below */
+	ProviderConfig config; /* its strings point into the fields below */
 	char *base_url, *model, *api_key;
 	int max_image_px;
-	Prompt *prompt;          /* NULL for a labeller that needs none */
+	Prompt *prompt; /* NULL for a labeller that needs none */
 	DbScale scale;
 	int has_price;
 	double price_in, price_out;

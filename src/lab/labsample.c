@@ -54,7 +54,7 @@ static int by_label_id(const void *pa, const void *pb, void *arg)
 static int strata(const long long *ids, const int *labels, size_t count, uint64_t seed,
 		  size_t *order, size_t *starts)
 {
-	Items items = {ids, labels};
+	Items items = { ids, labels };
 	int groups = 0;
 	for (size_t i = 0; i < count; i++)
 		order[i] = i;
@@ -67,7 +67,8 @@ static int strata(const long long *ids, const int *labels, size_t count, uint64_
 		size_t lo = starts[g], m = starts[g + 1] - lo;
 		uint64_t state = seed ^ (0x9E3779B97F4A7C15ULL * (uint64_t)(labels[order[lo]] + 1));
 		for (size_t i = 0; i + 1 < m; i++) {
-			size_t j = i + (size_t)(rng_splitmix64(&state) % (m - i)), t = order[lo + i];
+			size_t j = i + (size_t)(rng_splitmix64(&state) % (m - i)),
+			       t = order[lo + i];
 			order[lo + i] = order[lo + j];
 			order[lo + j] = t;
 		}
@@ -86,7 +87,8 @@ size_t labsample_stratified(const long long *ids, const int *labels, size_t coun
 {
 	size_t *order = xmalloc((count + 1) * sizeof *order);
 	size_t *starts = xmalloc((count + 2) * sizeof *starts);
-	size_t *sizes = xmalloc((count + 1) * sizeof *sizes), *take = xmalloc((count + 1) * sizeof *take);
+	size_t *sizes = xmalloc((count + 1) * sizeof *sizes),
+	       *take = xmalloc((count + 1) * sizeof *take);
 	size_t got = 0;
 	int groups = strata(ids, labels, count, seed, order, starts);
 
@@ -111,7 +113,8 @@ void labsample_split(const long long *ids, const int *labels, size_t count, cons
 	int groups = strata(ids, labels, count, seed, order, starts);
 
 	for (int g = 0; g < groups; g++) {
-		size_t lo = starts[g], m = starts[g + 1] - lo, share[LABSAMPLE_MAX_PARTS], w[LABSAMPLE_MAX_PARTS];
+		size_t lo = starts[g], m = starts[g + 1] - lo, share[LABSAMPLE_MAX_PARTS],
+		       w[LABSAMPLE_MAX_PARTS];
 		size_t at = lo;
 		for (int p = 0; p < parts; p++)
 			w[p] = percent[p];

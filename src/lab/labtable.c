@@ -50,11 +50,12 @@ static void measure(LabRow *row, const LabLabeller *l, int K, const BootstrapOpt
 		bootstrap_table(table, K, boot, ci);
 		row->kappa_q_ci = ci[METRICS_STAT_KAPPA_QUADRATIC];
 	} else {
-		row->kappa_q_ci = (MetricInterval){.why = row->kappa_q.why};
+		row->kappa_q_ci = (MetricInterval){ .why = row->kappa_q.why };
 	}
-	row->parse_failure_rate = l->calls
-		? (MetricValue){.defined = 1, .value = (double)l->parse_failed / (double)l->calls}
-		: (MetricValue){.why = "no answers"};
+	row->parse_failure_rate =
+		l->calls ? (MetricValue){ .defined = 1,
+					  .value = (double)l->parse_failed / (double)l->calls }
+			 : (MetricValue){ .why = "no answers" };
 	row->cost = money(l->prompt_tokens, l->completion_tokens, l);
 	row->saved = money(l->saved_prompt_tokens, l->saved_completion_tokens, l);
 	free(table);
@@ -104,8 +105,9 @@ LabTable *labtable_build(const LabLabeller *labellers, int n, int K, long long c
 			 const BootstrapOptions *boot)
 {
 	LabTable *t = xcalloc(1, sizeof *t);
-	t->boot = boot ? *boot : (BootstrapOptions){BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
-						     BOOTSTRAP_CONFIDENCE};
+	t->boot = boot ? *boot
+		       : (BootstrapOptions){ BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
+					     BOOTSTRAP_CONFIDENCE };
 	t->rows = xcalloc((size_t)n + 1, sizeof *t->rows);
 	t->n_rows = n;
 	for (int i = 0; i < n; i++) {
@@ -116,7 +118,8 @@ LabTable *labtable_build(const LabLabeller *labellers, int n, int K, long long c
 			t->max_covered = t->rows[i].covered;
 	}
 	for (int i = 0; i < n; i++)
-		t->rows[i].fewer = (double)t->rows[i].covered < LABTABLE_FULL_SHARE * (double)t->max_covered;
+		t->rows[i].fewer =
+			(double)t->rows[i].covered < LABTABLE_FULL_SHARE * (double)t->max_covered;
 	qsort(t->rows, (size_t)n, sizeof *t->rows, rank_order);
 	for (int i = 0; i < n; i++)
 		t->rows[i].rank = i + 1;

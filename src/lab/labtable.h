@@ -30,39 +30,39 @@
 
 /* A settled item as one labeller answered it. */
 typedef struct {
-	long long item;   /* item id */
-	int human;        /* the settled label, 1..K */
-	int label;        /* the labeller's label (the majority of its answers), 0 when none parsed */
+	long long item; /* item id */
+	int human;      /* the settled label, 1..K */
+	int label;      /* the labeller's label (the majority of its answers), 0 when none parsed */
 } LabItem;
 
 /* One labeller and everything it answered; strings and arrays owned
  * (labtable_labeller_clear). */
 typedef struct {
-	char *ref;               /* how to name it: a version id ("3") or "run:7" */
-	long long version_id;    /* 0: runs without a prompt version */
-	long long parent_id;     /* the version it was edited from, 0 for none */
+	char *ref;            /* how to name it: a version id ("3") or "run:7" */
+	long long version_id; /* 0: runs without a prompt version */
+	long long parent_id;  /* the version it was edited from, 0 for none */
 	char *hash, *name, *note, *provider, *model;
-	long long *runs;         /* its runs, ascending */
+	long long *runs; /* its runs, ascending */
 	int n_runs;
-	int repeats;             /* the most answers per item of any of its runs */
-	LabItem *items;          /* settled items it answered, ascending id */
+	int repeats;    /* the most answers per item of any of its runs */
+	LabItem *items; /* settled items it answered, ascending id */
 	size_t n_items;
-	int *answers;            /* n_items x repeats answers (0: none), for consistency */
-	long long calls, parse_failed, failed, cached; /* every answer of its runs */
-	long long prompt_tokens, completion_tokens;    /* of the calls made */
+	int *answers; /* n_items x repeats answers (0: none), for consistency */
+	long long calls, parse_failed, failed, cached;          /* every answer of its runs */
+	long long prompt_tokens, completion_tokens;             /* of the calls made */
 	long long saved_prompt_tokens, saved_completion_tokens; /* of the cached answers */
 	int has_price;
-	double price_in, price_out;                    /* per million tokens */
-	int unfinished;          /* its latest run stopped before the end (resumable) */
+	double price_in, price_out; /* per million tokens */
+	int unfinished;             /* its latest run stopped before the end (resumable) */
 } LabLabeller;
 
 void labtable_labeller_clear(LabLabeller *l);
 
 /* One row of the table: the labeller's figures. */
 typedef struct {
-	const LabLabeller *who;   /* borrowed */
-	long covered;             /* settled items with a label */
-	long unlabelled;          /* settled items it answered without a label */
+	const LabLabeller *who; /* borrowed */
+	long covered;           /* settled items with a label */
+	long unlabelled;        /* settled items it answered without a label */
 	MetricValue kappa_q, agreement, parse_failure_rate;
 	MetricInterval kappa_q_ci;
 	double cost, saved;       /* of the calls made / the cached answers; < 0 unknown */
@@ -73,7 +73,7 @@ typedef struct {
 } LabRow;
 
 typedef struct {
-	LabRow *rows;             /* ranked */
+	LabRow *rows; /* ranked */
 	int n_rows;
 	long max_covered;
 	BootstrapOptions boot;

@@ -24,8 +24,8 @@
 #include "src/llm/labelrun.h"
 
 enum {
-	MIN_SETTLED = 8,          /* below this no part is worth measuring on */
-	EXAMPLE_PX = 512,         /* the examples' images, long side */
+	MIN_SETTLED = 8,  /* below this no part is worth measuring on */
+	EXAMPLE_PX = 512, /* the examples' images, long side */
 	PROPOSER_MAX_TOKENS = 8192,
 	PROPOSER_ATTEMPTS = 3,
 	PROPOSER_TIMEOUT_MS = 300000,
@@ -46,11 +46,11 @@ struct Suggest {
 	SuggestOptions opt;
 	char *api_key;
 	int K;
-	char *original;            /* the labeller's ref */
+	char *original; /* the labeller's ref */
 	long long version_id, like_run;
-	LabRunSetup setup;         /* of like_run: provider, model, template */
+	LabRunSetup setup; /* of like_run: provider, model, template */
 	Part parts[3];
-	long long *missing;        /* test items the original never labelled */
+	long long *missing; /* test items the original never labelled */
 	size_t n_missing;
 	SuggestPlan plan;
 	/* the proposer call */
@@ -69,7 +69,7 @@ struct Suggest {
 	LabelRun *run;
 	LabRunSetup run_setup;
 	LabelSummary sum;
-	long long run_queue[2];    /* TESTING: the runs still to make (best, original) */
+	long long run_queue[2]; /* TESTING: the runs still to make (best, original) */
 	int queued;
 	char doing[96];
 	Status result;
@@ -113,7 +113,8 @@ static Status split(Suggest *s)
 		fresh_parts = xmalloc(m * sizeof *fresh_parts);
 		labsample_split(fresh, fresh_labels, m, s->opt.percent, 3, s->opt.split_seed,
 				fresh_parts);
-		st = db_lab_split_add(s->db, fresh, fresh_parts, fresh_labels, m, s->opt.split_seed);
+		st = db_lab_split_add(s->db, fresh, fresh_parts, fresh_labels, m,
+				      s->opt.split_seed);
 		for (size_t i = 0; i < m; i++)
 			intmap_get_or_add(stored, (uint64_t)fresh[i], fresh_parts[i], NULL);
 	}
@@ -160,30 +161,32 @@ static void latest_detail(Db *db, const LabLabeller *l, long long item, DbLabDet
 }
 
 /* One example: its words, and its image (NULL when it cannot be read). */
-static Status example(Suggest *s, const LabLabeller *l, long long item_id, int k, ProviderPart *part)
+static Status example(Suggest *s, const LabLabeller *l, long long item_id, int k,
+		      ProviderPart *part)
 {
 	DbItem item;
 	DbLabDetail d;
 	LabelItem li;
 	char *note = NULL;
 	const LabItem *it = answered(l, item_id);
-	StrBuf b = {0};
+	StrBuf b = { 0 };
 	Status st = db_item_get(s->db, item_id, &item);
 	if (st != STATUS_OK)
 		return st;
 	latest_detail(s->db, l, item_id, &d);
 	db_lab_item_note(s->db, item_id, &note);
-	strbuf_addf(&b, "\n\nExample %d: item %s%s%s\nPeople's settled label: %d (%s)\n"
-		    "The prompt's answer: %d (%s)\nIts rationale: %s\n", k, item.external_id,
-		    item.title ? ", " : "", item.title ? item.title : "", it->human,
-		    name_of(s, it->human), it->label, name_of(s, it->label),
+	strbuf_addf(&b,
+		    "\n\nExample %d: item %s%s%s\nPeople's settled label: %d (%s)\n"
+		    "The prompt's answer: %d (%s)\nIts rationale: %s\n",
+		    k, item.external_id, item.title ? ", " : "", item.title ? item.title : "",
+		    it->human, name_of(s, it->human), it->label, name_of(s, it->label),
 		    d.rationale ? d.rationale : "(none)");
 	if (note)
 		strbuf_addf(&b, "The reviewer's note: %s\n", note);
 	part->text = strbuf_take(&b);
 	part->image_base64 = NULL;
-	if (item.path && labelitem_open(&li, &item, s->setup.prompt, &s->setup.scale, EXAMPLE_PX) ==
-				 STATUS_OK) {
+	if (item.path &&
+	    labelitem_open(&li, &item, s->setup.prompt, &s->setup.scale, EXAMPLE_PX) == STATUS_OK) {
 		if (labelitem_image(&li) == STATUS_OK) {
 			part->image_base64 = li.image64;
 			li.image64 = NULL;
@@ -198,29 +201,32 @@ static Status example(Suggest *s, const LabLabeller *l, long long item_id, int k
 
 static char *instructions(const Suggest *s)
 {
-	StrBuf b = {0};
-	strbuf_addf(&b, "You improve a prompt template that asks a vision model to label product "
-		    "photos on an ordered scale. (%s)\nPropose exactly %d different edits of the "
-		    "template, each meant to fix a kind of mistake the examples show. Keep the "
-		    "template's format: its '# system' and '# user' sections, its {{variables}} and "
-		    "the {{image}} marker.\nAnswer with one JSON object and nothing else: "
-		    "{\"candidates\": [{\"hypothesis\": \"one line: what this edit should fix\", "
-		    "\"template\": \"the whole edited template\"}]}", PROPOSER_MARKER,
-		    s->opt.candidates);
+	StrBuf b = { 0 };
+	strbuf_addf(
+		&b,
+		"You improve a prompt template that asks a vision model to label product "
+		"photos on an ordered scale. (%s)\nPropose exactly %d different edits of the "
+		"template, each meant to fix a kind of mistake the examples show. Keep the "
+		"template's format: its '# system' and '# user' sections, its {{variables}} and "
+		"the {{image}} marker.\nAnswer with one JSON object and nothing else: "
+		"{\"candidates\": [{\"hypothesis\": \"one line: what this edit should fix\", "
+		"\"template\": \"the whole edited template\"}]}",
+		PROPOSER_MARKER, s->opt.candidates);
 	return strbuf_take(&b);
 }
 
 static char *request_text(const Suggest *s, int shown)
 {
-	StrBuf b = {0};
+	StrBuf b = { 0 };
 	strbuf_addf(&b, "The label scale:");
 	for (int k = 0; k < s->setup.scale.count; k++)
 		strbuf_addf(&b, " %d = %s%s", k + 1, s->setup.scale.names[k],
 			    k + 1 < s->setup.scale.count ? "," : ".");
-	strbuf_addf(&b, "\n\nThe template now:\n<<<TEMPLATE\n%s\nTEMPLATE>>>\n\nOn %lld of the "
+	strbuf_addf(&b,
+		    "\n\nThe template now:\n<<<TEMPLATE\n%s\nTEMPLATE>>>\n\nOn %lld of the "
 		    "items people settled, its label was not theirs. %d of them follow, with the "
-		    "photo after each.", prompt_peek_text(s->setup.prompt),
-		    s->plan.disagreements, shown);
+		    "photo after each.",
+		    prompt_peek_text(s->setup.prompt), s->plan.disagreements, shown);
 	return strbuf_take(&b);
 }
 
@@ -229,9 +235,10 @@ static Status build_request(Suggest *s, const LabLabeller *l, const long long *p
 {
 	ProviderPart *parts = xcalloc(n + 1, sizeof *parts);
 	char *system = instructions(s), *text = request_text(s, (int)n);
-	ProviderPrompt prompt = {.system = system, .user_before_image = text, .parts = parts,
-				 .n_parts = (int)n};
-	CallKey key = {.ops = s->setup.ops, .config = &s->proposer, .prompt = &prompt};
+	ProviderPrompt prompt = {
+		.system = system, .user_before_image = text, .parts = parts, .n_parts = (int)n
+	};
+	CallKey key = { .ops = s->setup.ops, .config = &s->proposer, .prompt = &prompt };
 	Status st = STATUS_OK;
 	for (size_t i = 0; i < n && st == STATUS_OK; i++)
 		st = example(s, l, picked[i], (int)i + 1, &parts[i]);
@@ -262,7 +269,8 @@ static Status pick_examples(Suggest *s, const LabLabeller *l)
 	s->plan.disagreements = (long long)n;
 	if (!n) {
 		free(wrong), free(labels);
-		return status_fail(STATUS_ERR_INPUT, "%s agrees with people on every item of the "
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s agrees with people on every item of the "
 				   "search part it labelled (%zu items): nothing to learn from",
 				   s->original, search->n);
 	}
@@ -297,13 +305,14 @@ static Status count_calls(Suggest *s, const LabLabeller *l)
 	s->plan.calls = 1 + (long long)s->opt.candidates * s->plan.parts[1] + s->plan.parts[2] +
 			(long long)s->n_missing;
 	s->plan.cached = found + missing_cached;
-	s->plan.tokens_per_call = made > 0 ? (double)(l->prompt_tokens + l->completion_tokens) /
-						     (double)made : 0;
+	s->plan.tokens_per_call =
+		made > 0 ? (double)(l->prompt_tokens + l->completion_tokens) / (double)made : 0;
 	s->plan.cost = -1;
 	if (l->has_price && made > 0)
 		s->plan.cost = (double)(s->plan.calls - s->plan.cached) *
 			       ((double)l->prompt_tokens * l->price_in +
-				(double)l->completion_tokens * l->price_out) / 1e6 / (double)made;
+				(double)l->completion_tokens * l->price_out) /
+			       1e6 / (double)made;
 	return st;
 }
 
@@ -311,17 +320,22 @@ static Status check(Suggest *s, const LabLabeller *l)
 {
 	long long uncached;
 	if (!l->version_id)
-		return status_fail(STATUS_ERR_INPUT, "%s has no prompt to edit (imported ratings or "
-				   "a labeller without one)", s->original);
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s has no prompt to edit (imported ratings or "
+				   "a labeller without one)",
+				   s->original);
 	if (s->setup.ops->kind != PROVIDER_HTTP)
-		return status_fail(STATUS_ERR_INPUT, "%s ran with the %s labeller, which cannot "
-				   "propose edits: rerun the prompt with an LLM first", s->original,
-				   s->setup.ops->name);
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s ran with the %s labeller, which cannot "
+				   "propose edits: rerun the prompt with an LLM first",
+				   s->original, s->setup.ops->name);
 	uncached = s->plan.calls - s->plan.cached;
 	if (s->opt.max_calls > 0 && uncached > s->opt.max_calls)
-		return status_fail(STATUS_ERR_USAGE, "the plan needs %lld calls the cache does not "
+		return status_fail(STATUS_ERR_USAGE,
+				   "the plan needs %lld calls the cache does not "
 				   "answer, over --max-calls %lld: ask for fewer candidates, or "
-				   "allow more", uncached, s->opt.max_calls);
+				   "allow more",
+				   uncached, s->opt.max_calls);
 	return STATUS_OK;
 }
 
@@ -357,9 +371,10 @@ Status suggest_open(Db *db, LabData *d, int i, const SuggestOptions *opt, Sugges
 	}
 	if (st == STATUS_OK && (s->parts[1].n == 0 || s->parts[2].n == 0 ||
 				s->parts[0].n + s->parts[1].n + s->parts[2].n < MIN_SETTLED))
-		st = status_fail(STATUS_ERR_INPUT, "too few settled items to search, select and test "
-				 "on (%zu, %zu and %zu): review more items first", s->parts[0].n,
-				 s->parts[1].n, s->parts[2].n);
+		st = status_fail(STATUS_ERR_INPUT,
+				 "too few settled items to search, select and test "
+				 "on (%zu, %zu and %zu): review more items first",
+				 s->parts[0].n, s->parts[1].n, s->parts[2].n);
 	if (st == STATUS_OK)
 		st = pick_examples(s, l);
 	if (st == STATUS_OK)
@@ -413,8 +428,9 @@ static Status add_candidate(Suggest *s, int k, const char *text, const char *hyp
 	st = db_prompt_version_save(s->db, prompt_peek_hash(prompt), name, text, &id, &created);
 	if (st == STATUS_OK)
 		st = db_prompt_version_set_origin(s->db, id, s->version_id,
-						  hypothesis && *hypothesis ? hypothesis
-									    : "(no hypothesis given)");
+						  hypothesis && *hypothesis
+							  ? hypothesis
+							  : "(no hypothesis given)");
 	for (int i = 0; st == STATUS_OK && i < s->n_cands; i++)
 		if (s->cands[i].version_id == id) {
 			drop(s, k, "the same text as an earlier edit");
@@ -422,8 +438,9 @@ static Status add_candidate(Suggest *s, int k, const char *text, const char *hyp
 		}
 	if (st == STATUS_OK) {
 		s->cands = xrealloc(s->cands, ((size_t)s->n_cands + 1) * sizeof *s->cands);
-		s->cands[s->n_cands++] = (SuggestCandidate){
-			.version_id = id, .hypothesis = xstrdup(hypothesis ? hypothesis : "")};
+		s->cands[s->n_cands++] =
+			(SuggestCandidate){ .version_id = id,
+					    .hypothesis = xstrdup(hypothesis ? hypothesis : "") };
 	}
 out:
 	prompt_free(prompt);
@@ -443,8 +460,10 @@ static Status read_candidates(Suggest *s, const char *content)
 	int k = 0;
 	if (!cJSON_IsArray(list)) {
 		cJSON_Delete(json);
-		return status_fail(STATUS_ERR_INPUT, "the proposer's answer holds no \"candidates\" "
-				   "list: %.200s", content ? content : "(empty)");
+		return status_fail(STATUS_ERR_INPUT,
+				   "the proposer's answer holds no \"candidates\" "
+				   "list: %.200s",
+				   content ? content : "(empty)");
 	}
 	cJSON_ArrayForEach(c, list) {
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, "template");
@@ -459,8 +478,8 @@ static Status read_candidates(Suggest *s, const char *content)
 	}
 	cJSON_Delete(json);
 	if (st == STATUS_OK && !s->n_cands)
-		st = status_fail(STATUS_ERR_INPUT, "none of the proposer's %d edits is usable: %s", k,
-				 strbuf_peek(&s->dropped));
+		st = status_fail(STATUS_ERR_INPUT, "none of the proposer's %d edits is usable: %s",
+				 k, strbuf_peek(&s->dropped));
 	return st;
 }
 
@@ -488,12 +507,15 @@ static void on_reply(void *arg, HttpReply *reply)
 
 static Status submit(Suggest *s)
 {
-	const char *headers[7] = {0};
+	const char *headers[7] = { 0 };
 	HttpRequest r;
 	for (int i = 0; i < 6 && s->request.headers[i]; i++)
 		headers[i] = s->request.headers[i];
-	r = (HttpRequest){.url = s->request.url, .headers = headers, .body = s->request.body,
-			  .body_len = strlen(s->request.body), .timeout_ms = PROPOSER_TIMEOUT_MS};
+	r = (HttpRequest){ .url = s->request.url,
+			   .headers = headers,
+			   .body = s->request.body,
+			   .body_len = strlen(s->request.body),
+			   .timeout_ms = PROPOSER_TIMEOUT_MS };
 	s->attempts++;
 	s->due = 0;
 	return http_submit(s->http, &r);
@@ -508,11 +530,14 @@ static Status take_reply(Suggest *s, const char *body, size_t len, long elapsed_
 		return st;
 	st = read_candidates(s, answer.content);
 	if (st == STATUS_OK && store) {
-		DbCachePut put = {.key = s->key, .provider = s->setup.ops->name,
-				  .model = s->proposer.model, .body = body, .body_len = len,
-				  .prompt_tokens = answer.prompt_tokens,
-				  .completion_tokens = answer.completion_tokens,
-				  .latency_ms = elapsed_ms};
+		DbCachePut put = { .key = s->key,
+				   .provider = s->setup.ops->name,
+				   .model = s->proposer.model,
+				   .body = body,
+				   .body_len = len,
+				   .prompt_tokens = answer.prompt_tokens,
+				   .completion_tokens = answer.completion_tokens,
+				   .latency_ms = elapsed_ms };
 		st = db_cache_put(s->db, &put);
 	}
 	provider_answer_free(&answer);
@@ -536,12 +561,16 @@ static Status heard(Suggest *s, Heard *h)
 	}
 	message = h->outcome == HTTP_DONE ? provider_error_message(h->body, h->len) : NULL;
 	if (h->outcome == HTTP_DONE)
-		st = status_fail(STATUS_ERR_NETWORK, "the proposer's call failed after %d attempt%s: "
-				 "HTTP %ld: %s", s->attempts, s->attempts == 1 ? "" : "s", h->status,
+		st = status_fail(STATUS_ERR_NETWORK,
+				 "the proposer's call failed after %d attempt%s: "
+				 "HTTP %ld: %s",
+				 s->attempts, s->attempts == 1 ? "" : "s", h->status,
 				 message ? message : "no message");
 	else
-		st = status_fail(STATUS_ERR_NETWORK, "the proposer's call failed after %d attempt%s: "
-				 "%s", s->attempts, s->attempts == 1 ? "" : "s",
+		st = status_fail(STATUS_ERR_NETWORK,
+				 "the proposer's call failed after %d attempt%s: "
+				 "%s",
+				 s->attempts, s->attempts == 1 ? "" : "s",
 				 http_outcome_text(h->outcome));
 	free(message);
 	return st;
@@ -549,7 +578,7 @@ static Status heard(Suggest *s, Heard *h)
 
 static void step_proposer(Suggest *s, int timeout_ms)
 {
-	Heard h = {0};
+	Heard h = { 0 };
 	if (s->due > 0 && clock_now_s() >= s->due)
 		s->result = submit(s);
 	if (s->result == STATUS_OK && http_poll(s->http, timeout_ms, on_reply, &h) != STATUS_OK)
@@ -594,8 +623,8 @@ static long long end_run(Suggest *s)
 	if (st != STATUS_OK)
 		s->result = st;
 	else if (s->sum.stopped)
-		s->result = status_fail(STATUS_ERR_INTERRUPTED, "stopped; run %lld is left interrupted",
-					id);
+		s->result = status_fail(STATUS_ERR_INTERRUPTED,
+					"stopped; run %lld is left interrupted", id);
 	return id;
 }
 
@@ -661,7 +690,8 @@ static void step_testing(Suggest *s, int timeout_ms)
 {
 	if (!s->run) {
 		if (s->queued == 0)
-			s->result = start_run(s, s->cands[s->best].version_id, &s->parts[2], NULL, 0);
+			s->result =
+				start_run(s, s->cands[s->best].version_id, &s->parts[2], NULL, 0);
 		else if (s->queued == 1 && s->n_missing)
 			s->result = start_run(s, s->version_id, NULL, s->missing, s->n_missing);
 		else
@@ -710,7 +740,8 @@ int suggest_step(Suggest *s, int timeout_ms)
 	case SUGGEST_PROPOSING: step_proposer(s, timeout_ms); break;
 	case SUGGEST_SELECTING: step_selecting(s, timeout_ms); break;
 	case SUGGEST_TESTING: step_testing(s, timeout_ms); break;
-	case SUGGEST_READY: case SUGGEST_DONE: break;
+	case SUGGEST_READY:
+	case SUGGEST_DONE: break;
 	}
 	if (s->result != STATUS_OK && s->run)
 		end_run(s);
@@ -733,8 +764,8 @@ void suggest_status(const Suggest *s, char *out, size_t size)
 		break;
 	case SUGGEST_TESTING:
 		snprintf(out, size, "suggest: %s on %lld test items: %lld done",
-			 s->queued ? "the original" : "the best edit", s->queued ? (long long)s->n_missing
-										  : s->plan.parts[2], done);
+			 s->queued ? "the original" : "the best edit",
+			 s->queued ? (long long)s->n_missing : s->plan.parts[2], done);
 		break;
 	case SUGGEST_DONE: snprintf(out, size, "suggest: done"); break;
 	}

@@ -32,29 +32,32 @@
 #include "src/lab/labdata.h"
 
 typedef struct {
-	unsigned percent[3];        /* search, select, test; summing to 100 */
-	uint64_t split_seed;        /* of a new split */
-	uint64_t sample_seed;       /* which disagreements are shown */
-	int candidates;             /* K */
-	int examples;               /* disagreements shown, at most */
+	unsigned percent[3];  /* search, select, test; summing to 100 */
+	uint64_t split_seed;  /* of a new split */
+	uint64_t sample_seed; /* which disagreements are shown */
+	int candidates;       /* K */
+	int examples;         /* disagreements shown, at most */
 	int concurrency;
 	const char *proposer_model; /* NULL: the labeller's model */
 	const char *api_key;        /* NULL: the provider's environment variable */
 	long long max_calls;        /* refuse a plan of more uncached calls; 0: no cap */
 } SuggestOptions;
 
-#define SUGGEST_DEFAULTS                                                                 \
-	(SuggestOptions){.percent = {50, 25, 25}, .split_seed = 1, .sample_seed = 1,          \
-			 .candidates = 3, .examples = 8, .concurrency = 8}
+#define SUGGEST_DEFAULTS                                                                       \
+	(SuggestOptions)                                                                       \
+	{                                                                                      \
+		.percent = { 50, 25, 25 }, .split_seed = 1, .sample_seed = 1, .candidates = 3, \
+		.examples = 8, .concurrency = 8                                                \
+	}
 
 /* What the plan will cost, known before anything runs. */
 typedef struct {
-	long long parts[3];         /* settled items in search, select and test */
-	long long newly_split;      /* of which split now (the others were split before) */
-	long long disagreements;    /* search items the labeller got wrong */
-	int examples;               /* of which shown to the proposer */
-	long long calls;            /* at most: proposer + K x select + test + the original's missing test */
-	long long cached;           /* of which the call cache answers now */
+	long long parts[3];      /* settled items in search, select and test */
+	long long newly_split;   /* of which split now (the others were split before) */
+	long long disagreements; /* search items the labeller got wrong */
+	int examples;            /* of which shown to the proposer */
+	long long calls;  /* at most: proposer + K x select + test + the original's missing test */
+	long long cached; /* of which the call cache answers now */
 	long long original_missing; /* test items the original never labelled */
 	double tokens_per_call;     /* the labeller's average so far; 0 when unknown */
 	double cost;                /* of the calls the cache does not answer; < 0 unknown */
@@ -62,17 +65,17 @@ typedef struct {
 
 typedef struct {
 	long long version_id;
-	char *hypothesis;           /* owned */
-	long long run_id;           /* its run on the select part */
-	long covered;               /* select items it labelled */
+	char *hypothesis;             /* owned */
+	long long run_id;             /* its run on the select part */
+	long covered;                 /* select items it labelled */
 	MetricValue kappa, agreement; /* quadratic kappa and exact agreement on select */
 } SuggestCandidate;
 
 typedef enum {
-	SUGGEST_READY,      /* planned, not started */
-	SUGGEST_PROPOSING,  /* the proposer call */
-	SUGGEST_SELECTING,  /* candidates on the select part */
-	SUGGEST_TESTING,    /* the best, and the original where needed, on the test part */
+	SUGGEST_READY,     /* planned, not started */
+	SUGGEST_PROPOSING, /* the proposer call */
+	SUGGEST_SELECTING, /* candidates on the select part */
+	SUGGEST_TESTING,   /* the best, and the original where needed, on the test part */
 	SUGGEST_DONE,
 } SuggestStage;
 

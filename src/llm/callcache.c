@@ -42,7 +42,7 @@ void callcache_key(const CallKey *k, char out[CALLCACHE_KEY])
 {
 	ProviderConfig config = *k->config;
 	ProviderPrompt prompt = *k->prompt;
-	ProviderRequest request = {0};
+	ProviderRequest request = { 0 };
 	cJSON *json = cJSON_CreateObject();
 	char *text;
 
@@ -114,8 +114,7 @@ static void flight_remove(CallCache *c, Flight *f)
 	*f = c->flights[--c->count];
 }
 
-Status callcache_begin(CallCache *c, const char *key, DbCacheEntry *hit,
-		       CallCacheOutcome *outcome)
+Status callcache_begin(CallCache *c, const char *key, DbCacheEntry *hit, CallCacheOutcome *outcome)
 {
 	int found = 0;
 	Status st = STATUS_OK;
@@ -151,21 +150,22 @@ void callcache_lead(CallCache *c, const char *key)
 		flight_start(c, key);
 }
 
-Status callcache_end(CallCache *c, const char *key, const DbCachePut *put,
-		     CallCacheRelease release, void *arg)
+Status callcache_end(CallCache *c, const char *key, const DbCachePut *put, CallCacheRelease release,
+		     void *arg)
 {
 	Flight *f = flight_of(c, key);
-	DbCacheEntry answer = {0};
+	DbCacheEntry answer = { 0 };
 	Status st = STATUS_OK;
 	void **waiters;
 	size_t n;
 
 	if (put) {
 		st = db_cache_put(c->db, put);
-		answer = (DbCacheEntry){.body = (char *)put->body, .body_len = put->body_len,
-					.prompt_tokens = put->prompt_tokens,
-					.completion_tokens = put->completion_tokens,
-					.latency_ms = put->latency_ms};
+		answer = (DbCacheEntry){ .body = (char *)put->body,
+					 .body_len = put->body_len,
+					 .prompt_tokens = put->prompt_tokens,
+					 .completion_tokens = put->completion_tokens,
+					 .latency_ms = put->latency_ms };
 	}
 	if (!f)
 		return st;

@@ -26,10 +26,10 @@
 /* What a key is made of; everything borrowed. */
 typedef struct {
 	const ProviderOps *ops;
-	const ProviderConfig *config;  /* api_key is never read */
-	const ProviderPrompt *prompt;  /* image_base64 is never read: image_id stands for it */
-	const char *image_id;          /* callcache_image_id(); NULL when the request has none */
-	int sample;                    /* 0 .. repeats-1 */
+	const ProviderConfig *config; /* api_key is never read */
+	const ProviderPrompt *prompt; /* image_base64 is never read: image_id stands for it */
+	const char *image_id;         /* callcache_image_id(); NULL when the request has none */
+	int sample;                   /* 0 .. repeats-1 */
 } CallKey;
 
 enum { CALLCACHE_KEY = 65, CALLCACHE_IMAGE_ID = 160 };

@@ -62,13 +62,17 @@ static void identify(LabelItem *li)
 		callcache_image_bytes_id(li->image64, li->image_id);
 }
 
-Status labelitem_open(LabelItem *li, const DbItem *item, const Prompt *prompt,
-		      const DbScale *scale, int max_px)
+Status labelitem_open(LabelItem *li, const DbItem *item, const Prompt *prompt, const DbScale *scale,
+		      int max_px)
 {
 	PromptItem fields = {
-		.id = item->external_id, .title = item->title, .category = item->category,
-		.path = item->path, .metadata_json = item->metadata_json,
-		.scale_names = (const char *const *)scale->names, .scale_count = scale->count,
+		.id = item->external_id,
+		.title = item->title,
+		.category = item->category,
+		.path = item->path,
+		.metadata_json = item->metadata_json,
+		.scale_names = (const char *const *)scale->names,
+		.scale_count = scale->count,
 	};
 	Status st;
 	memset(li, 0, sizeof *li);
@@ -84,8 +88,10 @@ Status labelitem_open(LabelItem *li, const DbItem *item, const Prompt *prompt,
 ProviderPrompt labelitem_prompt(const LabelItem *li)
 {
 	return (ProviderPrompt){
-		.system = li->text.system, .user_before_image = li->text.user_before_image,
-		.user_after_image = li->text.user_after_image, .image_base64 = li->image64,
+		.system = li->text.system,
+		.user_before_image = li->text.user_before_image,
+		.user_after_image = li->text.user_after_image,
+		.image_base64 = li->image64,
 		.image_url = li->item->path ? NULL : li->item->url,
 	};
 }
@@ -94,8 +100,11 @@ void labelitem_key(const LabelItem *li, const ProviderOps *ops, const ProviderCo
 		   int sample, char key[CALLCACHE_KEY])
 {
 	ProviderPrompt prompt = labelitem_prompt(li);
-	CallKey k = {.ops = ops, .config = config, .prompt = &prompt, .image_id = li->image_id,
-		     .sample = sample};
+	CallKey k = { .ops = ops,
+		      .config = config,
+		      .prompt = &prompt,
+		      .image_id = li->image_id,
+		      .sample = sample };
 	callcache_key(&k, key);
 }
 
@@ -116,7 +125,8 @@ Status labelitem_count_cached(Db *db, const long long *ids, size_t n, int repeat
 		DbItem item;
 		LabelItem li;
 		st = db_item_get(db, ids[i], &item);
-		if (st == STATUS_OK && (st = labelitem_open(&li, &item, prompt, scale, max_px)) == STATUS_OK) {
+		if (st == STATUS_OK &&
+		    (st = labelitem_open(&li, &item, prompt, scale, max_px)) == STATUS_OK) {
 			for (int k = 0; k < repeats && st == STATUS_OK && !li.image_failed; k++) {
 				char key[CALLCACHE_KEY];
 				DbCacheEntry entry;

@@ -19,12 +19,12 @@ enum { LABELITEM_JPEG_QUALITY = 85 };
 
 /* One item's request parts; owned (labelitem_close). */
 typedef struct {
-	const DbItem *item;                 /* borrowed */
+	const DbItem *item; /* borrowed */
 	int max_px;
 	PromptRendered text;
-	char *image64;                      /* the image as sent (base64 JPEG), once encoded */
-	char image_id[CALLCACHE_IMAGE_ID];  /* its identity in cache keys */
-	int image_failed;                   /* it could not be read: status_detail() says why */
+	char *image64;                     /* the image as sent (base64 JPEG), once encoded */
+	char image_id[CALLCACHE_IMAGE_ID]; /* its identity in cache keys */
+	int image_failed;                  /* it could not be read: status_detail() says why */
 } LabelItem;
 
 /* Renders prompt for item (scale names fill {{scale}}) and finds the
@@ -32,8 +32,8 @@ typedef struct {
  * can trust (the file is no longer the size imported). A template that
  * does not render is the returned status; an unreadable image is not an
  * error here (image_failed). */
-Status labelitem_open(LabelItem *li, const DbItem *item, const Prompt *prompt,
-		      const DbScale *scale, int max_px);
+Status labelitem_open(LabelItem *li, const DbItem *item, const Prompt *prompt, const DbScale *scale,
+		      int max_px);
 
 /* Encodes the image when it is not yet (a no-op for URL items); sets
  * image_failed and returns the status when it cannot be read. */

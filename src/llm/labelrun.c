@@ -22,9 +22,9 @@
 #define FILL_BUDGET_S 0.05
 
 enum {
-	PAGE = 256,               /* pending item ids read at a time */
-	MAX_REPEATS = 1000,       /* answers per item (--repeat) */
-	MAX_STORED_BODY = 65536,  /* of a reply that was not the protocol's JSON */
+	PAGE = 256,              /* pending item ids read at a time */
+	MAX_REPEATS = 1000,      /* answers per item (--repeat) */
+	MAX_STORED_BODY = 65536, /* of a reply that was not the protocol's JSON */
 	/* Unreachable attempts in a row, before anything answered this session,
 	 * that stop the run: a wrong URL is known after the first few items. */
 	UNREACHABLE_LIMIT = 3,
@@ -77,9 +77,9 @@ struct LabelRun {
 	Rng random;       /* the backoff jitter */
 	Status fatal;
 	double start, last_progress;
-	int repeats;       /* answers per item */
-	CallCache *cache;  /* NULL: off */
-	char *me;          /* this process, the run's owner while it labels */
+	int repeats;      /* answers per item */
+	CallCache *cache; /* NULL: off */
+	char *me;         /* this process, the run's owner while it labels */
 };
 
 static void job_free(Job *job)
@@ -139,7 +139,8 @@ static Status record(Run *run, DbPredictionNew *p)
 		/* no call was made: what it cost once is what it saved now */
 		run->sum->cache_hits++;
 		run->sum->saved_prompt_tokens += p->prompt_tokens > 0 ? p->prompt_tokens : 0;
-		run->sum->saved_completion_tokens += p->completion_tokens > 0 ? p->completion_tokens : 0;
+		run->sum->saved_completion_tokens +=
+			p->completion_tokens > 0 ? p->completion_tokens : 0;
 		return STATUS_OK;
 	}
 	if (p->prompt_tokens > 0)
@@ -152,15 +153,19 @@ static Status record(Run *run, DbPredictionNew *p)
 /* A prediction of who with nothing known yet: tokens unknown. */
 static DbPredictionNew prediction_of(const Asked *who, DbPredictionState status)
 {
-	return (DbPredictionNew){.item_id = who->item_id, .sample = who->sample,
-				 .status = status, .attempts = who->attempts,
-				 .cached = who->cached, .latency_ms = who->latency_ms,
-				 .prompt_tokens = -1, .completion_tokens = -1};
+	return (DbPredictionNew){ .item_id = who->item_id,
+				  .sample = who->sample,
+				  .status = status,
+				  .attempts = who->attempts,
+				  .cached = who->cached,
+				  .latency_ms = who->latency_ms,
+				  .prompt_tokens = -1,
+				  .completion_tokens = -1 };
 }
 
 static Asked asked_of(const Job *job)
 {
-	return (Asked){.item_id = job->item_id, .sample = job->sample, .attempts = job->attempts};
+	return (Asked){ .item_id = job->item_id, .sample = job->sample, .attempts = job->attempts };
 }
 
 static void record_failure(Run *run, const Asked *who, const char *reason, const char *error)
@@ -212,14 +217,15 @@ static int record_answer(Run *run, const Asked *who, const char *content, const 
 /* A local labeller answers at once; its answer is recorded like a reply. */
 static void answer_here(Run *run, const DbItem *item, int sample)
 {
-	ProviderItem it = {.path = item->path, .url = item->url,
-			   .scale_names = (const char *const *)run->scale->names,
-			   .scale_count = run->scale->count};
+	ProviderItem it = { .path = item->path,
+			    .url = item->url,
+			    .scale_names = (const char *const *)run->scale->names,
+			    .scale_count = run->scale->count };
 	const char *reason = "failed";
 	char *json = NULL;
 	double t0 = clock_now_s();
 	Status st = run->opt.ops->answer(&it, &json, &reason);
-	Asked who = {.item_id = item->id, .sample = sample, .attempts = 1};
+	Asked who = { .item_id = item->id, .sample = sample, .attempts = 1 };
 	if (st != STATUS_OK) {
 		record_failure(run, &who, reason, status_detail());
 	} else {
@@ -253,7 +259,7 @@ static Job *job_new(Run *run, LabelItem *li, int sample)
 	ProviderPrompt prompt;
 	Job *job;
 	if (labelitem_image(li) != STATUS_OK) {
-		Asked who = {.item_id = li->item->id, .sample = sample};
+		Asked who = { .item_id = li->item->id, .sample = sample };
 		record_failure(run, &who, "image unreadable", status_detail());
 		return NULL;
 	}
@@ -322,7 +328,7 @@ static void job_end(Run *run, Job *job, const DbCachePut *put)
 static int from_cache(Run *run, LabelItem *li, int sample, char key[CALLCACHE_KEY],
 		      CallCacheOutcome *outcome)
 {
-	Asked who = {.item_id = li->item->id, .sample = sample};
+	Asked who = { .item_id = li->item->id, .sample = sample };
 	DbCacheEntry hit;
 	int done;
 
@@ -477,11 +483,14 @@ static void on_success(Run *run, Job *job, HttpReply *reply)
 	readable = record_answer(run, &who, answer.content, answer.reasoning, &answer);
 	provider_answer_free(&answer);
 	if (readable && job->leads) {
-		DbCachePut put = {.key = job->key, .provider = run->opt.ops->name,
-				  .model = run->opt.config.model, .body = reply->body,
-				  .body_len = reply->body_len, .prompt_tokens = answer.prompt_tokens,
-				  .completion_tokens = answer.completion_tokens,
-				  .latency_ms = reply->elapsed_ms};
+		DbCachePut put = { .key = job->key,
+				   .provider = run->opt.ops->name,
+				   .model = run->opt.config.model,
+				   .body = reply->body,
+				   .body_len = reply->body_len,
+				   .prompt_tokens = answer.prompt_tokens,
+				   .completion_tokens = answer.completion_tokens,
+				   .latency_ms = reply->elapsed_ms };
 		job_end(run, job, &put);
 		return;
 	}
@@ -718,7 +727,8 @@ int labelrun_step(Run *run, int timeout_ms)
 	if (run->in_flight || run->waiting) {
 		/* wake at least every 100 ms: for the stop flag and the progress line */
 		t = run->in_flight || wait > 0.1 ? 100 : (int)(wait * 1000) + 1;
-		if (http_poll(run->http, t < timeout_ms ? t : timeout_ms, on_reply, run) != STATUS_OK)
+		if (http_poll(run->http, t < timeout_ms ? t : timeout_ms, on_reply, run) !=
+		    STATUS_OK)
 			run->fatal = STATUS_ERR_NETWORK;
 	}
 	progress(run, 0);
@@ -793,8 +803,14 @@ Status labelrun_start(Db *db, long long run_id, const Prompt *prompt, const DbSc
 	Run *run = xcalloc(1, sizeof *run);
 	Status st;
 
-	*run = (Run){.db = db, .run_id = run_id, .prompt = prompt, .scale = scale,
-		     .opt = *options, .sum = summary, .fatal = STATUS_OK, .me = proc_self_id()};
+	*run = (Run){ .db = db,
+		      .run_id = run_id,
+		      .prompt = prompt,
+		      .scale = scale,
+		      .opt = *options,
+		      .sum = summary,
+		      .fatal = STATUS_OK,
+		      .me = proc_self_id() };
 	*out = NULL;
 	memset(summary, 0, sizeof *summary);
 	rng_seed(&run->random, (unsigned long long)run_id);

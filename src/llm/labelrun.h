@@ -29,7 +29,7 @@ typedef struct {
 	int max_image_px;        /* long side of the image sent */
 	double backoff_s;        /* first retry delay, doubled each time, with jitter */
 	double backoff_max_s;
-	LabelCacheMode cache;    /* HTTP labellers only */
+	LabelCacheMode cache;        /* HTTP labellers only */
 	volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
 	/* Called about five times a second with the counts so far. */
 	void (*on_progress)(void *arg, const LabelSummary *summary);
