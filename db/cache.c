@@ -53,8 +53,9 @@ static void bind_long_or_null(sqlite3_stmt *stmt, int index, long value)
 		sqlite3_bind_null(stmt, index);
 }
 
-Status db_cache_put(Db *db, const DbCachePut *put)
+static Status put_row(Db *db, void *arg)
 {
+	const DbCachePut *put = arg;
 	sqlite3_stmt *stmt = db_statement(db, CACHE_PUT);
 	if (!stmt)
 		return STATUS_ERR_DB;
@@ -68,6 +69,13 @@ Status db_cache_put(Db *db, const DbCachePut *put)
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		return db_fail(db, "writing the call cache");
 	return STATUS_OK;
+}
+
+/* Through db_write like every other write of a run: a full disk gets the
+ * WAL freed and one more try, and else the one message about the disk. */
+Status db_cache_put(Db *db, const DbCachePut *put)
+{
+	return db_write(db, put_row, (void *)put);
 }
 
 Status db_cache_size(Db *db, long long *entries, long long *bytes)

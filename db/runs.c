@@ -327,6 +327,7 @@ static Status prediction_insert(Db *db, void *arg)
 {
 	const DbPredictionNew *p = arg;
 	sqlite3_stmt *stmt = db_statement(db, PREDICTION_INSERT);
+	Status st;
 	if (!stmt)
 		return STATUS_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, p->run_id);
@@ -348,7 +349,10 @@ static Status prediction_insert(Db *db, void *arg)
 	db_bind_text_or_null(stmt, 16, p->error);
 	sqlite3_bind_int(stmt, 17, p->sample);
 	sqlite3_bind_int(stmt, 18, p->cached != 0);
-	return step_done(db, stmt, "recording a prediction");
+	st = step_done(db, stmt, "recording a prediction");
+	if (st == STATUS_OK && p->cache_put)
+		st = db_cache_put(db, p->cache_put);
+	return st;
 }
 
 Status db_prediction_add(Db *db, const DbPredictionNew *p)

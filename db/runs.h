@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "db/cache.h"
 #include "db/database.h"
 #include "db/kinds.h"
 
@@ -92,6 +93,9 @@ typedef struct {
 	int attempts;
 	int sample; /* which of the run's repeated answers (0 unless --repeat) */
 	int cached; /* taken from the call cache, not asked */
+	/* the reply to keep in the call cache, written in the prediction's own
+	 * transaction (one commit per answer, not two), or NULL */
+	const DbCachePut *cache_put;
 } DbPredictionNew;
 
 /* Records one prediction (committed at once unless the caller holds a

@@ -160,7 +160,6 @@ Status callcache_end(CallCache *c, const char *key, const DbCachePut *put, CallC
 	size_t n;
 
 	if (put) {
-		st = db_cache_put(c->db, put);
 		answer = (DbCacheEntry){ .body = (char *)put->body,
 					 .body_len = put->body_len,
 					 .prompt_tokens = put->prompt_tokens,

@@ -80,9 +80,9 @@ void callcache_lead(CallCache *cache, const char *key);
 typedef void (*CallCacheRelease)(void *arg, void *waiter, const DbCacheEntry *answer);
 
 /* The call in flight under key ended. put (NULL when it failed or gave no
- * readable answer) is stored, and every waiter released with it; without
- * it only the first waiter is released, to be sent as the new leader.
- * Returns the status of storing. */
+ * readable answer; the caller stored it, with its prediction) is given to
+ * every waiter; without it only the first waiter is released, to be sent
+ * as the new leader. Returns STATUS_OK. */
 Status callcache_end(CallCache *cache, const char *key, const DbCachePut *put,
 		     CallCacheRelease release, void *arg);
 

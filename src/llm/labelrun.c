@@ -177,9 +177,10 @@ static void record_failure(Run *run, const Asked *who, const char *reason, const
 }
 
 /* Parses the model's text against the scale and records the verdict;
- * returns whether it was a readable answer (what the cache keeps). */
+ * returns whether it was a readable answer. put, when not NULL, is the
+ * reply to cache: stored with the prediction only if it was readable. */
 static int record_answer(Run *run, const Asked *who, const char *content, const char *reasoning,
-			 const ProviderAnswer *answer)
+			 const ProviderAnswer *answer, const DbCachePut *put)
 {
 	Reply reply;
 	DbPredictionNew p = prediction_of(who, DB_PREDICTION_OK);
@@ -207,6 +208,7 @@ static int record_answer(Run *run, const Asked *who, const char *content, const 
 	}
 	p.reasoning = reasoning ? reasoning : reply.reasoning;
 	readable = p.status == DB_PREDICTION_OK;
+	p.cache_put = readable ? put : NULL;
 	record(run, &p);
 	reply_free(&reply);
 	return readable;
@@ -230,7 +232,7 @@ static void answer_here(Run *run, const DbItem *item, int sample)
 		record_failure(run, &who, reason, status_detail());
 	} else {
 		who.latency_ms = (long)((clock_now_s() - t0) * 1000);
-		record_answer(run, &who, json, NULL, NULL);
+		record_answer(run, &who, json, NULL, NULL, NULL);
 	}
 	free(json);
 }
@@ -292,7 +294,7 @@ static int answer_from(Run *run, Asked who, const DbCacheEntry *entry)
 		return 0;
 	who.cached = 1;
 	who.latency_ms = entry->latency_ms;
-	record_answer(run, &who, answer.content, answer.reasoning, &answer);
+	record_answer(run, &who, answer.content, answer.reasoning, &answer, NULL);
 	provider_answer_free(&answer);
 	return 1;
 }
@@ -457,6 +459,7 @@ static void on_success(Run *run, Job *job, HttpReply *reply)
 {
 	ProviderAnswer answer;
 	Asked who = asked_of(job);
+	DbCachePut put;
 	int readable;
 	Status st = run->opt.ops->parse(reply->body, reply->body_len, &answer);
 	if (st != STATUS_OK) {
@@ -480,21 +483,18 @@ static void on_success(Run *run, Job *job, HttpReply *reply)
 		return;
 	}
 	who.latency_ms = reply->elapsed_ms;
-	readable = record_answer(run, &who, answer.content, answer.reasoning, &answer);
+	put = (DbCachePut){ .key = job->key,
+			    .provider = run->opt.ops->name,
+			    .model = run->opt.config.model,
+			    .body = reply->body,
+			    .body_len = reply->body_len,
+			    .prompt_tokens = answer.prompt_tokens,
+			    .completion_tokens = answer.completion_tokens,
+			    .latency_ms = reply->elapsed_ms };
+	readable = record_answer(run, &who, answer.content, answer.reasoning, &answer,
+				 job->leads && run->cache ? &put : NULL);
 	provider_answer_free(&answer);
-	if (readable && job->leads) {
-		DbCachePut put = { .key = job->key,
-				   .provider = run->opt.ops->name,
-				   .model = run->opt.config.model,
-				   .body = reply->body,
-				   .body_len = reply->body_len,
-				   .prompt_tokens = answer.prompt_tokens,
-				   .completion_tokens = answer.completion_tokens,
-				   .latency_ms = reply->elapsed_ms };
-		job_end(run, job, &put);
-		return;
-	}
-	job_end(run, job, NULL);
+	job_end(run, job, readable && job->leads ? &put : NULL);
 }
 
 static int retryable_status(long status)
