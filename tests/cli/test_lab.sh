@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The prompt lab's loop against the local test server (tests/llmserver):
+# a version rerun on the settled items, the call cache counted at the
+# server (a second run makes no call; --fresh makes them again), a second
+# version the server answers differently on chosen items, the comparison's
+# classes checked item by item against a Python reckoning of the chosen
+# answers, the broken items sent to the re-review queue, and --repeat with
+# split and unanimous items.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+db=$TMP/lab.db
+calls() { grep -c '"path": "/v1/chat/completions"' "$LLM_LOG"; }
+label() { # PROMPT ARGS...
+	run "$GAVEL" label --db "$db" --provider openai --model fake-1 --base-url "$LLM_URL/v1" \
+		--api-key k --prompt "$here/../data/prompts/$1" --backoff 0.05 -q "${@:2}"
+}
+
+# 40 items: the human label h, version A's answer (expect) and version B's
+# (expect_b) chosen per item; items 37-40 have two people who disagree.
+python3 - "$here/../tools" "$TMP" <<'PY'
+import csv, json, os, sys
+sys.path.insert(0, sys.argv[1])
+from mkpng import write_png
+out = sys.argv[2]
+# (h, a, b): fixed, broken, closer, farther, moved, unchanged right/wrong
+kinds = [(3, 2, 3), (4, 4, 2), (5, 2, 4), (2, 3, 5), (3, 2, 4), (1, 1, 1), (2, 4, 4)]
+rows = []
+with open(os.path.join(out, "m.jsonl"), "w") as m:
+    for i in range(1, 41):
+        h, a, b = kinds[i % len(kinds)]
+        name = f"p{i:02d}"
+        write_png(os.path.join(out, name + ".png"), 8, 8, (i, 3 * i % 256, 77))
+        m.write(json.dumps({"id": name, "path": name + ".png", "expect": a, "expect_b": b}) + "\n")
+        rows.append((name, h, a, b))
+with open(os.path.join(out, "h.csv"), "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["item", "rater", "label"])
+    for name, h, a, b in rows:
+        w.writerow([name, "ann", h])
+        if int(name[1:]) > 36:
+            w.writerow([name, "bob", h % 5 + 1])
+with open(os.path.join(out, "want.json"), "w") as f:
+    json.dump([r for r in rows if int(r[0][1:]) <= 36], f)
+PY
+"$GAVEL" init --db "$db" >/dev/null 2>&1
+"$GAVEL" import --db "$db" -q "$TMP/m.jsonl"
+"$GAVEL" import-ratings --db "$db" -q "$TMP/h.csv"
+start_llm_server
+
+# version A on the settled items: 36 calls
+label fake.md --settled --json
+expect_rc 0 "version A on the settled items"
+expect_eq "$(calls)" 36 "36 settled items, 36 calls"
+expect_eq "$(sql "$db" "SELECT count(*), sum(cached) FROM predictions WHERE run_id = 1")" "36|0" "A's answers, none cached"
+# the same again: every answer from the cache, no call made
+label fake.md --settled --json
+expect_rc 0 "A again"
+expect_eq "$(calls)" 36 "the second run makes no call"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["cache_hits"], d["cache_misses"])')" "36 0" "the summary counts 36 hits, 0 misses"
+expect_eq "$(sql "$db" "SELECT count(*), sum(cached) FROM predictions WHERE run_id = 2")" "36|36" "the rerun's answers are marked cached"
+expect_eq "$(sql "$db" "SELECT count(*) FROM predictions p JOIN predictions q ON q.item_id = p.item_id AND q.run_id = 2 WHERE p.run_id = 1 AND (p.label IS NOT q.label OR p.rationale IS NOT q.rationale)")" 0 "a cached answer is recorded like the live one"
+expect_eq "$(sql "$db" "SELECT count(*) FROM call_cache WHERE body LIKE '%k%' AND body LIKE '%api%key%'")" 0 "no API key in the cache"
+# --fresh asks again
+label fake.md --settled --fresh --limit 5 --json
+expect_eq "$(calls)" 41 "--fresh makes the calls again"
+
+# version B, which the server answers differently on chosen items
+label fake-b.md --settled --json
+expect_rc 0 "version B on the settled items"
+expect_eq "$(calls)" 77 "B's 36 calls (a changed template is another call)"
+run "$GAVEL" prompts --db "$db" compare run:1 run:4 --json --resamples 50
+expect_rc 0 "compare run:1 run:4"
+printf '%s' "$out" >"$TMP/cmp.json"
+check=$(python3 - "$TMP/want.json" "$TMP/cmp.json" <<'PY'
+import json, sys
+want = json.load(open(sys.argv[1]))
+got = json.load(open(sys.argv[2]))
+def cls(h, a, b):  # against the human label, from the issue's definitions
+    if a == b: return "unchanged"
+    if a != h and b == h: return "fixed"
+    if a == h: return "broken"
+    da, db = abs(a - h), abs(b - h)
+    return "closer" if db < da else "farther" if db > da else "moved"
+exp = sorted((n, h, a, b, cls(h, a, b)) for n, h, a, b in want)
+have = sorted((i["item"], i["human"], i["a"], i["b"], i["class"]) for i in got["items"])
+print("ok" if exp == have else f"items differ: {set(exp) ^ set(have)}")
+counts = {}
+for e in exp: counts[e[4]] = counts.get(e[4], 0) + 1
+print("ok" if all(got["classes"][k] == counts.get(k, 0) for k in got["classes"]) else f"classes {got['classes']} vs {counts}")
+print("ok" if set(counts) == {"fixed", "broken", "closer", "farther", "moved", "unchanged"} else f"not every class made: {counts}")
+print("ok" if (got["mcnemar"]["b"], got["mcnemar"]["c"]) == (counts["broken"], counts["fixed"]) else "mcnemar counts")
+PY
+)
+expect_eq "$(printf '%s\n' "$check" | sort -u)" ok "item classes of the comparison: $check"
+
+# the broken items go to the re-review queue
+run "$GAVEL" prompts --db "$db" compare run:1 run:4 --send broken --resamples 20
+expect_rc 0 "compare --send broken"
+broken=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["classes"]["broken"])' "$TMP/cmp.json")
+expect_eq "$(sql "$db" "SELECT count(*) FROM recheck WHERE reason = 'broken'")" "$broken" "every broken item sent back"
+expect_eq "$(sql "$db" "SELECT count(*) FROM item_queue WHERE recheck_key IS NOT NULL")" "$broken" "the re-review queue holds them"
+
+# --repeat 3 on a server whose votes split p01 (2/2/3) and not p02 (4/4/4):
+# with --fresh every sample is asked; then again from the cache alone, each
+# sample its own answer (the sample index is part of the key)
+stop_llm_server
+start_llm_server --votes p01=2/2/3,p02=4/4/4
+label fake.md --items all --limit 3 --repeat 3 --fresh --json
+expect_rc 0 "--repeat 3"
+expect_eq "$(calls)" 9 "three calls per item"
+answers() { # RUN ITEM
+	sql "$db" "SELECT group_concat(label, '/') FROM (SELECT p.label FROM predictions p JOIN items i ON i.id = p.item_id WHERE p.run_id = $1 AND i.external_id = '$2' ORDER BY ${3:-sample})"
+}
+expect_eq "$(answers 5 p01 label)" "2/2/3" "p01's three answers, split (requests may arrive in any order)"
+expect_eq "$(answers 5 p02)" "4/4/4" "p02's, unanimous"
+expect_eq "$(sql "$db" "SELECT count(*), count(DISTINCT item_id || '-' || sample), sum(cached) FROM predictions WHERE run_id = 5")" "9|9|0" "9 answers, one per sample"
+label fake.md --items all --limit 3 --repeat 3 --json
+expect_eq "$(calls)" 9 "the repeated run again: no call"
+expect_eq "$(answers 6 p01)" "$(answers 5 p01)" "p01's answers from the cache, sample by sample"
+expect_eq "$(sql "$db" "SELECT sum(cached) FROM predictions WHERE run_id = 6")" 9 "all 9 marked cached"
+finish
