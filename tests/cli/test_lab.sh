@@ -93,6 +93,36 @@ PY
 )
 expect_eq "$(printf '%s\n' "$check" | sort -u)" ok "item classes of the comparison: $check"
 
+# prompts list: each version's quadratic kappa and exact agreement over the
+# settled items it covers, against compare_check.py's exact fractions
+run "$GAVEL" prompts --db "$db" list --json --resamples 50
+expect_rc 0 "prompts list --json"
+printf '%s' "$out" >"$TMP/list.json"
+check=$(python3 - "$here" "$TMP/want.json" "$TMP/list.json" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from compare_check import figures
+want = json.load(open(sys.argv[2]))
+got = {v["name"]: v for v in json.load(open(sys.argv[3]))}
+figs = figures([(h, a, b) for _, h, a, b in want], 5, exact=True)
+for name, s in (("fake.md", 0), ("fake-b.md", 1)):
+    v = got[name]
+    for key, f in (("kappa_quadratic", "kappa, quadratic weights"), ("agreement", "exact agreement")):
+        if abs(v[key] - float(figs[f][s])) > 1e-12:
+            print(f"{name} {key}: {v[key]} vs {float(figs[f][s])}")
+    if v["covered"] != len(want) or v["parse_failure_rate"] != 0:
+        print(f"{name}: covered {v['covered']}, parse failures {v['parse_failure_rate']}")
+    lo, hi = v["kappa_quadratic_ci"]
+    if not lo <= v["kappa_quadratic"] <= hi:
+        print(f"{name}: interval {lo}..{hi} misses {v['kappa_quadratic']}")
+best = max(("fake.md", "fake-b.md"), key=lambda n: float(figs["kappa, quadratic weights"][n != "fake.md"]))
+if got[best]["rank"] != 1 or not got[best]["best"]:
+    print(f"{best} should rank first: {got[best]['rank']}")
+print("ok")
+PY
+)
+expect_eq "$check" ok "the list's figures"
+
 # the broken items go to the re-review queue
 run "$GAVEL" prompts --db "$db" compare run:1 run:4 --send broken --resamples 20
 expect_rc 0 "compare --send broken"
