@@ -79,6 +79,8 @@ struct LabelRun {
 	double start, last_progress;
 	int repeats;      /* answers per item */
 	CallCache *cache; /* NULL: off */
+	int filling;      /* inside fill(): cache hits may share a transaction */
+	int batch_open;   /* fill() holds a transaction for its cache hits */
 	char *me;         /* this process, the run's owner while it labels */
 };
 
@@ -294,6 +296,8 @@ static int answer_from(Run *run, Asked who, const DbCacheEntry *entry)
 		return 0;
 	who.cached = 1;
 	who.latency_ms = entry->latency_ms;
+	if (run->filling && !run->batch_open)
+		run->batch_open = db_begin(run->db) == STATUS_OK;
 	record_answer(run, &who, answer.content, answer.reasoning, &answer, NULL);
 	provider_answer_free(&answer);
 	return 1;
@@ -700,6 +704,12 @@ static void drop_job(void *job)
 static void fill(Run *run)
 {
 	double until = clock_now_s() + FILL_BUDGET_S;
+	/* Answers from the call cache arrive as fast as they are read: a
+	 * commit each would write the same pages again and again (a cached
+	 * rerun of 10,000 items took 5 s, nearly all of it WAL writes). The
+	 * first hit of a fill opens one transaction for them all, held for
+	 * FILL_BUDGET_S at most; a fill without hits takes no lock. */
+	run->filling = 1;
 	while (may_start(run) && !run->exhausted && run->fatal == STATUS_OK && !*run->opt.stop &&
 	       clock_now_s() < until) {
 		long long id = next_item(run);
@@ -707,6 +717,13 @@ static void fill(Run *run)
 			prepare(run, id, -1);
 		progress(run, 0);
 	}
+	run->filling = 0;
+	if (run->batch_open && db_commit(run->db) != STATUS_OK) {
+		db_rollback(run->db);
+		if (run->fatal == STATUS_OK)
+			run->fatal = STATUS_ERR_DB;
+	}
+	run->batch_open = 0;
 }
 
 /* Work left: items to prepare, jobs waiting or in flight. */
