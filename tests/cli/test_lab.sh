@@ -45,7 +45,16 @@ PY
 "$GAVEL" init --db "$db" >/dev/null 2>&1
 "$GAVEL" import --db "$db" -q "$TMP/m.jsonl"
 "$GAVEL" import-ratings --db "$db" -q "$TMP/h.csv"
-start_llm_server
+python3 - "$here/../data/prompts" "$TMP/proposer.txt" <<'PY'
+import json, sys
+d = sys.argv[1]
+b = open(d + "/fake-b.md").read()
+a = open(d + "/fake.md").read().replace("Rate this photo", "Mind the edges. Rate this photo")
+print(json.dumps({"candidates": [{"template": b, "hypothesis": "look at the light"},
+                                 {"template": a, "hypothesis": "mind the edges"}]}),
+      file=open(sys.argv[2], "w"))
+PY
+start_llm_server --proposer-reply "$TMP/proposer.txt" --proposer-log "$TMP/proposer.log"
 
 # version A on the settled items: 36 calls
 label fake.md --settled --json
@@ -130,6 +139,37 @@ broken=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["classe
 expect_eq "$(sql "$db" "SELECT count(*) FROM recheck WHERE reason = 'broken'")" "$broken" "every broken item sent back"
 expect_eq "$(sql "$db" "SELECT count(*) FROM item_queue WHERE recheck_key IS NOT NULL")" "$broken" "the re-review queue holds them"
 
+# prompts suggest with a deterministic proposer: two candidates (fake-b's
+# text, and fake.md with a line added); the split is stored, stratified by
+# the human label, and reused; candidates become versions with their parent
+# and hypothesis; the proposer is shown the template and disagreements.
+run "$GAVEL" prompts --db "$db" suggest fake.md --yes --json --candidates 2 --api-key k
+expect_rc 0 "prompts suggest"
+printf '%s' "$out" >"$TMP/suggest.json"
+expect_eq "$(sql "$db" "SELECT count(*) FROM lab_splits")" 36 "every settled item split once"
+split=$(sql "$db" "SELECT group_concat(label || ':' || part || ':' || n, ' ') FROM (SELECT label, part, count(*) n FROM lab_splits GROUP BY label, part)")
+check=$(python3 - "$TMP/want.json" "$split" <<'PY'
+import json, sys
+want = json.load(open(sys.argv[1]))
+per = {}
+for _, h, _, _ in want:
+    per[h] = per.get(h, 0) + 1
+got = {}
+for cell in sys.argv[2].split():
+    h, part, n = map(int, cell.split(":"))
+    got[(h, part)] = n
+bad = [(h, part, got.get((h, part), 0), m * share) for h, m in per.items()
+       for part, share in ((0, 0.5), (1, 0.25), (2, 0.25)) if abs(got.get((h, part), 0) - m * share) > 1]
+print("ok" if not bad and sum(got.values()) == len(want) else f"label, part, got, want: {bad}")
+PY
+)
+expect_eq "$check" ok "the split is stratified 50/25/25"
+expect_match "$(cat "$TMP/proposer.log" 2>/dev/null)" "EXPECT_SCORE" "the proposer is shown the template"
+expect_eq "$(sql "$db" "SELECT count(*) FROM prompt_versions WHERE parent_id = (SELECT id FROM prompt_versions WHERE name = 'fake.md' ORDER BY id LIMIT 1) AND note IN ('look at the light', 'mind the edges')")" 2 "the candidates are versions with parent and hypothesis"
+before=$(sql "$db" "SELECT group_concat(item_id || ':' || part) FROM lab_splits")
+run "$GAVEL" prompts --db "$db" suggest fake.md --yes --json --candidates 2 --api-key k
+expect_eq "$(sql "$db" "SELECT group_concat(item_id || ':' || part) FROM lab_splits")" "$before" "the split is reused"
+
 # --repeat 3 on a server whose votes split p01 (2/2/3) and not p02 (4/4/4):
 # with --fresh every sample is asked; then again from the cache alone, each
 # sample its own answer (the sample index is part of the key)
@@ -137,15 +177,17 @@ stop_llm_server
 start_llm_server --votes p01=2/2/3,p02=4/4/4
 label fake.md --items all --limit 3 --repeat 3 --fresh --json
 expect_rc 0 "--repeat 3"
+r1=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])')
 expect_eq "$(calls)" 9 "three calls per item"
 answers() { # RUN ITEM
 	sql "$db" "SELECT group_concat(label, '/') FROM (SELECT p.label FROM predictions p JOIN items i ON i.id = p.item_id WHERE p.run_id = $1 AND i.external_id = '$2' ORDER BY ${3:-sample})"
 }
-expect_eq "$(answers 5 p01 label)" "2/2/3" "p01's three answers, split (requests may arrive in any order)"
-expect_eq "$(answers 5 p02)" "4/4/4" "p02's, unanimous"
-expect_eq "$(sql "$db" "SELECT count(*), count(DISTINCT item_id || '-' || sample), sum(cached) FROM predictions WHERE run_id = 5")" "9|9|0" "9 answers, one per sample"
+expect_eq "$(answers $r1 p01 label)" "2/2/3" "p01's three answers, split (requests may arrive in any order)"
+expect_eq "$(answers $r1 p02)" "4/4/4" "p02's, unanimous"
+expect_eq "$(sql "$db" "SELECT count(*), count(DISTINCT item_id || '-' || sample), sum(cached) FROM predictions WHERE run_id = $r1")" "9|9|0" "9 answers, one per sample"
 label fake.md --items all --limit 3 --repeat 3 --json
+r2=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])')
 expect_eq "$(calls)" 9 "the repeated run again: no call"
-expect_eq "$(answers 6 p01)" "$(answers 5 p01)" "p01's answers from the cache, sample by sample"
-expect_eq "$(sql "$db" "SELECT sum(cached) FROM predictions WHERE run_id = 6")" 9 "all 9 marked cached"
+expect_eq "$(answers $r2 p01)" "$(answers $r1 p01)" "p01's answers from the cache, sample by sample"
+expect_eq "$(sql "$db" "SELECT sum(cached) FROM predictions WHERE run_id = $r2")" 9 "all 9 marked cached"
 finish
