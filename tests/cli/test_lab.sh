@@ -174,7 +174,7 @@ expect_eq "$(sql "$db" "SELECT group_concat(item_id || ':' || part) FROM lab_spl
 # with --fresh every sample is asked; then again from the cache alone, each
 # sample its own answer (the sample index is part of the key)
 stop_llm_server
-start_llm_server --votes p01=2/2/3,p02=4/4/4
+start_llm_server --votes p01=2/2/3,p02=4/4/4,p04=3/3/2
 label fake.md --items all --limit 3 --repeat 3 --fresh --json
 expect_rc 0 "--repeat 3"
 r1=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])')
@@ -190,4 +190,45 @@ r2=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin
 expect_eq "$(calls)" 9 "the repeated run again: no call"
 expect_eq "$(answers $r2 p01)" "$(answers $r1 p01)" "p01's answers from the cache, sample by sample"
 expect_eq "$(sql "$db" "SELECT sum(cached) FROM predictions WHERE run_id = $r2")" 9 "all 9 marked cached"
+
+# self-consistency in the lab: a third version asked 3 times per settled
+# item; p01 (human 4) votes 2/2/3, p04 (human 3) 3/3/2, p02 4/4/4, the rest
+# unanimously their first answer.
+# The list's split share, agreement by consistency and AUC against Python.
+sed 's/Rate this photo/Rate this photo, once more,/' "$here/../data/prompts/fake.md" >"$TMP/fake-c.md"
+run "$GAVEL" label --db "$db" --provider openai --model fake-1 --base-url "$LLM_URL/v1" \
+	--api-key k --prompt "$TMP/fake-c.md" -q --settled --repeat 3 --json
+expect_rc 0 "a repeated run of a third version on the settled items"
+run "$GAVEL" prompts --db "$db" list --json --resamples 20
+printf '%s' "$out" >"$TMP/list3.json"
+check=$(python3 - "$here" "$TMP/want.json" "$TMP/list3.json" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from compare_check import auc_pairs
+want = json.load(open(sys.argv[2]))
+row = [v for v in json.load(open(sys.argv[3])) if v["name"] == "fake-c.md"][0]
+c = row.get("consistency")
+if not c:
+    print(f"no consistency figures: {row}"); sys.exit()
+votes = {"p01": [2, 2, 3], "p02": [4, 4, 4], "p04": [3, 3, 2]}
+split, right, wrong = [], [], []
+for name, h, a, _ in want:
+    v = votes.get(name, [a, a, a])
+    major = min(x for x in v if v.count(x) == max(v.count(y) for y in v))
+    split.append(len(set(v)) > 1)
+    wrong.append(major != h)
+n = len(want)
+def share(flags, sel):
+    pick = [w for w, s in zip(wrong, split) if s == sel]
+    return sum(not w for w in pick) / len(pick)
+exp = {"answered": n, "split": sum(split), "split_share": sum(split) / n,
+       "all_unanimous": False, "agreement_split": share(split, True),
+       "agreement_unanimous": share(split, False),
+       "auc_split": auc_pairs([float(s) for s in split], wrong)}
+bad = [f"{k}: {c.get(k)} vs {w}" for k, w in exp.items()
+       if (abs(c.get(k) - w) > 1e-12 if isinstance(w, float) else c.get(k) != w)]
+print("ok" if not bad else "; ".join(bad))
+PY
+)
+expect_eq "$check" ok "the lab's self-consistency figures"
 finish
