@@ -138,6 +138,17 @@ expect_rc 0 "compare --send broken"
 broken=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["classes"]["broken"])' "$TMP/cmp.json")
 expect_eq "$(sql "$db" "SELECT count(*) FROM recheck WHERE reason = 'broken'")" "$broken" "every broken item sent back"
 expect_eq "$(sql "$db" "SELECT count(*) FROM item_queue WHERE recheck_key IS NOT NULL")" "$broken" "the re-review queue holds them"
+# a person corrects one of them (a new decision in the log): it leaves the
+# queue, and the comparison, recomputed, counts one settled label changed
+# (on a copy: the checks below keep the labels want.json gives)
+sqlite3 "$db" ".backup '$TMP/fix.db'"
+first=$(sql "$TMP/fix.db" "SELECT i.external_id FROM recheck r JOIN items i ON i.id = r.item_id ORDER BY r.id LIMIT 1")
+old=$(sql "$TMP/fix.db" "SELECT settled_label FROM recheck r JOIN items i ON i.id = r.item_id WHERE i.external_id = '$first'")
+printf 'item,rater,label\n%s,ann,%s\n' "$first" $((old % 5 + 1)) >"$TMP/fix.csv"
+"$GAVEL" import-ratings --db "$TMP/fix.db" -q "$TMP/fix.csv"
+expect_eq "$(sql "$TMP/fix.db" "SELECT count(*) FROM item_queue WHERE recheck_key IS NOT NULL")" $((broken - 1)) "the corrected item left the queue"
+run "$GAVEL" prompts --db "$TMP/fix.db" compare run:1 run:4 --json --resamples 20
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; r = json.load(sys.stdin)["recheck"]; print(r["sent"], r["waiting"], r["reviewed"], r["settled_changed"])')" "$broken $((broken - 1)) 1 1" "recheck: sent, waiting, reviewed, settled labels changed"
 
 # prompts suggest with a deterministic proposer: two candidates (fake-b's
 # text, and fake.md with a line added); the split is stored, stratified by
