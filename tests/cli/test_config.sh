@@ -24,7 +24,7 @@ broken() { # NAME TEXT EXPECTED-DETAIL
 }
 broken "a misspelt key" $'[openai]\nmodel = gpt-4o\nbase_ulr = http://localhost:8000/v1\n' '3: unknown key "base_ulr" in \[openai\], which takes base_url, model, api_key, price_in, price_out'
 broken "a line without =" $'# prices\n[openai]\nprice_in 0.15\n' '3: expected "key = value" or "\[section\]", not "price_in 0.15"'
-broken "an unknown section" $'[OpenAI]\nmodel = x\n' '1: unknown section \[OpenAI\]: a section is a labeller, openai, anthropic or heuristic'
+broken "an unknown section" $'[OpenAI]\nmodel = x\n' '1: unknown section \[OpenAI\]: a section is a labeller, openai, anthropic, heuristic or scorer'
 broken "a key outside a section" $'model = x\n' '1: "model" is outside a section'
 broken "a price that is not a number" $'[anthropic]\nprice_out = 3,00 €\n' '2: price_out is a price in USD per million tokens, not "3,00 €"'
 broken "a Latin-1 byte" "$(printf '[openai]\nmodel = mod\350le\n')" '2: not UTF-8 \(at byte 12\)'

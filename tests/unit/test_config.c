@@ -76,10 +76,10 @@ static void problems_have_their_line(void)
 	    {"[openai] model = x\n", 0, "config:1: text after the section heading: \"model = x\""},
 	    {"# top\n\nmodel = x\n[openai]\n", 0,
 	     "config:3: \"model\" is outside a section: put it under a labeller's heading, openai, "
-	     "anthropic or heuristic"},
+	     "anthropic, heuristic or scorer"},
 	    {"[openai]\nmodel = a\n[OpenAI]\n", 0,
-	     "config:3: unknown section [OpenAI]: a section is a labeller, openai, anthropic or "
-	     "heuristic"},
+	     "config:3: unknown section [OpenAI]: a section is a labeller, openai, anthropic, "
+	     "heuristic or scorer"},
 	    {"[ollama]\n", 0, "config:1: unknown section [ollama]"},
 	    {"[]\n", 0, "config:1: unknown section []"},
 	    {"[openai]\nbase_ulr = http://localhost:8000/v1\n", 0,
