@@ -71,6 +71,9 @@ static const char SCAN_SUSPECT[] =
 	"   AND s.decision IN ('accept', 'override'))"
 	" AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = q.item_id AND c.reviewer = ?1)"
 	FILTERS " ORDER BY q.suspect_p, q.item_id LIMIT ?8";
+/* the audits' items in draw order (db/queue.c's AUDIT_KEY) */
+static const char SCAN_AUDIT[] =
+	OPEN_SCAN " AND q.audit_key IS NOT NULL ORDER BY q.audit_key, q.item_id LIMIT ?8";
 /* the re-review queue: items a comparison sent back, decided or not, in the
  * order sent; one reviewer each, never one who decided it since it was sent */
 static const char SCAN_RECHECK[] =
@@ -165,6 +168,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long 
 	case DB_ORDER_UNCERTAIN: return scan(db, SCAN_UNCERTAIN, q, 0, ids, max, count);
 	case DB_ORDER_SPLIT: return scan(db, SCAN_SPLIT, q, 0, ids, max, count);
 	case DB_ORDER_SUSPECT: return scan(db, SCAN_SUSPECT, q, 0, ids, max, count);
+	case DB_ORDER_AUDIT: return scan(db, SCAN_AUDIT, q, 0, ids, max, count);
 	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
 	case DB_ORDER_RECHECK: return scan(db, SCAN_RECHECK, q, 0, ids, max, count);
 	case DB_ORDER_RANDOM:

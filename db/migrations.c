@@ -261,7 +261,66 @@ static const char *const migrations[] = {
 	"CREATE INDEX queue_split ON item_queue (split_key, item_id) WHERE open;"
 	"CREATE INDEX queue_suspect ON item_queue (suspect_p, item_id) WHERE suspect_p IS NOT NULL;"
 	"CREATE INDEX runs_by_provider ON runs (provider, id);",
-	/* 8: the prompt lab (docs/prompt-lab.md). Runs with foreign keys off
+	/* 8: audits, random samples of the catalogue for honest estimates
+	 * (docs/estimates.md), and the queue order each decision was made in.
+	 * An audit is drawn by a seeded hash rank: the items of a stratum with
+	 * the smallest draw keys, so growing it keeps what was drawn. Everything
+	 * about the draw is kept: the seed, each stratum's population and size
+	 * as the audit stands, each item's rank and inclusion probability, and
+	 * every draw in audit_draws. */
+	"CREATE TABLE audits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT,"
+	"  design TEXT NOT NULL CHECK (design IN ('uniform', 'llm'))," /* strata: none, LLM label */
+	"  seed INTEGER NOT NULL,"
+	"  blind INTEGER NOT NULL DEFAULT 1 CHECK (blind IN (0, 1))," /* hide the LLM's answer */
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	/* stratum 0 is a uniform audit's only one; else the LLM label at the draw */
+	"CREATE TABLE audit_strata ("
+	"  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+	"  stratum INTEGER NOT NULL CHECK (stratum >= 0),"
+	"  population INTEGER NOT NULL CHECK (population >= 0)," /* items in it at the last draw */
+	"  size INTEGER NOT NULL CHECK (size >= 0 AND size <= population)," /* items drawn */
+	"  PRIMARY KEY (audit_id, stratum)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit_items ("
+	"  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  stratum INTEGER NOT NULL,"
+	"  rank INTEGER NOT NULL CHECK (rank >= 0)," /* 0-based place in the stratum's draw */
+	"  draw_key INTEGER NOT NULL,"               /* the seeded hash, 53 bits */
+	"  probability REAL NOT NULL CHECK (probability > 0 AND probability <= 1),"
+	"  drawn_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  PRIMARY KEY (audit_id, item_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX audit_items_by_item ON audit_items (item_id);"
+	"CREATE TABLE audit_draws ("
+	"  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+	"  size INTEGER NOT NULL,"       /* the audit's size after this draw */
+	"  population INTEGER NOT NULL," /* the items it was drawn from */
+	"  added INTEGER NOT NULL,"      /* items this draw added */
+	"  drawn_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	/* the audit order: an item's place in its stratum's draw as a share of
+	 * the stratum's size (the smallest over audits), so that reviewing in
+	 * this order keeps every stratum's reviewed part a prefix of its draw */
+	"ALTER TABLE item_queue ADD COLUMN audit_key REAL;"
+	"CREATE INDEX queue_audit ON item_queue (audit_key, item_id)"
+	"  WHERE open AND audit_key IS NOT NULL;"
+	/* how many items have each LLM label, kept by db/queue.c's triggers: the
+	 * catalogue gavel estimate describes, counted without reading it */
+	"CREATE TABLE llm_counts (label INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+	"INSERT INTO llm_counts (label, n) SELECT llm_label, count(*) FROM item_queue"
+	"  WHERE llm_label IS NOT NULL GROUP BY llm_label;"
+	/* 'audit', 'disagreement', ... (db/claims.h DB_ORDERS), 'mine' when
+	 * browsing one's own decisions, 'import' for imported ratings; NULL for
+	 * decisions recorded before this column */
+	"ALTER TABLE reviews ADD COLUMN queue_order TEXT;"
+	"DROP INDEX reviews_for_agreement;"
+	"CREATE INDEX reviews_for_agreement ON reviews"
+	"  (item_id, reviewer, id, decision, label, blind, created_at, queue_order);",
+	/* 9: the prompt lab (docs/prompt-lab.md). Runs with foreign keys off
 	 * (db/database.c), as SQLite's recipe for rebuilding a table asks. */
 	/* an edited version remembers what it came from and what it should fix */
 	"ALTER TABLE prompt_versions ADD COLUMN parent_id INTEGER REFERENCES prompt_versions (id);"

@@ -87,8 +87,12 @@ static int parse_label(const DbScale *scale, const char *text)
 static Status add_review(Importer *im, long long item_id, const char *rater, int label)
 {
 	DbStanding standing;
-	DbReviewNew review = { .item_id = item_id, .reviewer = rater, .decision = DB_DECISION_OVERRIDE,
-			       .label = label, .blind = 1 };
+	DbReviewNew review = { .item_id = item_id,
+			       .reviewer = rater,
+			       .decision = DB_DECISION_OVERRIDE,
+			       .label = label,
+			       .blind = 1,
+			       .from = { DB_FROM_IMPORT, DB_ORDER_UNREVIEWED } };
 	Status st = db_review_standing(im->db, item_id, rater, &standing);
 
 	if (st != STATUS_OK)
