@@ -87,6 +87,13 @@ static const char SUSPECT_SIZES[] =
 /* the audits' items in draw order (db/queue.c's AUDIT_KEY) */
 static const char SCAN_AUDIT[] =
 	OPEN_SCAN " AND q.audit_key IS NOT NULL ORDER BY q.audit_key, q.item_id LIMIT ?8";
+/* the re-review queue: items a comparison sent back, decided or not, in the
+ * order sent; one reviewer each, never one who decided it since it was sent */
+static const char SCAN_RECHECK[] =
+	"SELECT q.item_id FROM item_queue q WHERE q.recheck_key IS NOT NULL AND q.claimers = 0" FILTERS
+	" AND NOT EXISTS (SELECT 1 FROM standing s WHERE s.item_id = q.item_id"
+	"   AND s.reviewer = ?1 AND s.review_id > q.recheck_after)"
+	" ORDER BY q.recheck_key, q.item_id LIMIT ?8";
 static const char SCAN_MINE[] =
 	"SELECT q.item_id FROM standing s JOIN item_queue q ON q.item_id = s.item_id"
 	" WHERE s.reviewer = ?1 AND q.need > 0" FILTERS
@@ -98,7 +105,8 @@ static const char CLAIM_MINE[] =
 	"SELECT (SELECT 1 FROM claims WHERE item_id = ?1 AND reviewer = ?2),"
 	" (SELECT 1 FROM standing WHERE item_id = ?1 AND reviewer = ?2"
 	"  AND decision IN ('accept', 'override')),"
-	" (SELECT open FROM item_queue WHERE item_id = ?1)";
+	" (SELECT open OR (recheck_key IS NOT NULL AND claimers = 0) FROM item_queue"
+	"  WHERE item_id = ?1)";
 static const char CLAIM_UPSERT[] =
 	"INSERT INTO claims (item_id, reviewer, expires_at) VALUES (?1, ?2, ?3)"
 	" ON CONFLICT (item_id, reviewer) DO UPDATE SET expires_at = excluded.expires_at";
@@ -192,6 +200,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long 
 		return scan(db, suspect_scan(db, q->reviewer, max), q, 0, ids, max, count);
 	case DB_ORDER_AUDIT: return scan(db, SCAN_AUDIT, q, 0, ids, max, count);
 	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
+	case DB_ORDER_RECHECK: return scan(db, SCAN_RECHECK, q, 0, ids, max, count);
 	case DB_ORDER_RANDOM:
 		st = scan(db, SCAN_RANDOM_HIGH, q, cut, ids, max, count);
 		if (st == STATUS_OK)

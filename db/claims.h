@@ -21,6 +21,7 @@
 	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */  \
 	X(SUSPECT, "suspect", 'h', "suspect labels")    /* my settled labels the scorer doubts */ \
 	X(AUDIT, "audit", 'a', "audit sample")          /* the audits' draw order */              \
+	X(RECHECK, "recheck", 'k', "re-review")         /* sent back by a comparison */           \
 	X(MINE, "", 0, "my decisions")                  /* browse, newest first */
 
 typedef enum {

@@ -119,6 +119,24 @@ int db_schema_latest(void)
 	return migrations_count();
 }
 
+/* Migrations run with foreign keys off, so that one can rebuild a table
+ * others refer to (SQLite's recipe for schema changes ALTER TABLE cannot
+ * make); before each commits, every reference must still hold. */
+static Status foreign_keys_hold(Db *db)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+	if (sqlite3_prepare_v2(db->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return db_fail(db, "checking references");
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return status_fail(STATUS_ERR_DB, "%s: the schema change would break references",
+				   db->path);
+	return rc == SQLITE_DONE ? STATUS_OK : db_fail(db, "checking references");
+}
+
 /* Applies migration NUMBER in its own transaction, unless another process got
  * there first (two gavels may open a fresh file at once). */
 static Status migrate_one(Db *db, int number)
@@ -130,6 +148,8 @@ static Status migrate_one(Db *db, int number)
 	if (db_schema_version(db) >= number)
 		goto out;
 	st = exec(db, migrations_sql(number), "applying the schema");
+	if (st == STATUS_OK)
+		st = foreign_keys_hold(db);
 	if (st != STATUS_OK)
 		goto out;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", number);
@@ -180,12 +200,17 @@ static Status migrate(Db *db, DbOpenMode mode)
 		return status_fail(STATUS_ERR_DB, "%s is read-only and was written by an older gavel "
 				   "(schema %d of %d): open it once with write access to update it",
 				   db->path, version, migrations_count());
+	if (version == migrations_count())
+		return STATUS_OK;
+	/* a no-op inside a transaction: set around them */
+	if (exec(db, "PRAGMA foreign_keys = OFF", "turning off foreign keys") != STATUS_OK)
+		return STATUS_ERR_DB;
 	for (int n = version + 1; n <= migrations_count(); n++) {
 		Status st = migrate_one(db, n);
 		if (st != STATUS_OK)
 			return st;
 	}
-	return STATUS_OK;
+	return exec(db, "PRAGMA foreign_keys = ON", "turning on foreign keys");
 }
 
 /* SQLite's busy handler: tries is 0 on a statement's first try for a lock.

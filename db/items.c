@@ -17,8 +17,8 @@ static const char ITEM_INSERT[] =
 static const char ITEM_ID_EXISTS[] = "SELECT 1 FROM items WHERE external_id = ?1";
 static const char ITEM_SHA_EXISTS[] = "SELECT 1 FROM items WHERE sha256 = ?1";
 static const char ITEM_SELECT[] =
-	"SELECT id, external_id, path, url, title, category, metadata, has_image FROM items"
-	" WHERE id = ?1";
+	"SELECT id, external_id, path, url, title, category, metadata, has_image, sha256, width,"
+	" height, bytes FROM items WHERE id = ?1";
 static const char STATS[] =
 	"SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM runs),"
 	" (SELECT count(*) FROM predictions),"
@@ -159,6 +159,10 @@ Status db_item_get(Db *db, long long id, DbItem *item)
 	item->category = db_column_dup(stmt, 5);
 	item->metadata_json = db_column_dup(stmt, 6);
 	item->has_image = sqlite3_column_int(stmt, 7);
+	item->sha256 = db_column_dup(stmt, 8);
+	item->width = sqlite3_column_int(stmt, 9);
+	item->height = sqlite3_column_int(stmt, 10);
+	item->bytes = sqlite3_column_int64(stmt, 11);
 	sqlite3_reset(stmt);
 	return STATUS_OK;
 }
@@ -166,7 +170,7 @@ Status db_item_get(Db *db, long long id, DbItem *item)
 void db_item_free(DbItem *item)
 {
 	free(item->external_id), free(item->path), free(item->url), free(item->title);
-	free(item->category), free(item->metadata_json);
+	free(item->category), free(item->metadata_json), free(item->sha256);
 	memset(item, 0, sizeof *item);
 }
 

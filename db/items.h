@@ -55,6 +55,9 @@ typedef struct {
 	long long id;
 	char *external_id, *path, *url, *title, *category, *metadata_json;
 	int has_image;
+	char *sha256;      /* the imported file's content hash, or NULL */
+	int width, height; /* 0 when unknown */
+	long long bytes;   /* the imported file's size, 0 when unknown */
 } DbItem;
 
 /* Reads item id; STATUS_ERR_NOT_FOUND when there is none. */

@@ -320,6 +320,92 @@ static const char *const migrations[] = {
 	"DROP INDEX reviews_for_agreement;"
 	"CREATE INDEX reviews_for_agreement ON reviews"
 	"  (item_id, reviewer, id, decision, label, blind, created_at, queue_order);",
+	/* 9: the prompt lab (docs/prompt-lab.md). Runs with foreign keys off
+	 * (db/database.c), as SQLite's recipe for rebuilding a table asks. */
+	/* an edited version remembers what it came from and what it should fix */
+	"ALTER TABLE prompt_versions ADD COLUMN parent_id INTEGER REFERENCES prompt_versions (id);"
+	"ALTER TABLE prompt_versions ADD COLUMN note TEXT;"
+	/* --repeat N: every item is asked N times (sample 0 .. N-1) */
+	"ALTER TABLE runs ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1 CHECK (repeats >= 1);"
+	/* The sample index joins a prediction's identity, and an answer taken
+	 * from the call cache says so: the table is rebuilt, since a UNIQUE
+	 * constraint cannot be changed in place. */
+	"CREATE TABLE predictions_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs (id),"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  sample INTEGER NOT NULL DEFAULT 0 CHECK (sample >= 0),"
+	"  status TEXT NOT NULL CHECK (status IN ('ok', 'parse_failed', 'failed')),"
+	"  score REAL,"
+	"  label INTEGER REFERENCES scale (value),"
+	"  confidence REAL,"
+	"  inconsistent INTEGER NOT NULL DEFAULT 0,"
+	"  rationale TEXT,"
+	"  aspects TEXT CHECK (aspects IS NULL OR json_valid(aspects)),"
+	"  reasoning TEXT,"
+	"  raw_reply TEXT,"
+	"  prompt_tokens INTEGER,"
+	"  completion_tokens INTEGER,"
+	"  latency_ms INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 1,"
+	"  error TEXT,"
+	"  cached INTEGER NOT NULL DEFAULT 0 CHECK (cached IN (0, 1)),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  UNIQUE (run_id, item_id, sample)"
+	");"
+	"INSERT INTO predictions_new (id, run_id, item_id, status, score, label, confidence,"
+	"  inconsistent, rationale, aspects, reasoning, raw_reply, prompt_tokens, completion_tokens,"
+	"  latency_ms, attempts, error, created_at)"
+	" SELECT id, run_id, item_id, status, score, label, confidence, inconsistent, rationale,"
+	"  aspects, reasoning, raw_reply, prompt_tokens, completion_tokens, latency_ms, attempts,"
+	"  error, created_at FROM predictions;"
+	"DROP TABLE predictions;"
+	"ALTER TABLE predictions_new RENAME TO predictions;"
+	"CREATE INDEX predictions_for_agreement ON predictions"
+	"  (item_id, run_id, status, label, prompt_tokens, completion_tokens);"
+	/* the queue's trigger on predictions went with the old table: forget
+	 * the fingerprint so that db/queue.c makes them all again */
+	"DELETE FROM meta WHERE key = 'triggers';"
+	/* Answers of calls already made (src/llm/callcache.h), by the hash of
+	 * everything that decides the answer; never the API key. Only replies
+	 * that parsed are kept. */
+	"CREATE TABLE call_cache ("
+	"  key TEXT PRIMARY KEY," /* 64 hex digits */
+	"  provider TEXT NOT NULL,"
+	"  model TEXT,"
+	"  body TEXT NOT NULL," /* the provider's 2xx reply, as received */
+	"  prompt_tokens INTEGER,"
+	"  completion_tokens INTEGER,"
+	"  latency_ms INTEGER,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	") WITHOUT ROWID;"
+	/* The re-review queue: items a comparison sent back to people, with
+	 * the settled label they had then; an item leaves the queue at the
+	 * first accept or override after it was sent (db/queue.c). */
+	"CREATE TABLE recheck ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  after_review INTEGER NOT NULL DEFAULT 0," /* the review log's last id when sent */
+	"  settled_label INTEGER,"
+	"  reason TEXT NOT NULL," /* broken, disagrees, unanimous */
+	"  source TEXT,"          /* the comparison: 'run:3 run:5' */
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	"CREATE INDEX recheck_by_item ON recheck (item_id);"
+	"CREATE INDEX recheck_by_source ON recheck (source);"
+	"ALTER TABLE item_queue ADD COLUMN recheck_key INTEGER;"   /* the open request's id */
+	"ALTER TABLE item_queue ADD COLUMN recheck_after INTEGER;" /* its after_review */
+	"CREATE INDEX queue_recheck ON item_queue (recheck_key, item_id)"
+	"  WHERE recheck_key IS NOT NULL;"
+	/* gavel prompts suggest: the settled items split once into search (0),
+	 * select (1) and test (2), stratified by the human label; kept so the
+	 * test part is never searched on */
+	"CREATE TABLE lab_splits ("
+	"  item_id INTEGER PRIMARY KEY REFERENCES items (id),"
+	"  part INTEGER NOT NULL CHECK (part IN (0, 1, 2)),"
+	"  label INTEGER NOT NULL," /* the settled label when it was split */
+	"  seed INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 int migrations_count(void)

@@ -9,16 +9,20 @@
 #include "db/internal.h"
 #include "src/base/xalloc.h"
 
-/* Columns 0-6 of every query that reads versions; TEXT is v.text or NULL. */
-#define VERSION_SELECT(TEXT)                                                             \
-	"SELECT v.id, v.hash, v.name, v.created_at,"                                     \
-	" (SELECT count(*) FROM runs r WHERE r.prompt_version_id = v.id),"               \
-	" (SELECT count(*) FROM predictions p JOIN runs r ON r.id = p.run_id"            \
-	"   WHERE r.prompt_version_id = v.id), " TEXT " FROM prompt_versions v"
+/* Columns 0-8 of every query that reads versions; TEXT is v.text or NULL. */
+#define VERSION_SELECT(TEXT)                                                  \
+	"SELECT v.id, v.hash, v.name, v.created_at,"                          \
+	" (SELECT count(*) FROM runs r WHERE r.prompt_version_id = v.id),"    \
+	" (SELECT count(*) FROM predictions p JOIN runs r ON r.id = p.run_id" \
+	"   WHERE r.prompt_version_id = v.id), " TEXT ", v.parent_id, v.note" \
+	" FROM prompt_versions v"
 
 static const char VERSION_INSERT[] =
 	"INSERT INTO prompt_versions (hash, name, text) VALUES (?1, ?2, ?3)"
 	" ON CONFLICT (hash) DO NOTHING";
+static const char VERSION_ORIGIN[] =
+	"UPDATE prompt_versions SET parent_id = ?2, note = ?3 WHERE id = ?1 AND parent_id IS NULL"
+	" AND note IS NULL AND ?1 IS NOT ?2";
 static const char VERSION_BY_HASH[] = "SELECT id, text FROM prompt_versions WHERE hash = ?1";
 static const char VERSION_LIST[] = VERSION_SELECT("NULL") " ORDER BY v.id";
 static const char VERSION_BY_ID[] = VERSION_SELECT("v.text") " WHERE v.id = ?1";
@@ -75,6 +79,22 @@ static void read_version(sqlite3_stmt *stmt, DbPromptVersion *v)
 	v->runs = sqlite3_column_int64(stmt, 4);
 	v->predictions = sqlite3_column_int64(stmt, 5);
 	v->text = db_column_dup(stmt, 6);
+	v->parent_id = sqlite3_column_int64(stmt, 7);
+	v->note = db_column_dup(stmt, 8);
+}
+
+Status db_prompt_version_set_origin(Db *db, long long id, long long parent_id, const char *note)
+{
+	sqlite3_stmt *stmt = db_statement(db, VERSION_ORIGIN);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (parent_id > 0)
+		sqlite3_bind_int64(stmt, 2, parent_id);
+	db_bind_text_or_null(stmt, 3, note);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return db_fail(db, "recording where a prompt version came from");
+	return STATUS_OK;
 }
 
 Status db_prompt_version_list(Db *db, DbPromptVersion **versions, int *count)
@@ -114,6 +134,7 @@ void db_prompt_version_clear(DbPromptVersion *version)
 	free(version->name);
 	free(version->text);
 	free(version->created_at);
+	free(version->note);
 	*version = (DbPromptVersion){0};
 }
 

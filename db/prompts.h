@@ -15,8 +15,8 @@ typedef struct {
 	char *created_at;      /* ISO 8601, UTC: 2026-11-03T10:22:01.123Z */
 	long long runs;        /* labelling runs that used this version */
 	long long predictions; /* predictions made by those runs */
-	/* Agreement with the human labels joins here once the agreement report
-	 * exists; the list command prints whatever this struct holds. */
+	long long parent_id;   /* the version it was edited from; 0 for none */
+	char *note;            /* what the edit is meant to fix; may be NULL */
 } DbPromptVersion;
 
 /* Stores a version unless one with this hash exists, and gives its id in
@@ -24,6 +24,12 @@ typedef struct {
  * the same hash but another text is STATUS_ERR_CORRUPT. */
 Status db_prompt_version_save(Db *db, const char *hash, const char *name, const char *text,
 			      long long *id, int *created);
+
+/* Records where version id came from: the version it was edited from
+ * (parent_id > 0) and a one-line note of what the edit should fix (may be
+ * NULL). Only a version without an origin takes one: the first account of
+ * a text stands. */
+Status db_prompt_version_set_origin(Db *db, long long id, long long parent_id, const char *note);
 
 /* Every version, oldest first, without their texts, in a new array of
  * *count elements (free with db_prompt_version_list_free). */

@@ -169,6 +169,18 @@ static const Trigger triggers[] = {
 	{ "queue_on_oof_score",
 	  "CREATE TRIGGER queue_on_oof_score AFTER INSERT ON scores"
 	  " WHEN NEW.model_id = " LATEST_OOF " BEGIN " SUSPECT("NEW.item_id") " END" },
+	/* the re-review queue (db/recheck.h): an item sent back waits until
+	 * someone accepts or overrides it after it was sent */
+	{ "queue_on_recheck",
+	  "CREATE TRIGGER queue_on_recheck AFTER INSERT ON recheck BEGIN"
+	  " UPDATE item_queue SET recheck_key = NEW.id, recheck_after ="
+	  " NEW.after_review WHERE item_id = NEW.item_id AND recheck_key IS NULL;"
+	  " END" },
+	{ "queue_on_recheck_done", "CREATE TRIGGER queue_on_recheck_done AFTER INSERT ON reviews"
+				   " WHEN NEW.decision IN ('accept', 'override') BEGIN"
+				   " UPDATE item_queue SET recheck_key = NULL, recheck_after = NULL"
+				   " WHERE item_id = NEW.item_id AND recheck_key IS NOT NULL"
+				   " AND NEW.id > recheck_after; END" },
 	/* a claim holds an item; expired claims are swept before anyone claims */
 	{ "queue_on_claim",
 	  "CREATE TRIGGER queue_on_claim AFTER INSERT ON claims BEGIN"
@@ -221,6 +233,12 @@ static const struct {
 		       " LEFT JOIN (SELECT item_id, count(*) n, min(label) lo, max(label) hi FROM standing"
 		       "  WHERE decision IN ('accept', 'override') GROUP BY item_id) s ON s.item_id = i.id"
 		       " LEFT JOIN (SELECT item_id, count(*) n FROM claims GROUP BY item_id) c ON c.item_id = i.id" },
+	{ "re-review requests",
+	  "UPDATE item_queue SET (recheck_key, recheck_after) = (SELECT r.id, r.after_review"
+	  " FROM recheck r WHERE r.item_id = item_queue.item_id AND NOT EXISTS (SELECT 1 FROM"
+	  " reviews v WHERE v.item_id = r.item_id AND v.id > r.after_review"
+	  " AND v.decision IN ('accept', 'override')) ORDER BY r.id LIMIT 1)"
+	  " WHERE item_id IN (SELECT item_id FROM recheck)" },
 	{ "LLM labels",
 	  "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
 	  " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"

@@ -9,8 +9,8 @@
 #include "src/base/xalloc.h"
 
 static const char RUN_INSERT[] =
-	"INSERT INTO runs (provider, model, params, prompt_version_id, owner)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+	"INSERT INTO runs (provider, model, params, prompt_version_id, owner, repeats)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 #define FINISHED_AT(state)                                                                  \
 	"finished_at = CASE WHEN " state " = 'running' THEN NULL"                           \
 	" ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END"
@@ -23,7 +23,7 @@ static const char RUN_RELEASE[] =
 	"UPDATE runs SET owner = NULL, status = ?3, " FINISHED_AT("?3") " WHERE id = ?1 AND owner IS ?2";
 static const char RUN_SELECT[] =
 	"SELECT r.id, r.prompt_version_id, r.provider, r.model, r.params, r.status, p.name, p.text,"
-	" r.owner FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id"
+	" r.owner, r.repeats FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id"
 	" WHERE r.id = ?1";
 /* ?1 1: only runs not in state ?2 ('done') */
 static const char RUN_LIST[] =
@@ -33,14 +33,16 @@ static const char RUN_LIST[] =
 	" FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id"
 	" WHERE ?1 = 0 OR r.status <> ?2 ORDER BY r.id";
 /* ?1 run, ?2 prompt version, ?3 model, ?4 selection, ?5 limit (-1: none) */
-#define PLAN_CANDIDATES                                                                     \
-	"SELECT i.id FROM items i WHERE i.has_image = 1 AND CASE ?4"                        \
-	" WHEN 0 THEN NOT EXISTS (SELECT 1 FROM predictions p JOIN runs r ON r.id = p.run_id"  \
+#define PLAN_CANDIDATES                                                                       \
+	"SELECT i.id FROM items i WHERE i.has_image = 1 AND CASE ?4"                          \
+	" WHEN 0 THEN NOT EXISTS (SELECT 1 FROM predictions p JOIN runs r ON r.id = p.run_id" \
 	"   WHERE p.item_id = i.id AND p.status = 'ok' AND r.prompt_version_id IS ?2"         \
 	"   AND r.model IS ?3)"                                                               \
 	" WHEN 2 THEN EXISTS (SELECT 1 FROM reviews v WHERE v.item_id = i.id"                 \
-	"   AND v.decision IN ('accept', 'override')"                                        \
+	"   AND v.decision IN ('accept', 'override')"                                         \
 	"   AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = v.id))"                \
+	" WHEN 3 THEN EXISTS (SELECT 1 FROM item_queue q WHERE q.item_id = i.id"              \
+	"   AND q.deciders > 0 AND q.human_min = q.human_max)"                                \
 	" ELSE 1 END ORDER BY i.id"
 static const char PLAN_INSERT[] =
 	"INSERT INTO run_items (run_id, item_id) SELECT ?1, id FROM (" PLAN_CANDIDATES " LIMIT ?5)";
@@ -48,13 +50,16 @@ static const char PLAN_CANDIDATE_IDS[] = "SELECT ?1, ?5, id FROM (" PLAN_CANDIDA
 static const char PLAN_ONE[] = "INSERT INTO run_items (run_id, item_id) VALUES (?1, ?2)";
 static const char PENDING[] =
 	"SELECT ri.item_id FROM run_items ri WHERE ri.run_id = ?1 AND ri.item_id > ?2"
-	" AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.run_id = ?1 AND p.item_id = ri.item_id)"
+	" AND (SELECT count(*) FROM predictions p WHERE p.run_id = ?1 AND p.item_id = ri.item_id)"
+	"   < (SELECT repeats FROM runs WHERE id = ?1)"
 	" ORDER BY ri.item_id LIMIT ?3";
+static const char SAMPLES_DONE[] =
+	"SELECT sample FROM predictions WHERE run_id = ?1 AND item_id = ?2 ORDER BY sample";
 static const char PREDICTION_INSERT[] =
 	"INSERT INTO predictions (run_id, item_id, status, score, label, confidence, inconsistent,"
 	" rationale, aspects, reasoning, raw_reply, prompt_tokens, completion_tokens, latency_ms,"
-	" attempts, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16)";
+	" attempts, error, sample, cached) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	" ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 static const char COUNTS[] =
 	"SELECT (SELECT count(*) FROM run_items WHERE run_id = ?1),"
 	" count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'parse_failed'),"
@@ -82,6 +87,7 @@ Status db_run_create(Db *db, const DbRunNew *run, long long *run_id)
 	if (run->prompt_version_id > 0)
 		sqlite3_bind_int64(stmt, 4, run->prompt_version_id);
 	db_bind_text_or_null(stmt, 5, run->owner);
+	sqlite3_bind_int(stmt, 6, run->repeats > 0 ? run->repeats : 1);
 	st = step_done(db, stmt, "starting a run");
 	if (st == STATUS_OK)
 		*run_id = sqlite3_last_insert_rowid(db->handle);
@@ -182,6 +188,7 @@ Status db_run_get(Db *db, long long run_id, DbRun *run)
 	run->prompt_name = db_column_dup(stmt, 6);
 	run->prompt_text = db_column_dup(stmt, 7);
 	run->owner = db_column_dup(stmt, 8);
+	run->repeats = sqlite3_column_int(stmt, 9);
 	sqlite3_reset(stmt);
 	return STATUS_OK;
 }
@@ -282,6 +289,32 @@ Status db_run_pending(Db *db, long long run_id, long long after_id, long long *i
 	return STATUS_OK;
 }
 
+Status db_run_missing_samples(Db *db, long long run_id, long long item_id, int repeats,
+			      int *samples, int max, int *count)
+{
+	sqlite3_stmt *stmt = db_statement(db, SAMPLES_DONE);
+	int rc, next = 0;
+	*count = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, item_id);
+	/* the done samples come in order: the gaps between them are missing */
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int done = sqlite3_column_int(stmt, 0);
+		for (; next < done && next < repeats && *count < max; next++)
+			samples[(*count)++] = next;
+		if (done >= next)
+			next = done + 1;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading an item's answers");
+	for (; next < repeats && *count < max; next++)
+		samples[(*count)++] = next;
+	return STATUS_OK;
+}
+
 static void bind_int_or_null(sqlite3_stmt *stmt, int index, long long value, int present)
 {
 	if (present)
@@ -294,6 +327,7 @@ static Status prediction_insert(Db *db, void *arg)
 {
 	const DbPredictionNew *p = arg;
 	sqlite3_stmt *stmt = db_statement(db, PREDICTION_INSERT);
+	Status st;
 	if (!stmt)
 		return STATUS_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, p->run_id);
@@ -313,7 +347,12 @@ static Status prediction_insert(Db *db, void *arg)
 	sqlite3_bind_int64(stmt, 14, p->latency_ms);
 	sqlite3_bind_int(stmt, 15, p->attempts);
 	db_bind_text_or_null(stmt, 16, p->error);
-	return step_done(db, stmt, "recording a prediction");
+	sqlite3_bind_int(stmt, 17, p->sample);
+	sqlite3_bind_int(stmt, 18, p->cached != 0);
+	st = step_done(db, stmt, "recording a prediction");
+	if (st == STATUS_OK && p->cache_put)
+		st = db_cache_put(db, p->cache_put);
+	return st;
 }
 
 Status db_prediction_add(Db *db, const DbPredictionNew *p)

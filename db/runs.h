@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "db/cache.h"
 #include "db/database.h"
 #include "db/kinds.h"
 
@@ -13,6 +14,7 @@ typedef struct {
 	const char *params_json; /* never holds an API key */
 	long long prompt_version_id;
 	const char *owner;       /* the process labelling it (src/base/proc.h), or NULL */
+	int repeats;             /* answers asked per item (--repeat); 0 means 1 */
 } DbRunNew;
 
 /* Adds a run with status 'running'; *run_id gets its id. */
@@ -40,6 +42,7 @@ typedef struct {
 	DbRunState status;
 	char *prompt_name, *prompt_text;                /* owned */
 	char *owner;                                    /* owned; NULL when none */
+	int repeats;                                    /* answers per item */
 } DbRun;
 
 /* Reads run run_id with its prompt; STATUS_ERR_NOT_FOUND when there is none. */
@@ -49,7 +52,8 @@ void db_run_free(DbRun *run);
 typedef enum {
 	DB_SELECT_UNLABELLED, /* no good prediction yet from this prompt version and model */
 	DB_SELECT_ALL,
-	DB_SELECT_REVIEWED,   /* a standing human review (for rerunning a prompt on them) */
+	DB_SELECT_REVIEWED, /* a standing human review (for rerunning a prompt on them) */
+	DB_SELECT_SETTLED,  /* standing human labels that all agree (the prompt lab) */
 } DbItemSelection;
 
 typedef struct {
@@ -65,9 +69,16 @@ Status db_run_plan(Db *db, long long run_id, const char *model, const DbRunPlanS
 		   long long *planned);
 
 /* Up to max planned item ids of run_id, above after_id in id order, that
- * have no prediction in the run yet; *count gets how many. */
+ * have fewer predictions in the run than it has repeats (one, unless
+ * --repeat); *count gets how many. */
 Status db_run_pending(Db *db, long long run_id, long long after_id, long long *ids, int max,
 		      int *count);
+
+/* The sample indexes 0 .. repeats-1 of item_id that run_id has no
+ * prediction for yet, ascending, up to max into samples; *count gets how
+ * many. */
+Status db_run_missing_samples(Db *db, long long run_id, long long item_id, int repeats,
+			      int *samples, int max, int *count);
 
 typedef struct {
 	long long run_id, item_id;
@@ -80,6 +91,11 @@ typedef struct {
 	long prompt_tokens, completion_tokens; /* -1 when unknown */
 	long latency_ms;
 	int attempts;
+	int sample; /* which of the run's repeated answers (0 unless --repeat) */
+	int cached; /* taken from the call cache, not asked */
+	/* the reply to keep in the call cache, written in the prediction's own
+	 * transaction (one commit per answer, not two), or NULL */
+	const DbCachePut *cache_put;
 } DbPredictionNew;
 
 /* Records one prediction (committed at once unless the caller holds a

@@ -30,8 +30,9 @@ src/score    src/base src/agree db/kinds.h      loader=src/score/rows,src/score/
 src/settle   src/base db/kinds.h
 src/export   src/base src/settle src/agree db
 src/estimate src/base src/agree db
+src/lab      src/base src/img src/llm src/agree db
 src/cmd      *
-ui           src/base src/img src/llm src/agree src/review src/score src/estimate db
+ui           src/base src/img src/llm src/agree src/review src/score src/estimate src/lab db
 db           src/base
 '
 

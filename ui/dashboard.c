@@ -15,6 +15,7 @@
 #include "src/estimate/estimateload.h"
 #include "ui/draw.h"
 #include "ui/gfx.h"
+#include "ui/labview.h"
 #include "ui/reviewapp.h"
 #include "ui/screen.h"
 
@@ -184,6 +185,7 @@ static int command(App *app, void *state, UiCommand command, int arg)
 		forget_charts(d);
 		return REACT_CLEAR;
 	case UI_CMD_REDRAW: return REACT_CLEAR;
+	case UI_CMD_LAB: return labview_open(app);
 	default: return REACT_CLOSE;
 	}
 }

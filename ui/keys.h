@@ -8,30 +8,44 @@
 #include <stddef.h>
 
 /* name, its word in the key line (NULL: not shown there), what it does */
-#define UI_COMMANDS(X)                                                                    \
-	X(ACCEPT, "accept", "accept the LLM's label")                                     \
-	X(LABEL, "override", "override with that label")                                  \
-	X(VERDICT, "rationale", "mark the rationale flawed, then sound, then unmarked")   \
-	X(SKIP, "skip", "skip this item")                                                 \
-	X(UNDO, "undo", "undo the last decision (again for the one before)")              \
-	X(NOTE, "note", "add a note to this item")                                        \
-	X(NEXT, NULL, "next item")                                                        \
-	X(PREV, NULL, "previous item")                                                    \
-	X(SCROLL_DOWN, NULL, "scroll the rationale down")                                 \
-	X(SCROLL_UP, NULL, "scroll the rationale up")                                     \
-	X(SEARCH, "find", "search titles, ids and metadata")                              \
-	X(FILTER, "filter", "filter by state, label, category or LLM label")              \
-	X(ORDER, "order", "change the queue order")                                       \
-	X(HISTORY, "history", "item history: every prediction and review")                \
-	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")        \
-	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")  \
-	X(DASHBOARD, NULL, "agreement dashboard")                                         \
-	X(NEXT_PROMPT, "prompt", "the next prompt version")                               \
-	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")    \
-	X(HELP, "help", "this help")                                                      \
-	X(REDRAW, NULL, "redraw the screen")                                              \
-	X(CLOSE, "close", "close this screen")                                            \
-	X(DELETE, NULL, "delete the last character")                                      \
+#define UI_COMMANDS(X)                                                                         \
+	X(ACCEPT, "accept", "accept the LLM's label")                                          \
+	X(LABEL, "override", "override with that label")                                       \
+	X(VERDICT, "rationale", "mark the rationale flawed, then sound, then unmarked")        \
+	X(SKIP, "skip", "skip this item")                                                      \
+	X(UNDO, "undo", "undo the last decision (again for the one before)")                   \
+	X(NOTE, "note", "add a note to this item")                                             \
+	X(NEXT, NULL, "next item")                                                             \
+	X(PREV, NULL, "previous item")                                                         \
+	X(SCROLL_DOWN, NULL, "scroll the rationale down")                                      \
+	X(SCROLL_UP, NULL, "scroll the rationale up")                                          \
+	X(SEARCH, "find", "search titles, ids and metadata")                                   \
+	X(FILTER, "filter", "filter by state, label, category or LLM label")                   \
+	X(ORDER, "order", "change the queue order")                                            \
+	X(HISTORY, "history", "item history: every prediction and review")                     \
+	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")              \
+	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")       \
+	X(DASHBOARD, NULL, "agreement dashboard")                                              \
+	X(NEXT_PROMPT, "prompt", "the next prompt version")                                    \
+	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")         \
+	X(LAB, NULL, "the prompt lab: every prompt version against the settled labels")        \
+	X(EDIT, "edit", "edit this version in $VISUAL/$EDITOR: a changed text is a new one")   \
+	X(RERUN, "rerun", "rerun it on the settled items, in the background (or resume)")      \
+	X(RERUN_SAMPLE, NULL, "rerun it on N settled items, stratified by their label")        \
+	X(MARK, "mark A", "mark this version as A of a comparison (again: unmark)")            \
+	X(COMPARE, "compare", "compare A (marked, else the parent) with this version as B")    \
+	X(DIFF, "diff", "the line diff from A (marked, else the parent) to this version")      \
+	X(SUGGEST, "suggest", "suggest an edit: proposed, selected, tested on held-out items") \
+	X(TEST, NULL, "compare the last suggestion's best edit with the original, on test")    \
+	X(CANCEL, "cancel", "stop the background run (r resumes it)")                          \
+	X(CLASS, "class",                                                                      \
+	  "only one class: 1 fixed 2 broken 3 closer 4 farther 5 moved 6 unchanged, 0 all")    \
+	X(OPEN, "open", "the item: its image, the human label, both answers side by side")     \
+	X(SEND, "re-review", "send items to the re-review queue (order recheck)")              \
+	X(HELP, "help", "this help")                                                           \
+	X(REDRAW, NULL, "redraw the screen")                                                   \
+	X(CLOSE, "close", "close this screen")                                                 \
+	X(DELETE, NULL, "delete the last character")                                           \
 	X(QUIT, "quit", "quit (everything is already saved)")
 
 typedef enum {
@@ -47,6 +61,8 @@ typedef enum {
 	KEYMAP_REVIEW,    /* the review screen */
 	KEYMAP_LINES,     /* a list of lines: help, item history */
 	KEYMAP_DASHBOARD, /* the agreement dashboard */
+	KEYMAP_LAB,       /* the prompt lab: prompt versions and runs */
+	KEYMAP_COMPARE,   /* a comparison of two of them, item by item */
 	KEYMAP_EDIT,      /* a line being typed: Enter takes it, Esc cancels */
 	KEYMAP_COUNT
 } Keymap;

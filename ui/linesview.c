@@ -7,6 +7,7 @@
 
 #include "src/base/xalloc.h"
 #include "ui/draw.h"
+#include "ui/labview.h"
 #include "ui/reviewapp.h"
 
 struct LinesView {
@@ -54,6 +55,7 @@ static int command(App *app, void *state, UiCommand command, int arg)
 		return REACT_TEXT;
 	case UI_CMD_SCROLL_UP: v->scroll = v->scroll > page() ? v->scroll - page() : 0; return REACT_TEXT;
 	case UI_CMD_REDRAW: return REACT_CLEAR;
+	case UI_CMD_LAB: return labview_open(app);
 	default: return REACT_CLOSE;
 	}
 }

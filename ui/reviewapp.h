@@ -66,6 +66,11 @@ struct App {
 	char message[256];
 	int message_is_error;
 
+	/* the prompt lab's rerun or suggestion in the background (ui/labjob.h) */
+	struct LabJob *lab_job;
+	char lab_status[192]; /* its progress, on the status line */
+	char lab_test[2][64]; /* the last suggestion's pair to compare on test */
+
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
 	int renew_ms;            /* how long the terminal may be idle before claims are renewed */
 
@@ -97,6 +102,11 @@ int app_land(App *app);
 
 /* Asks the image worker for the current and the upcoming pictures. */
 void app_want_images(App *app);
+
+/* Gives the background job its turn (curl's transfers, answers recorded);
+ * 1 when the status line changed. A job that ended leaves its summary as
+ * the message. */
+int app_pump(App *app);
 
 /* ---- ui/reviewview.c ---- */
 /* Takes in a background refit that has ended: the new model's figures for

@@ -9,10 +9,13 @@
 
 #include "src/base/xalloc.h"
 #include "ui/draw.h"
+#include "db/lab.h"
+#include "src/agree/consistency.h"
 #include "ui/reviewapp.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
 
+enum { VOTES_SHOWN = 100 };
 enum { PAIR_TITLE = 1, PAIR_ACCEPT, PAIR_OVERRIDE, PAIR_DIM, PAIR_ERROR, PAIR_CURSOR };
 
 /* Added to the title bar when its colour pair has no colours (NO_COLOR). */
@@ -225,6 +228,23 @@ static void pane_fields(PaneWriter *w, int attr, const char *json)
 	cJSON_Delete(object);
 }
 
+/* A run that asked the item several times (--repeat): the majority, the
+ * vote split and its entropy (src/agree/consistency.h). */
+static void pane_votes(App *app, PaneWriter *w, const DbPrediction *p)
+{
+	int labels[VOTES_SHOWN], n;
+	ConsistencyItem it;
+	char line[160];
+	if (db_lab_votes(app->db, p->run_id, app->detail_item, labels, VOTES_SHOWN, &n) !=
+		    STATUS_OK ||
+	    n < 2)
+		return;
+	consistency_item(labels, n, review_scale(app->session)->count, &it);
+	snprintf(line, sizeof line, "votes: %d of %d for %d %s%s · entropy %.2f bits", it.votes, n,
+		 it.majority, label_name(app, it.majority), it.tied ? " (tied)" : "", it.entropy);
+	pane_text(w, it.labels > 1 ? COLOR_PAIR(PAIR_OVERRIDE) : 0, line);
+}
+
 static void pane_llm(App *app, PaneWriter *w)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
@@ -255,6 +275,7 @@ static void pane_llm(App *app, PaneWriter *w)
 	if (p->inconsistent)
 		snprintf(line + strlen(line), sizeof line - strlen(line), "  (score %d)", p->score);
 	pane_text(w, A_BOLD, line);
+	pane_votes(app, w, p);
 	snprintf(line, sizeof line, "%s · %s · run %lld", p->provider ? p->provider : "",
 		 p->model ? p->model : "", p->run_id);
 	pane_text(w, COLOR_PAIR(PAIR_DIM), line);
@@ -442,15 +463,19 @@ static void draw_status(App *app)
 	char line[512];
 	const ReviewFilter *f = review_filter(app->session);
 	if (app->message[0]) {
+		/* a background run's progress stays in sight after the message */
+		snprintf(line, sizeof line, "%s%s%s", app->message, app->lab_status[0] ? " · " : "",
+			 app->lab_status);
 		if (app->message_is_error)
 			attron(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
-		draw_text(stdscr, LINES - 2, 0, COLS, app->message, 1);
+		draw_text(stdscr, LINES - 2, 0, COLS, line, 1);
 		attroff(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
 		return;
 	}
-	snprintf(line, sizeof line, " order: %s%s%s%s%s", db_order_names[review_order(app->session)],
-		 f->search ? " · search: " : "", f->search ? f->search : "",
-		 f->category ? " · category: " : "", f->category ? f->category : "");
+	snprintf(line, sizeof line, " order: %s%s%s%s%s%s%s",
+		 db_order_names[review_order(app->session)], f->search ? " · search: " : "",
+		 f->search ? f->search : "", f->category ? " · category: " : "",
+		 f->category ? f->category : "", app->lab_status[0] ? " · " : "", app->lab_status);
 	attron(COLOR_PAIR(PAIR_DIM));
 	draw_text(stdscr, LINES - 2, 0, COLS, line, 1);
 	attroff(COLOR_PAIR(PAIR_DIM));

@@ -19,15 +19,18 @@
 #include "src/base/out.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
+#include "ui/labjob.h"
 #include "ui/reviewapp.h"
 #include "ui/screen.h"
 
 enum {
-	INPUT_IMAGE = -2,        /* the worker finished an image */
-	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
-	INPUT_QUEUE = -4,        /* the queue changed while the reviewer was away */
-	INPUT_BACKGROUND = -5,   /* a background refit of the scorer ended */
-	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
+	INPUT_IMAGE = -2,      /* the worker finished an image */
+	INPUT_END = -3,        /* the script ended or a signal asked us to stop */
+	INPUT_QUEUE = -4,      /* the queue changed while the reviewer was away */
+	INPUT_BACKGROUND = -5, /* a background refit of the scorer ended */
+	INPUT_TICK = -6,       /* the background job moved: the status line changed */
+	PUMP_MS = 50,          /* how often a background job is pumped while no key comes */
+	LOOKAHEAD = 4,         /* items claimed and prefetched ahead */
 };
 
 void app_message(App *app, int error, const char *fmt, ...)
@@ -88,6 +91,33 @@ int app_land(App *app)
 	return REACT_TEXT | REACT_IMAGE;
 }
 
+/* ---- the background job ---- */
+
+int app_pump(App *app)
+{
+	char status[sizeof app->lab_status];
+	LabJobResult result;
+	Status st;
+	if (!app->lab_job)
+		return 0;
+	if (labjob_step(app->lab_job, 0)) {
+		labjob_status(app->lab_job, status, sizeof status);
+		if (!strcmp(status, app->lab_status))
+			return 0;
+		snprintf(app->lab_status, sizeof app->lab_status, "%s", status);
+		return 1;
+	}
+	st = labjob_finish(app->lab_job, &result);
+	app->lab_job = NULL;
+	app->lab_status[0] = '\0';
+	app_message(app, st != STATUS_OK, "%s", result.summary);
+	if (result.compare_a[0]) {
+		snprintf(app->lab_test[0], sizeof app->lab_test[0], "%s", result.compare_a);
+		snprintf(app->lab_test[1], sizeof app->lab_test[1], "%s", result.compare_b);
+	}
+	return 1;
+}
+
 /* ---- screens ---- */
 
 static void close_view(App *app)
@@ -128,10 +158,15 @@ static int pop_key(App *app, int *key)
 
 /* The script language (docs/review.md): one command a line. */
 
+static void frame(App *app, int react);
+
 static void script_dump(App *app, char *name)
 {
 	char *path = xasprintf("%s/%s.txt", app->dump_dir ? app->dump_dir : ".", name);
 	FILE *f = fopen(path, "w");
+	/* what a background job changed while the script slept shows too */
+	if (app->lab_job || app->lab_status[0] || app->message[0])
+		frame(app, REACT_TEXT);
 	if (f) {
 		screen_dump(f);
 		fclose(f);
@@ -182,6 +217,7 @@ static void script_sleep(App *app, char *ms)
 			left = 0.1;
 		ts = (struct timespec){0, (long)(left * 1e9)};
 		nanosleep(&ts, NULL);
+		app_pump(app);
 		if (review_keepalive(app->session))
 			app_land(app);
 	}
@@ -245,9 +281,11 @@ static int read_terminal(App *app, int *key)
 			*key = (int)wc;
 			return 1;
 		}
-		r = poll(fds, 3, app->renew_ms);
+		r = poll(fds, 3, app->lab_job ? PUMP_MS : app->renew_ms);
 		if (r < 0 && errno != EINTR)
 			return INPUT_END;
+		if (app_pump(app))
+			return INPUT_TICK;
 		/* still looking: keep the claims; at the end of the queue, look again */
 		if (r == 0 && review_keepalive(app->session))
 			return INPUT_QUEUE;
@@ -427,6 +465,10 @@ static void loop(App *app)
 			react = REACT_TEXT | app_land(app);
 			continue;
 		}
+		if (r == INPUT_TICK) {
+			react = REACT_TEXT;
+			continue;
+		}
 		start = clock_now_us();
 		react = handle(app, key);
 		/* a busy reviewer keeps the claims of the items queued ahead, too */
@@ -443,6 +485,17 @@ static void loop(App *app)
 					app->caps.graphics != TTY_GRAPHICS_NONE);
 		}
 	}
+}
+
+/* Leaving with a job running: its run stays interrupted, to resume. */
+static void stop_lab_job(App *app)
+{
+	LabJobResult result;
+	if (!app->lab_job)
+		return;
+	labjob_cancel(app->lab_job);
+	labjob_finish(app->lab_job, &result);
+	app->lab_job = NULL;
 }
 
 static TtyCaps headless_caps(const ReviewUiOptions *ui)
@@ -527,6 +580,7 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 		db_set_wait_notice(db, on_db_wait, &app);
 		db_set_wait_check(db, keep_waiting);
 		loop(&app);
+		stop_lab_job(&app);
 		db_set_wait_notice(db, NULL, NULL);
 		db_set_wait_check(db, NULL);
 		screen_stop();

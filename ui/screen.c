@@ -3,10 +3,12 @@
 #include "ui/screen.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -79,6 +81,33 @@ Status screen_start(int cols, int rows)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	return STATUS_OK;
+}
+
+Status screen_run(const char *command, const char *arg, int *exit_status)
+{
+	pid_t pid;
+	int status = 0;
+	*exit_status = -1;
+	if (!headless) {
+		def_prog_mode();
+		endwin();
+	}
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", command, "sh", arg, (char *)NULL);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!headless) {
+		reset_prog_mode();
+		refresh();
+	}
+	if (pid < 0)
+		return status_fail(STATUS_ERR_IO, "cannot start %s: %s", command, strerror(errno));
+	if (WIFEXITED(status))
+		*exit_status = WEXITSTATUS(status);
 	return STATUS_OK;
 }
 

@@ -19,6 +19,13 @@ Status screen_start(int headless_cols, int headless_rows);
 /* Ends curses and restores the terminal; safe to call twice. */
 void screen_stop(void);
 
+/* Hands the terminal to a command for as long as it runs (an editor): curses
+ * steps aside (endwin), `sh -c command` runs with arg as $1, then curses takes
+ * the terminal back; the caller redraws everything, pictures too. In
+ * headless mode curses has no terminal to give: the command just runs.
+ * *exit_status gets its exit status (-1 when it did not exit normally). */
+Status screen_run(const char *command, const char *arg, int *exit_status);
+
 /* Set when a terminating signal arrived; the loop should save and leave. */
 int screen_should_quit(void);
 

@@ -40,5 +40,7 @@ typedef struct {
 extern const UiViewOps review_view;    /* ui/reviewview.c */
 extern const UiViewOps lines_view;     /* ui/linesview.c */
 extern const UiViewOps dashboard_view; /* ui/dashboard.c */
+extern const UiViewOps lab_view;       /* ui/labview.c */
+extern const UiViewOps compare_view;   /* ui/compareview.c */
 
 #endif

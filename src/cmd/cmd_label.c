@@ -9,6 +9,7 @@
 #include "db/database.h"
 #include "db/items.h"
 #include "db/prompts.h"
+#include "db/lab.h"
 #include "db/runs.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
@@ -18,12 +19,13 @@
 #include "src/cmd/runparams.h"
 #include "src/base/proc.h"
 #include "src/llm/http.h"
+#include "src/lab/labrerun.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
 #include "src/base/out.h"
 
 /* --items, in DbItemSelection order */
-static const char *const item_words[] = {"unlabelled", "all", "reviewed", NULL};
+static const char *const item_words[] = { "unlabelled", "all", "reviewed", "settled", NULL };
 
 typedef struct {
 	const char *db, *provider, *model, *prompt, *base_url, *api_key;
@@ -31,6 +33,7 @@ typedef struct {
 	long long limit, sample, resume, seed;
 	RunParams p; /* stored with the run (src/cmd/runparams.h) */
 	int json, quiet, list;
+	int settled, repeat, fresh; /* the prompt lab (docs/prompt-lab.md) */
 	double price_in, price_out;
 } Args;
 
@@ -86,6 +89,29 @@ static double cost_of(const Args *a, const LabelSummary *s)
 		(double)s->completion_tokens * (a->price_out > 0 ? a->price_out : 0)) / 1e6;
 }
 
+/* What the saved tokens would have cost. */
+static double saved_of(const Args *a, const LabelSummary *s)
+{
+	LabelSummary saved = { .prompt_tokens = s->saved_prompt_tokens,
+			       .completion_tokens = s->saved_completion_tokens };
+	return cost_of(a, &saved);
+}
+
+static void print_cache_text(const Args *a, const LabelSummary *s)
+{
+	double saved = saved_of(a, s);
+	if (!s->cache_hits && !s->cache_misses)
+		return;
+	out_printf(stderr, "  cache: %lld hits, %lld misses (calls made)", s->cache_hits,
+		   s->cache_misses);
+	if (s->cache_hits)
+		out_printf(stderr, "; the hits saved %lld tokens in, %lld out",
+			   s->saved_prompt_tokens, s->saved_completion_tokens);
+	if (s->cache_hits && saved >= 0)
+		out_printf(stderr, " ($%.4f)", saved);
+	out_puts(stderr, "\n");
+}
+
 static void print_summary_text(const Args *a, long long run_id, const LabelSummary *s)
 {
 	long long done = s->ok + s->parse_failed + s->failed;
@@ -103,6 +129,7 @@ static void print_summary_text(const Args *a, long long run_id, const LabelSumma
 	if (cost >= 0)
 		out_printf(stderr, "; cost $%.4f", cost);
 	out_puts(stderr, "\n");
+	print_cache_text(a, s);
 }
 
 static void print_summary_json(const Args *a, long long run_id, const LabelSummary *s)
@@ -122,6 +149,13 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 	cJSON_AddNumberToObject(json, "completion_tokens", (double)s->completion_tokens);
 	if (cost >= 0)
 		cJSON_AddNumberToObject(json, "cost_usd", cost);
+	cJSON_AddNumberToObject(json, "cache_hits", (double)s->cache_hits);
+	cJSON_AddNumberToObject(json, "cache_misses", (double)s->cache_misses);
+	cJSON_AddNumberToObject(json, "saved_prompt_tokens", (double)s->saved_prompt_tokens);
+	cJSON_AddNumberToObject(json, "saved_completion_tokens",
+				(double)s->saved_completion_tokens);
+	if (saved_of(a, s) >= 0)
+		cJSON_AddNumberToObject(json, "saved_usd", saved_of(a, s));
 	cJSON_AddNumberToObject(json, "elapsed_s", s->elapsed_s);
 	cJSON_AddBoolToObject(json, "stopped", s->stopped);
 	out_json(stdout, json, 0);
@@ -230,6 +264,13 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 		cJSON_AddNumberToObject(json, "sample", (double)a->sample);
 		cJSON_AddNumberToObject(json, "seed", (double)a->seed);
 	}
+	if (a->repeat > 1)
+		cJSON_AddNumberToObject(json, "repeat", a->repeat);
+	/* kept so the lab can put a cost on the run later */
+	if (a->price_in >= 0)
+		cJSON_AddNumberToObject(json, "price_in", a->price_in);
+	if (a->price_out >= 0)
+		cJSON_AddNumberToObject(json, "price_out", a->price_out);
 	text = cJSON_PrintUnformatted(json);
 	cJSON_Delete(json);
 	return text;
@@ -248,6 +289,20 @@ static void read_params(Args *a, Owned *owned, const char *params)
 	cJSON_Delete(json);
 }
 
+/* --settled --sample N: N settled items stratified by their label. */
+static Status plan_settled_sample(Db *db, const Args *a, long long run_id, long long *planned)
+{
+	long long *ids;
+	int *labels;
+	size_t n;
+	Status st = labrerun_settled(db, (size_t)a->sample, (uint64_t)a->seed, &ids, &labels, &n);
+	if (st == STATUS_OK)
+		st = db_lab_plan(db, run_id, ids, n);
+	*planned = st == STATUS_OK ? (long long)n : 0;
+	free(ids), free(labels);
+	return st;
+}
+
 /* Saves the prompt version, creates the run and fixes its plan, in one go. */
 static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOptions *opt,
 			long long *run_id, long long *planned)
@@ -256,7 +311,9 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 			      .sample = a->sample, .seed = (unsigned long long)a->seed};
 	/* owned from the start, so that --list never sees it as died */
 	char *owner = proc_self_id();
-	DbRunNew run = {.provider = a->provider, .model = a->model, .owner = owner};
+	DbRunNew run = {
+		.provider = a->provider, .model = a->model, .owner = owner, .repeats = a->repeat
+	};
 	char *params = params_json(a, opt);
 	Status st = db_begin(db);
 	if (st != STATUS_OK)
@@ -267,7 +324,9 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 	run.params_json = params;
 	if (st == STATUS_OK)
 		st = db_run_create(db, &run, run_id);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && spec.selection == DB_SELECT_SETTLED && spec.sample > 0)
+		st = plan_settled_sample(db, a, *run_id, planned);
+	else if (st == STATUS_OK)
 		st = db_run_plan(db, *run_id, a->model, &spec, planned);
 	if (st == STATUS_OK && *planned == 0) {
 		db_rollback(db); /* nothing to do: leave no empty run behind */
@@ -327,8 +386,7 @@ static int parse_args(int argc, char **argv, Args *a)
 {
 	int provider = -1;
 	const CliOpt options[] = {
-		CLIOPT_TEXT("db", &a->db, "FILE",
-			    "the database (else $GAVEL_DB, else ./gavel.db)"),
+		CLIOPT_TEXT("db", &a->db, "FILE", "the database (else $GAVEL_DB, else ./gavel.db)"),
 		CLIOPT_ONE_OF("provider", &provider, "P", provider_words(),
 			      "the labeller (listed below)"),
 		CLIOPT_TEXT("model", &a->model, "M",
@@ -343,7 +401,13 @@ static int parse_args(int argc, char **argv, Args *a)
 			    "file; never stored or printed"),
 		CLIOPT_ONE_OF("items", &a->items, "WHICH", item_words,
 			      "unlabelled (default: no good answer yet from this prompt and\n"
-			      "model), all, or reviewed (items with a human review)"),
+			      "model), all, reviewed (items with a human review), or\n"
+			      "settled (their human labels agree)"),
+		CLIOPT_SWITCH("settled", 0, &a->settled,
+			      "--items settled; with --sample, stratified by the label"),
+		CLIOPT_NUMBER(CLIOPT_INT, "repeat", &a->repeat, "N", 1, 1000,
+			      "ask each item N times, every answer kept (default 1)"),
+		CLIOPT_SWITCH("fresh", 0, &a->fresh, "ask again what the call cache already holds"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "limit", &a->limit, "N", 1, 1e18,
 			      "the first N of them, by import order"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "sample", &a->sample, "N", 1, 1e18,
@@ -407,6 +471,8 @@ static int parse_args(int argc, char **argv, Args *a)
 		return 0;
 	if (!a->resume && !a->provider)
 		return cli_usage_error("label", "choose a labeller: --provider %s", provider_names());
+	if (a->settled)
+		a->items = DB_SELECT_SETTLED;
 	return 0;
 }
 
@@ -439,6 +505,7 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 	opt->max_image_px = a->p.max_image_px;
 	opt->backoff_s = a->p.backoff_s;
 	opt->backoff_max_s = 60;
+	opt->cache = a->fresh ? LABEL_CACHE_FRESH : LABEL_CACHE_USE;
 	return st;
 }
 
@@ -512,7 +579,7 @@ static Status list_runs(Db *db, const Args *a)
 
 int cmd_label(int argc, char **argv)
 {
-	Args a = {.seed = 1, .price_in = -1, .price_out = -1};
+	Args a = { .seed = 1, .price_in = -1, .price_out = -1, .repeat = 1 };
 	Progress progress = {0};
 	LabelOptions opt = {.on_progress = on_progress, .on_notice = on_notice, .arg = &progress,
 			    .stop = &stop_requested};

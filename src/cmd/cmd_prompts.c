@@ -1,4 +1,6 @@
-/* cmd_prompts.c - gavel prompts: list, show, diff and add prompt versions. */
+/* cmd_prompts.c - gavel prompts: the prompt lab on the command line: list
+ * the versions with their agreement, show, diff and add them, compare two,
+ * suggest an edit (docs/prompt-lab.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,12 @@
 #include "db/prompts.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
+#include "src/cmd/config.h"
+#include "src/cmd/labreport.h"
+#include "src/cmd/labsuggest.h"
+#include "src/lab/labcompare.h"
+#include "src/lab/labdata.h"
+#include "src/lab/labtable.h"
 #include "src/llm/linediff.h"
 #include "src/llm/prompt.h"
 #include "src/base/sha256.h"
@@ -18,11 +26,15 @@
 #include "src/base/xalloc.h"
 #include "src/base/out.h"
 
-enum { SHORT_HASH = 12, DIFF_CONTEXT = 3 };
+enum { DIFF_CONTEXT = 3 };
 
 typedef struct {
 	const char *db_path;
 	int json;
+	long long resamples, seed;
+	double confidence;
+	int send; /* an index into labcompare_send_words, -1: none */
+	LabSuggestOptions suggest;
 } Options;
 
 /* One subcommand: its operands and what runs it (git's commands[] table). */
@@ -42,54 +54,37 @@ static int open_db(const Options *opts, Db **db)
 
 /* ---- list ---- */
 
-/* "2026-11-03 10:22" from "2026-11-03T10:22:01.123Z". */
-static void short_time(const char *iso, char out[17])
+/* A labeller's prices when its runs stored none: the settings file's
+ * price_in and price_out in the provider's section. */
+static int config_price(void *arg, const char *provider, double *in, double *out)
 {
-	snprintf(out, 17, "%s", iso ? iso : "");
-	if (out[10] == 'T')
-		out[10] = ' ';
+	char *a = config_get(provider, "price_in"), *b = config_get(provider, "price_out");
+	int known = a || b;
+	(void)arg;
+	*in = a ? atof(a) : 0;
+	*out = b ? atof(b) : 0;
+	free(a), free(b);
+	return known;
 }
 
-static void print_table(const DbPromptVersion *v, int count)
+static BootstrapOptions boot_of(const Options *opts)
 {
-	out_printf(stdout, "%4s  %-*s  %-16s  %5s  %11s  %s\n", "ID", SHORT_HASH, "HASH", "CREATED", "RUNS",
-	       "PREDICTIONS", "NAME");
-	for (int i = 0; i < count; i++) {
-		char when[17];
-		char *name = text_clean(v[i].name ? v[i].name : "-");
-		short_time(v[i].created_at, when);
-		/* The agreement of each version with the human labels goes in a
-		 * column here once the agreement report lands (DbPromptVersion). */
-		out_printf(stdout, "%4lld  %.*s  %-16s  %5lld  %11lld  %s\n", v[i].id, SHORT_HASH, v[i].hash,
-		       when, v[i].runs, v[i].predictions, name);
-		free(name);
-	}
+	return (BootstrapOptions){ (int)opts->resamples, (uint64_t)opts->seed, opts->confidence };
 }
 
-static void print_json(const DbPromptVersion *v, int count)
+static void print_json(cJSON *json)
 {
-	cJSON *array = cJSON_CreateArray();
-	for (int i = 0; i < count; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)v[i].id);
-		cJSON_AddStringToObject(o, "hash", v[i].hash);
-		if (v[i].name)
-			cJSON_AddStringToObject(o, "name", v[i].name);
-		else
-			cJSON_AddNullToObject(o, "name");
-		cJSON_AddStringToObject(o, "created_at", v[i].created_at);
-		cJSON_AddNumberToObject(o, "runs", (double)v[i].runs);
-		cJSON_AddNumberToObject(o, "predictions", (double)v[i].predictions);
-		cJSON_AddItemToArray(array, o);
-	}
-	out_json(stdout, array, 0);
-	cJSON_Delete(array);
+	out_json(stdout, json, 0);
+	cJSON_Delete(json);
 }
 
 static int run_list(const Options *opts, char **operands)
 {
-	DbPromptVersion *versions;
-	int count, rc;
+	DbPromptVersion *versions = NULL;
+	BootstrapOptions boot = boot_of(opts);
+	LabData *data = NULL;
+	LabTable *table = NULL;
+	int count = 0, rc;
 	Status st;
 	Db *db;
 
@@ -97,17 +92,77 @@ static int run_list(const Options *opts, char **operands)
 	if ((rc = open_db(opts, &db)) != CLI_EXIT_OK)
 		return rc;
 	st = db_prompt_version_list(db, &versions, &count);
+	if (st == STATUS_OK)
+		st = labdata_open(db, &data);
+	if (st == STATUS_OK)
+		st = labdata_fill_all(db, data);
 	db_close(db);
-	if (st != STATUS_OK)
-		return cli_fail(st);
-	if (opts->json)
-		print_json(versions, count);
-	else
-		print_table(versions, count);
-	if (!count && !opts->json)
-		out_puts(stderr, "gavel: no prompt versions yet: 'gavel prompts add FILE' stores one\n");
+	if (st == STATUS_OK) {
+		labdata_price_fallback(data, config_price, NULL);
+		table = labtable_build(data->labellers, data->n, data->K, data->latest_run, &boot);
+		if (opts->json)
+			print_json(labreport_table_json(table, data, versions, count));
+		else
+			labreport_table_text(stdout, table, data, versions, count);
+		if (!count && !data->n && !opts->json)
+			out_puts(stderr, "gavel: no prompt versions yet: 'gavel prompts add FILE' "
+					 "stores one\n");
+	}
+	labtable_free(table);
+	labdata_free(data);
 	db_prompt_version_list_free(versions, count);
-	return CLI_EXIT_OK;
+	return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+/* ---- compare ---- */
+
+static int run_compare(const Options *opts, char **operands)
+{
+	CompareOptions copt = { (int)opts->resamples, (uint64_t)opts->seed, opts->confidence,
+				COMPARE_POWER, COMPARE_RESAMPLE_AUTO };
+	LabComparison *c = NULL;
+	LabData *data = NULL;
+	int ia = -1, ib = -1, rc;
+	long sent = 0;
+	Status st;
+	Db *db;
+
+	if ((rc = open_db(opts, &db)) != CLI_EXIT_OK)
+		return rc;
+	st = labdata_open(db, &data);
+	if (st == STATUS_OK)
+		st = labdata_find(db, data, operands[0], &ia);
+	if (st == STATUS_OK)
+		st = labdata_find(db, data, operands[1], &ib);
+	if (st == STATUS_OK && ia == ib)
+		st = status_fail(STATUS_ERR_USAGE, "'%s' and '%s' are the same labeller",
+				 operands[0], operands[1]);
+	if (st == STATUS_OK)
+		st = labcompare_run(db, data, ia, ib, &copt, &c);
+	if (st == STATUS_OK && opts->send >= 0)
+		st = labcompare_send(db, c, (LabSend)opts->send, &sent);
+	if (st == STATUS_OK && opts->send >= 0)
+		st = db_recheck_summary(db, c->source, &c->recheck);
+	db_close(db);
+	if (st == STATUS_OK) {
+		if (opts->json)
+			print_json(labreport_compare_json(c, 1));
+		else
+			labreport_compare_text(stdout, c);
+		if (opts->send >= 0)
+			cli_note(
+				"sent %ld item%s (%s) to the re-review queue: gavel review --order "
+				"recheck",
+				sent, sent == 1 ? "" : "s", labcompare_send_words[opts->send]);
+	}
+	labcompare_free(c);
+	labdata_free(data);
+	return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+static int run_suggest(const Options *opts, char **operands)
+{
+	return labsuggest_run(opts->db_path, operands[0], &opts->suggest, opts->json);
 }
 
 /* ---- show ---- */
@@ -279,10 +334,9 @@ static int run_add(const Options *opts, char **operands)
 }
 
 static const Action actions[] = {
-	{"list", 0, "", 1, run_list},
-	{"show", 1, " REF", 0, run_show},
-	{"diff", 2, " A B", 0, run_diff},
-	{"add", 1, " FILE", 1, run_add},
+	{ "list", 0, "", 1, run_list },           { "show", 1, " REF", 0, run_show },
+	{ "diff", 2, " A B", 0, run_diff },       { "add", 1, " FILE", 1, run_add },
+	{ "compare", 2, " A B", 1, run_compare }, { "suggest", 1, " REF", 1, run_suggest },
 };
 
 static int dispatch(const Options *opts, int argc, char **argv)
@@ -299,17 +353,34 @@ static int dispatch(const Options *opts, int argc, char **argv)
 			return cli_usage_error("prompts", "'%s' has no --json", a->name);
 		return a->run(opts, argv + 1);
 	}
-	return cli_usage_error("prompts", "'%s' is not a prompts command (list, show, diff, add)",
+	return cli_usage_error("prompts",
+			       "'%s' is not a prompts command (list, show, diff, add, "
+			       "compare, suggest)",
 			       name);
 }
 
 int cmd_prompts(int argc, char **argv)
 {
 	const char *db_flag = NULL;
-	Options opts = {0};
+	Options opts = { .resamples = BOOTSTRAP_RESAMPLES,
+			 .seed = (long long)BOOTSTRAP_SEED,
+			 .confidence = BOOTSTRAP_CONFIDENCE,
+			 .send = -1,
+			 .suggest = LABSUGGEST_DEFAULTS };
 	const CliOpt options[] = {
 		CLIOPT_DB(&db_flag),
-		CLIOPT_SWITCH("json", 0, &opts.json, "list, add: print JSON"),
+		CLIOPT_SWITCH("json", 0, &opts.json, "list, add, compare, suggest: print JSON"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "resamples", &opts.resamples, "N", 0, 1000000,
+			      "bootstrap resamples of intervals (default 1000)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &opts.seed, "S", 0, 9e18,
+			      "the bootstrap's seed (default 444016780652)"),
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "confidence", &opts.confidence, "C", 0.5, 0.999,
+			      "of the intervals (default 0.95)"),
+		CLIOPT_ONE_OF("send", &opts.send, "WHICH", labcompare_send_words,
+			      "compare: send items to the re-review queue: broken (A\n"
+			      "right, B wrong), disagrees (B is not the settled label,\n"
+			      "unanimous repeats first) or unanimous (only those)"),
+		LABSUGGEST_OPTIONS(opts.suggest),
 		CLIOPT_END,
 	};
 	const CliSpec spec = {
@@ -317,20 +388,31 @@ int cmd_prompts(int argc, char **argv)
 		.synopsis = "usage: gavel prompts [--db FILE] [list] [--json]\n"
 			    "       gavel prompts [--db FILE] show REF\n"
 			    "       gavel prompts [--db FILE] diff A B\n"
-			    "       gavel prompts [--db FILE] add [--json] FILE",
-		.about = "List, show and compare the prompt versions in the database. A version is the\n"
-			 "SHA-256 of a template's whole text, so any edit makes a new one.\n"
-			 "\n"
-			 "  list       every version: id, hash, created, runs, predictions, name\n"
-			 "             (the default)\n"
-			 "  show REF   the stored text of a version, byte for byte\n"
-			 "  diff A B   a unified diff from A to B, each a template file or a stored\n"
-			 "             version (an existing file wins: give the id to mean the stored one)\n"
-			 "  add FILE   check a template and store it as a version without running it\n"
-			 "\n"
-			 "REF is a version id, 4 or more hex digits of its hash, or a template name\n"
-			 "(its latest version; \".md\" may be left off). prompts/README.md describes\n"
-			 "the template format.",
+			    "       gavel prompts [--db FILE] add [--json] FILE\n"
+			    "       gavel prompts [--db FILE] compare [--json] [--send WHICH] A B\n"
+			    "       gavel prompts [--db FILE] suggest [options] REF",
+		.about =
+			"The prompt lab (docs/prompt-lab.md). A version is the SHA-256 of a\n"
+			"template's whole text, so any edit makes a new one.\n"
+			"\n"
+			"  list       every version (with each model it ran with) and every run\n"
+			"             without a prompt, ranked by quadratic kappa against the\n"
+			"             settled human label: items covered, interval, exact\n"
+			"             agreement, unparsed share, tokens, cost (the default)\n"
+			"  show REF   the stored text of a version, byte for byte\n"
+			"  diff A B   a unified diff from A to B, each a template file or a stored\n"
+			"             version (an existing file wins: give the id to mean the stored one)\n"
+			"  add FILE   check a template and store it as a version without running it\n"
+			"  compare A B  A and B on the settled items both labelled: each item's\n"
+			"             class against the human label, paired statistics\n"
+			"  suggest REF  ask the model for edits from its disagreements, test them\n"
+			"             on held-out items, compare the best with REF\n"
+			"\n"
+			"REF is a version id, 4 or more hex digits of its hash, or a template name\n"
+			"(its latest version; \".md\" may be left off), with @MODEL to pick one\n"
+			"of the models it ran with; compare also takes run:N for one run (runs\n"
+			"loaded by import-ratings --llm too). prompts/README.md describes the\n"
+			"template format.",
 		.options = options,
 	};
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);

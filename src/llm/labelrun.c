@@ -8,21 +8,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "db/cache.h"
 #include "db/runs.h"
-#include "src/base/base64.h"
 #include "src/base/clock.h"
 #include "src/base/proc.h"
 #include "src/base/rng.h"
+#include "src/llm/callcache.h"
 #include "src/llm/http.h"
-#include "src/img/img.h"
-#include "src/img/imgenc.h"
+#include "src/llm/labelitem.h"
 #include "src/llm/reply.h"
 #include "src/base/xalloc.h"
 
+#define FILL_BUDGET_S 0.05
+
 enum {
-	PAGE = 256,               /* pending item ids read at a time */
-	JPEG_QUALITY = 85,
-	MAX_STORED_BODY = 65536,  /* of a reply that was not the protocol's JSON */
+	PAGE = 256,              /* pending item ids read at a time */
+	MAX_REPEATS = 1000,      /* answers per item (--repeat) */
+	MAX_STORED_BODY = 65536, /* of a reply that was not the protocol's JSON */
 	/* Unreachable attempts in a row, before anything answered this session,
 	 * that stop the run: a wrong URL is known after the first few items. */
 	UNREACHABLE_LIMIT = 3,
@@ -36,15 +38,27 @@ enum {
 typedef struct Job {
 	struct Job *next; /* in the waiting list */
 	long long item_id;
+	int sample;       /* which of the item's repeated answers */
 	char *item_ref;   /* external id, for messages */
 	ProviderRequest request;
 	int attempts;
 	double due;       /* when to send (again), monotonic seconds */
 	int json_mode;    /* the request asks for a JSON object */
+	int leads;        /* the cache has the call in flight under key */
+	char key[CALLCACHE_KEY];
 	char last_error[256];
 } Job;
 
+/* Who an answer is of, and how it came. */
 typedef struct {
+	long long item_id;
+	int sample, attempts, cached;
+	long latency_ms;
+} Asked;
+
+typedef struct LabelRun Run;
+
+struct LabelRun {
 	Db *db;
 	long long run_id;
 	const Prompt *prompt;
@@ -63,7 +77,12 @@ typedef struct {
 	Rng random;       /* the backoff jitter */
 	Status fatal;
 	double start, last_progress;
-} Run;
+	int repeats;      /* answers per item */
+	CallCache *cache; /* NULL: off */
+	int filling;      /* inside fill(): cache hits may share a transaction */
+	int batch_open;   /* fill() holds a transaction for its cache hits */
+	char *me;         /* this process, the run's owner while it labels */
+};
 
 static void job_free(Job *job)
 {
@@ -118,6 +137,14 @@ static Status record(Run *run, DbPredictionNew *p)
 	case DB_PREDICTION_PARSE_FAILED: run->sum->parse_failed++; break;
 	case DB_PREDICTION_FAILED: case DB_PREDICTION_STATE_COUNT: run->sum->failed++; break;
 	}
+	if (p->cached) {
+		/* no call was made: what it cost once is what it saved now */
+		run->sum->cache_hits++;
+		run->sum->saved_prompt_tokens += p->prompt_tokens > 0 ? p->prompt_tokens : 0;
+		run->sum->saved_completion_tokens +=
+			p->completion_tokens > 0 ? p->completion_tokens : 0;
+		return STATUS_OK;
+	}
 	if (p->prompt_tokens > 0)
 		run->sum->prompt_tokens += p->prompt_tokens;
 	if (p->completion_tokens > 0)
@@ -125,31 +152,43 @@ static Status record(Run *run, DbPredictionNew *p)
 	return STATUS_OK;
 }
 
-/* A prediction of item_id with nothing known yet: tokens unknown. */
-static DbPredictionNew prediction_of(long long item_id, DbPredictionState status, int attempts)
+/* A prediction of who with nothing known yet: tokens unknown. */
+static DbPredictionNew prediction_of(const Asked *who, DbPredictionState status)
 {
-	return (DbPredictionNew){.item_id = item_id, .status = status, .attempts = attempts,
-				 .prompt_tokens = -1, .completion_tokens = -1};
+	return (DbPredictionNew){ .item_id = who->item_id,
+				  .sample = who->sample,
+				  .status = status,
+				  .attempts = who->attempts,
+				  .cached = who->cached,
+				  .latency_ms = who->latency_ms,
+				  .prompt_tokens = -1,
+				  .completion_tokens = -1 };
 }
 
-static void record_failure(Run *run, long long item_id, int attempts, const char *reason,
-			   const char *error)
+static Asked asked_of(const Job *job)
 {
-	DbPredictionNew p = prediction_of(item_id, DB_PREDICTION_FAILED, attempts);
+	return (Asked){ .item_id = job->item_id, .sample = job->sample, .attempts = job->attempts };
+}
+
+static void record_failure(Run *run, const Asked *who, const char *reason, const char *error)
+{
+	DbPredictionNew p = prediction_of(who, DB_PREDICTION_FAILED);
 	p.error = error;
 	tally(run->sum, reason);
 	record(run, &p);
 }
 
-/* Parses the model's text against the scale and records the verdict. */
-static void record_answer(Run *run, long long item_id, const char *content, const char *reasoning,
-			  const ProviderAnswer *answer, long latency_ms, int attempts)
+/* Parses the model's text against the scale and records the verdict;
+ * returns whether it was a readable answer. put, when not NULL, is the
+ * reply to cache: stored with the prediction only if it was readable. */
+static int record_answer(Run *run, const Asked *who, const char *content, const char *reasoning,
+			 const ProviderAnswer *answer, const DbCachePut *put)
 {
 	Reply reply;
-	DbPredictionNew p = prediction_of(item_id, DB_PREDICTION_OK, attempts);
+	DbPredictionNew p = prediction_of(who, DB_PREDICTION_OK);
 	const char *text = content ? content : "";
+	int readable;
 	p.raw_reply = content;
-	p.latency_ms = latency_ms;
 	if (answer) {
 		p.prompt_tokens = answer->prompt_tokens;
 		p.completion_tokens = answer->completion_tokens;
@@ -170,117 +209,73 @@ static void record_answer(Run *run, long long item_id, const char *content, cons
 		p.rationale = reply.rationale;
 	}
 	p.reasoning = reasoning ? reasoning : reply.reasoning;
+	readable = p.status == DB_PREDICTION_OK;
+	p.cache_put = readable ? put : NULL;
 	record(run, &p);
 	reply_free(&reply);
+	return readable;
 }
 
 /* ---- preparing an item ---- */
 
-/* The image as base64 JPEG, downscaled to max_px on its long side. */
-static Status encode_image(const char *path, int max_px, char **base64)
-{
-	ImgRGB rgb;
-	unsigned char *jpeg;
-	size_t len;
-	Status st = img_decode_file(path, max_px, max_px, 0xFFFFFF, &rgb);
-	if (st != STATUS_OK)
-		return st;
-	st = imgenc_jpeg(&rgb, JPEG_QUALITY, &jpeg, &len);
-	img_rgb_free(&rgb);
-	if (st != STATUS_OK)
-		return st;
-	*base64 = base64_encode(jpeg, len, NULL);
-	free(jpeg);
-	return STATUS_OK;
-}
-
-static Status render(Run *run, const DbItem *item, PromptRendered *out)
-{
-	PromptItem fields = {
-		.id = item->external_id, .title = item->title, .category = item->category,
-		.path = item->path, .metadata_json = item->metadata_json,
-		.scale_names = (const char *const *)run->scale->names,
-		.scale_count = run->scale->count,
-	};
-	Status st = prompt_render(run->prompt, prompt_item_lookup, &fields, item->external_id, out);
-	prompt_item_clear(&fields);
-	return st;
-}
-
-static void build_request(Run *run, Job *job, const PromptRendered *text, const char *image64,
-			  const char *image_url)
-{
-	ProviderPrompt prompt = {
-		.system = text->system, .user_before_image = text->user_before_image,
-		.user_after_image = text->user_after_image, .image_base64 = image64,
-		.image_url = image_url,
-	};
-	provider_request_free(&job->request);
-	run->opt.ops->build(&run->opt.config, &prompt, &job->request);
-	job->json_mode = run->opt.config.json_mode;
-}
-
 /* A local labeller answers at once; its answer is recorded like a reply. */
-static void answer_here(Run *run, const DbItem *item)
+static void answer_here(Run *run, const DbItem *item, int sample)
 {
-	ProviderItem it = {.path = item->path, .url = item->url,
-			   .scale_names = (const char *const *)run->scale->names,
-			   .scale_count = run->scale->count};
+	ProviderItem it = { .path = item->path,
+			    .url = item->url,
+			    .scale_names = (const char *const *)run->scale->names,
+			    .scale_count = run->scale->count };
 	const char *reason = "failed";
 	char *json = NULL;
 	double t0 = clock_now_s();
 	Status st = run->opt.ops->answer(&it, &json, &reason);
-	if (st != STATUS_OK)
-		record_failure(run, item->id, 1, reason, status_detail());
-	else
-		record_answer(run, item->id, json, NULL, NULL, (long)((clock_now_s() - t0) * 1000), 1);
+	Asked who = { .item_id = item->id, .sample = sample, .attempts = 1 };
+	if (st != STATUS_OK) {
+		record_failure(run, &who, reason, status_detail());
+	} else {
+		who.latency_ms = (long)((clock_now_s() - t0) * 1000);
+		record_answer(run, &who, json, NULL, NULL, NULL);
+	}
 	free(json);
 }
 
-/* Builds the job for item_id. An item answered here (a local labeller), or
- * that cannot be sent, is recorded at once and gives NULL. */
-static Job *prepare(Run *run, long long item_id)
+/* The sample indexes of item_id still to ask, ascending; 0 alone for a
+ * run that asks once (the plan says the item has no answer yet). */
+static int missing_samples(Run *run, long long item_id, int *samples)
 {
-	DbItem item;
-	PromptRendered text = {0};
-	char *image64 = NULL;
-	Job *job = NULL;
-	Status st = db_item_get(run->db, item_id, &item);
-
-	if (st != STATUS_OK) {
-		run->fatal = st;
-		return NULL;
-	}
-	if (run->opt.ops->kind == PROVIDER_LOCAL) {
-		answer_here(run, &item);
-		goto out;
-	}
-	st = render(run, &item, &text);
-	if (st != STATUS_OK) {
-		/* the template or the manifest needs fixing: stop before spending
-		 * money on hundreds of broken prompts */
-		run->fatal = st;
-		goto out;
-	}
-	if (item.path) {
-		st = encode_image(item.path, run->opt.max_image_px, &image64);
+	int count = 1;
+	samples[0] = 0;
+	if (run->repeats > 1) {
+		Status st = db_run_missing_samples(run->db, run->run_id, item_id, run->repeats,
+						   samples, MAX_REPEATS, &count);
 		if (st != STATUS_OK) {
-			record_failure(run, item_id, 0, "image unreadable", status_detail());
-			goto out;
+			run->fatal = st;
+			return 0;
 		}
 	}
-	job = xcalloc(1, sizeof *job);
-	job->item_id = item_id;
-	job->item_ref = xstrdup(item.external_id);
-	build_request(run, job, &text, image64, item.path ? NULL : item.url);
-out:
-	free(image64);
-	prompt_rendered_free(&text);
-	db_item_free(&item);
-	return job;
+	return count;
 }
 
-/* ---- sending and hearing back ---- */
+/* A job for one sample, with its request (the image encoded now if not yet);
+ * NULL, with the failure recorded, when the image cannot be read. */
+static Job *job_new(Run *run, LabelItem *li, int sample)
+{
+	ProviderPrompt prompt;
+	Job *job;
+	if (labelitem_image(li) != STATUS_OK) {
+		Asked who = { .item_id = li->item->id, .sample = sample };
+		record_failure(run, &who, "image unreadable", status_detail());
+		return NULL;
+	}
+	job = xcalloc(1, sizeof *job);
+	job->item_id = li->item->id;
+	job->sample = sample;
+	job->item_ref = xstrdup(li->item->external_id);
+	prompt = labelitem_prompt(li);
+	run->opt.ops->build(&run->opt.config, &prompt, &job->request);
+	job->json_mode = run->opt.config.json_mode;
+	return job;
+}
 
 /* Puts job on the waiting list, to be sent when its time (job->due) comes. */
 static void push_waiting(Run *run, Job *job)
@@ -289,6 +284,143 @@ static void push_waiting(Run *run, Job *job)
 	run->waiting = job;
 	run->waiting_count++;
 }
+
+/* ---- the call cache ---- */
+
+/* A stored reply, recorded as the answer of who (marked cached). 0 when
+ * it no longer reads as the protocol's JSON: then the call is made. */
+static int answer_from(Run *run, Asked who, const DbCacheEntry *entry)
+{
+	ProviderAnswer answer;
+	if (run->opt.ops->parse(entry->body, entry->body_len, &answer) != STATUS_OK)
+		return 0;
+	who.cached = 1;
+	who.latency_ms = entry->latency_ms;
+	if (run->filling && !run->batch_open)
+		run->batch_open = db_begin(run->db) == STATUS_OK;
+	record_answer(run, &who, answer.content, answer.reasoning, &answer, NULL);
+	provider_answer_free(&answer);
+	return 1;
+}
+
+/* A job that waited on an identical call: its answer, or it goes out itself. */
+static void on_release(void *arg, void *waiter, const DbCacheEntry *answer)
+{
+	Run *run = arg;
+	Job *job = waiter;
+	if (answer && answer_from(run, asked_of(job), answer)) {
+		job_free(job);
+		return;
+	}
+	job->leads = 1;
+	push_waiting(run, job);
+}
+
+/* A job's last word: the call under its key ended, with a reply worth
+ * keeping (put) or not (NULL); the job is freed. */
+static void job_end(Run *run, Job *job, const DbCachePut *put)
+{
+	if (job->leads) {
+		Status st = callcache_end(run->cache, job->key, put, on_release, run);
+		if (st != STATUS_OK)
+			run->fatal = st;
+	}
+	job_free(job);
+}
+
+/* Whether the cache answers one sample (then recorded); otherwise
+ * *outcome says if the call is now ours to make (MISS) or identical to one
+ * under way (IN_FLIGHT). No cache: always MISS. */
+static int from_cache(Run *run, LabelItem *li, int sample, char key[CALLCACHE_KEY],
+		      CallCacheOutcome *outcome)
+{
+	Asked who = { .item_id = li->item->id, .sample = sample };
+	DbCacheEntry hit;
+	int done;
+
+	*outcome = CALLCACHE_MISS;
+	if (!run->cache || li->image_failed)
+		return 0;
+	labelitem_key(li, run->opt.ops, &run->opt.config, sample, key);
+	if (callcache_begin(run->cache, key, &hit, outcome) != STATUS_OK) {
+		run->fatal = STATUS_ERR_DB;
+		return 1;
+	}
+	if (*outcome != CALLCACHE_HIT)
+		return 0;
+	done = answer_from(run, who, &hit);
+	db_cache_entry_free(&hit);
+	if (!done) {
+		*outcome = CALLCACHE_MISS;
+		callcache_lead(run->cache, key);
+	}
+	return done;
+}
+
+/* One sample of an item: answered from the cache, or waiting on an
+ * identical call, or a new job to send; returns the job, if any. The key
+ * is made before the image is encoded, so a hit never decodes it. */
+static Job *prepare_sample(Run *run, LabelItem *li, int sample)
+{
+	CallCacheOutcome outcome;
+	char key[CALLCACHE_KEY];
+	Job *job;
+
+	if (from_cache(run, li, sample, key, &outcome))
+		return NULL;
+	job = job_new(run, li, sample);
+	if (!job) {
+		if (run->cache && outcome == CALLCACHE_MISS)
+			callcache_end(run->cache, key, NULL, on_release, run);
+		return NULL;
+	}
+	if (!run->cache) {
+		push_waiting(run, job);
+		return job;
+	}
+	snprintf(job->key, sizeof job->key, "%s", key);
+	if (outcome == CALLCACHE_IN_FLIGHT) {
+		callcache_wait(run->cache, key, job);
+		return job;
+	}
+	job->leads = 1;
+	push_waiting(run, job);
+	return job;
+}
+
+/* Prepares every sample item_id still needs (only sample `only` when it is
+ * >= 0): answered here (a local labeller, the cache) or queued to be sent;
+ * returns the last job queued or parked, or NULL. A broken template stops
+ * the run before money is spent on hundreds of broken prompts. */
+static Job *prepare(Run *run, long long item_id, int only)
+{
+	int samples[MAX_REPEATS], n;
+	LabelItem li;
+	Job *job = NULL;
+	DbItem item;
+	Status st = db_item_get(run->db, item_id, &item);
+
+	if (st != STATUS_OK) {
+		run->fatal = st;
+		return NULL;
+	}
+	n = only >= 0 ? (samples[0] = only, 1) : missing_samples(run, item_id, samples);
+	if (run->opt.ops->kind == PROVIDER_LOCAL) {
+		for (int i = 0; i < n; i++)
+			answer_here(run, &item, samples[i]);
+	} else if ((st = labelitem_open(&li, &item, run->prompt, run->scale,
+					run->opt.max_image_px)) != STATUS_OK) {
+		run->fatal = st;
+	} else {
+		for (int i = 0; i < n && run->fatal == STATUS_OK; i++)
+			job = prepare_sample(run, &li, samples[i]);
+		labelitem_close(&li);
+	}
+	db_item_free(&item);
+	return job;
+}
+
+/* ---- sending and hearing back ---- */
 
 static Status submit(Run *run, Job *job)
 {
@@ -309,10 +441,11 @@ static void wait_then_retry(Run *run, Job *job, const char *reason, double retry
 	double delay;
 	if (job->attempts >= run->opt.max_attempts) {
 		char error[400];
+		Asked who = asked_of(job);
 		snprintf(error, sizeof error, "%s after %d attempts: %s", reason, job->attempts,
 			 job->last_error);
-		record_failure(run, job->item_id, job->attempts, reason, error);
-		job_free(job);
+		record_failure(run, &who, reason, error);
+		job_end(run, job, NULL);
 		return;
 	}
 	delay = run->opt.backoff_s * pow(2, job->attempts - 1);
@@ -329,13 +462,15 @@ static void wait_then_retry(Run *run, Job *job, const char *reason, double retry
 static void on_success(Run *run, Job *job, HttpReply *reply)
 {
 	ProviderAnswer answer;
+	Asked who = asked_of(job);
+	DbCachePut put;
+	int readable;
 	Status st = run->opt.ops->parse(reply->body, reply->body_len, &answer);
 	if (st != STATUS_OK) {
 		snprintf(job->last_error, sizeof job->last_error, "%s", status_detail());
 		if (job->attempts >= run->opt.max_attempts) {
 			/* keep what the server said, for whoever audits the call */
-			DbPredictionNew p = prediction_of(job->item_id, DB_PREDICTION_FAILED,
-							  job->attempts);
+			DbPredictionNew p = prediction_of(&who, DB_PREDICTION_FAILED);
 			char *body = xstrndup(reply->body, reply->body_len < MAX_STORED_BODY
 								   ? reply->body_len : MAX_STORED_BODY);
 			char *error = xasprintf("%s after %d attempts", job->last_error, job->attempts);
@@ -345,16 +480,25 @@ static void on_success(Run *run, Job *job, HttpReply *reply)
 			tally(run->sum, job->last_error);
 			record(run, &p);
 			free(body), free(error);
-			job_free(job);
+			job_end(run, job, NULL);
 		} else {
 			wait_then_retry(run, job, "bad reply", -1);
 		}
 		return;
 	}
-	record_answer(run, job->item_id, answer.content, answer.reasoning, &answer,
-		      reply->elapsed_ms, job->attempts);
+	who.latency_ms = reply->elapsed_ms;
+	put = (DbCachePut){ .key = job->key,
+			    .provider = run->opt.ops->name,
+			    .model = run->opt.config.model,
+			    .body = reply->body,
+			    .body_len = reply->body_len,
+			    .prompt_tokens = answer.prompt_tokens,
+			    .completion_tokens = answer.completion_tokens,
+			    .latency_ms = reply->elapsed_ms };
+	readable = record_answer(run, &who, answer.content, answer.reasoning, &answer,
+				 job->leads && run->cache ? &put : NULL);
 	provider_answer_free(&answer);
-	job_free(job);
+	job_end(run, job, readable && job->leads ? &put : NULL);
 }
 
 static int retryable_status(long status)
@@ -373,12 +517,15 @@ static void drop_json_mode(Run *run, Job *job)
 			run->opt.on_notice(run->opt.arg, "the endpoint refused response_format; "
 							 "going on without JSON mode");
 	}
-	fresh = prepare(run, job->item_id);
-	if (fresh) {
-		fresh->attempts = job->attempts - 1;
-		push_waiting(run, fresh);
+	/* its key ends first: the rebuilt request is another call */
+	{
+		long long item_id = job->item_id;
+		int sample = job->sample, attempts = job->attempts;
+		job_end(run, job, NULL);
+		fresh = prepare(run, item_id, sample);
+		if (fresh)
+			fresh->attempts = attempts - 1;
 	}
-	job_free(job);
 }
 
 /* Nothing answers at the URL. That is no item's fault, so nothing is
@@ -400,7 +547,7 @@ static void unreachable(Run *run, Job *job, const HttpReply *reply)
 					       : "nothing answers at",
 				 run->opt.config.base_url, http_outcome_text(reply->outcome),
 				 reply->error, run->opt.ops->url_variable);
-	job_free(job);
+	job_end(run, job, NULL);
 }
 
 /* A transfer that ended without a whole reply. */
@@ -412,11 +559,11 @@ static void on_no_reply(Run *run, Job *job, const HttpReply *reply)
 	} else if (reply->outcome == HTTP_TOO_LARGE) {
 		/* asking again would bring the same flood: recorded at once */
 		char error[320];
+		Asked who = asked_of(job);
 		snprintf(error, sizeof error, "%s: %s", http_outcome_text(reply->outcome),
 			 job->last_error);
-		record_failure(run, job->item_id, job->attempts, http_outcome_text(reply->outcome),
-			       error);
-		job_free(job);
+		record_failure(run, &who, http_outcome_text(reply->outcome), error);
+		job_end(run, job, NULL);
 	} else {
 		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
 	}
@@ -429,7 +576,7 @@ static void on_reply(void *arg, HttpReply *reply)
 	char *message;
 	run->in_flight--;
 	if (run->fatal != STATUS_OK) {
-		job_free(job);
+		job_end(run, job, NULL);
 		return;
 	}
 	if (http_outcome_reached(reply->outcome))
@@ -452,7 +599,7 @@ static void on_reply(void *arg, HttpReply *reply)
 					 "the provider refused the credentials (HTTP %ld); check "
 					 "the API key (%s or --api-key)",
 					 reply->status, run->opt.ops->key_variable);
-		job_free(job);
+		job_end(run, job, NULL);
 	} else if (reply->status == 400 && job->json_mode &&
 		   run->opt.ops->rejects_json_mode(reply->body)) {
 		drop_json_mode(run, job);
@@ -462,9 +609,10 @@ static void on_reply(void *arg, HttpReply *reply)
 		wait_then_retry(run, job, reason, reply->retry_after_s);
 	} else {
 		char reason[32];
+		Asked who = asked_of(job);
 		snprintf(reason, sizeof reason, "HTTP %ld", reply->status);
-		record_failure(run, job->item_id, job->attempts, reason, job->last_error);
-		job_free(job);
+		record_failure(run, &who, reason, job->last_error);
+		job_end(run, job, NULL);
 	}
 }
 
@@ -518,11 +666,13 @@ static double send_due(Run *run)
 		if (job->due <= now && run->in_flight < run->opt.concurrency) {
 			*link = job->next;
 			run->waiting_count--;
+			if (job->leads && !job->attempts)
+				run->sum->cache_misses++;
 			if (submit(run, job) != STATUS_OK) {
+				Asked who = asked_of(job);
 				run->in_flight--;
-				record_failure(run, job->item_id, job->attempts, "could not send",
-					       status_detail());
-				job_free(job);
+				record_failure(run, &who, "could not send", status_detail());
+				job_end(run, job, NULL);
 			}
 			continue;
 		}
@@ -548,48 +698,58 @@ static void drop_job(void *job)
 	job_free(job);
 }
 
-/* Prepares items until every slot holds a job (see may_start); items a
- * local labeller answers take no slot, so for it this is the whole run. */
+/* Prepares items until every slot holds a job. Items answered here (a
+ * local labeller, the cache) take no slot, so a step stops after a share of
+ * a second to let its caller's loop breathe. */
 static void fill(Run *run)
 {
-	while (may_start(run) && !run->exhausted && run->fatal == STATUS_OK && !*run->opt.stop) {
+	double until = clock_now_s() + FILL_BUDGET_S;
+	/* Answers from the call cache arrive as fast as they are read: a
+	 * commit each would write the same pages again and again (a cached
+	 * rerun of 10,000 items took 5 s, nearly all of it WAL writes). The
+	 * first hit of a fill opens one transaction for them all, held for
+	 * FILL_BUDGET_S at most; a fill without hits takes no lock. */
+	run->filling = 1;
+	while (may_start(run) && !run->exhausted && run->fatal == STATUS_OK && !*run->opt.stop &&
+	       clock_now_s() < until) {
 		long long id = next_item(run);
-		Job *job = id ? prepare(run, id) : NULL;
-		if (job) {
-			push_waiting(run, job);
-		} else {
-			progress(run, 0);
-		}
-	}
-}
-
-static void loop(Run *run)
-{
-	while (run->fatal == STATUS_OK && !*run->opt.stop) {
-		double wait;
-		int timeout_ms;
-		fill(run);
-		wait = send_due(run);
-		if (!run->in_flight && !run->waiting) {
-			if (run->exhausted)
-				break;
-			continue; /* the stop flag or a failure ended fill(): seen above */
-		}
-		/* wake at least every 100 ms: for the stop flag and the progress line */
-		timeout_ms = run->in_flight || wait > 0.1 ? 100 : (int)(wait * 1000) + 1;
-		if (http_poll(run->http, timeout_ms, on_reply, run) != STATUS_OK)
-			run->fatal = STATUS_ERR_NETWORK;
+		if (id)
+			prepare(run, id, -1);
 		progress(run, 0);
 	}
-	if (run->http)
-		http_cancel_all(run->http, drop_job);
-	run->in_flight = 0;
-	while (run->waiting) {
-		Job *job = run->waiting;
-		run->waiting = job->next;
-		job_free(job);
+	run->filling = 0;
+	if (run->batch_open && db_commit(run->db) != STATUS_OK) {
+		db_rollback(run->db);
+		if (run->fatal == STATUS_OK)
+			run->fatal = STATUS_ERR_DB;
 	}
-	run->waiting_count = 0;
+	run->batch_open = 0;
+}
+
+/* Work left: items to prepare, jobs waiting or in flight. */
+static int busy(const Run *run)
+{
+	return run->fatal == STATUS_OK && !*run->opt.stop &&
+	       (!run->exhausted || run->in_flight || run->waiting);
+}
+
+int labelrun_step(Run *run, int timeout_ms)
+{
+	double wait;
+	int t;
+	if (!busy(run))
+		return 0;
+	fill(run);
+	wait = send_due(run);
+	if (run->in_flight || run->waiting) {
+		/* wake at least every 100 ms: for the stop flag and the progress line */
+		t = run->in_flight || wait > 0.1 ? 100 : (int)(wait * 1000) + 1;
+		if (http_poll(run->http, t < timeout_ms ? t : timeout_ms, on_reply, run) !=
+		    STATUS_OK)
+			run->fatal = STATUS_ERR_NETWORK;
+	}
+	progress(run, 0);
+	return busy(run);
 }
 
 /* Takes run_id for this process (me). Refused while another live process
@@ -620,64 +780,120 @@ static Status claim(Db *db, long long run_id, const char *me)
 			   run_id, pid, pid);
 }
 
-/* Labels the rest of the plan; the run is ours. */
-static void label_rest(Run *run)
-{
-	DbRunCounts counts;
-	Status st = db_run_counts(run->db, run->run_id, &counts);
-	if (st != STATUS_OK) {
-		run->fatal = st;
-		return;
-	}
-	run->sum->planned = counts.planned;
-	run->sum->done_before = counts.ok + counts.parse_failed + counts.failed;
-	run->start = clock_now_s();
-	if (run->opt.ops->kind == PROVIDER_HTTP)
-		run->http = http_new(run->opt.concurrency);
-	loop(run);
-	http_free(run->http);
-	run->http = NULL;
-}
-
 /* How the run ended, as stored: the database failing under it is "failed";
  * anything else that stopped it can be resumed. */
-static DbRunState end_state(const Run *run)
+static DbRunState end_state(Status fatal, int stopped)
 {
-	if (run->fatal == STATUS_ERR_DB)
+	if (fatal == STATUS_ERR_DB)
 		return DB_RUN_FAILED;
-	if (run->fatal != STATUS_OK || run->sum->stopped)
+	if (fatal != STATUS_OK || stopped)
 		return DB_RUN_INTERRUPTED;
 	return DB_RUN_DONE;
+}
+
+/* What labelling needs to know of the run before it starts: its repeat
+ * count and how much of its plan is done. */
+static Status read_run(Run *run)
+{
+	DbRunCounts counts;
+	DbRun stored;
+	Status st = db_run_get(run->db, run->run_id, &stored);
+	run->repeats = stored.repeats > 0 ? stored.repeats : 1;
+	db_run_free(&stored);
+	if (st == STATUS_OK && run->repeats > MAX_REPEATS)
+		st = status_fail(STATUS_ERR_INPUT, "run %lld asks each item %d times; %d at most",
+				 run->run_id, run->repeats, MAX_REPEATS);
+	if (st == STATUS_OK)
+		st = db_run_counts(run->db, run->run_id, &counts);
+	if (st != STATUS_OK)
+		return st;
+	/* progress counts answers: each planned item is asked `repeats` times */
+	run->sum->planned = counts.planned * run->repeats;
+	run->sum->done_before = counts.ok + counts.parse_failed + counts.failed;
+	return STATUS_OK;
+}
+
+Status labelrun_start(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
+		      const LabelOptions *options, LabelSummary *summary, Run **out)
+{
+	static volatile sig_atomic_t never;
+	Run *run = xcalloc(1, sizeof *run);
+	Status st;
+
+	*run = (Run){ .db = db,
+		      .run_id = run_id,
+		      .prompt = prompt,
+		      .scale = scale,
+		      .opt = *options,
+		      .sum = summary,
+		      .fatal = STATUS_OK,
+		      .me = proc_self_id() };
+	*out = NULL;
+	memset(summary, 0, sizeof *summary);
+	rng_seed(&run->random, (unsigned long long)run_id);
+	if (!run->opt.stop)
+		run->opt.stop = &never;
+	/* the answers are paid for: a commit waits for the lock as long as it takes */
+	db_set_patience(db, DB_WAIT_FOREVER);
+	st = claim(db, run_id, run->me);
+	if (st == STATUS_OK) {
+		summary->started = 1;
+		st = read_run(run);
+		if (st != STATUS_OK)
+			db_run_release(db, run_id, run->me, end_state(st, 0));
+	}
+	if (st != STATUS_OK) {
+		free(run->me);
+		free(run);
+		return st;
+	}
+	run->start = clock_now_s();
+	if (run->opt.ops->kind == PROVIDER_HTTP) {
+		run->http = http_new(run->opt.concurrency);
+		if (run->opt.cache != LABEL_CACHE_OFF)
+			run->cache = callcache_new(db, run->opt.cache == LABEL_CACHE_FRESH);
+	}
+	*out = run;
+	return STATUS_OK;
+}
+
+Status labelrun_finish(Run *run)
+{
+	LabelSummary *summary = run->sum;
+	Status fatal = run->fatal, st;
+	char detail[512] = "";
+
+	if (run->http)
+		http_cancel_all(run->http, drop_job);
+	run->in_flight = 0;
+	while (run->waiting) {
+		Job *job = run->waiting;
+		run->waiting = job->next;
+		job_free(job);
+	}
+	run->waiting_count = 0;
+	callcache_free(run->cache, drop_job);
+	http_free(run->http);
+	summary->stopped = *run->opt.stop && fatal == STATUS_OK;
+	progress(run, 1);
+	if (fatal != STATUS_OK)
+		snprintf(detail, sizeof detail, "%s", status_detail());
+	st = db_run_release(run->db, run->run_id, run->me, end_state(fatal, summary->stopped));
+	if (fatal != STATUS_OK)
+		st = status_fail(fatal, "%s", detail);
+	free(run->me);
+	free(run);
+	return st;
 }
 
 Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
 			const LabelOptions *options, LabelSummary *summary)
 {
-	static volatile sig_atomic_t never;
-	Run run = {.db = db, .run_id = run_id, .prompt = prompt, .scale = scale, .opt = *options,
-		   .sum = summary, .fatal = STATUS_OK};
-	char *me = proc_self_id(), detail[512] = "";
-	Status st;
-
-	memset(summary, 0, sizeof *summary);
-	rng_seed(&run.random, (unsigned long long)run_id);
-	if (!run.opt.stop)
-		run.opt.stop = &never;
-	/* the answers are paid for: a commit waits for the lock as long as it takes */
-	db_set_patience(db, DB_WAIT_FOREVER);
-	st = claim(db, run_id, me);
+	Run *run;
+	Status st = labelrun_start(db, run_id, prompt, scale, options, summary, &run);
 	if (st != STATUS_OK)
-		goto out;
-	summary->started = 1;
-	label_rest(&run);
-	summary->stopped = *run.opt.stop && run.fatal == STATUS_OK;
-	progress(&run, 1);
-	if (run.fatal != STATUS_OK)
-		snprintf(detail, sizeof detail, "%s", status_detail());
-	st = db_run_release(db, run_id, me, end_state(&run));
-	if (run.fatal != STATUS_OK)
-		st = status_fail(run.fatal, "%s", detail);
-out:
-	free(me);
-	return st;
+		return st;
+	while (labelrun_step(run, 100))
+		;
+	return labelrun_finish(run);
 }

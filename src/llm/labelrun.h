@@ -13,6 +13,13 @@
 
 typedef struct LabelSummary LabelSummary;
 
+/* How a run uses the call cache (src/llm/callcache.h). */
+typedef enum {
+	LABEL_CACHE_OFF,   /* neither read nor write it */
+	LABEL_CACHE_USE,   /* take stored answers; store new ones */
+	LABEL_CACHE_FRESH, /* ask again (--fresh); store what comes back */
+} LabelCacheMode;
+
 typedef struct {
 	const ProviderOps *ops;  /* NULL: the offline heuristic */
 	ProviderConfig config;
@@ -22,6 +29,7 @@ typedef struct {
 	int max_image_px;        /* long side of the image sent */
 	double backoff_s;        /* first retry delay, doubled each time, with jitter */
 	double backoff_max_s;
+	LabelCacheMode cache;        /* HTTP labellers only */
 	volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
 	/* Called about five times a second with the counts so far. */
 	void (*on_progress)(void *arg, const LabelSummary *summary);
@@ -36,7 +44,10 @@ struct LabelSummary {
 	long long planned;      /* items in the run's plan */
 	long long done_before;  /* already predicted when this session started */
 	long long ok, parse_failed, failed; /* this session */
-	long long prompt_tokens, completion_tokens;
+	long long prompt_tokens, completion_tokens; /* of the calls made */
+	long long cache_hits;   /* answers taken from the cache, or from an identical call */
+	long long cache_misses; /* calls made (not counting retries) */
+	long long saved_prompt_tokens, saved_completion_tokens; /* what the hits cost once */
 	double elapsed_s;
 	int started;            /* the run was taken and labelling began */
 	int stopped;            /* stopped by the stop flag before the end */
@@ -45,8 +56,9 @@ struct LabelSummary {
 	long long reason_counts[LABEL_MAX_REASONS];
 };
 
-/* Labels every planned item of run_id that has no prediction yet, with the
- * given prompt and scale. First takes the run for this process (its owner,
+/* Labels every planned item of run_id that has fewer answers than the run
+ * has repeats, with the given prompt and scale, taking the answers the call
+ * cache holds (options->cache). First takes the run for this process (its owner,
  * src/base/proc.h): STATUS_ERR_EXISTS, with summary->started 0, when another
  * live process is labelling it; a run whose owner died is taken over. Every
  * commit waits for the database as long as another process holds it
@@ -60,5 +72,23 @@ struct LabelSummary {
  * process, which --resume and --list recognise). */
 Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
 			const LabelOptions *options, LabelSummary *summary);
+
+/* The same run taken a step at a time, for a caller with a loop of its own
+ * (the review UI pumps it between keys). A run in progress; opaque. */
+typedef struct LabelRun LabelRun;
+
+/* Starts run_id as labelrun_execute would; prompt, scale, options' strings
+ * and summary must outlive it. *out is freed by labelrun_finish. */
+Status labelrun_start(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
+		      const LabelOptions *options, LabelSummary *summary, LabelRun **out);
+
+/* Does what is ready, waiting up to timeout_ms for replies (0: none);
+ * returns 1 while work is left, 0 when the plan is done, the stop flag is
+ * set or the run failed. */
+int labelrun_step(LabelRun *run, int timeout_ms);
+
+/* Ends the run (requests in flight are dropped), records its state, frees
+ * it, and returns what labelrun_execute would. */
+Status labelrun_finish(LabelRun *run);
 
 #endif

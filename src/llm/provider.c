@@ -111,3 +111,14 @@ long provider_token_count(const cJSON *usage, const char *name)
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(usage, name);
 	return cJSON_IsNumber(n) ? (long)n->valuedouble : -1;
 }
+
+void provider_add_parts(cJSON *content, const ProviderPrompt *prompt,
+			void (*add_image)(cJSON *content, const ProviderPrompt *one))
+{
+	for (int i = 0; i < prompt->n_parts; i++) {
+		ProviderPrompt one = { .image_base64 = prompt->parts[i].image_base64 };
+		provider_add_text_part(content, prompt->parts[i].text);
+		if (one.image_base64)
+			add_image(content, &one);
+	}
+}

@@ -18,6 +18,14 @@ typedef struct {
 	int json_mode;       /* ask for a JSON object where the API can */
 } ProviderConfig;
 
+/* A further piece of the user message, after the item's own: text, then
+ * a JPEG image (base64); either may be NULL. The proposer of gavel prompts
+ * suggest sends its examples so, several images in one message. */
+typedef struct {
+	const char *text;
+	const char *image_base64;
+} ProviderPart;
+
 /* What to send for one item. The image is either JPEG bytes (base64-encoded
  * here) or a URL the provider fetches itself. */
 typedef struct {
@@ -26,6 +34,8 @@ typedef struct {
 	const char *user_after_image;
 	const char *image_base64; /* JPEG, base64; NULL when image_url is used */
 	const char *image_url;
+	const ProviderPart *parts; /* n_parts more pieces, or NULL */
+	int n_parts;
 } ProviderPrompt;
 
 /* An HTTP request a provider builds; owned strings, freed by provider_request_free. */
@@ -107,6 +117,12 @@ void provider_answer_free(ProviderAnswer *answer);
  * (a cJSON array) unless text is empty; both protocols spell it so. */
 struct cJSON;
 void provider_add_text_part(struct cJSON *parts, const char *text);
+
+/* Shared by the providers: appends prompt's further parts to the message
+ * content array, each text part then its image through add_image (called
+ * with a prompt whose image_base64 is the part's). */
+void provider_add_parts(struct cJSON *content, const ProviderPrompt *prompt,
+			void (*add_image)(struct cJSON *content, const ProviderPrompt *one));
 
 /* Shared by the providers: the number field name of usage (a cJSON
  * object), or -1 when there is none. */

@@ -44,6 +44,7 @@ static void build(const ProviderConfig *config, const ProviderPrompt *prompt, Pr
 	if (prompt->image_base64 || prompt->image_url)
 		add_image_block(blocks, prompt);
 	provider_add_text_part(blocks, prompt->user_after_image);
+	provider_add_parts(blocks, prompt, add_image_block);
 	cJSON_AddStringToObject(message, "role", "user");
 	cJSON_AddItemToObject(message, "content", blocks);
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(body, "messages"), message);

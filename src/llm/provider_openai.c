@@ -44,6 +44,7 @@ static void build(const ProviderConfig *config, const ProviderPrompt *prompt, Pr
 	if (prompt->image_base64 || prompt->image_url)
 		add_image_part(parts, prompt);
 	provider_add_text_part(parts, prompt->user_after_image);
+	provider_add_parts(parts, prompt, add_image_part);
 	add_message(messages, "user", parts);
 	if (config->temperature >= 0)
 		cJSON_AddNumberToObject(body, "temperature", config->temperature);

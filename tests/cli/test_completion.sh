@@ -21,7 +21,7 @@ expect_eq "$(complete_words "$GAVEL" a)" "agree audit " "every command with the 
 expect_match "$(complete_words "$GAVEL" i)" "^import import-features import-ratings init $" "commands with one prefix"
 expect_match "$(complete_words "$GAVEL" agree --b)" "^--by $" "an option"
 expect_eq "$(complete_words "$GAVEL" agree --by "")" "blind category model prompt reviewer " "--by's values"
-expect_eq "$(complete_words "$GAVEL" review --order r)" "random " "--order's values"
+expect_eq "$(complete_words "$GAVEL" review --order r)" "random recheck " "--order's values"
 expect_match "$(complete_words "$GAVEL" label --provider "")" "anthropic heuristic openai" "--provider's values"
 expect_match "$(complete_words "$GAVEL" agree --db "$db" --prompt "")" "image-quality" "prompt names from the database"
 expect_eq "$(complete_words "$GAVEL" prompts s)" "show " "prompts' subcommands"

@@ -27,7 +27,7 @@ expect_rc 2 "show has no --json"
 # ---- an empty database ----
 run "$GAVEL" prompts --db "$db" list
 expect_rc 0 "list on an empty database"
-expect_match "$out" "^ +ID +HASH +CREATED +RUNS +PREDICTIONS +NAME$" "list header"
+expect_match "$out" "^RANK +REF +HASH +MODEL +RUNS +COVERED +KAPPA_Q +95% CI +EXACT +UNPARSED +TOKENS +COST +NAME$" "list header"
 expect_match "$err" "no prompt versions yet" "empty list hint"
 run "$GAVEL" prompts --db "$db" --json
 expect_eq "$out" "[]" "list --json (the default subcommand) on an empty database"
@@ -76,12 +76,12 @@ sql "$db" "INSERT INTO items (external_id) VALUES ('a'), ('b');
 	INSERT INTO predictions (run_id, item_id, status) VALUES (1, 1, 'ok'), (1, 2, 'ok'), (2, 1, 'failed');"
 run "$GAVEL" prompts --db "$db" list
 expect_rc 0 "list"
-expect_match "$out" "^ +1  ${want:0:12}  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} +0 +0  image-quality.md$" "list row of version 1"
-expect_match "$out" " +2  [0-9a-f]{12}  .* +2 +3  edited.md$" "list row of version 2: 2 runs, 3 predictions"
+expect_match "$out" "^ +- +1 +${want:0:8} +- +0 +-/0 .* image-quality.md \\(not run yet\\)$" "list row of version 1, unranked"
+expect_match "$out" "^ +1 +2 +[0-9a-f]{8} +- +2 +0/0 .* edited.md current$" "list row of version 2: ranked first, 2 runs, the current one"
 run "$GAVEL" prompts list --json --db "$db"
 expect_rc 0 "list --json, options after the subcommand"
 got=$(printf '%s' "$out" | python3 -c 'import json,sys
-for v in json.load(sys.stdin): print(v["id"], v["hash"][:12], v["name"], v["runs"], v["predictions"], len(v["created_at"]))' | tr '\n' ';')
+for v in sorted(json.load(sys.stdin), key=lambda v: v["id"]): print(v["id"], v["hash"][:12], v["name"], v["runs"], v["predictions"], len(v["created_at"]))' | tr '\n' ';')
 expect_eq "$got" "1 ${want:0:12} image-quality.md 0 0 24;2 $(sha256sum "$TMP/edited.md" | cut -c1-12) edited.md 2 3 24;" "list --json rows"
 
 # ---- show: byte for byte into a pipe, by id, hash prefix and name ----

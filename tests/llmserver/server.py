@@ -35,6 +35,7 @@ DEFAULT_HUGE_MB = 60                    # a hostile endpoint's reply (issue 9: 6
 ITEM_RE = re.compile(r"ITEM:([A-Za-z0-9._-]+)")
 EXPECT_RE = re.compile(r"EXPECT_SCORE:(-?\d+)")
 SCALE_RE = re.compile(r"SCALE:(\d+=[^|\s]+(?:\|\d+=[^|\s]+)*)")
+PROPOSER_MARKER = "GAVEL_PROPOSER_V1"  # gavel prompts suggest asks its proposer with it
 DATA_URL_RE = re.compile(r"data:(image/[a-z]+);base64,(.*)", re.S)
 MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -332,11 +333,13 @@ class Ctx:
         self.proto, self.body, self.model = proto, {}, "gavel-test-model"
         self.item = self.attempt = self.fault = None
         self.score, self.scale, self.prompt_tokens = None, DEFAULT_SCALE, 0
+        self.proposer = False
         self.request_id = uuid.uuid4().hex[:24]
 
     def derive(self, body, texts, images):
         text = "\n".join(texts)
         self.body, self.model = body, body["model"]
+        self.proposer = PROPOSER_MARKER in text
         m = ITEM_RE.search(text)
         self.item = m.group(1) if m else None
         m = SCALE_RE.search(text)
@@ -447,6 +450,12 @@ class State:
                         return f, n
             return None, n
 
+    def note_proposer(self, raw):
+        """Keeps the proposer's request body, for tests that check what it was shown."""
+        if self.opts.proposer_log:
+            with self.lock, open(self.opts.proposer_log, "ab") as f:
+                f.write(raw + b"\n")
+
     def write_log(self, rec):
         if self.log:
             with self.lock:
@@ -514,7 +523,13 @@ class Handler(BaseHTTPRequestHandler):
                 m = ITEM_RE.search(raw.decode("utf-8", "replace"))
                 ctx.item = m.group(1) if m else None
             return self.send_error_body(ctx, e)
+        if ctx.proposer and st.opts.proposer_reply is not None:
+            st.note_proposer(raw)
+            return self.send_json(ctx, 200, proto.answer_body(ctx, Reply(st.opts.proposer_reply)))
         ctx.fault, ctx.attempt = st.choose_fault(ctx.item)
+        vote = st.opts.votes.get(ctx.item)
+        if vote and ctx.attempt:   # the item's n-th request answers the n-th vote
+            ctx.score = vote[(ctx.attempt - 1) % len(vote)]
         mode = ctx.fault.mode if ctx.fault else None
         if mode in TRANSPORT_FAULTS:
             return getattr(self, TRANSPORT_FAULTS[mode])(ctx)
@@ -688,14 +703,24 @@ def parse_args(argv):
     ap.add_argument("--reject-response-format", action="store_true")
     ap.add_argument("--max-requests", type=int, default=0)
     ap.add_argument("--idle-timeout", type=float, default=600)
+    ap.add_argument("--votes", default="",
+                    help="ID=S1/S2/...,...: the item's n-th request answers S_n (cycling)")
+    ap.add_argument("--proposer-reply", metavar="FILE",
+                    help="answer requests carrying " + PROPOSER_MARKER + " with FILE's text")
+    ap.add_argument("--proposer-log", metavar="FILE",
+                    help="append each proposer request body to FILE, one per line")
     opts = ap.parse_args(argv)
     try:
         opts.faults = dict(parse_item_fault(s) for s in opts.faults.split(",") if s.strip())
         opts.fault_rate = [parse_rate(s) for s in opts.fault_rate.split(",") if s.strip()]
+        opts.votes = dict(parse_votes(s) for s in opts.votes.split(",") if s.strip())
     except ValueError as e:
         ap.error(str(e))
     if sum(p for _, p in opts.fault_rate) > 1:
         ap.error("fault rates add up to more than 1")
+    if opts.proposer_reply:
+        with open(opts.proposer_reply, encoding="utf-8") as f:
+            opts.proposer_reply = f.read()
     return opts
 
 
@@ -704,6 +729,14 @@ def parse_item_fault(s):
     if not sep or not ITEM_RE.fullmatch("ITEM:" + item.strip()):
         raise ValueError("bad --faults entry %r, want ID=MODE" % s)
     return item.strip(), Fault(spec)
+
+
+def parse_votes(s):
+    item, sep, spec = s.partition("=")
+    if not sep or not ITEM_RE.fullmatch("ITEM:" + item.strip()) or \
+            not re.fullmatch(r"-?\d+(/-?\d+)*", spec.strip()):
+        raise ValueError("bad --votes entry %r, want ID=S1/S2/..." % s)
+    return item.strip(), [int(v) for v in spec.strip().split("/")]
 
 
 def parse_rate(s):

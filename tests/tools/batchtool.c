@@ -41,9 +41,13 @@ static char *build_body(const ProviderOps *ops, long i)
 {
 	ProviderConfig config = {"http://127.0.0.1:9", "test-model", NULL, 0, 64, 1};
 	char *image = xcalloc(1, (size_t)(100 * i + 1));
-	ProviderPrompt prompt = {
-	    "You label photos. Answer in JSON.",
-	    "Rate \"this\" photo, caf\xC3\xA9:", "Reply with {\"label\": N}.\n", image, NULL};
+	ProviderPrompt prompt = { "You label photos. Answer in JSON.",
+				  "Rate \"this\" photo, caf\xC3\xA9:",
+				  "Reply with {\"label\": N}.\n",
+				  image,
+				  NULL,
+				  NULL,
+				  0 };
 	ProviderRequest request = {0};
 	char *body;
 

@@ -1,0 +1,692 @@
+/* labview.c - the prompt lab screen: versions ranked by agreement, and the
+ * work on them (edit, rerun, diff, compare, suggest). */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "ui/labview.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/prompts.h"
+#include "src/base/out.h"
+#include "src/base/xalloc.h"
+#include "src/lab/labcompare.h"
+#include "src/lab/labdata.h"
+#include "src/lab/labtable.h"
+#include "src/lab/suggest.h"
+#include "src/llm/linediff.h"
+#include "src/llm/prompt.h"
+#include "ui/compareview.h"
+#include "ui/draw.h"
+#include "ui/labjob.h"
+#include "ui/reviewapp.h"
+#include "ui/screen.h"
+
+enum { DETAIL_ROWS = 5, DIFF_CONTEXT = 3 };
+
+/* A line of the list: a labeller of the table, or a version never run. */
+typedef struct {
+	const LabRow *row;              /* NULL for a version never run */
+	const DbPromptVersion *version; /* NULL for a labeller without a prompt */
+} Line;
+
+typedef struct {
+	LabData *data;
+	LabTable *table;
+	DbPromptVersion *versions;
+	int n_versions;
+	Line *lines;
+	int n_lines, cursor, top, marked;
+	/* a text over the list (a diff, the help); NULL: the list */
+	char **text;
+	size_t n_text;
+	int text_scroll;
+} Lab;
+
+/* ---- loading ---- */
+
+static const DbPromptVersion *version_by_id(const Lab *lab, long long id)
+{
+	for (int i = 0; i < lab->n_versions; i++)
+		if (lab->versions[i].id == id)
+			return &lab->versions[i];
+	return NULL;
+}
+
+static int ran(const Lab *lab, long long id)
+{
+	for (int i = 0; i < lab->data->n; i++)
+		if (lab->data->labellers[i].version_id == id)
+			return 1;
+	return 0;
+}
+
+static void make_lines(Lab *lab)
+{
+	lab->lines = xcalloc((size_t)lab->table->n_rows + (size_t)lab->n_versions + 1,
+			     sizeof *lab->lines);
+	for (int i = 0; i < lab->table->n_rows; i++)
+		lab->lines[lab->n_lines++] =
+			(Line){ &lab->table->rows[i],
+				version_by_id(lab, lab->table->rows[i].who->version_id) };
+	for (int i = 0; i < lab->n_versions; i++)
+		if (!ran(lab, lab->versions[i].id))
+			lab->lines[lab->n_lines++] = (Line){ NULL, &lab->versions[i] };
+}
+
+static void lab_free(Lab *lab)
+{
+	if (!lab)
+		return;
+	labtable_free(lab->table);
+	labdata_free(lab->data);
+	db_prompt_version_list_free(lab->versions, lab->n_versions);
+	free(lab->lines);
+	xfree_strings(lab->text, lab->n_text);
+	free(lab);
+}
+
+static Status lab_load(Db *db, Lab **out)
+{
+	Lab *lab = xcalloc(1, sizeof *lab);
+	Status st = db_prompt_version_list(db, &lab->versions, &lab->n_versions);
+	*out = NULL;
+	lab->marked = -1;
+	if (st == STATUS_OK)
+		st = labdata_open(db, &lab->data);
+	if (st == STATUS_OK)
+		st = labdata_fill_all(db, lab->data);
+	if (st != STATUS_OK) {
+		lab_free(lab);
+		return st;
+	}
+	lab->table = labtable_build(lab->data->labellers, lab->data->n, lab->data->K,
+				    lab->data->latest_run, NULL);
+	make_lines(lab);
+	*out = lab;
+	return STATUS_OK;
+}
+
+int labview_open(App *app)
+{
+	Lab *lab;
+	Status st;
+	app_message(app, 0, "reading every version's answers…");
+	reviewdraw_frame(app, 0);
+	refresh();
+	st = lab_load(app->db, &lab);
+	if (st != STATUS_OK) {
+		app_message(app, 1, "%s", status_detail());
+		return REACT_TEXT;
+	}
+	app->message[0] = '\0';
+	return app_open_view(app, &lab_view, lab);
+}
+
+/* ---- the text over the list ---- */
+
+static void text_add(Lab *lab, const char *line)
+{
+	lab->text = xrealloc(lab->text, (lab->n_text + 1) * sizeof *lab->text);
+	lab->text[lab->n_text++] = xstrdup(line);
+}
+
+static void text_close(Lab *lab)
+{
+	xfree_strings(lab->text, lab->n_text);
+	lab->text = NULL, lab->n_text = 0, lab->text_scroll = 0;
+}
+
+static void text_lines(Lab *lab, const char *text)
+{
+	const char *at = text;
+	text_close(lab);
+	while (*at) {
+		size_t len = strcspn(at, "\n");
+		char *line = xstrndup(at, len);
+		text_add(lab, line);
+		free(line);
+		at += len + (at[len] == '\n');
+	}
+}
+
+static void help_line(void *arg, const char *text)
+{
+	text_add(arg, text);
+}
+
+/* ---- which versions ---- */
+
+static int index_of(const Lab *lab, const LabLabeller *l)
+{
+	return (int)(l - lab->data->labellers);
+}
+
+/* The labeller of a line: its own, or for a version never run none. */
+static const LabLabeller *labeller_of(const Line *line)
+{
+	return line && line->row ? line->row->who : NULL;
+}
+
+/* The labeller whose run a version takes its settings from: its own, else
+ * its parent's (an edit never run yet). */
+static const LabLabeller *settings_of(const Lab *lab, const Line *line)
+{
+	long long parent = line->version ? line->version->parent_id : 0;
+	if (labeller_of(line))
+		return labeller_of(line);
+	for (int i = 0; parent && i < lab->data->n; i++)
+		if (lab->data->labellers[i].version_id == parent)
+			return &lab->data->labellers[i];
+	return NULL;
+}
+
+/* A: the marked line, else the line of the version's parent. */
+static const Line *other(const Lab *lab, const Line *line)
+{
+	long long parent = line->version ? line->version->parent_id : 0;
+	if (lab->marked >= 0 && &lab->lines[lab->marked] != line)
+		return &lab->lines[lab->marked];
+	for (int i = 0; parent && i < lab->n_lines; i++)
+		if (lab->lines[i].version && lab->lines[i].version->id == parent)
+			return &lab->lines[i];
+	return NULL;
+}
+
+static const Line *current(const Lab *lab)
+{
+	return lab->n_lines ? &lab->lines[lab->cursor] : NULL;
+}
+
+static char *text_of(Db *db, long long version_id)
+{
+	DbPromptVersion v;
+	char ref[32];
+	char *text;
+	snprintf(ref, sizeof ref, "%lld", version_id);
+	if (db_prompt_version_find(db, ref, &v) != STATUS_OK)
+		return NULL;
+	text = v.text;
+	v.text = NULL;
+	db_prompt_version_clear(&v);
+	return text;
+}
+
+/* ---- edit ---- */
+
+static char *write_temp(const char *text, char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+	FILE *f;
+	snprintf(path, size, "%s/gavel-prompt-XXXXXX.md", dir && *dir ? dir : "/tmp");
+	fd = mkstemps(path, 3);
+	if (fd < 0 || !(f = fdopen(fd, "w")))
+		return NULL;
+	out_data(f, text, strlen(text));
+	fclose(f);
+	return path;
+}
+
+/* Saves an edited text as a new version with its parent and note. */
+static int save_edit(App *app, Lab *lab, const DbPromptVersion *parent, const char *text)
+{
+	char note[512];
+	Prompt *prompt;
+	long long id;
+	int created;
+	Status st = prompt_parse(parent->name ? parent->name : "prompt.md", text, &prompt);
+	if (st != STATUS_OK) {
+		app_message(app, 1, "not saved: %s", status_detail());
+		return REACT_CLEAR;
+	}
+	if (!app_prompt_line(app, "what should this edit fix? ", note, sizeof note))
+		note[0] = '\0';
+	st = db_prompt_version_save(app->db, prompt_peek_hash(prompt), prompt_peek_name(prompt),
+				    text, &id, &created);
+	if (st == STATUS_OK && created)
+		st = db_prompt_version_set_origin(app->db, id, parent->id, note[0] ? note : NULL);
+	prompt_free(prompt);
+	if (st != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	else if (!created)
+		app_message(app, 0, "that text is version %lld already", id);
+	else
+		app_message(app, 0,
+			    "saved as version %lld (edit of %lld): r reruns it on the settled "
+			    "items",
+			    id, parent->id);
+	(void)lab;
+	return REACT_CLEAR;
+}
+
+static int reload(App *app, Lab *lab);
+
+static int edit(App *app, Lab *lab)
+{
+	const Line *line = current(lab);
+	const char *editor = getenv("VISUAL");
+	char path[256], *text, *after = NULL, *command;
+	int status, react;
+	if (!line || !line->version) {
+		app_message(app, 1, "no prompt to edit here");
+		return REACT_TEXT;
+	}
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor)
+		editor = "vi";
+	text = text_of(app->db, line->version->id);
+	if (!text || !write_temp(text, path, sizeof path)) {
+		app_message(app, 1, "cannot write the version to a temporary file");
+		free(text);
+		return REACT_TEXT;
+	}
+	command = xasprintf("%s \"$1\"", editor);
+	if (screen_run(command, path, &status) != STATUS_OK || status != 0)
+		app_message(app, 1, "%s exited with status %d: nothing saved", editor, status);
+	else if (prompt_read(path, &after) != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	else if (!strcmp(after, text))
+		app_message(app, 0, "unchanged: nothing saved");
+	react = after && strcmp(after, text) && status == 0
+			? save_edit(app, lab, line->version, after)
+			: REACT_CLEAR;
+	unlink(path);
+	free(command), free(text), free(after);
+	/* the terminal was another program's: every cell and picture again */
+	return reload(app, lab) | react;
+}
+
+/* ---- reruns and the background job ---- */
+
+static int busy(App *app)
+{
+	if (!app->lab_job)
+		return 0;
+	app_message(app, 1, "a run is going on in the background (x stops it)");
+	return 1;
+}
+
+static int rerun(App *app, Lab *lab, int sample)
+{
+	const Line *line = current(lab);
+	const LabLabeller *like = line ? settings_of(lab, line) : NULL;
+	char value[32];
+	size_t n = 0;
+	Status st;
+	if (busy(app))
+		return REACT_TEXT;
+	if (!like || !like->version_id) {
+		app_message(app, 1,
+			    "no run of this version or its parent to take the labeller, model "
+			    "and settings from: run it once with gavel label");
+		return REACT_TEXT;
+	}
+	if (labeller_of(line) && like->unfinished && !sample) {
+		st = labjob_resume(app->db, like->runs[like->n_runs - 1], &app->lab_job);
+		if (st != STATUS_OK)
+			app_message(app, 1, "%s", status_detail());
+		else
+			app_message(app, 0, "resuming run %lld", like->runs[like->n_runs - 1]);
+		return REACT_TEXT;
+	}
+	if (sample) {
+		if (!app_prompt_line(app, "how many settled items (stratified by label)? ", value,
+				     sizeof value))
+			return REACT_TEXT;
+		n = (size_t)strtoull(value, NULL, 10);
+		if (!n) {
+			app_message(app, 1, "'%s' is not a number of items", value);
+			return REACT_TEXT;
+		}
+	}
+	st = labjob_rerun(app->db, like->runs[like->n_runs - 1], line->version->id, n, 1,
+			  &app->lab_job);
+	if (st != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	else
+		app_message(app, 0, "rerunning version %lld in the background; L reloads the lab",
+			    line->version->id);
+	return REACT_TEXT;
+}
+
+static int suggest(App *app, Lab *lab)
+{
+	const Line *line = current(lab);
+	SuggestOptions o = SUGGEST_DEFAULTS;
+	Suggest *s;
+	char question[256];
+	const SuggestPlan *p;
+	Status st;
+	if (busy(app))
+		return REACT_TEXT;
+	if (!labeller_of(line)) {
+		app_message(app, 1,
+			    "run this version first: its disagreements are what the proposer "
+			    "learns from");
+		return REACT_TEXT;
+	}
+	st = suggest_open(app->db, lab->data, index_of(lab, labeller_of(line)), &o, &s);
+	if (st != STATUS_OK) {
+		app_message(app, 1, "%s", status_detail());
+		return REACT_TEXT;
+	}
+	p = suggest_plan(s);
+	if (p->cost >= 0)
+		snprintf(question, sizeof question,
+			 "suggest: at most %lld calls, %lld answered by the "
+			 "cache, the rest about $%.2f; y goes ahead",
+			 p->calls, p->cached, p->cost);
+	else
+		snprintf(question, sizeof question,
+			 "suggest: at most %lld calls, %lld answered by the "
+			 "cache; y goes ahead",
+			 p->calls, p->cached);
+	if (app_read_choice(app, question) != 'y') {
+		suggest_free(s);
+		app_message(app, 0, "no suggestion asked");
+		return REACT_TEXT;
+	}
+	st = labjob_suggest(s, &app->lab_job);
+	app_message(app, st != STATUS_OK, "%s",
+		    st == STATUS_OK ? "suggesting in the background" : status_detail());
+	return REACT_TEXT;
+}
+
+/* ---- diff and compare ---- */
+
+static int diff(App *app, Lab *lab)
+{
+	const Line *b = current(lab), *a = b ? other(lab, b) : NULL;
+	char *ta, *tb, *d, la[64], lb[64];
+	if (!a || !a->version || !b->version) {
+		app_message(app, 1,
+			    "mark a version with m first (or diff an edit with its parent)");
+		return REACT_TEXT;
+	}
+	ta = text_of(app->db, a->version->id), tb = text_of(app->db, b->version->id);
+	snprintf(la, sizeof la, "version %lld", a->version->id);
+	snprintf(lb, sizeof lb, "version %lld", b->version->id);
+	d = ta && tb ? linediff_unified(ta, tb, la, lb, DIFF_CONTEXT, LINEDIFF_CLEAN) : NULL;
+	text_lines(lab, d && *d ? d : "the two texts are the same");
+	free(ta), free(tb), free(d);
+	return REACT_CLEAR;
+}
+
+static int compare(App *app, Lab *lab)
+{
+	const Line *b = current(lab), *a = b ? other(lab, b) : NULL;
+	if (!a || !labeller_of(a) || !labeller_of(b)) {
+		app_message(app, 1,
+			    "compare needs two versions that ran: mark A with m, then pick B");
+		return REACT_TEXT;
+	}
+	return labview_compare(app, labeller_of(a)->ref, labeller_of(b)->ref);
+}
+
+int labview_compare(App *app, const char *a, const char *b)
+{
+	Compare *c;
+	Status st;
+	app_message(app, 0, "comparing %s with %s…", a, b);
+	reviewdraw_frame(app, 0);
+	refresh();
+	st = compareview_new(app->db, a, b, &c);
+	if (st != STATUS_OK) {
+		app_message(app, 1, "%s", status_detail());
+		return REACT_TEXT;
+	}
+	app->message[0] = '\0';
+	return app_open_view(app, &compare_view, c);
+}
+
+/* ---- the view ---- */
+
+static int reload(App *app, Lab *lab)
+{
+	Lab *fresh;
+	if (lab_load(app->db, &fresh) != STATUS_OK) {
+		app_message(app, 1, "%s", status_detail());
+		return REACT_TEXT;
+	}
+	/* swap the contents: the view keeps its state pointer */
+	fresh->cursor = lab->cursor < fresh->n_lines ? lab->cursor : 0;
+	{
+		Lab old = *lab;
+		*lab = *fresh;
+		*fresh = old;
+	}
+	lab_free(fresh);
+	return REACT_CLEAR;
+}
+
+static int rows(const App *app)
+{
+	return app->layout.rows - DETAIL_ROWS - 1;
+}
+
+static int go(App *app, Lab *lab, int delta)
+{
+	int page = rows(app);
+	if (lab->text) {
+		lab->text_scroll += delta;
+		if (lab->text_scroll > (int)lab->n_text - 1)
+			lab->text_scroll = (int)lab->n_text - 1;
+		if (lab->text_scroll < 0)
+			lab->text_scroll = 0;
+		return REACT_TEXT;
+	}
+	lab->cursor += delta;
+	if (lab->cursor >= lab->n_lines)
+		lab->cursor = lab->n_lines - 1;
+	if (lab->cursor < 0)
+		lab->cursor = 0;
+	if (lab->cursor < lab->top)
+		lab->top = lab->cursor;
+	if (lab->cursor >= lab->top + page)
+		lab->top = lab->cursor - page + 1;
+	return REACT_TEXT;
+}
+
+static int help(App *app, Lab *lab)
+{
+	text_close(lab);
+	text_add(lab, "The prompt lab: versions ranked by quadratic kappa against the settled "
+		      "label (docs/prompt-lab.md)");
+	text_add(lab, "");
+	keys_help(KEYMAP_LAB, 0, help_line, lab);
+	text_add(lab, "");
+	text_add(lab, "On a comparison:");
+	keys_help(KEYMAP_COMPARE, 0, help_line, lab);
+	(void)app;
+	return REACT_CLEAR;
+}
+
+static int command(App *app, void *state, UiCommand command, int arg)
+{
+	Lab *lab = state;
+	(void)arg;
+	switch (command) {
+	case UI_CMD_NEXT: return go(app, lab, 1);
+	case UI_CMD_PREV: return go(app, lab, -1);
+	case UI_CMD_SCROLL_DOWN: return go(app, lab, rows(app));
+	case UI_CMD_SCROLL_UP: return go(app, lab, -rows(app));
+	case UI_CMD_EDIT: return edit(app, lab);
+	case UI_CMD_RERUN: return rerun(app, lab, 0);
+	case UI_CMD_RERUN_SAMPLE: return rerun(app, lab, 1);
+	case UI_CMD_MARK:
+		lab->marked = lab->marked == lab->cursor ? -1 : lab->cursor;
+		return REACT_TEXT;
+	case UI_CMD_COMPARE: return compare(app, lab);
+	case UI_CMD_DIFF: return diff(app, lab);
+	case UI_CMD_SUGGEST: return suggest(app, lab);
+	case UI_CMD_TEST:
+		if (!app->lab_test[0][0]) {
+			app_message(app, 1, "no suggestion has been tested yet (s asks for one)");
+			return REACT_TEXT;
+		}
+		return labview_compare(app, app->lab_test[0], app->lab_test[1]);
+	case UI_CMD_CANCEL:
+		if (app->lab_job)
+			labjob_cancel(app->lab_job);
+		return REACT_TEXT;
+	case UI_CMD_LAB: return reload(app, lab);
+	case UI_CMD_HELP: return help(app, lab);
+	case UI_CMD_REDRAW: return REACT_CLEAR;
+	case UI_CMD_CLOSE:
+		if (lab->text) {
+			text_close(lab);
+			return REACT_CLEAR;
+		}
+		return REACT_CLOSE;
+	default: return REACT_NONE;
+	}
+}
+
+/* ---- drawing ---- */
+
+static void cell(char *out, size_t size, MetricValue v, double scale, const char *fmt)
+{
+	if (v.defined)
+		snprintf(out, size, fmt, scale * v.value);
+	else
+		snprintf(out, size, "-");
+}
+
+static void draw_line(const Lab *lab, int i, int y)
+{
+	const Line *line = &lab->lines[i];
+	const LabRow *r = line->row;
+	const LabLabeller *l = r ? r->who : NULL;
+	char text[512], kq[16], ci[32] = "", ex[16], up[16];
+	const char *name = line->version && line->version->name ? line->version->name
+			   : l && l->provider                   ? l->provider
+								: "-";
+	if (r) {
+		cell(kq, sizeof kq, r->kappa_q, 1, "%.3f");
+		if (r->kappa_q_ci.defined)
+			snprintf(ci, sizeof ci, "%.2f..%.2f", r->kappa_q_ci.lo, r->kappa_q_ci.hi);
+		cell(ex, sizeof ex, r->agreement, 100, "%.1f%%");
+		cell(up, sizeof up, r->parse_failure_rate, 100, "%.1f%%");
+		snprintf(text, sizeof text,
+			 "%c %-8s %-16.16s %-12.12s %5ld/%-5lld %6s %-11s %6s %6s %s%s%s",
+			 lab->marked == i ? 'A' : ' ', l->ref, name, l->model ? l->model : "-",
+			 r->covered, (long long)lab->data->settled, kq, ci, ex, up,
+			 r->best ? " best" : "", r->current ? " current" : "",
+			 r->fewer ? " fewer items" : "");
+	} else {
+		snprintf(text, sizeof text, "%c %-8lld %-16.16s %-12s %11s %6s  not run yet%s",
+			 lab->marked == i ? 'A' : ' ', line->version->id, name, "-", "-", "-",
+			 line->version->parent_id ? " (an edit: r reruns it)" : "");
+	}
+	if (i == lab->cursor)
+		attron(A_REVERSE);
+	draw_text(stdscr, y, 0, COLS, text, 1);
+	attroff(A_REVERSE);
+}
+
+static void detail(const Lab *lab, int y)
+{
+	const Line *line = current(lab);
+	const LabRow *r = line ? line->row : NULL;
+	char text[512];
+	if (!line)
+		return;
+	if (line->version) {
+		snprintf(text, sizeof text, "version %lld  %.12s  %s", line->version->id,
+			 line->version->hash, line->version->name ? line->version->name : "");
+		if (line->version->parent_id)
+			snprintf(text + strlen(text), sizeof text - strlen(text), "  edit of %lld",
+				 line->version->parent_id);
+		draw_text(stdscr, y++, 1, COLS - 2, text, 0);
+		if (line->version->note) {
+			snprintf(text, sizeof text, "meant to fix: %s", line->version->note);
+			draw_text(stdscr, y++, 1, COLS - 2, text, 0);
+		}
+	}
+	if (!r)
+		return;
+	snprintf(text, sizeof text,
+		 "%d run%s, %lld answers, %lld from the cache; %lld tokens; "
+		 "%ld of %ld settled items it answered have no readable label",
+		 r->who->n_runs, r->who->n_runs == 1 ? "" : "s", r->who->calls, r->who->cached,
+		 r->who->prompt_tokens + r->who->completion_tokens, r->unlabelled,
+		 r->covered + r->unlabelled);
+	draw_text(stdscr, y++, 1, COLS - 2, text, 0);
+	if (r->fewer) {
+		snprintf(text, sizeof text,
+			 "measured on %ld of the %ld items the best-measured "
+			 "version covers: ranked after those",
+			 r->covered, lab->table->max_covered);
+		draw_text(stdscr, y++, 1, COLS - 2, text, 0);
+	}
+	if (!r->consistency)
+		return;
+	if (r->consistency_summary.all_unanimous)
+		snprintf(text, sizeof text,
+			 "warning: every item unanimous over %d answers: the "
+			 "provider may ignore the temperature",
+			 r->who->repeats);
+	else
+		snprintf(text, sizeof text,
+			 "split votes on %ld of %ld items; split vs wrong AUC %.2f",
+			 r->consistency_summary.split, r->consistency_summary.answered,
+			 r->consistency_summary.auc_split.defined
+				 ? r->consistency_summary.auc_split.value
+				 : 0.5);
+	draw_text(stdscr, y, 1, COLS - 2, text, 0);
+}
+
+static void draw_text_mode(const App *app, const Lab *lab)
+{
+	for (int i = 0; i < app->layout.rows && lab->text_scroll + i < (int)lab->n_text; i++) {
+		const char *line = lab->text[lab->text_scroll + i];
+		int pair = line[0] == '+'   ? screen_pair(COLOR_GREEN, -1)
+			   : line[0] == '-' ? screen_pair(COLOR_RED, -1)
+			   : line[0] == '@' ? screen_pair(COLOR_CYAN, -1)
+					    : 0;
+		attron(COLOR_PAIR(pair));
+		draw_text(stdscr, app->layout.top + i, 1, COLS - 2, line, 0);
+		attroff(COLOR_PAIR(pair));
+	}
+}
+
+static void draw(App *app, void *state)
+{
+	Lab *lab = state;
+	int y = app->layout.top;
+	char head[256];
+	if (lab->text) {
+		draw_text_mode(app, lab);
+		return;
+	}
+	snprintf(head, sizeof head, "  %-8s %-16s %-12s %11s %6s %-11s %6s %6s", "REF", "NAME",
+		 "MODEL", "COVERED", "KAPPA_Q", "95% CI", "EXACT", "UNPARS");
+	attron(A_BOLD);
+	draw_text(stdscr, y++, 0, COLS, head, 1);
+	attroff(A_BOLD);
+	if (!lab->n_lines)
+		draw_text(stdscr, y, 2, COLS - 4,
+			  "no prompt version yet: gavel label --prompt FILE "
+			  "runs one",
+			  0);
+	for (int i = lab->top; i < lab->n_lines && y < app->layout.top + rows(app); i++)
+		draw_line(lab, i, y++);
+	detail(lab, app->layout.top + rows(app) + 1);
+}
+
+static void close_view(void *state)
+{
+	lab_free(state);
+}
+
+const UiViewOps lab_view = {
+	.title = "prompt lab",
+	.keymap = KEYMAP_LAB,
+	.command = command,
+	.draw = draw,
+	.close = close_view,
+};
