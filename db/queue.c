@@ -10,7 +10,7 @@
 #include "db/internal.h"
 
 /* Bump when what the state means changes: every database then rebuilds it. */
-enum { QUEUE_STATE_VERSION = 1 };
+enum { QUEUE_STATE_VERSION = 2 };
 
 /* ---- the triggers ---- */
 
@@ -19,10 +19,12 @@ enum { QUEUE_STATE_VERSION = 1 };
 #define NEED(i)                                                                          \
 	"CASE WHEN " i ".has_image THEN 1 + ((" i ".id * 2654435761) % 1000 <"              \
 	" (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'overlap_permille')) ELSE 0 END"
-/* An item's standing human labels, counted and spanned. */
+/* An item's standing human labels, counted and spanned; and its reviewers
+ * who stand on a skip (unsure: the adjudication queue takes the item). */
 #define REFRESH(item)                                                                    \
 	"UPDATE item_queue SET (deciders, human_min, human_max) = (SELECT count(*), min(label),"   \
-	" max(label) FROM standing WHERE item_id = " item " AND decision IN ('accept', 'override'))" \
+	" max(label) FROM standing WHERE item_id = " item " AND decision IN ('accept', 'override'))," \
+	" unsure = (SELECT count(*) FROM standing WHERE item_id = " item " AND decision = 'skip')"  \
 	" WHERE item_id = " item ";"
 /* A standing row's share of the reviewer's counts, added (sign +1) or taken (-1). */
 #define COUNT_REVIEWER(s, sign)                                                          \
@@ -41,6 +43,10 @@ enum { QUEUE_STATE_VERSION = 1 };
 #define STANDING_COLUMNS "item_id, reviewer, review_id, decision, label, verdict, llm_label"
 #define NOT_RETRACTED(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
 #define SETTLED(q) "(" q ".deciders > 0 AND " q ".human_min = " q ".human_max)"
+/* The label of the item's latest adjudication not retracted, or NULL. */
+#define ADJUDICATED(item)                                                                \
+	"(SELECT r.label FROM reviews r WHERE r.item_id = " item " AND r.decision = 'adjudicate'" \
+	" AND " NOT_RETRACTED("r") " ORDER BY r.id DESC LIMIT 1)"
 
 typedef struct {
 	const char *name, *sql;
@@ -97,6 +103,15 @@ static const Trigger triggers[] = {
 				   " SET n = n + (NEW.deciders > 0) - (OLD.deciders > 0) WHERE name ="
 				   " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW") " - "
 				   SETTLED("OLD") " WHERE name = 'settled'; END"},
+	/* the adjudicated label: the latest adjudication that stands */
+	{"queue_on_adjudication", "CREATE TRIGGER queue_on_adjudication AFTER INSERT ON reviews"
+				  " WHEN NEW.decision = 'adjudicate' BEGIN UPDATE item_queue SET"
+				  " adjudicated = NEW.label WHERE item_id = NEW.item_id; END"},
+	{"queue_on_adjudication_retract", "CREATE TRIGGER queue_on_adjudication_retract AFTER"
+					  " INSERT ON reviews WHEN NEW.decision = 'retract' AND"
+					  " (SELECT decision FROM reviews WHERE id = NEW.retracts) ="
+					  " 'adjudicate' BEGIN UPDATE item_queue SET adjudicated = "
+					  ADJUDICATED("NEW.item_id") " WHERE item_id = NEW.item_id; END"},
 	/* the LLM label of the latest run that gave one */
 	{"queue_on_prediction", "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
 				" WHEN NEW.status = 'ok' BEGIN UPDATE item_queue SET llm_run = NEW.run_id,"
@@ -133,11 +148,17 @@ static const struct {
 	 "  FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
 	 "  AND " NOT_RETRACTED("r") ") r WHERE r.k = 1"},
 	{"items",
-	 "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max)"
-	 " SELECT i.id, " NEED("i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi FROM items i"
+	 "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max, unsure)"
+	 " SELECT i.id, " NEED("i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi, ifnull(u.n, 0)"
+	 " FROM items i"
 	 " LEFT JOIN (SELECT item_id, count(*) n, min(label) lo, max(label) hi FROM standing"
 	 "  WHERE decision IN ('accept', 'override') GROUP BY item_id) s ON s.item_id = i.id"
+	 " LEFT JOIN (SELECT item_id, count(*) n FROM standing WHERE decision = 'skip'"
+	 "  GROUP BY item_id) u ON u.item_id = i.id"
 	 " LEFT JOIN (SELECT item_id, count(*) n FROM claims GROUP BY item_id) c ON c.item_id = i.id"},
+	{"adjudications",
+	 "UPDATE item_queue SET adjudicated = " ADJUDICATED("item_queue.item_id")
+	 " WHERE item_id IN (SELECT item_id FROM reviews WHERE decision = 'adjudicate')"},
 	{"LLM labels",
 	 "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
 	 " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"

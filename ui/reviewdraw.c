@@ -104,6 +104,7 @@ static void entry_state(App *app, const ReviewEntry *e, char *out, size_t size, 
 		*pair = PAIR_DIM;
 		return;
 	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_RETRACT:
+	case DB_DECISION_ADJUDICATE:
 		snprintf(out, size, "·");
 		return;
 	}
@@ -253,6 +254,7 @@ static void pane_you(App *app, PaneWriter *w)
 		snprintf(line, sizeof line, "you: skipped");
 		break;
 	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_RETRACT:
+	case DB_DECISION_ADJUDICATE:
 		snprintf(line, sizeof line, "you: not reviewed yet");
 		break;
 	}
