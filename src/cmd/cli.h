@@ -28,6 +28,9 @@ CLI_COMMANDS(CLI_DECLARE)
  * command stopped by Ctrl-C (128 + SIGINT), which a resumable run keeps. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
 
+/* gavel's version ("0.1.0"), as `gavel --version` prints it. Static. */
+const char *cli_version(void);
+
 /* Runs the command named by argv[1]; returns the exit status. */
 int cli_main(int argc, char **argv);
 

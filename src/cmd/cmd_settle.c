@@ -8,31 +8,23 @@
 #include "db/votes.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
+#include "src/cmd/settleopts.h"
 #include "src/settle/settlement.h"
 
-enum { MAX_RULES = 8 };
-
-/* What the command line gave; a negative number (or rule) was not given and
- * leaves the database's default as it is. */
 typedef struct {
 	const char *db;
-	int rule, with_llm, min_reviews, max_iterations, json, set_default;
-	long long run;
-	double quorum, min_posterior, tolerance;
+	SettleArgs settle;
+	int json, set_default;
 } Args;
-
-static const char *rule_words[MAX_RULES + 1];
 
 static const char *rule_list(void)
 {
 	static char text[1024];
 	size_t n, len = (size_t)snprintf(text, sizeof text, "rules (--rule):\n");
 	const SettleRule *rules = settle_rules(&n);
-	for (size_t i = 0; i < n && i < MAX_RULES && len < sizeof text; i++) {
-		rule_words[i] = rules[i].name;
+	for (size_t i = 0; i < n && len < sizeof text; i++)
 		len += (size_t)snprintf(text + len, sizeof text - len, "  %-12s %s\n",
 					rules[i].name, rules[i].summary);
-	}
 	if (len < sizeof text)
 		snprintf(text + len, sizeof text - len,
 			 "\nAn adjudicator's decision (the adjudication screen of gavel review)\n"
@@ -45,30 +37,7 @@ static int parse_args(int argc, char **argv, Args *a)
 {
 	const CliOpt options[] = {
 		CLIOPT_DB(&a->db),
-		CLIOPT_ONE_OF("rule", &a->rule, "RULE", rule_words,
-			      "the rule (listed below; default: the database's, else\n"
-			      "unanimous)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "min-reviews", &a->min_reviews, "N", 0, 1000000,
-			      "human reviews an item needs (default 1; dawid-skene: 0\n"
-			      "lets the LLM alone settle it)"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "quorum", &a->quorum, "Q", 0.000001, 1,
-			      "majority: the share the top label needs (default 0.5;\n"
-			      "votes needed = ceil(Q x reviews))"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "min-posterior", &a->min_posterior, "P", 0, 1,
-			      "dawid-skene: the posterior the best label needs (default\n"
-			      "0.9)"),
-		CLIOPT_SWITCH("with-llm", 0, &a->with_llm,
-			      "dawid-skene: the LLM is one more rater (its latest answer\n"
-			      "per item, or run --run N's)"),
-		CLIOPT_SWITCH_OFF("no-llm", &a->with_llm, "dawid-skene: the reviewers only"),
-		CLIOPT_NUMBER(CLIOPT_LONG, "run", &a->run, "N", 1, 9e18,
-			      "with --with-llm: the LLM's answers from run N"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "tolerance", &a->tolerance, "T", 0, 1,
-			      "dawid-skene: stop when no posterior moves more than T\n"
-			      "(default 1e-10)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "max-iterations", &a->max_iterations, "N", 0, 100000000,
-			      "dawid-skene: at most N iterations (default 1000; 0 gives\n"
-			      "the vote shares and the M-step on them)"),
+		SETTLEOPTS_ROWS(&a->settle),
 		CLIOPT_SWITCH("json", 0, &a->json,
 			      "the whole report as one JSON object: the fit, every\n"
 			      "rater's matrix and every item"),
@@ -80,8 +49,9 @@ static int parse_args(int argc, char **argv, Args *a)
 	const CliSpec spec = {
 		.command = "settle",
 		.synopsis = "usage: gavel settle [--db FILE] [--rule RULE] [--min-reviews N]\n"
-			    "                    [--quorum Q] [--min-posterior P] [--with-llm [--run N]]\n"
-			    "                    [--tolerance T] [--max-iterations N] [--json]\n"
+			    "                    [--quorum Q] [--min-posterior P]\n"
+			    "                    [--with-llm [--llm-run N]] [--tolerance T]\n"
+			    "                    [--max-iterations N] [--json]\n"
 			    "       gavel settle [--db FILE] --set-default [--rule RULE] [options]",
 		.about = "The settled label of every item, derived from its votes under a named rule;\n"
 			 "the votes themselves never change. A vote is a reviewer's standing label (an\n"
@@ -98,34 +68,9 @@ static int parse_args(int argc, char **argv, Args *a)
 		return rc;
 	if (first < argc)
 		return cli_usage_error("settle", "unexpected argument '%s'", argv[first]);
-	if (a->run > 0 && a->with_llm == 0)
-		return cli_usage_error("settle", "--run names the LLM's run: give it with --with-llm");
+	if (a->settle.run > 0 && a->settle.with_llm == 0)
+		return cli_usage_error("settle", "--llm-run names the LLM's run: leave --no-llm out");
 	return 0;
-}
-
-/* The database's default with what the command line changed. */
-static Status config_of(Db *db, const Args *a, SettleConfig *c)
-{
-	Status st = settlement_config_of(db, c);
-	if (st != STATUS_OK)
-		return st;
-	if (a->rule >= 0)
-		c->rule = settle_rule_find(rule_words[a->rule]);
-	if (a->min_reviews >= 0)
-		c->params.min_reviews = a->min_reviews;
-	if (a->quorum >= 0)
-		c->params.quorum = a->quorum;
-	if (a->min_posterior >= 0)
-		c->params.min_posterior = a->min_posterior;
-	if (a->with_llm >= 0)
-		c->with_llm = a->with_llm;
-	if (a->run > 0)
-		c->llm_run = a->run;
-	if (a->tolerance >= 0)
-		c->tolerance = a->tolerance;
-	if (a->max_iterations >= 0)
-		c->max_iterations = a->max_iterations;
-	return settle_params_check(c->rule, &c->params);
 }
 
 static Status set_default(Db *db, const SettleConfig *c)
@@ -162,8 +107,7 @@ static Status report(Db *db, const Args *a, const SettleConfig *c)
 
 int cmd_settle(int argc, char **argv)
 {
-	Args a = {.rule = -1, .with_llm = -1, .min_reviews = -1, .max_iterations = -1,
-		  .run = -1, .quorum = -1, .min_posterior = -1, .tolerance = -1};
+	Args a = {.settle = SETTLEOPTS_NONE};
 	SettleConfig config;
 	Db *db;
 	Status st;
@@ -173,7 +117,7 @@ int cmd_settle(int argc, char **argv)
 	st = db_open(cli_db_path(a.db), DB_OPEN_EXISTING, &db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	st = config_of(db, &a, &config);
+	st = settleopts_config(db, &a.settle, &config);
 	if (st == STATUS_OK)
 		st = a.set_default ? set_default(db, &config) : report(db, &a, &config);
 	db_close(db);
