@@ -24,6 +24,9 @@
 	X(ORDER, "order", "change the queue order")                                       \
 	X(HISTORY, "history", "item history: every prediction and review")                \
 	X(DASHBOARD, NULL, "agreement dashboard")                                         \
+	X(ADJUDICATION, "adjudicate", "adjudicate conflicts: pick each item's final label")\
+	X(FINAL, "final", "the final label (a reason may follow)")                        \
+	X(BULK_ACCEPT, "accept unanimous", "accept every unanimous item (asks first)")   \
 	X(NEXT_PROMPT, "prompt", "the next prompt version")                               \
 	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")    \
 	X(HELP, "help", "this help")                                                      \
@@ -46,6 +49,7 @@ typedef enum {
 	KEYMAP_LINES,     /* a list of lines: help, item history */
 	KEYMAP_DASHBOARD, /* the agreement dashboard */
 	KEYMAP_EDIT,      /* a line being typed: Enter takes it, Esc cancels */
+	KEYMAP_ADJUDICATE, /* the adjudication screen */
 	KEYMAP_COUNT
 } Keymap;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/claims.h"
+#include "ui/adjudicateview.h"
 #include "ui/dashboard.h"
 #include "ui/linesview.h"
 #include "ui/reviewapp.h"
@@ -246,6 +247,9 @@ static int show_help(App *app)
 	linesview_add(help, "");
 	linesview_add(help, "On the dashboard:");
 	keys_help(KEYMAP_DASHBOARD, review_scale(app->session)->count, linesview_add, help);
+	linesview_add(help, "");
+	linesview_add(help, "On the adjudication screen (c):");
+	keys_help(KEYMAP_ADJUDICATE, review_scale(app->session)->count, linesview_add, help);
 	return app_open_view(app, &lines_view, help);
 }
 
@@ -305,6 +309,7 @@ static int command(App *app, void *state, UiCommand command, int arg)
 	case UI_CMD_ORDER: return choose_order(app);
 	case UI_CMD_HISTORY: return show_history(app);
 	case UI_CMD_DASHBOARD: return show_dashboard(app);
+	case UI_CMD_ADJUDICATION: return adjudicateview_open(app);
 	case UI_CMD_HELP: return show_help(app);
 	case UI_CMD_REDRAW: return REACT_CLEAR;
 	case UI_CMD_QUIT: return REACT_QUIT;

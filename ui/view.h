@@ -40,5 +40,6 @@ typedef struct {
 extern const UiViewOps review_view;    /* ui/reviewview.c */
 extern const UiViewOps lines_view;     /* ui/linesview.c */
 extern const UiViewOps dashboard_view; /* ui/dashboard.c */
+extern const UiViewOps adjudicate_view; /* ui/adjudicateview.c */
 
 #endif
