@@ -14,6 +14,7 @@
 #include "src/cmd/cliopt.h"
 #include "src/cmd/progress.h"
 #include "src/cmd/config.h"
+#include "src/llm/batchrun.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
 
@@ -22,6 +23,10 @@ static const char *const item_words[] = {"unlabelled", "all", "reviewed", NULL};
 
 typedef struct {
 	const char *db, *provider, *model, *prompt, *base_url, *api_key;
+	const char *batch_out; /* write batch request files instead of calling */
+	int batch_in;          /* the arguments are batch result files */
+	char **files;
+	int n_files;
 	int items; /* an index into item_words */
 	long long limit, sample, resume, seed;
 	int concurrency, max_attempts, max_image_px, max_tokens, json_mode, json, quiet;
@@ -345,6 +350,13 @@ static int parse_args(int argc, char **argv, Args *a)
 			      "price per million output tokens (else the config file)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "resume", &a->resume, "RUN", 1, 9e18,
 			      "finish run RUN with its own prompt, labeller and model"),
+		CLIOPT_TEXT("batch-out", &a->batch_out, "DIR",
+			    "write the run's requests as batch files in DIR (OpenAI\n"
+			    "Batch / vLLM run-batch; Anthropic Message Batches) instead\n"
+			    "of calling the labeller"),
+		CLIOPT_SWITCH("batch-in", 0, &a->batch_in,
+			      "read the batch result files given as arguments into\n"
+			      "their run (FILE...; --resume RUN names the run)"),
 		CLIOPT_SWITCH("json", 0, &a->json, "print the summary as JSON on stdout"),
 		CLIOPT_SWITCH("quiet", 'q', &a->quiet, "no progress display"),
 		CLIOPT_END,
@@ -364,9 +376,18 @@ static int parse_args(int argc, char **argv, Args *a)
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
 	if (rc)
 		return rc;
-	if (first < argc)
+	if (first < argc && !a->batch_in)
 		return cli_usage_error("label", "unexpected argument '%s'", argv[first]);
-	if (!a->resume && !a->provider)
+	a->files = argv + first;
+	a->n_files = argc - first;
+	if (a->batch_in && (!a->n_files || a->batch_out))
+		return cli_usage_error("label", a->batch_out ? "--batch-in and --batch-out go apart"
+				       : "--batch-in needs the result files: gavel label --batch-in FILE...");
+	if (a->batch_out && a->provider && provider_find(a->provider) &&
+	    provider_find(a->provider)->kind != PROVIDER_HTTP)
+		return cli_usage_error("label", "--batch-out: the labeller '%s' answers at once; "
+				       "batch files are for openai or anthropic", a->provider);
+	if (!a->resume && !a->provider && !a->batch_in)
 		return cli_usage_error("label", "choose a labeller: --provider %s", provider_names());
 	return 0;
 }
@@ -395,6 +416,56 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 	return st;
 }
 
+/* ---- batch files (src/llm/batchrun.h) ---- */
+
+static void batch_summary(const Args *a, const BatchRunSummary *s, int out)
+{
+	if (a->quiet)
+		return;
+	if (out) {
+		cli_note("run %lld: %lld request%s in %zu file%s:", s->run_id, s->requests,
+			 s->requests == 1 ? "" : "s", s->n_files, s->n_files == 1 ? "" : "s");
+		for (size_t i = 0; i < s->n_files; i++)
+			cli_print("  %s", s->files[i]);
+		cli_note("send them to the batch service; then: gavel label --db %s --batch-in "
+			 "RESULTS...", cli_db_path(a->db));
+		return;
+	}
+	cli_note("run %lld: %lld result%s recorded: %lld ok, %lld unparsed, %lld failed; %lld "
+		 "item%s still without an answer", s->run_id, s->results, s->results == 1 ? "" : "s",
+		 s->labels.ok, s->labels.parse_failed, s->labels.failed, s->pending,
+		 s->pending == 1 ? "" : "s");
+}
+
+static int batch_in(Args *a)
+{
+	BatchRunSummary sum;
+	DbScale scale = {0};
+	Db *db;
+	Status st = db_open(cli_db_path(a->db), DB_OPEN_EXISTING, &db);
+	if (st == STATUS_OK)
+		st = db_scale_get(db, &scale);
+	if (st == STATUS_OK)
+		st = batchrun_read(db, a->resume, (const char *const *)a->files, a->n_files, &scale,
+				   &sum);
+	if (st == STATUS_OK)
+		batch_summary(a, &sum, 0);
+	db_scale_free(&scale);
+	db_close(db);
+	return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+static Status batch_out(Db *db, Args *a, const Prompt *prompt, const DbScale *scale,
+			const LabelOptions *opt, long long run_id)
+{
+	BatchRunSummary sum;
+	Status st = batchrun_write(db, run_id, prompt, scale, opt, a->batch_out, &sum);
+	if (st == STATUS_OK)
+		batch_summary(a, &sum, 1);
+	batchrun_summary_free(&sum);
+	return st;
+}
+
 int cmd_label(int argc, char **argv)
 {
 	Args a = {.seed = 1, .concurrency = 8, .max_attempts = 5,
@@ -415,6 +486,8 @@ int cmd_label(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? CLI_EXIT_OK : rc;
+	if (a.batch_in)
+		return batch_in(&a);
 	st = db_open(cli_db_path(a.db), DB_OPEN_EXISTING, &db);
 	if (st == STATUS_OK)
 		st = db_scale_get(db, &scale);
@@ -428,6 +501,10 @@ int cmd_label(int argc, char **argv)
 	opt.max_image_px = a.max_image_px;
 	opt.backoff_s = a.backoff_s;
 	opt.backoff_max_s = 60;
+	if (a.batch_out) {
+		st = batch_out(db, &a, prompt, &scale, &opt, run_id);
+		goto out;
+	}
 	snprintf(what, sizeof what, "label: run %lld", run_id);
 	progress_start(&progress, what, a.quiet);
 	signal(SIGINT, on_signal);
