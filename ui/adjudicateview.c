@@ -171,7 +171,9 @@ static int command(App *app, void *state, UiCommand command, int arg)
 		v->scroll = v->scroll > app->layout.rows / 2 ? v->scroll - app->layout.rows / 2 : 0;
 		return REACT_TEXT;
 	case UI_CMD_REDRAW: return REACT_CLEAR;
-	case UI_CMD_CLOSE: return REACT_CLOSE;
+	case UI_CMD_CLOSE:
+		app->message[0] = '\0'; /* the review screen's status line comes back */
+		return REACT_CLOSE;
 	default: return REACT_NONE;
 	}
 }

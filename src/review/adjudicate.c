@@ -9,7 +9,9 @@
 #include "db/claims.h"
 #include "src/base/xalloc.h"
 
-enum { LOOKAHEAD = 8 };
+/* Items claimed ahead of the cursor: enough to move on at once, few enough
+ * that several adjudicators share a short queue. */
+enum { LOOKAHEAD = 4 };
 
 #define BULK_REASON "unanimous (accepted in bulk)"
 
