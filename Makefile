@@ -34,7 +34,7 @@ TOOL_BINS = $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 # Debian packages: what building needs, and what the tests add.
 DEPS_BUILD = gcc make pkg-config libncurses-dev libsixel-dev libsqlite3-dev \
 	libcurl4-openssl-dev libcjson-dev libjpeg62-turbo-dev libpng-dev libutf8proc-dev libssl-dev
-DEPS_TEST  = python3 sqlite3 time curl tmux xterm xvfb xdotool imagemagick x11-utils \
+DEPS_TEST  = python3 sqlite3 time curl tmux xterm xvfb xdotool imagemagick x11-utils zsh \
 	fonts-dejavu-core xfonts-base xauth libsixel-bin chafa
 
 .PHONY: all check check-run check-asan demo deps deps-build lint format install clean bench tests
@@ -96,10 +96,16 @@ lint: $(BIN)
 format:
 	clang-format -i $(SRCS) $(wildcard src/*/*.h db/*.h ui/*.h tests/unit/*.[ch] tests/tools/*.c)
 
+# The completion scripts come from the binary (gavel completion bash|zsh).
+BASH_COMPLETION_DIR = $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR  = $(PREFIX)/share/zsh/site-functions
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gavel
 	install -m 644 docs/gavel.1 $(DESTDIR)$(PREFIX)/share/man/man1/gavel.1
+	./$(BIN) completion bash >$(DESTDIR)$(BASH_COMPLETION_DIR)/gavel
+	./$(BIN) completion zsh >$(DESTDIR)$(ZSH_COMPLETION_DIR)/_gavel
 
 clean:
 	rm -rf build gavel

@@ -2,6 +2,8 @@
  * prepared-statement cache the other db/ files share. */
 #include "db/database.h"
 
+#include <errno.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +12,19 @@
 
 #include "db/internal.h"
 #include "db/migrations.h"
+#include "src/base/clock.h"
 #include "src/base/xalloc.h"
 
 /* Long enough for another reviewer's commit, short enough to report a stuck lock. */
-enum { BUSY_TIMEOUT_MS = 10000, BUSY_NAP_US = 200 };
+#define DEFAULT_PATIENCE_S 10.0
+/* How long freeing the WAL on a full disk waits for readers to move on. */
+#define FREE_WAL_PATIENCE_S 5.0
+/* Waiting for another writer: short naps at first, then longer ones. */
+enum {
+	BUSY_NAP_US = 200,        /* while the wait is short */
+	BUSY_SHORT_MS = 50,       /* how long a wait counts as short */
+	BUSY_LONG_NAP_US = 20000, /* after that: a long lock costs 50 wake-ups a second */
+};
 
 static void (*reporter)(const char *line);
 
@@ -36,6 +47,13 @@ void db_report(const char *fmt, ...)
 
 Status db_fail(Db *db, const char *what)
 {
+	db->last_rc = sqlite3_extended_errcode(db->handle);
+	db->last_errno = sqlite3_system_errno(db->handle);
+	if ((db->last_rc & 0xff) == SQLITE_BUSY)
+		return status_fail(STATUS_ERR_DB,
+				   "%s: %s: another process has held the database's write lock "
+				   "for over %.0f s; try again when it is done",
+				   db->path, what, db->patience_s);
 	return status_fail(STATUS_ERR_DB, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->handle));
 }
 
@@ -122,6 +140,24 @@ out:
 	return db_commit(db);
 }
 
+/* Whether the file is some other program's SQLite database: no gavel schema
+ * version, yet tables of its own. Read before anything writes to the file
+ * (turning on WAL would already change it). */
+static int foreign(Db *db, int *tables)
+{
+	sqlite3_stmt *stmt;
+	*tables = 0;
+	if (db_schema_version(db) != 0)
+		return 0;
+	if (sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM sqlite_master", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*tables = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return *tables > 0;
+}
+
 /* Checks the file is one of ours and brings its schema up to date. */
 static Status migrate(Db *db, DbOpenMode mode)
 {
@@ -134,10 +170,14 @@ static Status migrate(Db *db, DbOpenMode mode)
 				   "%s was written by a newer gavel (schema version %d; this gavel "
 				   "knows up to %d): upgrade gavel to open it",
 				   db->path, version, migrations_count());
-	if (version == 0 && mode == DB_OPEN_EXISTING)
+	if (version == 0 && mode != DB_OPEN_CREATE)
 		return status_fail(STATUS_ERR_NOT_FOUND,
 				   "%s is not a gavel database: create one with 'gavel init --db %s'",
 				   db->path, db->path);
+	if (version < migrations_count() && db->read_only)
+		return status_fail(STATUS_ERR_DB, "%s is read-only and was written by an older gavel "
+				   "(schema %d of %d): open it once with write access to update it",
+				   db->path, version, migrations_count());
 	for (int n = version + 1; n <= migrations_count(); n++) {
 		Status st = migrate_one(db, n);
 		if (st != STATUS_OK)
@@ -146,24 +186,57 @@ static Status migrate(Db *db, DbOpenMode mode)
 	return STATUS_OK;
 }
 
-/* Waits for another writer in short naps. SQLite's own busy timeout backs
- * off to 100 ms naps, so with four reviewers committing every second a key
- * could wait a tenth of a second for a lock held a millisecond; a fifth of a
- * millisecond keeps the hand-over quick at the cost of a few wake-ups. */
+/* SQLite's busy handler: tries is 0 on a statement's first try for a lock.
+ * It naps and says "try again" until the patience runs out, giving the
+ * notice once per wait when it has lasted DB_NOTICE_AFTER_MS. The first
+ * naps are a fifth of a millisecond: SQLite's own busy timeout backs off to
+ * 100 ms naps, so with four reviewers committing every second a key could
+ * wait a tenth of a second for a lock held a millisecond. A wait past
+ * BUSY_SHORT_MS is another process's long transaction: then longer naps
+ * spare the CPU (label may wait for it as long as it lasts). */
 static int on_busy(void *arg, int tries)
 {
-	(void)arg;
-	if ((long)tries * BUSY_NAP_US >= BUSY_TIMEOUT_MS * 1000L)
+	Db *db = arg;
+	double now = clock_now_s(), waited;
+	if (tries == 0)
+		db->wait_start = now, db->wait_told = 0;
+	waited = now - db->wait_start;
+	if (db->patience_s >= 0 && waited >= db->patience_s)
 		return 0;
-	usleep(BUSY_NAP_US);
+	if (db->keep_waiting && !db->keep_waiting(db->wait_notice_arg))
+		return 0;
+	if (!db->wait_told && waited * 1000 >= DB_NOTICE_AFTER_MS && db->wait_notice) {
+		db->wait_told = 1;
+		db->wait_notice(db->wait_notice_arg);
+	}
+	usleep(waited * 1000 < BUSY_SHORT_MS ? BUSY_NAP_US : BUSY_LONG_NAP_US);
 	return 1;
+}
+
+void db_set_patience(Db *db, double seconds)
+{
+	db->patience_s = seconds;
+}
+
+void db_set_wait_notice(Db *db, void (*notice)(void *arg), void *arg)
+{
+	db->wait_notice = notice;
+	db->wait_notice_arg = arg;
+}
+
+void db_set_wait_check(Db *db, int (*keep_waiting)(void *arg))
+{
+	db->keep_waiting = keep_waiting;
 }
 
 static Status configure(Db *db)
 {
 	Status st;
-	sqlite3_busy_handler(db->handle, on_busy, NULL);
+	db->patience_s = DEFAULT_PATIENCE_S;
+	sqlite3_busy_handler(db->handle, on_busy, db);
 	sqlite3_extended_result_codes(db->handle, 1);
+	if (db->read_only)
+		return exec(db, "PRAGMA foreign_keys = ON", "turning on foreign keys");
 	/* WAL lets reviewers read while another commits; NORMAL sync in WAL mode
 	 * keeps every commit across a killed process (not across power loss). */
 	st = exec(db, "PRAGMA journal_mode = WAL", "turning on WAL");
@@ -174,24 +247,75 @@ static Status configure(Db *db)
 	return st;
 }
 
+/* "file:PATH?mode=ro" (or immutable=1), PATH percent-encoded as URIs want. */
+static char *read_only_uri(const char *path, int immutable)
+{
+	size_t n = strlen(path);
+	char *uri = xmalloc(3 * n + 32), *o = uri;
+	o += sprintf(o, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		o += strchr("%?#", *p) || *p < 0x20 ? sprintf(o, "%%%02X", *p) : sprintf(o, "%c", *p);
+	sprintf(o, immutable ? "?immutable=1" : "?mode=ro");
+	return uri;
+}
+
+/* Opens a file we may only read. In WAL mode SQLite wants the -shm file; in
+ * a folder we cannot write, where it cannot be made, no process is writing
+ * the file either (a writer would have made it), so it is read as immutable. */
+static int open_read_only(Db *db)
+{
+	int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+	for (int immutable = 0; immutable < 2; immutable++) {
+		char *uri = read_only_uri(db->path, immutable);
+		int rc = sqlite3_open_v2(uri, &db->handle, flags, NULL);
+		free(uri);
+		if (rc == SQLITE_OK &&
+		    sqlite3_exec(db->handle, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
+			    SQLITE_OK)
+			return SQLITE_OK;
+		sqlite3_close(db->handle);
+		db->handle = NULL;
+	}
+	return SQLITE_CANTOPEN;
+}
+
 Status db_open(const char *path, DbOpenMode mode, Db **out)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, tables, rc;
 	Db *db;
 	Status st;
 
 	*out = NULL;
-	if (mode == DB_OPEN_EXISTING && access(path, F_OK) != 0)
+	if (mode != DB_OPEN_CREATE && access(path, F_OK) != 0)
 		return status_fail(STATUS_ERR_NOT_FOUND,
 				   "%s: no such database: create one with 'gavel init --db %s'", path,
 				   path);
+	if (mode != DB_OPEN_CREATE && access(path, W_OK) != 0 && errno == EACCES) {
+		if (mode != DB_OPEN_READ)
+			return status_fail(STATUS_ERR_DB, "%s is read-only (no write permission), "
+					   "and this command writes to it: ask for write access, "
+					   "or work on a copy", path);
+	} else {
+		mode = mode == DB_OPEN_READ ? DB_OPEN_EXISTING : mode;
+	}
 	if (mode == DB_OPEN_CREATE)
 		flags |= SQLITE_OPEN_CREATE;
 	db = xcalloc(1, sizeof *db);
 	db->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &db->handle, flags, NULL) != SQLITE_OK) {
+	db->read_only = mode == DB_OPEN_READ;
+	rc = db->read_only ? open_read_only(db) : sqlite3_open_v2(path, &db->handle, flags, NULL);
+	if (rc != SQLITE_OK) {
 		st = status_fail(STATUS_ERR_DB, "%s: cannot open: %s", path,
-				 db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+				 db->handle ? sqlite3_errmsg(db->handle) : "not readable");
+		goto out;
+	}
+	if (db->read_only)
+		snprintf(db->refusal, sizeof db->refusal, "%s is read-only (no write permission): "
+			 "this needs to write to it", path);
+	if (foreign(db, &tables)) {
+		st = status_fail(STATUS_ERR_DB, "%s is another program's SQLite database (%d schema "
+				 "object%s, none of gavel's): gavel keeps its data in a file of its "
+				 "own; give another path", path, tables, tables == 1 ? "" : "s");
 		goto out;
 	}
 	st = configure(db);
@@ -237,6 +361,65 @@ void db_rollback(Db *db)
 {
 	if (!sqlite3_get_autocommit(db->handle))
 		sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Whether the last failure was the disk (or the quota) being full. */
+static int disk_full(const Db *db)
+{
+	return (db->last_rc & 0xff) == SQLITE_FULL || db->last_errno == ENOSPC ||
+	       db->last_errno == EDQUOT;
+}
+
+/* Copies the WAL into the database and truncates it to nothing: after a
+ * long run (or a reader that held back checkpoints) it can be most of the
+ * space the database uses. Best effort: a failure leaves things as they were. */
+static void free_wal(Db *db)
+{
+	/* TRUNCATE waits for readers through the busy handler: a reader that
+	 * stays (an idle review session) must not hold a full disk forever */
+	double patience = db->patience_s;
+	if (patience < 0 || patience > FREE_WAL_PATIENCE_S)
+		db->patience_s = FREE_WAL_PATIENCE_S;
+	sqlite3_wal_checkpoint_v2(db->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	db->patience_s = patience;
+}
+
+/* One try of db_write's transaction. */
+static Status write_once(Db *db, Status (*body)(Db *db, void *arg), void *arg)
+{
+	Status st;
+	db->last_rc = SQLITE_OK, db->last_errno = 0;
+	st = db_begin(db);
+	if (st == STATUS_OK)
+		st = body(db, arg);
+	if (st == STATUS_OK)
+		st = db_commit(db);
+	if (st != STATUS_OK)
+		db_rollback(db);
+	return st;
+}
+
+Status db_write(Db *db, Status (*body)(Db *db, void *arg), void *arg)
+{
+	Status st;
+	if (!sqlite3_get_autocommit(db->handle))
+		return body(db, arg);
+	st = write_once(db, body, arg);
+	if (st == STATUS_OK || !disk_full(db))
+		return st;
+	free_wal(db);
+	st = write_once(db, body, arg);
+	if (st == STATUS_OK || !disk_full(db))
+		return st;
+	return status_fail(STATUS_ERR_DB,
+			   "%s: the disk is full (%s); nothing was written and nothing written "
+			   "before is lost: free some space on it",
+			   db->path, sqlite3_errstr(db->last_rc));
+}
+
+int db_read_only(const Db *db)
+{
+	return db->read_only;
 }
 
 const char *db_path(Db *db)

@@ -15,6 +15,16 @@ struct Db {
 	char *path;
 	int read_only;      /* opened without write access */
 	char refusal[512];  /* when set, why this file takes no writes: db_begin says it */
+	/* Waiting for another process's write lock (database.c on_busy). */
+	double patience_s;       /* give up after this long; < 0: never */
+	void (*wait_notice)(void *arg);
+	int (*keep_waiting)(void *arg); /* asked at every nap; 0 gives up */
+	void *wait_notice_arg;
+	double wait_start;       /* when the current wait began */
+	int wait_told;           /* the notice was given for the current wait */
+	/* What the last failure db_fail reported was, for db_write's retry. */
+	int last_rc;             /* extended result code */
+	int last_errno;          /* the system's errno behind it, or 0 */
 	/* Prepared statements, keyed by the address of their static SQL text. */
 	const char *statement_sql[DB_MAX_STATEMENTS];
 	sqlite3_stmt *statements[DB_MAX_STATEMENTS];
@@ -27,7 +37,8 @@ struct Db {
  * status_detail set) only if SQLite refuses to prepare it. */
 sqlite3_stmt *db_statement(Db *db, const char *sql);
 
-/* Turns the handle's last error into a Status with "WHAT: sqlite message". */
+/* Turns the handle's last error into a Status with "WHAT: sqlite message",
+ * and keeps its code (db_write retries on a full disk). */
 Status db_fail(Db *db, const char *what);
 
 /* A new copy of a text column, or NULL when it is NULL. */

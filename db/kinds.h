@@ -17,6 +17,7 @@
 	X(OVERRIDE, "override") /* the reviewer's own label */                        \
 	X(SKIP, "skip")         /* looked at, no label */                             \
 	X(NOTE, "note")         /* a note on the item, no decision */                 \
+	X(VERDICT, "verdict")   /* a verdict on the rationale of an item decided before */ \
 	X(RETRACT, "retract")                                                         \
 	X(ADJUDICATE, "adjudicate") /* the final label, settling a conflict */
 

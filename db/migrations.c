@@ -214,7 +214,12 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (reviewer, llm, human)"
 	") WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO meta (key, value) VALUES ('overlap_permille', '0');",
-	/* 6: gold sets. The review log is rebuilt (SQLite cannot change a CHECK
+	/* 6: who is labelling a run now: the process's id from src/base/proc.h
+	 * (boot, pid, start time), NULL when nobody is. A run marked running
+	 * whose owner is gone was killed: --list and --resume tell it from a
+	 * live one, and a second live --resume is refused. */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
+	/* 7: gold sets. The review log is rebuilt (SQLite cannot change a CHECK
 	 * in place) so that it takes two new kinds of row:
 	 * - 'adjudicate': an adjudicator's final label for an item, with the
 	 *   reason as its note; like every decision it is undone by a retract;

@@ -35,13 +35,21 @@ enum { QUEUE_STATE_VERSION = 2 };
 	s ".llm_label, " s ".label, " sign " WHERE " s ".decision IN ('accept', 'override')"    \
 	" AND " s ".llm_label IS NOT NULL AND " s ".label IS NOT NULL"                          \
 	" ON CONFLICT (reviewer, llm, human) DO UPDATE SET n = n + excluded.n;"
+#define NOT_RETRACTED(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
 /* The standing row of a review row r: the LLM label shown goes with it. */
 #define STANDING_OF(r)                                                                   \
-	r ".item_id, " r ".reviewer, " r ".id, " r ".decision, " r ".label, "                  \
-	r ".rationale_verdict, CASE WHEN " r ".blind = 0 THEN"                                  \
+	r ".item_id, " r ".reviewer, " r ".id, " r ".decision, " r ".label, " VERDICT_OF(r)    \
+	", CASE WHEN " r ".blind = 0 THEN"                                                      \
 	" (SELECT p.label FROM predictions p WHERE p.id = " r ".prediction_id) END"
+/* The verdict on the rationale that stands with decision row r: the latest
+ * verdict row after it (a mark made once the item was decided), else its own. */
+#define LATER_VERDICT(r)                                                                 \
+	" FROM reviews v WHERE v.item_id = " r ".item_id AND v.reviewer = " r ".reviewer"       \
+	" AND v.decision = 'verdict' AND v.id > " r ".id AND " NOT_RETRACTED("v")
+#define VERDICT_OF(r)                                                                    \
+	"CASE WHEN EXISTS (SELECT 1" LATER_VERDICT(r) ") THEN (SELECT v.rationale_verdict"     \
+	LATER_VERDICT(r) " ORDER BY v.id DESC LIMIT 1) ELSE " r ".rationale_verdict END"
 #define STANDING_COLUMNS "item_id, reviewer, review_id, decision, label, verdict, llm_label"
-#define NOT_RETRACTED(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
 #define SETTLED(q) "(" q ".deciders > 0 AND " q ".human_min = " q ".human_max)"
 /* The label of the item's latest adjudication not retracted, or NULL. */
 #define ADJUDICATED(item)                                                                \
@@ -75,6 +83,10 @@ static const Trigger triggers[] = {
 				 " review_id = excluded.review_id, decision = excluded.decision,"
 				 " label = excluded.label, verdict = excluded.verdict,"
 				 " llm_label = excluded.llm_label; END"},
+	{"standing_on_verdict", "CREATE TRIGGER standing_on_verdict AFTER INSERT ON reviews"
+				" WHEN NEW.decision = 'verdict' BEGIN UPDATE standing SET verdict ="
+				" NEW.rationale_verdict WHERE item_id = NEW.item_id AND reviewer ="
+				" NEW.reviewer; END"},
 	{"standing_on_retract", "CREATE TRIGGER standing_on_retract AFTER INSERT ON reviews"
 				" WHEN NEW.decision = 'retract' BEGIN"
 				" DELETE FROM standing WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;"

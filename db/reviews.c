@@ -28,6 +28,10 @@ static const char REVIEW_RECENT[] =
 	"SELECT item_id FROM (SELECT item_id, review_id FROM standing WHERE reviewer = ?1"
 	" ORDER BY review_id DESC LIMIT ?2) ORDER BY review_id";
 static const char REVIEW_ITEM_EXISTS[] = "SELECT 1 FROM items WHERE id = ?1";
+static const char ITEM_NOTES[] =
+	"SELECT reviewer, substr(created_at, 1, 10) || ' ' || substr(created_at, 12, 5), note"
+	" FROM reviews r WHERE item_id = ?1 AND decision = 'note' AND note IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = r.id) ORDER BY id";
 static const char ITEM_HISTORY[] =
 	"SELECT t, line FROM ("
 	" SELECT p.created_at AS t, p.id AS k, 0 AS kind, substr(p.created_at, 1, 16) || '  run ' ||"
@@ -113,6 +117,29 @@ Status db_review_retract(Db *db, const DbReviewNew *r, double lease_s)
 	if (st == STATUS_OK)
 		st = claims_hold_locked(db, r->reviewer, r->item_id, lease_s, &held);
 	return finish(db, st);
+}
+
+Status db_review_verdict(Db *db, long long item_id, const char *reviewer, DbVerdict verdict)
+{
+	DbReviewNew row = {.item_id = item_id, .reviewer = reviewer,
+			   .decision = DB_DECISION_VERDICT, .verdict = verdict};
+	return insert(db, &row, NULL);
+}
+
+Status db_item_notes(Db *db, long long item_id,
+		     void (*fn)(void *arg, const char *reviewer, const char *when, const char *note),
+		     void *arg)
+{
+	sqlite3_stmt *stmt = db_statement(db, ITEM_NOTES);
+	int rc;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(stmt, 0),
+		   (const char *)sqlite3_column_text(stmt, 1), (const char *)sqlite3_column_text(stmt, 2));
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? STATUS_OK : db_fail(db, "reading notes");
 }
 
 Status db_review_item_exists(Db *db, long long item_id, int *exists)

@@ -41,6 +41,17 @@ Status db_review_decide(Db *db, const DbReviewNew *review, double lease_s, long 
  * reviewer's claim on the item back (it returns to their screen). */
 Status db_review_retract(Db *db, const DbReviewNew *review, double lease_s);
 
+/* Records the reviewer's verdict on an item's rationale apart from a
+ * decision (a verdict row): marked once the item was decided, or left when
+ * they moved on. Needs no claim: it labels nothing. */
+Status db_review_verdict(Db *db, long long item_id, const char *reviewer, DbVerdict verdict);
+
+/* Every note on an item, oldest first, to fn with who wrote it, when
+ * (YYYY-MM-DD HH:MM) and what (borrowed for the call). */
+Status db_item_notes(Db *db, long long item_id,
+		     void (*fn)(void *arg, const char *reviewer, const char *when, const char *note),
+		     void *arg);
+
 /* Whether item_id names an item (a review row may name one that is gone). */
 Status db_review_item_exists(Db *db, long long item_id, int *exists);
 

@@ -9,13 +9,29 @@
 #include "src/base/xalloc.h"
 
 static const char RUN_INSERT[] =
-	"INSERT INTO runs (provider, model, params, prompt_version_id) VALUES (?1, ?2, ?3, ?4)";
-static const char RUN_STATUS[] =
-	"UPDATE runs SET status = ?2, finished_at = CASE WHEN ?2 = 'running' THEN NULL"
-	" ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END WHERE id = ?1";
+	"INSERT INTO runs (provider, model, params, prompt_version_id, owner)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
+#define FINISHED_AT(state)                                                                  \
+	"finished_at = CASE WHEN " state " = 'running' THEN NULL"                           \
+	" ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END"
+static const char RUN_STATUS[] = "UPDATE runs SET status = ?2, " FINISHED_AT("?2") " WHERE id = ?1";
+/* ?1 run, ?2 the owner expected, ?3 the new owner, ?4 'running' */
+static const char RUN_TAKE[] =
+	"UPDATE runs SET owner = ?3, status = ?4, finished_at = NULL WHERE id = ?1 AND owner IS ?2";
+/* ?1 run, ?2 owner, ?3 the state it ends in */
+static const char RUN_RELEASE[] =
+	"UPDATE runs SET owner = NULL, status = ?3, " FINISHED_AT("?3") " WHERE id = ?1 AND owner IS ?2";
 static const char RUN_SELECT[] =
-	"SELECT r.id, r.prompt_version_id, r.provider, r.model, r.params, r.status, p.name, p.text"
-	" FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id WHERE r.id = ?1";
+	"SELECT r.id, r.prompt_version_id, r.provider, r.model, r.params, r.status, p.name, p.text,"
+	" r.owner FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id"
+	" WHERE r.id = ?1";
+/* ?1 1: only runs not in state ?2 ('done') */
+static const char RUN_LIST[] =
+	"SELECT r.id, r.provider, r.model, p.name, r.owner, r.started_at, r.finished_at, r.status,"
+	" (SELECT count(*) FROM run_items ri WHERE ri.run_id = r.id),"
+	" (SELECT count(*) FROM predictions x WHERE x.run_id = r.id)"
+	" FROM runs r LEFT JOIN prompt_versions p ON p.id = r.prompt_version_id"
+	" WHERE ?1 = 0 OR r.status <> ?2 ORDER BY r.id";
 /* ?1 run, ?2 prompt version, ?3 model, ?4 selection, ?5 limit (-1: none) */
 #define PLAN_CANDIDATES                                                                     \
 	"SELECT i.id FROM items i WHERE i.has_image = 1 AND CASE ?4"                        \
@@ -65,20 +81,83 @@ Status db_run_create(Db *db, const DbRunNew *run, long long *run_id)
 	db_bind_text_or_null(stmt, 3, run->params_json ? run->params_json : "{}");
 	if (run->prompt_version_id > 0)
 		sqlite3_bind_int64(stmt, 4, run->prompt_version_id);
+	db_bind_text_or_null(stmt, 5, run->owner);
 	st = step_done(db, stmt, "starting a run");
 	if (st == STATUS_OK)
 		*run_id = sqlite3_last_insert_rowid(db->handle);
 	return st;
 }
 
-Status db_run_set_status(Db *db, long long run_id, DbRunState state)
+/* What the one-statement writes below carry into db_write. */
+typedef struct {
+	long long run_id;
+	const char *expected, *owner;
+	DbRunState state;
+	int changed;
+} RunChange;
+
+static Status set_status(Db *db, void *arg)
 {
+	RunChange *c = arg;
 	sqlite3_stmt *stmt = db_statement(db, RUN_STATUS);
 	if (!stmt)
 		return STATUS_ERR_DB;
-	sqlite3_bind_int64(stmt, 1, run_id);
-	sqlite3_bind_text(stmt, 2, db_run_state_word(state), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 1, c->run_id);
+	sqlite3_bind_text(stmt, 2, db_run_state_word(c->state), -1, SQLITE_STATIC);
 	return step_done(db, stmt, "recording a run's status");
+}
+
+Status db_run_set_status(Db *db, long long run_id, DbRunState state)
+{
+	RunChange c = {.run_id = run_id, .state = state};
+	return db_write(db, set_status, &c);
+}
+
+static Status take(Db *db, void *arg)
+{
+	RunChange *c = arg;
+	sqlite3_stmt *stmt = db_statement(db, RUN_TAKE);
+	Status st;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, c->run_id);
+	db_bind_text_or_null(stmt, 2, c->expected);
+	db_bind_text_or_null(stmt, 3, c->owner);
+	sqlite3_bind_text(stmt, 4, db_run_state_word(DB_RUN_RUNNING), -1, SQLITE_STATIC);
+	st = step_done(db, stmt, "taking a run");
+	c->changed = st == STATUS_OK && sqlite3_changes(db->handle) == 1;
+	return st;
+}
+
+Status db_run_take(Db *db, long long run_id, const char *expected, const char *owner,
+		   int *taken)
+{
+	RunChange c = {.run_id = run_id, .expected = expected, .owner = owner};
+	DbRun run;
+	Status st = db_run_get(db, run_id, &run); /* for STATUS_ERR_NOT_FOUND */
+	db_run_free(&run);
+	if (st == STATUS_OK)
+		st = db_write(db, take, &c);
+	*taken = c.changed;
+	return st;
+}
+
+static Status release(Db *db, void *arg)
+{
+	RunChange *c = arg;
+	sqlite3_stmt *stmt = db_statement(db, RUN_RELEASE);
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, c->run_id);
+	db_bind_text_or_null(stmt, 2, c->owner);
+	sqlite3_bind_text(stmt, 3, db_run_state_word(c->state), -1, SQLITE_STATIC);
+	return step_done(db, stmt, "recording how a run ended");
+}
+
+Status db_run_release(Db *db, long long run_id, const char *owner, DbRunState state)
+{
+	RunChange c = {.run_id = run_id, .owner = owner, .state = state};
+	return db_write(db, release, &c);
 }
 
 Status db_run_get(Db *db, long long run_id, DbRun *run)
@@ -102,6 +181,7 @@ Status db_run_get(Db *db, long long run_id, DbRun *run)
 	run->status = db_run_state_parse((const char *)sqlite3_column_text(stmt, 5));
 	run->prompt_name = db_column_dup(stmt, 6);
 	run->prompt_text = db_column_dup(stmt, 7);
+	run->owner = db_column_dup(stmt, 8);
 	sqlite3_reset(stmt);
 	return STATUS_OK;
 }
@@ -109,7 +189,7 @@ Status db_run_get(Db *db, long long run_id, DbRun *run)
 void db_run_free(DbRun *run)
 {
 	free(run->provider), free(run->model), free(run->params_json);
-	free(run->prompt_name), free(run->prompt_text);
+	free(run->prompt_name), free(run->prompt_text), free(run->owner);
 	memset(run, 0, sizeof *run);
 }
 
@@ -210,8 +290,9 @@ static void bind_int_or_null(sqlite3_stmt *stmt, int index, long long value, int
 		sqlite3_bind_null(stmt, index);
 }
 
-Status db_prediction_add(Db *db, const DbPredictionNew *p)
+static Status prediction_insert(Db *db, void *arg)
 {
+	const DbPredictionNew *p = arg;
 	sqlite3_stmt *stmt = db_statement(db, PREDICTION_INSERT);
 	if (!stmt)
 		return STATUS_ERR_DB;
@@ -235,6 +316,11 @@ Status db_prediction_add(Db *db, const DbPredictionNew *p)
 	return step_done(db, stmt, "recording a prediction");
 }
 
+Status db_prediction_add(Db *db, const DbPredictionNew *p)
+{
+	return db_write(db, prediction_insert, (void *)p);
+}
+
 Status db_run_counts(Db *db, long long run_id, DbRunCounts *c)
 {
 	sqlite3_stmt *stmt = db_statement(db, COUNTS);
@@ -251,4 +337,49 @@ Status db_run_counts(Db *db, long long run_id, DbRunCounts *c)
 	c->completion_tokens = sqlite3_column_int64(stmt, 5);
 	sqlite3_reset(stmt);
 	return STATUS_OK;
+}
+
+static void run_info_read(sqlite3_stmt *stmt, DbRunInfo *r)
+{
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->provider = db_column_dup(stmt, 1);
+	r->model = db_column_dup(stmt, 2);
+	r->prompt_name = db_column_dup(stmt, 3);
+	r->owner = db_column_dup(stmt, 4);
+	r->started_at = db_column_dup(stmt, 5);
+	r->finished_at = db_column_dup(stmt, 6);
+	r->status = db_run_state_parse((const char *)sqlite3_column_text(stmt, 7));
+	r->planned = sqlite3_column_int64(stmt, 8);
+	r->done = sqlite3_column_int64(stmt, 9);
+}
+
+Status db_run_list(Db *db, int unfinished_only, DbRunInfo **runs, size_t *count)
+{
+	sqlite3_stmt *stmt = db_statement(db, RUN_LIST);
+	size_t capacity = 0;
+	int rc;
+	*runs = NULL, *count = 0;
+	if (!stmt)
+		return STATUS_ERR_DB;
+	sqlite3_bind_int(stmt, 1, unfinished_only != 0);
+	sqlite3_bind_text(stmt, 2, db_run_state_word(DB_RUN_DONE), -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*runs = xgrow(*runs, &capacity, *count + 1, sizeof **runs);
+		run_info_read(stmt, &(*runs)[(*count)++]);
+	}
+	if (rc != SQLITE_DONE) {
+		db_run_list_free(*runs, *count);
+		*runs = NULL, *count = 0;
+		return db_fail(db, "listing runs");
+	}
+	return STATUS_OK;
+}
+
+void db_run_list_free(DbRunInfo *runs, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		free(runs[i].provider), free(runs[i].model), free(runs[i].prompt_name);
+		free(runs[i].owner), free(runs[i].started_at), free(runs[i].finished_at);
+	}
+	free(runs);
 }

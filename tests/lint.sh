@@ -6,7 +6,9 @@
 #      only in db/;
 #   3. at link level (BUILD's objects, when built): nothing outside src/cmd/
 #      refers to a symbol defined in ui/, and ui/ nothing of src/cmd/;
-#   4. domain words (db/kinds.h) are compared with strcmp only in db/.
+#   4. domain words (db/kinds.h) are compared with strcmp only in db/;
+#   5. the C library's printing functions only in the files named below:
+#      everything else prints through src/base/out.h, which cleans text.
 # Prints each violation as FILE[:LINE]: rule, and exits 1 when there is any.
 set -u
 root=${1:-.}
@@ -126,6 +128,21 @@ if [ -n "$words" ]; then
 		violation "$(echo "$hit" | cut -d: -f1-2)" "compares a domain word with strcmp; use db/kinds.h's enums"
 	done < <(grep -nE "str(n?case)?cmp\([^;]*\"($words)\"" --include='*.c' -r src ui 2>/dev/null)
 fi
+
+# ---- 5. text reaches a terminal cleaned ----
+# The files that may print raw, and why:
+#   src/base/out.c      the printer itself: cleans what it writes
+#   src/base/xalloc.c   the last words before exiting out of memory (no allocation)
+#   src/llm/batch.c     writes the bytes of the batch files it creates
+#   ui/screen.c         the sixel bytes, and dumps of the cells curses drew
+raw_ok='^(src/base/out\.c|src/base/xalloc\.c|src/llm/batch\.c|ui/screen\.c)$'
+while IFS= read -r hit; do
+	file=${hit%%:*}
+	[[ $file =~ $raw_ok ]] || violation "$(echo "$hit" | cut -d: -f1-2)" \
+		"prints raw text: use src/base/out.h (out_printf, out_puts, out_data, out_json)"
+done < <(grep -nE '(^|[^a-z_.>])(printf|fprintf|vprintf|vfprintf|dprintf|fputs|puts|putchar|fputc|putc|fwrite|perror)[[:space:]]*\(' \
+	--include='*.c' -r src ui db 2>/dev/null | grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/?\*|//)' |
+	grep -vE "printf\('")  # SQL's printf() inside a statement is not a call
 
 [ $bad -eq 0 ] && echo "lint: layering ok"
 exit $bad

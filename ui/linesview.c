@@ -69,14 +69,18 @@ static void draw(App *app, void *state)
 		draw_text(stdscr, 2 + i, 2, COLS - 4, v->lines[v->scroll + i], 0);
 }
 
-static void close_view(void *state)
+void linesview_free(LinesView *v)
 {
-	LinesView *v = state;
 	if (!v)
 		return;
 	xfree_strings(v->lines, v->count);
 	free(v->title);
 	free(v);
+}
+
+static void close_view(void *state)
+{
+	linesview_free(state);
 }
 
 const UiViewOps lines_view = {

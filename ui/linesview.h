@@ -13,6 +13,9 @@ LinesView *linesview_new(const char *title);
 /* Appends a copy of line; arg is the LinesView (a callback for producers). */
 void linesview_add(void *list, const char *line);
 
+/* Frees a list that was never opened (an opened one is the view's). */
+void linesview_free(LinesView *list);
+
 /* How many lines it holds. */
 int linesview_count(const LinesView *list);
 

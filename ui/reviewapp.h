@@ -44,7 +44,8 @@ struct App {
 	long long detail_item;
 	DbItem item;
 	DbPrediction prediction;
-	DbVerdict verdict;       /* goes with the next decision */
+	char **notes;            /* "ana 2026-12-01 10:02: text", every note on the item */
+	size_t note_count, note_capacity;
 	int scroll;              /* LLM pane */
 
 	/* the image on screen */

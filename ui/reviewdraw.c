@@ -15,18 +15,34 @@
 
 enum { PAIR_TITLE = 1, PAIR_ACCEPT, PAIR_OVERRIDE, PAIR_DIM, PAIR_ERROR, PAIR_CURSOR };
 
+/* Added to the title bar when its colour pair has no colours (NO_COLOR). */
+static int pair_title_attr;
+
+/* A title longer than this many lines is cut in the pane (i shows it all). */
+enum { TITLE_LINES = 3 };
+
+/* The text's colours, each a pair. With NO_COLOR set (no-color.org) every
+ * pair is the terminal's own colours: bold and reverse still mark what they
+ * mark, and pictures, which are what is judged, keep theirs. */
 static void init_pairs(void)
 {
+	static const struct {
+		short pair, fg, bg;
+	} pairs[] = {
+		{PAIR_TITLE, COLOR_BLACK, COLOR_CYAN}, {PAIR_ACCEPT, COLOR_GREEN, -1},
+		{PAIR_OVERRIDE, COLOR_YELLOW, -1},     {PAIR_DIM, COLOR_BLUE, -1},
+		{PAIR_ERROR, COLOR_RED, -1},           {PAIR_CURSOR, COLOR_BLACK, COLOR_WHITE},
+	};
 	static int done;
+	const char *no_color = getenv("NO_COLOR");
+	int plain = no_color && *no_color;
 	if (done || !has_colors())
 		return;
 	done = 1;
-	init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_ACCEPT, COLOR_GREEN, -1);
-	init_pair(PAIR_OVERRIDE, COLOR_YELLOW, -1);
-	init_pair(PAIR_DIM, COLOR_BLUE, -1);
-	init_pair(PAIR_ERROR, COLOR_RED, -1);
-	init_pair(PAIR_CURSOR, COLOR_BLACK, COLOR_WHITE);
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+		init_pair(pairs[i].pair, plain ? -1 : pairs[i].fg, plain ? -1 : pairs[i].bg);
+	if (plain)
+		pair_title_attr = A_REVERSE; /* the title bar stands out without colour */
 }
 
 void reviewdraw_layout(App *app)
@@ -73,13 +89,13 @@ static void draw_title(App *app)
 		snprintf(kw, sizeof kw, "–");
 	snprintf(right, sizeof right, "you %lld · %lld/%lld reviewed · your κw %s ", c->mine,
 		 c->reviewed, c->items, kw);
-	attron(COLOR_PAIR(PAIR_TITLE));
+	attron(COLOR_PAIR(PAIR_TITLE) | pair_title_attr);
 	move(0, 0);
 	for (int x = 0; x < COLS; x++)
 		addch(' ');
 	draw_text(stdscr, 0, 0, COLS - draw_width(right) - 1, left, 0);
 	draw_text(stdscr, 0, COLS - draw_width(right), draw_width(right), right, 0);
-	attroff(COLOR_PAIR(PAIR_TITLE));
+	attroff(COLOR_PAIR(PAIR_TITLE) | pair_title_attr);
 }
 
 /* "·", "✓ 4", "✗ 2→3", "s": what happened to an entry. */
@@ -103,8 +119,8 @@ static void entry_state(App *app, const ReviewEntry *e, char *out, size_t size, 
 		snprintf(out, size, "s");
 		*pair = PAIR_DIM;
 		return;
-	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_RETRACT:
-	case DB_DECISION_ADJUDICATE:
+	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_VERDICT:
+	case DB_DECISION_RETRACT: case DB_DECISION_ADJUDICATE:
 		snprintf(out, size, "·");
 		return;
 	}
@@ -253,23 +269,62 @@ static void pane_you(App *app, PaneWriter *w)
 	case DB_DECISION_SKIP:
 		snprintf(line, sizeof line, "you: skipped");
 		break;
-	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_RETRACT:
-	case DB_DECISION_ADJUDICATE:
+	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_VERDICT:
+	case DB_DECISION_RETRACT: case DB_DECISION_ADJUDICATE:
 		snprintf(line, sizeof line, "you: not reviewed yet");
 		break;
 	}
 	pane_text(w, 0, line);
-	if (app->verdict != DB_VERDICT_NONE) {
-		snprintf(line, sizeof line, "rationale marked %s (saved with your decision)",
-			 db_verdict_word(app->verdict));
+	if (review_verdict(app->session) != DB_VERDICT_NONE) {
+		snprintf(line, sizeof line, "rationale marked %s%s",
+			 db_verdict_word(review_verdict(app->session)),
+			 e->mine.decision == DB_DECISION_NONE ? " (saved with your decision)" : "");
 		pane_text(w, COLOR_PAIR(PAIR_OVERRIDE), line);
 	}
+	for (size_t i = 0; i < app->note_count; i++)
+		pane_text(w, COLOR_PAIR(PAIR_DIM), app->notes[i]);
+}
+
+/* Counts the lines a text wraps to (for clamping the title). */
+static void count_line(void *arg, const char *text)
+{
+	(void)text;
+	(*(int *)arg)++;
+}
+
+/* Writes at most max lines of a wrapped text, then "…": a long title must
+ * never push the label and the rationale off the screen. */
+typedef struct {
+	PaneWriter *w;
+	int attr, left;
+} Clamp;
+
+static void clamped_line(void *arg, const char *text)
+{
+	Clamp *c = arg;
+	if (c->left <= 0)
+		return;
+	c->w->attr = c->attr;
+	pane_line(c->w, text);
+	c->w->attr = 0;
+	c->left--;
 }
 
 static void pane_item(App *app, PaneWriter *w)
 {
+	const char *title = app->item.title ? app->item.title : "(untitled)";
+	int width = app->layout.llm_w - 2, lines = 0;
 	char line[512];
-	pane_text(w, A_BOLD, app->item.title ? app->item.title : "(untitled)");
+	draw_wrap(title, width, count_line, &lines);
+	if (lines <= TITLE_LINES) {
+		pane_text(w, A_BOLD, title);
+	} else {
+		Clamp c = {w, A_BOLD, TITLE_LINES};
+		draw_wrap(title, width, clamped_line, &c);
+		snprintf(line, sizeof line, "… (%d more lines: i shows the whole item)",
+			 lines - TITLE_LINES);
+		pane_text(w, COLOR_PAIR(PAIR_DIM), line);
+	}
 	snprintf(line, sizeof line, "%s%s%s", app->item.external_id ? app->item.external_id : "",
 		 app->item.category ? " · " : "", app->item.category ? app->item.category : "");
 	pane_text(w, COLOR_PAIR(PAIR_DIM), line);
@@ -295,6 +350,17 @@ static void draw_llm_pane(App *app)
 
 /* ---- the image pane ---- */
 
+typedef struct {
+	int y, x, width, end;
+} ImageNote;
+
+static void image_note_line(void *arg, const char *text)
+{
+	ImageNote *n = arg;
+	if (n->y < n->end)
+		draw_text(stdscr, n->y++, n->x, n->width, text, 0);
+}
+
 static void draw_image_pane(App *app)
 {
 	const Layout *l = &app->layout;
@@ -319,8 +385,12 @@ static void draw_image_pane(App *app)
 		else if (!image)
 			note = app->image_error;
 	}
-	if (note)
-		draw_text(stdscr, l->top + l->rows / 2, l->img_x + 1, l->img_cols - 2, note, 0);
+	if (note) {
+		/* wrapped: an error message names a path and a reason, longer than the pane */
+		ImageNote n = {l->top + l->rows / 2, l->img_x + 1, l->img_cols - 2,
+			       l->top + l->rows};
+		draw_wrap(note, n.width, image_note_line, &n);
+	}
 }
 
 /* ---- status, hints, overlays ---- */

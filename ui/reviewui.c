@@ -16,6 +16,7 @@
 #include "src/base/clock.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/reviewapp.h"
@@ -55,6 +56,13 @@ void app_want_images(App *app)
 	prefetch_want(app->prefetch, paths, n);
 }
 
+static void add_note(void *arg, const char *reviewer, const char *when, const char *note)
+{
+	App *app = arg;
+	app->notes = xgrow(app->notes, &app->note_capacity, app->note_count + 1, sizeof *app->notes);
+	app->notes[app->note_count++] = xasprintf("%s %s: %s", reviewer, when, note);
+}
+
 int app_land(App *app)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
@@ -66,8 +74,11 @@ int app_land(App *app)
 	app->detail_item = id;
 	app->scroll = 0;
 	app->image_error[0] = '\0';
-	app->verdict = e ? e->mine.verdict : DB_VERDICT_NONE;
+	xfree_strings(app->notes, app->note_count);
+	app->notes = NULL, app->note_count = app->note_capacity = 0;
 	if (e && review_details(app->session, &app->item, &app->prediction) != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	if (e && db_item_notes(app->db, id, add_note, app) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	app_want_images(app);
 	return REACT_TEXT | REACT_IMAGE;
@@ -255,20 +266,52 @@ static int next_key(App *app, int *key)
 	return read_terminal(app, key);
 }
 
+/* Appends code point cp to text (n bytes used of size) as UTF-8. */
+static size_t append_utf8(char *text, size_t n, size_t size, unsigned cp)
+{
+	char u[4];
+	size_t k = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || n + k + 1 > size)
+		return n;
+	if (k == 1) {
+		u[0] = (char)cp;
+	} else {
+		for (size_t b = k - 1; b > 0; b--, cp >>= 6)
+			u[b] = (char)(0x80 | (cp & 0x3F));
+		u[0] = (char)((0xF0 << (4 - k)) | cp);
+	}
+	memcpy(text + n, u, k);
+	text[n + k] = '\0';
+	return n + k;
+}
+
+/* The line as typed, its end in view: when it is wider than the screen,
+ * whole clusters are dropped from its start. */
+static void show_line(const char *label, const char *text)
+{
+	int room = COLS - 1 - draw_width(label);
+	const char *start = text;
+	char *shown;
+	while (*start && draw_width(start) > room) {
+		size_t end = text_cluster_end(start, strlen(start), 0);
+		start += end ? end : 1;
+	}
+	shown = xasprintf("%s%s%s", label, start != text ? "…" : "", start);
+	attron(A_BOLD);
+	draw_text(stdscr, LINES - 2, 0, COLS, shown, 1);
+	attroff(A_BOLD);
+	free(shown);
+	refresh();
+}
+
 int app_prompt_line(App *app, const char *label, char *out, size_t size)
 {
-	wchar_t text[256];
+	char text[1024] = "";
 	size_t n = 0;
 	for (;;) {
-		char shown[1024];
 		int key, r, arg;
 		UiCommand command;
-		text[n] = L'\0';
-		snprintf(shown, sizeof shown, "%s%.900ls", label, text);
-		attron(A_BOLD);
-		draw_text(stdscr, LINES - 2, 0, COLS, shown, 1);
-		attroff(A_BOLD);
-		refresh();
+		show_line(label, text);
 		r = next_key(app, &key);
 		if (r == INPUT_IMAGE)
 			continue;
@@ -278,16 +321,14 @@ int app_prompt_line(App *app, const char *label, char *out, size_t size)
 		if (command == UI_CMD_ACCEPT)
 			break;
 		if (command == UI_CMD_DELETE) {
-			if (n)
-				n--;
-		} else if (!(key & KEYS_CODE) && key >= 32 && n + 1 < sizeof text / sizeof text[0]) {
-			text[n++] = (wchar_t)key;
+			/* one grapheme cluster: a flag, an emoji family, e + accent */
+			n = text_prev_cluster(text, n);
+			text[n] = '\0';
+		} else if (!(key & KEYS_CODE) && key >= 32) {
+			n = append_utf8(text, n, size < sizeof text ? size : sizeof text, (unsigned)key);
 		}
 	}
-	text[n] = L'\0';
-	if (wcstombs(out, text, size) == (size_t)-1)
-		out[0] = '\0';
-	out[size - 1] = '\0';
+	snprintf(out, size, "%s", text);
 	return 1;
 }
 
@@ -385,7 +426,7 @@ static void loop(App *app)
 		if (app->timing) {
 			frame(app, react);
 			react = REACT_NONE;
-			fprintf(app->timing, "key %lld image %d\n", clock_now_us() - start,
+			out_printf(app->timing, "key %lld image %d\n", clock_now_us() - start,
 				current_path(app) && !app->image_pending &&
 					app->caps.graphics != TTY_GRAPHICS_NONE);
 		}
@@ -427,6 +468,27 @@ static Status start(App *app, Db *db, const ReviewOptions *options, const Review
 	return st;
 }
 
+/* Another process holds the write lock: say so at once, on the status line
+ * (the frame is not redrawn: only this line changes). */
+static void on_db_wait(void *arg)
+{
+	App *app = arg;
+	app_message(app, 1, "waiting for the database: another process is writing; your decision "
+			    "is kept and saved when it is free");
+	attron(A_BOLD);
+	draw_text(stdscr, LINES - 2, 0, COLS, app->message, 1);
+	attroff(A_BOLD);
+	refresh();
+}
+
+/* A decision the reviewer made is waited for as long as it takes; only a
+ * signal asking gavel to stop ends the wait. */
+static int keep_waiting(void *arg)
+{
+	(void)arg;
+	return !screen_should_quit();
+}
+
 Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions *ui,
 		    ReviewUiResult *result)
 {
@@ -446,7 +508,12 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 									: 0x000000);
 		reviewdraw_layout(&app);
 		prefetch_set_pane(app.prefetch, app.layout.img_cols, app.layout.rows, &app.caps);
+		db_set_patience(db, DB_WAIT_FOREVER);
+		db_set_wait_notice(db, on_db_wait, &app);
+		db_set_wait_check(db, keep_waiting);
 		loop(&app);
+		db_set_wait_notice(db, NULL, NULL);
+		db_set_wait_check(db, NULL);
 		screen_stop();
 		close_view(&app);
 		result->mine = review_progress(app.session)->mine;
@@ -457,6 +524,7 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	review_close(app.session);
 	db_item_free(&app.item);
 	db_prediction_free(&app.prediction);
+	xfree_strings(app.notes, app.note_count);
 	if (app.script)
 		fclose(app.script);
 	free(app.pending_keys);

@@ -7,17 +7,32 @@
 #include <string.h>
 
 #include "db/claims.h"
+#include "src/base/xalloc.h"
 #include "ui/adjudicateview.h"
 #include "ui/dashboard.h"
+#include "ui/draw.h"
 #include "ui/linesview.h"
 #include "ui/reviewapp.h"
 
 /* ---- decisions ---- */
 
+/* What a decision did, in words, for the status line. */
+static void say_decided(App *app, ReviewAction action, int label, const char *item)
+{
+	const DbScale *scale = review_scale(app->session);
+	const char *name = label >= 1 && label <= scale->count ? scale->names[label - 1] : "";
+	switch (action) {
+	case REVIEW_ACCEPT: app_message(app, 0, "accepted %d %s on %s", label, name, item); break;
+	case REVIEW_OVERRIDE: app_message(app, 0, "labelled %d %s: %s", label, name, item); break;
+	case REVIEW_SKIP: app_message(app, 0, "skipped %s", item); break;
+	}
+}
+
 static int decide(App *app, ReviewAction action, int label)
 {
 	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	const DbScale *scale = review_scale(app->session);
+	char item[128];
 	Status st;
 	if (!e) {
 		app_message(app, 1, "nothing to review");
@@ -30,12 +45,15 @@ static int decide(App *app, ReviewAction action, int label)
 	/* a digit equal to the LLM's label, seen, is agreement */
 	if (action == REVIEW_OVERRIDE && !e->blind && e->prediction_id && label == e->llm_label)
 		action = REVIEW_ACCEPT;
-	st = review_decide(app->session, action, label, app->verdict);
+	if (action == REVIEW_ACCEPT)
+		label = e->llm_label;
+	snprintf(item, sizeof item, "%s", e->external_id);
+	st = review_decide(app->session, action, label, review_verdict(app->session));
 	if (st != STATUS_OK) {
 		app_message(app, 1, "%s", status_detail());
-		return REACT_TEXT;
+		return REACT_TEXT | app_land(app);
 	}
-	app->message[0] = '\0';
+	say_decided(app, action, label, item);
 	return REACT_TEXT | app_land(app);
 }
 
@@ -43,12 +61,15 @@ static int undo(App *app)
 {
 	int undone;
 	Status st = review_undo(app->session, &undone);
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	if (st != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	else if (!undone)
 		app_message(app, 0, "nothing to undo in this session");
 	else
-		app_message(app, 0, "undone: the decision is withdrawn (still in the log)");
+		app_message(app, 0, "undone on %s: the decision is withdrawn (still in the log)%s",
+			    e ? e->external_id : "?",
+			    e && e->mine.decision != DB_DECISION_NONE ? "; your earlier one stands" : "");
 	return REACT_TEXT | app_land(app);
 }
 
@@ -69,10 +90,15 @@ static int note(App *app)
 		return REACT_TEXT;
 	if (app_prompt_line(app, "note: ", text, sizeof text) && text[0]) {
 		Status st = review_note(app->session, text);
-		app_message(app, st != STATUS_OK, "%s", st == STATUS_OK ? "note saved" : status_detail());
-	} else {
-		app->message[0] = '\0';
+		if (st == STATUS_OK)
+			app_message(app, 0, "note saved on %s",
+				    review_peek(app->session, review_cursor(app->session))->external_id);
+		else
+			app_message(app, 1, "%s", status_detail());
+		app->detail_item = -1; /* show it with the item */
+		return REACT_TEXT | app_land(app);
 	}
+	app->message[0] = '\0';
 	return REACT_TEXT;
 }
 
@@ -82,7 +108,17 @@ static int mark_verdict(App *app)
 	static const DbVerdict next[] = {[DB_VERDICT_NONE] = DB_VERDICT_FLAWED,
 					 [DB_VERDICT_FLAWED] = DB_VERDICT_SOUND,
 					 [DB_VERDICT_SOUND] = DB_VERDICT_NONE};
-	app->verdict = next[app->verdict];
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
+	DbVerdict v = next[review_verdict(app->session)];
+	Status st = review_set_verdict(app->session, v);
+	if (st != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	else if (e->mine.decision != DB_DECISION_NONE)
+		app_message(app, 0, "rationale %s%s: saved", v ? "marked " : "unmarked",
+			    v ? db_verdict_word(v) : "");
+	else
+		app_message(app, 0, "rationale %s%s: saved with your decision, or when you move on",
+			    v ? "marked " : "unmarked", v ? db_verdict_word(v) : "");
 	return REACT_TEXT;
 }
 
@@ -263,6 +299,37 @@ static int show_history(App *app)
 	return app_open_view(app, &lines_view, history);
 }
 
+/* Every line of text, wrapped to the screen, into a list. */
+static void add_wrapped(LinesView *list, const char *prefix, const char *text)
+{
+	char *line = xasprintf("%s%s", prefix, text ? text : "");
+	draw_wrap(line, COLS - 4, linesview_add, list);
+	free(line);
+}
+
+static int show_item(App *app)
+{
+	LinesView *v = linesview_new(" the whole item (any other key closes; j/k scroll) ");
+	const DbItem *it = &app->item;
+	const DbPrediction *p = &app->prediction;
+	if (!review_peek(app->session, review_cursor(app->session))) {
+		linesview_free(v);
+		return REACT_NONE;
+	}
+	add_wrapped(v, "title: ", it->title ? it->title : "(untitled)");
+	add_wrapped(v, "id: ", it->external_id);
+	add_wrapped(v, "category: ", it->category);
+	add_wrapped(v, "image: ", it->path ? it->path : it->url);
+	add_wrapped(v, "metadata: ", it->metadata_json);
+	for (size_t i = 0; i < app->note_count; i++)
+		add_wrapped(v, "note: ", app->notes[i]);
+	if (p->id && p->status == DB_PREDICTION_OK) {
+		linesview_add(v, "");
+		add_wrapped(v, "LLM rationale: ", p->rationale);
+	}
+	return app_open_view(app, &lines_view, v);
+}
+
 static int show_dashboard(App *app)
 {
 	Dashboard *dashboard;
@@ -308,6 +375,7 @@ static int command(App *app, void *state, UiCommand command, int arg)
 	case UI_CMD_FILTER: return choose_filter(app);
 	case UI_CMD_ORDER: return choose_order(app);
 	case UI_CMD_HISTORY: return show_history(app);
+	case UI_CMD_ITEM: return show_item(app);
 	case UI_CMD_DASHBOARD: return show_dashboard(app);
 	case UI_CMD_ADJUDICATION: return adjudicateview_open(app);
 	case UI_CMD_HELP: return show_help(app);

@@ -222,10 +222,11 @@ static void view_free(View *v)
 enum { LLM_NONE = 0, LLM_PARSE_FAILED = -1, LLM_FAILED = -2 };
 
 /* The LLM label of it among the runs marked in use: the ok prediction of
- * the latest such run; else why there is none (the latest such run's
- * failure, or LLM_NONE when none of them labelled the item). An ok answer
- * without a label on the scale counts as a parse failure. */
-static int select_llm(const View *v, const Item *it, const unsigned char *use)
+ * the latest such run (its index in *run when run is not NULL); else why
+ * there is none (the latest such run's failure, or LLM_NONE when none of
+ * them labelled the item). An ok answer without a label on the scale counts
+ * as a parse failure. */
+static int select_llm_run(const View *v, const Item *it, const unsigned char *use, int *run)
 {
 	int why = LLM_NONE;
 
@@ -234,12 +235,20 @@ static int select_llm(const View *v, const Item *it, const unsigned char *use)
 
 		if (!use[p->run])
 			continue;
-		if (p->status == DB_PREDICTION_OK && p->label >= 1 && p->label <= v->d->K)
+		if (p->status == DB_PREDICTION_OK && p->label >= 1 && p->label <= v->d->K) {
+			if (run)
+				*run = p->run;
 			return p->label;
+		}
 		if (why == LLM_NONE)
 			why = p->status == DB_PREDICTION_FAILED ? LLM_FAILED : LLM_PARSE_FAILED;
 	}
 	return why;
+}
+
+static int select_llm(const View *v, const Item *it, const unsigned char *use)
+{
+	return select_llm_run(v, it, use, NULL);
 }
 
 /* ---- pairs and their figures ---- */
@@ -736,11 +745,24 @@ static void report_summary(AgreeReport *r, const View *v, const unsigned char *u
 	r->reviewers = xcalloc((size_t)v->d->n_reviewers + 1, sizeof *r->reviewers);
 	for (int i = 0; i < v->d->n_reviewers; i++)
 		r->reviewers[i] = xstrdup(v->reviewers[i]);
+	long *from = xcalloc((size_t)v->d->n_runs + 1, sizeof *from);
 	for (size_t i = 0; i < v->n_items; i++) {
+		int run = -1, llm = select_llm_run(v, &v->items[i], use, &run);
 		r->settled += v->items[i].settled != 0;
 		r->unsettled += v->items[i].settled == 0;
-		r->items_llm += select_llm(v, &v->items[i], use) > 0;
+		r->items_llm += llm > 0;
+		if (llm > 0)
+			from[run]++;
 	}
+	/* which runs fed "the LLM label", newest first: several may have */
+	r->llm_sources = xcalloc((size_t)v->d->n_runs + 1, sizeof *r->llm_sources);
+	for (int i = v->d->n_runs - 1; i >= 0; i--)
+		if (from[i]) {
+			const AgreeRun *run = &v->d->runs[i];
+			r->llm_sources[r->n_llm_sources++] = (AgreeLlmSource){
+				run->id, run->provider, run->model, run->hash, from[i]};
+		}
+	free(from);
 }
 
 AgreeReport *agree_report(const AgreeData *d, const AgreeOptions *o)
@@ -781,6 +803,7 @@ void agree_report_free(AgreeReport *r)
 {
 	if (!r)
 		return;
+	free(r->llm_sources);
 	xfree_strings(r->names, (size_t)r->K);
 	xfree_strings(r->reviewers, r->reviewers_count);
 	pair_free(&r->settled_pair);

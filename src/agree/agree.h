@@ -89,6 +89,15 @@ typedef struct {
 	long unscored;      /* settled items without a score */
 } AgreeScorer;
 
+/* A run the LLM label of some items came from (the latest run that labelled
+ * each item), and for how many human-labelled items. Strings borrowed from
+ * the report's data. */
+typedef struct {
+	long long run_id;
+	const char *provider, *model, *prompt_hash;
+	long items;
+} AgreeLlmSource;
+
 /* One row of a --by table. */
 typedef struct {
 	char *key;    /* what the row is: hash prefix, model, reviewer, category, blind/primed */
@@ -108,6 +117,8 @@ typedef struct {
 	long long items_total;
 	long human_labels, items_human, reviewers_count, settled, unsettled, invalid_human;
 	long items_llm; /* items with a human label and an LLM label */
+	AgreeLlmSource *llm_sources; /* the runs those LLM labels came from, latest first */
+	int n_llm_sources;
 	char **reviewers; /* owned, sorted */
 	AgreePair settled_pair;   /* human (settled) against the LLM */
 	AgreePair *per_reviewer;  /* [reviewers_count]: the reviewer against the LLM */

@@ -10,6 +10,7 @@
 #include "src/agree/chart.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
 /* Text columns: a figure line is "  NAME(18) VALUE(23) BAND(14) n=N". */
 enum { WIDTH = 80, VALUE_COL = 21, VALUE_W = 23, BAND_W = 14, MAX_PAIRS_SHOWN = 20 };
@@ -82,7 +83,7 @@ static void wrap_line(void *arg, const char *line)
 {
 	WrapOut *w = arg;
 
-	fprintf(w->out, "%*s%s\n", w->lines++ ? w->indent : 0, "", line);
+	out_printf(w->out, "%*s%s\n", w->lines++ ? w->indent : 0, "", line);
 }
 
 /* Prints text from column col, breaking lines at spaces before column
@@ -181,7 +182,7 @@ static void figure_line(FILE *out, const char *name, const AgreeFigure *f, int p
 	const char *word;
 	char *why;
 
-	fprintf(out, "  %-18s ", name);
+	out_printf(out, "  %-18s ", name);
 	if (!f->value.defined) {
 		why = reason(f->value.why, a, b);
 		wrapf(out, VALUE_COL, VALUE_COL, "undefined (%s) n=%ld", why, f->n);
@@ -190,10 +191,10 @@ static void figure_line(FILE *out, const char *name, const AgreeFigure *f, int p
 	}
 	figure_text(value, sizeof value, f, percent);
 	word = band_word(band, f->value.value);
-	fprintf(out, "%-*s %-*s n=%ld\n", VALUE_W, value, BAND_W, word ? word : "", f->n);
+	out_printf(out, "%-*s %-*s n=%ld\n", VALUE_W, value, BAND_W, word ? word : "", f->n);
 	if (!f->ci.defined && f->ci.why) {
 		why = reason(f->ci.why, a, b);
-		fprintf(out, "%*s", VALUE_COL, "");
+		out_printf(out, "%*s", VALUE_COL, "");
 		wrapf(out, VALUE_COL, VALUE_COL, "no interval: %s", why);
 		free(why);
 	}
@@ -203,10 +204,10 @@ static void heading(FILE *out, const char *title)
 {
 	size_t n = strlen(title);
 
-	fprintf(out, "\n%s\n", title);
+	out_printf(out, "\n%s\n", title);
 	for (size_t i = 0; i < n; i++)
-		fputc('-', out);
-	fputc('\n', out);
+		out_puts(out, "-");
+	out_puts(out, "\n");
 }
 
 /* "left out: 8 unsettled (...), 3 ..." when anything was. */
@@ -254,9 +255,9 @@ static void confusion(FILE *out, const AgreeReport *r, const long *table)
 	need = chart_confusion_text(table, r->K, (const char *const *)names, WIDTH - 2, NULL, 0);
 	buf = xmalloc(need + 1);
 	chart_confusion_text(table, r->K, (const char *const *)names, WIDTH - 2, buf, need + 1);
-	fputc('\n', out);
+	out_puts(out, "\n");
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		fprintf(out, "  %s\n", line);
+		out_printf(out, "  %s\n", line);
 	free(buf);
 	for (int i = 0; i < r->K; i++)
 		free(names[i]);
@@ -269,7 +270,7 @@ static void text_header(FILE *out, const AgreeReport *r, const AgreeFmtContext *
 	char scale[1024] = "";
 	size_t at = 0;
 
-	fprintf(out, "gavel agree: %s\n", db);
+	out_printf(out, "gavel agree: %s\n", db);
 	free(db);
 	for (int i = 0; i < r->K && at < sizeof scale; i++) {
 		char *name = text_clean(r->names[i]);
@@ -287,6 +288,14 @@ static void text_header(FILE *out, const AgreeReport *r, const AgreeFmtContext *
 		      c->prompt_hash ? c->prompt_hash : "");
 	else
 		wrapf(out, 0, 4, "LLM label: the latest run's ok prediction for the item");
+	/* several runs may have given it: say which, and for how many items */
+	for (int i = 0; r->n_llm_sources > 1 && i < r->n_llm_sources; i++) {
+		const AgreeLlmSource *s = &r->llm_sources[i];
+		wrapf(out, 0, 4, "  from run %lld (%s%s%s%s%.8s): %ld item%s", s->run_id,
+		      s->provider ? s->provider : "?", s->model ? "/" : "", s->model ? s->model : "",
+		      s->prompt_hash ? ", prompt " : "", s->prompt_hash ? s->prompt_hash : "", s->items,
+		      s->items == 1 ? "" : "s");
+	}
 	if (c->since || c->until)
 		wrapf(out, 0, 4, "reviews made: %s %s %s %s (UTC)", c->since ? "from" : "",
 		      c->since ? c->since : "", c->until ? "to" : "", c->until ? c->until : "");
@@ -301,22 +310,22 @@ static void text_header(FILE *out, const AgreeReport *r, const AgreeFmtContext *
 				 "seed %#llx", r->options.boot.confidence * 100,
 		      r->options.boot.resamples, (unsigned long long)r->options.boot.seed);
 	else
-		fputs("intervals: none (--no-ci)\n", out);
+		out_puts(out, "intervals: none (--no-ci)\n");
 }
 
 static void text_summary(FILE *out, const AgreeReport *r)
 {
 	heading(out, "Summary");
 	if (r->items_total)
-		fprintf(out, "  items in the database     %10lld\n", r->items_total);
-	fprintf(out, "  items with a human label  %10ld\n", r->items_human);
-	fprintf(out, "  standing human labels     %10ld  from %ld reviewer%s\n", r->human_labels,
+		out_printf(out, "  items in the database     %10lld\n", r->items_total);
+	out_printf(out, "  items with a human label  %10ld\n", r->items_human);
+	out_printf(out, "  standing human labels     %10ld  from %ld reviewer%s\n", r->human_labels,
 		r->reviewers_count, r->reviewers_count == 1 ? "" : "s");
 	if (r->invalid_human)
-		fprintf(out, "  labels off the scale      %10ld  left out\n", r->invalid_human);
-	fprintf(out, "  settled items             %10ld  all their labels agree\n", r->settled);
-	fprintf(out, "  unsettled items           %10ld  their reviewers disagree\n", r->unsettled);
-	fprintf(out, "  with an LLM label         %10ld  of the items with a human label\n",
+		out_printf(out, "  labels off the scale      %10ld  left out\n", r->invalid_human);
+	out_printf(out, "  settled items             %10ld  all their labels agree\n", r->settled);
+	out_printf(out, "  unsettled items           %10ld  their reviewers disagree\n", r->unsettled);
+	out_printf(out, "  with an LLM label         %10ld  of the items with a human label\n",
 		r->items_llm);
 }
 
@@ -330,11 +339,11 @@ static void text_llm(FILE *out, const AgreeReport *r)
 	confusion(out, r, r->settled_pair.table);
 	heading(out, "LLM vs each reviewer");
 	if (!r->reviewers_count)
-		fputs("no human labels\n", out);
+		out_puts(out, "no human labels\n");
 	for (int i = 0; i < (int)r->reviewers_count; i++) {
 		char *name = cut(r->reviewers[i], 40);
 
-		fprintf(out, "%s%s: %ld items\n", i ? "\n" : "", name, r->per_reviewer[i].n);
+		out_printf(out, "%s%s: %ld items\n", i ? "\n" : "", name, r->per_reviewer[i].n);
 		free(name);
 		left_out(out, &r->per_reviewer[i]);
 		pair_figures(out, &r->per_reviewer[i]);
@@ -348,18 +357,18 @@ static void text_reviewers(FILE *out, const AgreeReport *r)
 
 	heading(out, "Reviewer vs reviewer");
 	if (!r->n_pairs)
-		fputs("no two reviewers labelled the same item\n", out);
+		out_puts(out, "no two reviewers labelled the same item\n");
 	for (int i = 0; i < shown; i++) {
 		char *a = cut(r->pairs[i].a, 30), *b = cut(r->pairs[i].b, 30);
 
-		fprintf(out, "%s%s vs %s: %ld shared items\n", i ? "\n" : "", a, b, r->pairs[i].n);
+		out_printf(out, "%s%s vs %s: %ld shared items\n", i ? "\n" : "", a, b, r->pairs[i].n);
 		free(a), free(b);
 		pair_figures(out, &r->pairs[i]);
 	}
 	if (shown < r->n_pairs)
-		fprintf(out, "\n... and %d more pairs (gavel agree --json lists them all)\n",
+		out_printf(out, "\n... and %d more pairs (gavel agree --json lists them all)\n",
 			r->n_pairs - shown);
-	fputc('\n', out);
+	out_puts(out, "\n");
 	wrapf(out, 0, 2, "All reviewers as a group: %d reviewer%s, %ld items rated, %ld of them "
 			 "by two or more, %ld ratings (alpha: Krippendorff's alpha)",
 	      g->raters, g->raters == 1 ? "" : "s", g->items, g->pairable, g->ratings);
@@ -384,7 +393,7 @@ static void text_scorer(FILE *out, const AgreeReport *r)
 		figure_line(out, pair_stat[rounded[i]].name, &sc->rounded.fig[rounded[i]],
 			    rounded[i] == METRICS_STAT_PERCENT, pair_stat[rounded[i]].band, "human",
 			    "scorer");
-	fputs("  raw scores:\n", out);
+	out_puts(out, "  raw scores:\n");
 	for (size_t i = 0; i < sizeof raw_stats / sizeof raw_stats[0]; i++)
 		figure_line(out, pair_stat[raw_stats[i]].name, &sc->raw[raw_stats[i]], 0, BAND_NONE,
 			    "human", "scorer");
@@ -513,26 +522,26 @@ static void text_table(FILE *out, const AgreeReport *r)
 		w[COL_KEY] = 4;
 	if (total + ncols - 1 <= WIDTH)
 		gap = 2; /* room to breathe */
-	fputc('\n', out);
+	out_puts(out, "\n");
 	for (int c = 0; c < ncols; c++)
-		fprintf(out, c == COL_KEY || c == COL_KAPPA || c == COL_BAND ? "%*s%-*s" : "%*s%*s",
+		out_printf(out, c == COL_KEY || c == COL_KAPPA || c == COL_BAND ? "%*s%-*s" : "%*s%*s",
 			c ? gap : 0, "", w[c], col_title[c]);
-	fputc('\n', out);
+	out_puts(out, "\n");
 	for (int i = 0; i < r->n_slices; i++) {
 		char *key;
 
 		row_cells(&r->slices[i], dash, cell);
 		key = cut(cell[COL_KEY], w[COL_KEY]);
-		fprintf(out, "%s%*s", key, w[COL_KEY] - text_display_width(key), "");
+		out_printf(out, "%s%*s", key, w[COL_KEY] - text_display_width(key), "");
 		free(key);
 		for (int c = 1; c < ncols; c++)
-			fprintf(out, c == COL_KAPPA || c == COL_BAND ? "%*s%-*s" : "%*s%*s", gap, "",
+			out_printf(out, c == COL_KAPPA || c == COL_BAND ? "%*s%-*s" : "%*s%*s", gap, "",
 				w[c], cell[c]);
-		fputc('\n', out);
+		out_puts(out, "\n");
 	}
 	if (!r->n_slices)
-		fputs("(no rows)\n", out);
-	fputc('\n', out);
+		out_puts(out, "(no rows)\n");
+	out_puts(out, "\n");
 	table_footnotes(out, r);
 }
 
@@ -547,9 +556,8 @@ void agreefmt_text(const AgreeReport *r, const AgreeFmtContext *c, FILE *out)
 	text_llm(out, r);
 	text_reviewers(out, r);
 	text_scorer(out, r);
-	fputs("\nbands: Landis & Koch (1977) for kappa and AC1; Krippendorff's 0.800 and 0.667\n"
-	      "for alpha. docs/metrics.md says what each figure means and when to trust it.\n",
-	      out);
+	out_puts(out, "\nbands: Landis & Koch (1977) for kappa and AC1; Krippendorff's 0.800 and 0.667\n"
+		      "for alpha. docs/metrics.md says what each figure means and when to trust it.\n");
 }
 
 /* ---- JSON ---- */
@@ -716,13 +724,25 @@ static cJSON *json_summary(const AgreeReport *r)
 	cJSON_AddNumberToObject(o, "settled", (double)r->settled);
 	cJSON_AddNumberToObject(o, "unsettled", (double)r->unsettled);
 	cJSON_AddNumberToObject(o, "items_with_llm_label", (double)r->items_llm);
+	{
+		cJSON *sources = cJSON_AddArrayToObject(o, "llm_label_sources");
+		for (int i = 0; i < r->n_llm_sources; i++) {
+			const AgreeLlmSource *s = &r->llm_sources[i];
+			cJSON *one = cJSON_CreateObject();
+			cJSON_AddNumberToObject(one, "run", (double)s->run_id);
+			add_string_or_null(one, "provider", s->provider);
+			add_string_or_null(one, "model", s->model);
+			add_string_or_null(one, "prompt_hash", s->prompt_hash);
+			cJSON_AddNumberToObject(one, "items", (double)s->items);
+			cJSON_AddItemToArray(sources, one);
+		}
+	}
 	return o;
 }
 
 void agreefmt_json(const AgreeReport *r, const AgreeFmtContext *c, FILE *out)
 {
 	cJSON *o = cJSON_CreateObject(), *scale = cJSON_CreateArray(), *list;
-	char *text;
 
 	cJSON_AddStringToObject(o, "database", c->database ? c->database : "");
 	for (int i = 0; i < r->K; i++)
@@ -754,8 +774,6 @@ void agreefmt_json(const AgreeReport *r, const AgreeFmtContext *c, FILE *out)
 	cJSON_AddItemToObject(o, "reviewer_group", json_group(&r->group));
 	cJSON_AddItemToObject(o, "scorer_vs_settled", json_scorer(r));
 	cJSON_AddItemToObject(o, "slices", json_slices(r));
-	text = cJSON_Print(o);
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
+	out_json(out, o, 1);
 	cJSON_Delete(o);
 }

@@ -156,7 +156,9 @@ static void fill(ImgRGB *img, int x, int y, int w, int h, unsigned long rgb)
 
 /* Display columns of s in the font: one per character (UTF-8 sequences
  * count once and draw as '?'). */
-static int text_columns(const char *s)
+/* The built-in font draws one glyph a code point (a box for those it
+ * lacks): these count pixels, not terminal columns. */
+static int glyph_count(const char *s)
 {
 	int n = 0;
 
@@ -165,9 +167,9 @@ static int text_columns(const char *s)
 	return n;
 }
 
-static int text_width(const char *s, int scale)
+static int glyph_width(const char *s, int scale)
 {
-	return text_columns(s) * CHART_GLYPH_W * scale;
+	return glyph_count(s) * CHART_GLYPH_W * scale;
 }
 
 static void draw_text(ImgRGB *img, int x, int y, const char *s, int scale, unsigned long rgb)
@@ -190,7 +192,7 @@ static void draw_text(ImgRGB *img, int x, int y, const char *s, int scale, unsig
 static void draw_text_centred(ImgRGB *img, int cx, int y, const char *s, int scale,
 			      unsigned long rgb)
 {
-	draw_text(img, cx - text_width(s, scale) / 2, y, s, scale, rgb);
+	draw_text(img, cx - glyph_width(s, scale) / 2, y, s, scale, rgb);
 }
 
 /* A count in at most `room` characters: 1234, then 1.2k, 12k, 1.2M ... */
@@ -270,7 +272,7 @@ static void level_text(int level, const char *const *names, int room, int scale,
 		char *clean = text_clean(names[level - 1]);
 		char *both = xasprintf("%d %s", level, clean);
 
-		if (text_width(both, scale) <= room)
+		if (glyph_width(both, scale) <= room)
 			snprintf(out, size, "%s", both);
 		free(both);
 		free(clean);
@@ -328,7 +330,7 @@ Status chart_confusion(const long *matrix, int K, const char *const *names, int 
 	}
 	for (int r = 1; r <= K; r++) {
 		level_text(r, names, width * 2 / 5, s, text, sizeof text);
-		left = text_width(text, s) > left ? text_width(text, s) : left;
+		left = glyph_width(text, s) > left ? glyph_width(text, s) : left;
 	}
 	g = (Grid){ .x0 = left + 8, .y0 = 2 * line + 4, .scale = s };
 	g.cw = (width - g.x0 - 4) / K;
@@ -383,7 +385,7 @@ static void scatter_axes(ImgRGB *img, const Plot *p, const char *const *names, i
 
 		fill(img, p->x0, y, p->w, 1, GRID);
 		snprintf(text, sizeof text, "%d", k);
-		draw_text(img, p->x0 - text_width(text, s) - 4, y - 7 * s / 2, text, s, TEXT);
+		draw_text(img, p->x0 - glyph_width(text, s) - 4, y - 7 * s / 2, text, s, TEXT);
 		level_text(k, names, p->w / p->K - 2, s, text, sizeof text);
 		draw_text_centred(img, x, p->y0 + p->h + 4, text, s, TEXT);
 		if (k > 1)
@@ -417,7 +419,7 @@ Status chart_scatter(const int *labels, const double *scores, size_t n, int K,
 	if (st != STATUS_OK)
 		return st;
 	snprintf(text, sizeof text, "%d", K);
-	p = (Plot){ .x0 = text_width(text, s) + 10, .y0 = line + 4, .K = K };
+	p = (Plot){ .x0 = glyph_width(text, s) + 10, .y0 = line + 4, .K = K };
 	p.w = width - p.x0 - 6;
 	p.h = height - p.y0 - line - 6;
 	if (p.w < 2 * K || p.h < 2 * K) {
@@ -477,19 +479,12 @@ typedef struct {
 static void row_heading(int r, const char *const *names, int with_name, int max, char *out,
 			size_t size)
 {
-	size_t at = 0;
-	int cols = 0;
+	int used;
 	char *clean = with_name && names ? text_clean(names[r - 1]) : NULL;
 	char *full = clean ? xasprintf("%d %s", r, clean) : xasprintf("%d", r);
+	/* cut between grapheme clusters, by the columns a terminal gives them */
+	size_t at = text_cut(full, max, &used);
 
-	/* cut on character boundaries */
-	while (full[at] && cols < max && at + 4 < size) {
-		unsigned cp;
-		size_t len = text_utf8_decode(full + at, strlen(full + at), &cp);
-
-		at += len ? len : 1;
-		cols++;
-	}
 	snprintf(out, size, "%.*s", (int)at, full);
 	free(full);
 	free(clean);
@@ -515,7 +510,7 @@ static TextLayout text_layout(const long *m, int K, const char *const *names, in
 		char h[64];
 
 		row_heading(r, names, 1, 14, h, sizeof h);
-		t.head = text_columns(h) > t.head ? text_columns(h) : t.head;
+		t.head = text_display_width(h) > t.head ? text_display_width(h) : t.head;
 	}
 	if (t.head + (K + 1) * t.cell > width && t.names) {
 		t.names = 0;
@@ -553,7 +548,7 @@ size_t chart_confusion_text(const long *matrix, int K, const char *const *names,
 		long total = 0;
 
 		row_heading(r, names, t.names, t.head, h, sizeof h);
-		emit(&o, "%s%*s", h, t.head - text_columns(h), "");
+		emit(&o, "%s%*s", h, t.head - text_display_width(h), "");
 		for (int c = 0; c < K; c++) {
 			count_text(matrix[(r - 1) * K + c], t.cell - 1, cell, sizeof cell);
 			emit(&o, "%*s", t.cell, cell);

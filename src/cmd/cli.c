@@ -9,6 +9,7 @@
 
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
 #ifndef GAVEL_VERSION
 #define GAVEL_VERSION "0.1.0"
@@ -43,18 +44,16 @@ static const CliCommand *find_command(const char *name)
 
 static void print_help(FILE *out)
 {
-	fputs("usage: gavel COMMAND [options]   (gavel COMMAND --help for each)\n\n"
+	out_puts(out, "usage: gavel COMMAND [options]   (gavel COMMAND --help for each)\n\n"
 	      "Audit the labels an LLM puts on images: import, label, review, measure.\n\n"
-	      "commands:\n",
-	      out);
+	      "commands:\n");
 	for (int i = 0; i < COMMAND_COUNT; i++)
-		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
-	fputs("\noptions:\n"
+		out_printf(out, "  %-14s %s\n", commands[i].name, commands[i].help);
+	out_puts(out, "\noptions:\n"
 	      "  --help, help [COMMAND]   this help, or a command's\n"
 	      "  --version                gavel's version\n"
 	      "\nThe database is --db FILE, else $GAVEL_DB, else ./gavel.db.\n"
-	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
-	      out);
+	      "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
 /* gavel help [COMMAND]: the top-level help, or COMMAND --help. */
@@ -83,8 +82,14 @@ int cli_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--commands")) {
+		/* for shell completion: every command, one a line */
+		for (int i = 0; i < COMMAND_COUNT; i++)
+			out_printf(stdout, "%s\n", commands[i].name);
+		return CLI_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("gavel %s\n", GAVEL_VERSION);
+		out_printf(stdout, "gavel %s\n", GAVEL_VERSION);
 		return CLI_EXIT_OK;
 	}
 	command = find_command(argv[1]);
@@ -103,15 +108,12 @@ const char *cli_db_path(const char *flag_value)
 	return "gavel.db";
 }
 
-/* Writes a message built from fmt to stderr with control characters made visible. */
+/* Writes a message built from fmt to stderr, cleaned (src/base/out.h). */
 static void print_clean(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[2048];
-	char *clean;
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	clean = text_clean(buf);
-	fprintf(stderr, "%s%s\n", prefix, clean);
-	free(clean);
+	out_printf(stderr, "%s%s\n", prefix, buf);
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -123,7 +125,7 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	print_clean(prefix, fmt, ap);
 	va_end(ap);
 	if (command)
-		fprintf(stderr, "Try 'gavel %s --help'.\n", command);
+		out_printf(stderr, "Try 'gavel %s --help'.\n", command);
 	return CLI_EXIT_USAGE;
 }
 

@@ -16,9 +16,10 @@
 	X(review, "review", "the review UI: see the image and the rationale, decide")    \
 	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")       \
 	X(prompts, "prompts", "list, show and diff prompt versions")                     \
-	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")        \
-	X(settle, "settle", "settled labels: unanimous, majority or Dawid-Skene")        \
-	X(export, "export", "write the gold set: JSONL, CSV or a Hugging Face imagefolder")
+	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")           \
+	X(settle, "settle", "settled labels: unanimous, majority or Dawid-Skene")         \
+	X(export, "export", "write the gold set: JSONL, CSV or a Hugging Face imagefolder") \
+	X(completion, "completion", "the shell completion script for bash or zsh")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -10,6 +10,7 @@
 
 #include "src/base/xalloc.h"
 #include "src/cmd/cli.h"
+#include "src/base/out.h"
 
 enum { HELP_COLUMN = 20, LONG_BASE = 256 };
 
@@ -108,28 +109,50 @@ static int store(const CliSpec *spec, const CliOpt *given, const char *text)
 
 void cliopt_help(const CliSpec *spec, FILE *out)
 {
-	fprintf(out, "%s\n\n%s\n", spec->synopsis, spec->about);
+	out_printf(out, "%s\n\n%s\n", spec->synopsis, spec->about);
 	if (spec->options[0].name)
-		fputc('\n', out);
+		out_puts(out, "\n");
 	for (const CliOpt *o = spec->options; o->name; o++) {
 		const char *help = o->help;
-		int n = o->letter ? fprintf(out, "  -%c, --%s", o->letter, o->name)
-				  : fprintf(out, "  --%s", o->name);
+		int n = o->letter ? out_printf(out, "  -%c, --%s", o->letter, o->name)
+				  : out_printf(out, "  --%s", o->name);
 		if (takes_value(o))
-			n += fprintf(out, " %s", o->value);
+			n += out_printf(out, " %s", o->value);
 		while (help) {
 			const char *nl = strchr(help, '\n');
 			int len = nl ? (int)(nl - help) : (int)strlen(help);
 			if (n >= HELP_COLUMN - 1)
-				fprintf(out, "\n%*s", HELP_COLUMN, ""), n = HELP_COLUMN;
-			fprintf(out, "%*s%.*s\n", HELP_COLUMN - n, "", len, help);
+				out_printf(out, "\n%*s", HELP_COLUMN, ""), n = HELP_COLUMN;
+			out_printf(out, "%*s%.*s\n", HELP_COLUMN - n, "", len, help);
 			n = 0;
 			help = nl ? nl + 1 : NULL;
 		}
 	}
-	fputs("  -h, --help        show this help\n", out);
+	out_puts(out, "  -h, --help        show this help\n");
 	if (spec->epilog)
-		fprintf(out, "\n%s", spec->epilog);
+		out_printf(out, "\n%s", spec->epilog);
+}
+
+/* For shell completion (gavel completion): every option, one a line, with
+ * its words after a tab for a choice ("--by\tprompt model ..."), and a
+ * value's name for the others ("--db\tFILE"). */
+static void list_options(const CliSpec *spec)
+{
+	for (const CliOpt *o = spec->options; o->name; o++) {
+		out_printf(stdout, "--%s", o->name);
+		if (o->kind == CLIOPT_CHOICE) {
+			out_puts(stdout, "\t");
+			for (int i = 0; o->words[i]; i++)
+				if (*o->words[i])
+					out_printf(stdout, "%s ", o->words[i]);
+		} else if (takes_value(o)) {
+			out_printf(stdout, "\t%s", o->value);
+		}
+		out_puts(stdout, "\n");
+		if (o->letter)
+			out_printf(stdout, "-%c\n", o->letter);
+	}
+	out_puts(stdout, "--help\n");
 }
 
 int cliopt_parse(const CliSpec *spec, int argc, char **argv, int *first_arg)
@@ -150,6 +173,11 @@ int cliopt_parse(const CliSpec *spec, int argc, char **argv, int *first_arg)
 		}
 	}
 	longs[count] = (struct option){"help", no_argument, NULL, 'h'};
+	if (argc == 2 && !strcmp(argv[1], "--list-options")) {
+		free(longs);
+		list_options(spec);
+		return CLIOPT_HELP;
+	}
 	optind = 1;
 	while (!rc && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == 'h') {

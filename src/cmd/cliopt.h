@@ -67,7 +67,9 @@ enum { CLIOPT_HELP = -1 };
 
 /* Parses argv (argv[0] is the command's name) against spec. Returns 0 with
  * *first_arg at the first argument that is not an option; CLIOPT_HELP after
- * printing the help to stdout (the command then exits 0); or CLI_EXIT_USAGE
+ * printing the help to stdout (the command then exits 0; also for the
+ * hidden --list-options, alone, which lists the options for shell
+ * completion, one a line: "--by<TAB>word word", "--db<TAB>FILE"); or CLI_EXIT_USAGE
  * after printing what was wrong and a pointer to --help. Values out of range
  * or not numbers are usage errors naming the option. */
 int cliopt_parse(const CliSpec *spec, int argc, char **argv, int *first_arg);

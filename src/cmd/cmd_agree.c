@@ -14,6 +14,7 @@
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/cmd/config.h"
+#include "src/base/out.h"
 #include "src/base/xalloc.h"
 #include "src/settle/settlement.h"
 
@@ -174,7 +175,7 @@ static Settlement *accuracy_fit(Db *db)
 
 static void print_line(void *arg, const char *line)
 {
-	fprintf(arg, "%s\n", line);
+	out_printf(arg, "%s\n", line);
 }
 
 static cJSON *accuracy_json(const Settlement *s)
@@ -201,7 +202,7 @@ static cJSON *accuracy_json(const Settlement *s)
 /* The report's JSON with "rater_accuracy" added (the report is one object). */
 static void json_with_accuracy(const AgreeReport *r, AgreeFmtContext *ctx, const Settlement *s)
 {
-	char *text = NULL, *out;
+	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 	cJSON *json;
@@ -210,11 +211,10 @@ static void json_with_accuracy(const AgreeReport *r, AgreeFmtContext *ctx, const
 	json = cJSON_Parse(text);
 	if (json && s)
 		cJSON_AddItemToObject(json, "rater_accuracy", accuracy_json(s));
-	out = json ? cJSON_PrintUnformatted(json) : NULL;
-	fputs(out ? out : text, stdout);
-	if (out)
-		fputc('\n', stdout);
-	free(out);
+	if (json)
+		out_json(stdout, json, 0);
+	else
+		out_data(stdout, text, len);
 	free(text);
 	cJSON_Delete(json);
 }
@@ -229,7 +229,7 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 	Settlement *fit = NULL;
 	AgreeReport *r;
 	Db *db;
-	Status st = db_open(cli_db_path(a->db), DB_OPEN_EXISTING, &db);
+	Status st = db_open(cli_db_path(a->db), DB_OPEN_READ, &db);
 
 	if (st != STATUS_OK)
 		return st;
@@ -256,7 +256,7 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 	} else {
 		agreefmt_text(r, ctx, stdout);
 		if (fit) {
-			fputc('\n', stdout);
+			out_puts(stdout, "\n");
 			settlement_accuracy_lines(fit, print_line, stdout);
 		}
 	}

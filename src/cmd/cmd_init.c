@@ -6,6 +6,7 @@
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/cmd/scale.h"
+#include "src/base/out.h"
 
 static Status create(const char *path, const Scale *scale)
 {
@@ -59,10 +60,10 @@ int cmd_init(int argc, char **argv)
 	}
 	st = create(cli_db_path(db_flag), &scale);
 	if (st == STATUS_OK) {
-		fprintf(stderr, "gavel: created %s with the scale", cli_db_path(db_flag));
+		out_printf(stderr, "gavel: created %s with the scale", cli_db_path(db_flag));
 		for (int i = 0; i < scale.count; i++)
-			fprintf(stderr, "%s %d %s", i ? "," : "", i + 1, scale.names[i]);
-		fputc('\n', stderr);
+			out_printf(stderr, "%s %d %s", i ? "," : "", i + 1, scale.names[i]);
+		out_puts(stderr, "\n");
 	}
 	scale_free(&scale);
 	return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);

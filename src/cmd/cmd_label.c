@@ -14,23 +14,29 @@
 #include "src/cmd/cliopt.h"
 #include "src/cmd/progress.h"
 #include "src/cmd/config.h"
+#include "src/cmd/runlist.h"
+#include "src/cmd/runparams.h"
+#include "src/base/proc.h"
+#include "src/llm/http.h"
 #include "src/llm/batchrun.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
 /* --items, in DbItemSelection order */
 static const char *const item_words[] = {"unlabelled", "all", "reviewed", NULL};
 
 typedef struct {
 	const char *db, *provider, *model, *prompt, *base_url, *api_key;
+	int items; /* an index into item_words */
+	long long limit, sample, resume, seed;
+	RunParams p; /* stored with the run (src/cmd/runparams.h) */
+	int json, quiet, list;
+	double price_in, price_out;
 	const char *batch_out; /* write batch request files instead of calling */
 	int batch_in;          /* the arguments are batch result files */
 	char **files;
 	int n_files;
-	int items; /* an index into item_words */
-	long long limit, sample, resume, seed;
-	int concurrency, max_attempts, max_image_px, max_tokens, json_mode, json, quiet;
-	double timeout_s, temperature, price_in, price_out, backoff_s;
 } Args;
 
 /* Settings found along the way, owned; freed together. */
@@ -89,25 +95,24 @@ static void print_summary_text(const Args *a, long long run_id, const LabelSumma
 {
 	long long done = s->ok + s->parse_failed + s->failed;
 	double cost = cost_of(a, s);
-	fprintf(stderr, "run %lld: %lld labelled in %.1f s (%.1f/s): %lld ok, %lld unparsed, %lld "
+	out_printf(stderr, "run %lld: %lld labelled in %.1f s (%.1f/s): %lld ok, %lld unparsed, %lld "
 			"failed",
 		run_id, done, s->elapsed_s, s->elapsed_s > 0 ? (double)done / s->elapsed_s : 0, s->ok,
 		s->parse_failed, s->failed);
 	for (int i = 0; i < s->reason_count; i++)
-		fprintf(stderr, "%s%s %lld", i ? ", " : " (", s->reasons[i], s->reason_counts[i]);
-	fputs(s->reason_count ? ")\n" : "\n", stderr);
+		out_printf(stderr, "%s%s %lld", i ? ", " : " (", s->reasons[i], s->reason_counts[i]);
+	out_puts(stderr, s->reason_count ? ")\n" : "\n");
 	if (s->done_before)
-		fprintf(stderr, "  %lld were done before this session\n", s->done_before);
-	fprintf(stderr, "  tokens: %lld in, %lld out", s->prompt_tokens, s->completion_tokens);
+		out_printf(stderr, "  %lld were done before this session\n", s->done_before);
+	out_printf(stderr, "  tokens: %lld in, %lld out", s->prompt_tokens, s->completion_tokens);
 	if (cost >= 0)
-		fprintf(stderr, "; cost $%.4f", cost);
-	fputc('\n', stderr);
+		out_printf(stderr, "; cost $%.4f", cost);
+	out_puts(stderr, "\n");
 }
 
 static void print_summary_json(const Args *a, long long run_id, const LabelSummary *s)
 {
 	cJSON *json = cJSON_CreateObject(), *reasons = cJSON_CreateObject();
-	char *text;
 	double cost = cost_of(a, s);
 	cJSON_AddNumberToObject(json, "run", (double)run_id);
 	cJSON_AddNumberToObject(json, "planned", (double)s->planned);
@@ -124,24 +129,42 @@ static void print_summary_json(const Args *a, long long run_id, const LabelSumma
 		cJSON_AddNumberToObject(json, "cost_usd", cost);
 	cJSON_AddNumberToObject(json, "elapsed_s", s->elapsed_s);
 	cJSON_AddBoolToObject(json, "stopped", s->stopped);
-	text = cJSON_PrintUnformatted(json);
-	puts(text);
-	free(text);
+	out_json(stdout, json, 0);
 	cJSON_Delete(json);
 }
 
 /* ---- settings ---- */
 
-/* flag, else the environment variable, else [section] key in the config file. */
+/* flag, else the environment variable, else [section] key in the config
+ * file; *from (when not NULL) names where the value came from, for messages. */
 static const char *setting(Owned *owned, const char *flag, const char *env, const char *section,
-			   const char *key)
+			   const char *key, const char **from)
 {
 	const char *value = env ? getenv(env) : NULL;
-	if (flag && *flag)
-		return flag;
-	if (value && *value)
-		return value;
-	return keep(owned, config_get(section, key));
+	const char *found = flag && *flag ? flag : NULL;
+	const char *where = "the option";
+	if (!found && value && *value)
+		found = value, where = keep(owned, xasprintf("$%s", env));
+	if (!found) {
+		found = keep(owned, config_get(section, key));
+		where = keep(owned, xasprintf("the settings file ([%s] %s)", section, key));
+	}
+	if (from)
+		*from = where;
+	return found;
+}
+
+/* The base URL is checked before any item is sent: a typo is a usage error
+ * naming where the URL came from, not 150 failed requests. */
+static Status check_base_url(const Args *a, const char *url, const char *from)
+{
+	char why[512];
+	if (http_url_check(url) == STATUS_OK)
+		return STATUS_OK;
+	snprintf(why, sizeof why, "%s", status_detail());
+	if (a->base_url && url == a->base_url)
+		from = a->resume ? "the run's stored base_url" : "--base-url";
+	return status_fail(STATUS_ERR_USAGE, "%s: %s", from, why);
 }
 
 static double price_setting(double flag, const char *section, const char *key)
@@ -161,6 +184,8 @@ static double price_setting(double flag, const char *section, const char *key)
 static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 {
 	const ProviderOps *ops = provider_find(a->provider);
+	const char *from = NULL;
+	Status st;
 	if (!ops)
 		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not %s", a->provider,
 				   provider_names());
@@ -169,17 +194,22 @@ static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 		a->model = ops->model;
 		return STATUS_OK;
 	}
-	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url");
+	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url",
+				       &from);
 	if (!opt->config.base_url)
 		opt->config.base_url = ops->default_base_url;
-	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model");
+	st = check_base_url(a, opt->config.base_url, from);
+	if (st != STATUS_OK)
+		return st;
+	a->model = setting(owned, a->model, "GAVEL_MODEL", ops->name, "model", NULL);
 	if (!a->model)
 		return status_fail(STATUS_ERR_USAGE, "give the model with --model (or $GAVEL_MODEL)");
 	opt->config.model = a->model;
-	opt->config.api_key = setting(owned, a->api_key, ops->key_variable, ops->name, "api_key");
-	opt->config.temperature = a->temperature;
-	opt->config.max_tokens = a->max_tokens;
-	opt->config.json_mode = a->json_mode;
+	opt->config.api_key = setting(owned, a->api_key, ops->key_variable, ops->name, "api_key",
+				      NULL);
+	opt->config.temperature = a->p.temperature;
+	opt->config.max_tokens = a->p.max_tokens;
+	opt->config.json_mode = a->p.json_mode;
 	a->price_in = price_setting(a->price_in, ops->name, "price_in");
 	a->price_out = price_setting(a->price_out, ops->name, "price_out");
 	return STATUS_OK;
@@ -192,12 +222,7 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 	char *text;
 	if (opt->ops->kind == PROVIDER_HTTP)
 		cJSON_AddStringToObject(json, "base_url", opt->config.base_url);
-	if (a->temperature >= 0)
-		cJSON_AddNumberToObject(json, "temperature", a->temperature);
-	if (a->max_tokens > 0)
-		cJSON_AddNumberToObject(json, "max_tokens", a->max_tokens);
-	cJSON_AddNumberToObject(json, "max_image_px", a->max_image_px);
-	cJSON_AddBoolToObject(json, "json_mode", a->json_mode);
+	runparams_store(&a->p, json);
 	cJSON_AddStringToObject(json, "items", item_words[a->items]);
 	if (a->limit > 0)
 		cJSON_AddNumberToObject(json, "limit", (double)a->limit);
@@ -210,19 +235,13 @@ static char *params_json(const Args *a, const LabelOptions *opt)
 	return text;
 }
 
-/* Takes back, for --resume, what the run was started with. */
+/* Takes back, for --resume, what the run was started with (flags given
+ * now override how it is driven: runparams_resume). */
 static void read_params(Args *a, Owned *owned, const char *params)
 {
 	cJSON *json = cJSON_Parse(params ? params : "{}");
 	const cJSON *v;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "temperature")) && cJSON_IsNumber(v))
-		a->temperature = v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "max_tokens")) && cJSON_IsNumber(v))
-		a->max_tokens = v->valueint;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "max_image_px")) && cJSON_IsNumber(v))
-		a->max_image_px = v->valueint;
-	if ((v = cJSON_GetObjectItemCaseSensitive(json, "json_mode")))
-		a->json_mode = cJSON_IsTrue(v);
+	runparams_resume(&a->p, json, a->resume);
 	if ((v = cJSON_GetObjectItemCaseSensitive(json, "base_url")) && cJSON_IsString(v) &&
 	    !a->base_url)
 		a->base_url = keep(owned, xstrdup(v->valuestring));
@@ -235,7 +254,9 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 {
 	DbRunPlanSpec spec = {.selection = (DbItemSelection)a->items, .limit = a->limit,
 			      .sample = a->sample, .seed = (unsigned long long)a->seed};
-	DbRunNew run = {.provider = a->provider, .model = a->model};
+	/* owned from the start, so that --list never sees it as died */
+	char *owner = proc_self_id();
+	DbRunNew run = {.provider = a->provider, .model = a->model, .owner = owner};
 	char *params = params_json(a, opt);
 	Status st = db_begin(db);
 	if (st != STATUS_OK)
@@ -258,6 +279,7 @@ static Status start_run(Db *db, Args *a, const Prompt *prompt, const LabelOption
 	}
 out:
 	free(params);
+	free(owner);
 	return st;
 }
 
@@ -301,13 +323,30 @@ static const char *labeller_list(void)
 	return text;
 }
 
+/* --batch-in and --batch-out (src/llm/batchrun.h): the files, and what
+ * goes together. */
+static int check_batch(Args *a, int n, char **files)
+{
+	const ProviderOps *ops = a->provider ? provider_find(a->provider) : NULL;
+	a->files = files;
+	a->n_files = n;
+	if (a->batch_in && (!n || a->batch_out))
+		return cli_usage_error("label", a->batch_out ? "--batch-in and --batch-out go apart"
+				       : "--batch-in needs the result files: gavel label --batch-in FILE...");
+	if (a->batch_out && ops && ops->kind != PROVIDER_HTTP)
+		return cli_usage_error("label", "--batch-out: the labeller '%s' answers at once; "
+				       "batch files are for openai or anthropic", a->provider);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, Args *a)
 {
+	int provider = -1;
 	const CliOpt options[] = {
 		CLIOPT_TEXT("db", &a->db, "FILE",
 			    "the database (else $GAVEL_DB, else ./gavel.db)"),
-		CLIOPT_TEXT("provider", &a->provider, "P",
-			    "the labeller (listed below)"),
+		CLIOPT_ONE_OF("provider", &provider, "P", provider_words(),
+			      "the labeller (listed below)"),
 		CLIOPT_TEXT("model", &a->model, "M",
 			    "the model name (else $GAVEL_MODEL, else the config file)"),
 		CLIOPT_TEXT("prompt", &a->prompt, "FILE",
@@ -327,29 +366,32 @@ static int parse_args(int argc, char **argv, Args *a)
 			      "N of them drawn at random (see --seed)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &a->seed, "S", 0, 9e18,
 			      "the seed of --sample (default 1)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "concurrency", &a->concurrency, "N", 1, 512,
+		CLIOPT_NUMBER(CLIOPT_INT, "concurrency", &a->p.concurrency, "N", 1, 512,
 			      "requests in flight (default 8)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "max-attempts", &a->max_attempts, "N", 1, 100,
+		CLIOPT_NUMBER(CLIOPT_INT, "max-attempts", &a->p.max_attempts, "N", 1, 100,
 			      "tries per item on 429, 5xx, timeouts and broken connections\n"
 			      "(default 5; exponential backoff with jitter, Retry-After\n"
 			      "honoured)"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "backoff", &a->backoff_s, "SEC", 0, 3600,
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "backoff", &a->p.backoff_s, "SEC", 0, 3600,
 			      "the first retry's delay, doubled each time (default 1)"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "timeout", &a->timeout_s, "SEC", 0.001, 86400,
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "timeout", &a->p.timeout_s, "SEC", 0.001, 86400,
 			      "per request (default 120)"),
-		CLIOPT_NUMBER(CLIOPT_INT, "max-image-px", &a->max_image_px, "N", 16, 65535,
+		CLIOPT_NUMBER(CLIOPT_INT, "max-image-px", &a->p.max_image_px, "N", 16, 65535,
 			      "long side of the image sent (default 1024)"),
-		CLIOPT_NUMBER(CLIOPT_DOUBLE, "temperature", &a->temperature, "T", 0, 100,
+		CLIOPT_NUMBER(CLIOPT_DOUBLE, "temperature", &a->p.temperature, "T", 0, 100,
 			      "passed to the model when given"),
-		CLIOPT_NUMBER(CLIOPT_INT, "max-tokens", &a->max_tokens, "N", 1, 10000000,
+		CLIOPT_NUMBER(CLIOPT_INT, "max-tokens", &a->p.max_tokens, "N", 1, 10000000,
 			      "passed to the model when given"),
-		CLIOPT_SWITCH_OFF("no-json-mode", &a->json_mode, "don't ask an OpenAI-style endpoint for a JSON object"),
+		CLIOPT_SWITCH_OFF("no-json-mode", &a->p.json_mode,
+				  "don't ask an OpenAI-style endpoint for a JSON object"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "price-in", &a->price_in, "USD", 0, 1e9,
 			      "price per million input tokens, for the summary's cost"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "price-out", &a->price_out, "USD", 0, 1e9,
 			      "price per million output tokens (else the config file)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "resume", &a->resume, "RUN", 1, 9e18,
-			      "finish run RUN with its own prompt, labeller and model"),
+			      "finish run RUN with its own prompt, labeller, model and\n"
+			      "settings (--concurrency, --max-attempts, --timeout and\n"
+			      "--backoff given now override its own for this session)"),
 		CLIOPT_TEXT("batch-out", &a->batch_out, "DIR",
 			    "write the run's requests as batch files in DIR (OpenAI\n"
 			    "Batch / vLLM run-batch; Anthropic Message Batches) instead\n"
@@ -357,6 +399,9 @@ static int parse_args(int argc, char **argv, Args *a)
 		CLIOPT_SWITCH("batch-in", 0, &a->batch_in,
 			      "read the batch result files given as arguments into\n"
 			      "their run (FILE...; --resume RUN names the run)"),
+		CLIOPT_SWITCH("list", 0, &a->list,
+			      "list the runs, and the command that finishes each\n"
+			      "unfinished one (with --json: as JSON)"),
 		CLIOPT_SWITCH("json", 0, &a->json, "print the summary as JSON on stdout"),
 		CLIOPT_SWITCH("quiet", 'q', &a->quiet, "no progress display"),
 		CLIOPT_END,
@@ -365,7 +410,8 @@ static int parse_args(int argc, char **argv, Args *a)
 		.command = "label",
 		.synopsis = "usage: gavel label [--db FILE] --provider P [--model M] [--prompt FILE]\n"
 			    "                   [--items WHICH] [--limit N] [--sample N [--seed S]]\n"
-			    "                   [--concurrency N] [--resume RUN] ...",
+			    "                   [--concurrency N] [--resume RUN] ...\n"
+			    "       gavel label [--db FILE] --list [--json]",
 		.about = "Run a prompt template over items through an LLM and record, for every item,\n"
 			 "the rationale, per-aspect notes, score and label with the raw reply, tokens and\n"
 			 "latency. Results are committed as they arrive: an interrupted run (Ctrl-C, a\n"
@@ -376,18 +422,15 @@ static int parse_args(int argc, char **argv, Args *a)
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
 	if (rc)
 		return rc;
+	if (provider >= 0)
+		a->provider = provider_words()[provider];
 	if (first < argc && !a->batch_in)
 		return cli_usage_error("label", "unexpected argument '%s'", argv[first]);
-	a->files = argv + first;
-	a->n_files = argc - first;
-	if (a->batch_in && (!a->n_files || a->batch_out))
-		return cli_usage_error("label", a->batch_out ? "--batch-in and --batch-out go apart"
-				       : "--batch-in needs the result files: gavel label --batch-in FILE...");
-	if (a->batch_out && a->provider && provider_find(a->provider) &&
-	    provider_find(a->provider)->kind != PROVIDER_HTTP)
-		return cli_usage_error("label", "--batch-out: the labeller '%s' answers at once; "
-				       "batch files are for openai or anthropic", a->provider);
-	if (!a->resume && !a->provider && !a->batch_in)
+	if (a->list)
+		return 0;
+	if ((rc = check_batch(a, argc - first, argv + first)) || a->batch_in)
+		return rc;
+	if (!a->resume && !a->provider)
 		return cli_usage_error("label", "choose a labeller: --provider %s", provider_names());
 	return 0;
 }
@@ -400,8 +443,10 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 	if (a->resume) {
 		st = load_run(db, a, owned, prompt);
 		*run_id = a->resume;
-	} else if (a->prompt) {
-		st = prompt_load(a->prompt, prompt);
+	} else {
+		runparams_default(&a->p);
+		if (a->prompt)
+			st = prompt_load(a->prompt, prompt);
 	}
 	if (st == STATUS_OK)
 		st = resolve_provider(a, owned, opt);
@@ -413,7 +458,66 @@ static Status setup(Db *db, Args *a, Owned *owned, Prompt **prompt, LabelOptions
 		if (st == STATUS_OK && planned == 0 && !a->quiet)
 			cli_warn("no items to label (--items %s); nothing to do", item_words[a->items]);
 	}
+	opt->concurrency = a->p.concurrency;
+	opt->max_attempts = a->p.max_attempts;
+	opt->timeout_ms = (long)(a->p.timeout_s * 1000);
+	opt->max_image_px = a->p.max_image_px;
+	opt->backoff_s = a->p.backoff_s;
+	opt->backoff_max_s = 60;
 	return st;
+}
+
+/* Said once, the moment a commit has to wait for another process. */
+static void on_db_wait(void *arg)
+{
+	static int told;
+	if (told++)
+		return;
+	progress_clear(arg);
+	cli_note("waiting for the database: another process is writing");
+}
+
+/* How the session ended, on stderr, with the command that finishes the run
+ * whenever it was left unfinished. Returns the exit status. */
+static int report(const Args *a, long long run_id, const LabelSummary *summary, Status st)
+{
+	char *resume = runlist_resume_command(cli_db_path(a->db), run_id);
+	int rc = CLI_EXIT_OK;
+	if (!summary->started) {
+		rc = cli_fail(st); /* refused before anything was sent */
+	} else if (st == STATUS_OK && summary->stopped) {
+		cli_note("interrupted; finish it with: %s", resume);
+		rc = CLI_EXIT_INTERRUPTED;
+	} else if (st != STATUS_OK) {
+		cli_fail(st);
+		cli_note("run %lld stopped; when fixed, finish it with: %s", run_id, resume);
+		rc = CLI_EXIT_FAILURE;
+	}
+	free(resume);
+	return rc;
+}
+
+/* Labels run_id, with the progress display and Ctrl-C stopping it cleanly. */
+static int label_run(Db *db, const Args *a, long long run_id, const Prompt *prompt,
+		     const DbScale *scale, LabelOptions *opt)
+{
+	Progress *progress = opt->arg;
+	LabelSummary summary;
+	char what[64];
+	Status st;
+	snprintf(what, sizeof what, "label: run %lld", run_id);
+	progress_start(progress, what, a->quiet);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	st = labelrun_execute(db, run_id, prompt, scale, opt, &summary);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	progress_clear(progress);
+	if (summary.started && a->json)
+		print_summary_json(a, run_id, &summary);
+	if (summary.started && !a->quiet)
+		print_summary_text(a, run_id, &summary);
+	return report(a, run_id, &summary, st);
 }
 
 /* ---- batch files (src/llm/batchrun.h) ---- */
@@ -466,68 +570,56 @@ static Status batch_out(Db *db, Args *a, const Prompt *prompt, const DbScale *sc
 	return st;
 }
 
+/* --list: every run, and how to finish the unfinished ones. */
+static Status list_runs(Db *db, const Args *a)
+{
+	cJSON *json;
+	Status st;
+	if (!a->json)
+		return runlist_print(db, cli_db_path(a->db), 0, stdout);
+	st = runlist_json(db, cli_db_path(a->db), 0, &json);
+	if (st != STATUS_OK)
+		return st;
+	out_json(stdout, json, 0);
+	cJSON_Delete(json);
+	return STATUS_OK;
+}
+
 int cmd_label(int argc, char **argv)
 {
-	Args a = {.seed = 1, .concurrency = 8, .max_attempts = 5,
-		  .max_image_px = 1024, .json_mode = 1, .timeout_s = 120, .temperature = -1,
-		  .price_in = -1, .price_out = -1, .backoff_s = 1};
+	Args a = {.seed = 1, .price_in = -1, .price_out = -1};
 	Progress progress = {0};
-	char what[64];
 	LabelOptions opt = {.on_progress = on_progress, .on_notice = on_notice, .arg = &progress,
 			    .stop = &stop_requested};
 	Owned owned = {0};
-	LabelSummary summary;
 	Prompt *prompt = NULL;
 	DbScale scale = {0};
 	long long run_id = 0;
 	Db *db = NULL;
 	Status st;
-	int rc = parse_args(argc, argv, &a);
+	int rc;
 
+	runparams_unset(&a.p);
+	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	if (a.batch_in)
 		return batch_in(&a);
 	st = db_open(cli_db_path(a.db), DB_OPEN_EXISTING, &db);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && a.list) {
+		st = list_runs(db, &a);
+		goto out;
+	}
+	if (st == STATUS_OK) {
+		db_set_wait_notice(db, on_db_wait, &progress);
 		st = db_scale_get(db, &scale);
+	}
 	if (st == STATUS_OK)
 		st = setup(db, &a, &owned, &prompt, &opt, &run_id);
-	if (st != STATUS_OK || !run_id)
-		goto out;
-	opt.concurrency = a.concurrency;
-	opt.max_attempts = a.max_attempts;
-	opt.timeout_ms = (long)(a.timeout_s * 1000);
-	opt.max_image_px = a.max_image_px;
-	opt.backoff_s = a.backoff_s;
-	opt.backoff_max_s = 60;
-	if (a.batch_out) {
+	if (st == STATUS_OK && run_id && a.batch_out)
 		st = batch_out(db, &a, prompt, &scale, &opt, run_id);
-		goto out;
-	}
-	snprintf(what, sizeof what, "label: run %lld", run_id);
-	progress_start(&progress, what, a.quiet);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	st = labelrun_execute(db, run_id, prompt, &scale, &opt, &summary);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	progress_clear(&progress);
-	if (a.json)
-		print_summary_json(&a, run_id, &summary);
-	if (!a.quiet)
-		print_summary_text(&a, run_id, &summary);
-	if (st == STATUS_OK && summary.stopped) {
-		fprintf(stderr, "gavel: interrupted; finish it with: gavel label --db %s --resume %lld\n",
-			cli_db_path(a.db), run_id);
-		rc = CLI_EXIT_INTERRUPTED;
-	} else if (st != STATUS_OK && run_id) {
-		cli_fail(st);
-		fprintf(stderr, "gavel: run %lld stopped; when fixed, finish it with: gavel label "
-				"--db %s --resume %lld\n",
-			run_id, cli_db_path(a.db), run_id);
-		rc = CLI_EXIT_FAILURE;
-	}
+	else if (st == STATUS_OK && run_id)
+		rc = label_run(db, &a, run_id, prompt, &scale, &opt);
 out:
 	if (st != STATUS_OK && !rc)
 		rc = cli_fail(st);

@@ -16,6 +16,7 @@
 #include "src/base/sha256.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
 enum { SHORT_HASH = 12, DIFF_CONTEXT = 3 };
 
@@ -51,7 +52,7 @@ static void short_time(const char *iso, char out[17])
 
 static void print_table(const DbPromptVersion *v, int count)
 {
-	printf("%4s  %-*s  %-16s  %5s  %11s  %s\n", "ID", SHORT_HASH, "HASH", "CREATED", "RUNS",
+	out_printf(stdout, "%4s  %-*s  %-16s  %5s  %11s  %s\n", "ID", SHORT_HASH, "HASH", "CREATED", "RUNS",
 	       "PREDICTIONS", "NAME");
 	for (int i = 0; i < count; i++) {
 		char when[17];
@@ -59,7 +60,7 @@ static void print_table(const DbPromptVersion *v, int count)
 		short_time(v[i].created_at, when);
 		/* The agreement of each version with the human labels goes in a
 		 * column here once the agreement report lands (DbPromptVersion). */
-		printf("%4lld  %.*s  %-16s  %5lld  %11lld  %s\n", v[i].id, SHORT_HASH, v[i].hash,
+		out_printf(stdout, "%4lld  %.*s  %-16s  %5lld  %11lld  %s\n", v[i].id, SHORT_HASH, v[i].hash,
 		       when, v[i].runs, v[i].predictions, name);
 		free(name);
 	}
@@ -68,7 +69,6 @@ static void print_table(const DbPromptVersion *v, int count)
 static void print_json(const DbPromptVersion *v, int count)
 {
 	cJSON *array = cJSON_CreateArray();
-	char *printed;
 	for (int i = 0; i < count; i++) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "id", (double)v[i].id);
@@ -82,11 +82,7 @@ static void print_json(const DbPromptVersion *v, int count)
 		cJSON_AddNumberToObject(o, "predictions", (double)v[i].predictions);
 		cJSON_AddItemToArray(array, o);
 	}
-	printed = cJSON_PrintUnformatted(array);
-	if (!printed)
-		xdie("out of memory (JSON)");
-	puts(printed);
-	free(printed);
+	out_json(stdout, array, 0);
 	cJSON_Delete(array);
 }
 
@@ -109,32 +105,12 @@ static int run_list(const Options *opts, char **operands)
 	else
 		print_table(versions, count);
 	if (!count && !opts->json)
-		fputs("gavel: no prompt versions yet: 'gavel prompts add FILE' stores one\n", stderr);
+		out_puts(stderr, "gavel: no prompt versions yet: 'gavel prompts add FILE' stores one\n");
 	db_prompt_version_list_free(versions, count);
 	return CLI_EXIT_OK;
 }
 
 /* ---- show ---- */
-
-/* Writes text as it is into a pipe or file; on a terminal, control
- * characters other than newline and tab are made visible first. */
-static void write_text(const char *text)
-{
-	if (!isatty(STDOUT_FILENO)) {
-		fputs(text, stdout);
-		return;
-	}
-	while (*text) {
-		size_t len = strcspn(text, "\t\n");
-		char *piece = xstrndup(text, len), *clean = text_clean(piece);
-		fputs(clean, stdout);
-		free(clean);
-		free(piece);
-		text += len;
-		if (*text)
-			putchar(*text++);
-	}
-}
 
 static int run_show(const Options *opts, char **operands)
 {
@@ -149,7 +125,8 @@ static int run_show(const Options *opts, char **operands)
 	db_close(db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	write_text(v.text);
+	/* byte for byte into a pipe or a file; cleaned on a terminal */
+	out_data(stdout, v.text, strlen(v.text));
 	db_prompt_version_clear(&v);
 	return CLI_EXIT_OK;
 }
@@ -230,16 +207,20 @@ static int run_diff(const Options *opts, char **operands)
 		st = diff_side(opts, &db, operands[i], &sides[i]);
 	db_close(db);
 	if (st == STATUS_OK && !strcmp(sides[0].hash, sides[1].hash)) {
-		fprintf(stderr, "gavel: the two texts are the same (%.12s)\n", sides[0].hash);
+		out_printf(stderr, "gavel: the two texts are the same (%.12s)\n", sides[0].hash);
 	} else if (st == STATUS_OK) {
-		const char *no_color = getenv("NO_COLOR");
 		unsigned flags = tty ? LINEDIFF_CLEAN : 0;
 		char *diff;
-		if (tty && !(no_color && *no_color))
+		if (out_colour(stdout))
 			flags |= LINEDIFF_COLOR;
 		diff = linediff_unified(sides[0].text, sides[1].text, sides[0].label,
 					sides[1].label, DIFF_CONTEXT, flags);
-		fputs(diff, stdout);
+		/* on a terminal linediff has cleaned the texts and added its own
+		 * colours; into a pipe the diff is exact */
+		if (tty)
+			out_control(stdout, diff);
+		else
+			out_data(stdout, diff, strlen(diff));
 		free(diff);
 	}
 	for (int i = 0; i < 2; i++) {
@@ -257,24 +238,19 @@ static void report_added(const Options *opts, const Prompt *prompt, long long id
 	char *name = text_clean(prompt_peek_name(prompt));
 	if (opts->json) {
 		cJSON *o = cJSON_CreateObject();
-		char *printed;
 		cJSON_AddNumberToObject(o, "id", (double)id);
 		cJSON_AddStringToObject(o, "hash", hash);
 		cJSON_AddStringToObject(o, "name", prompt_peek_name(prompt));
 		cJSON_AddBoolToObject(o, "created", created);
-		printed = cJSON_PrintUnformatted(o);
-		if (!printed)
-			xdie("out of memory (JSON)");
-		puts(printed);
-		free(printed);
+		out_json(stdout, o, 0);
 		cJSON_Delete(o);
 	} else {
-		printf("%lld %s\n", id, hash);
+		out_printf(stdout, "%lld %s\n", id, hash);
 	}
 	if (created)
-		fprintf(stderr, "gavel: added %s as prompt version %lld (%.12s)\n", name, id, hash);
+		out_printf(stderr, "gavel: added %s as prompt version %lld (%.12s)\n", name, id, hash);
 	else
-		fprintf(stderr, "gavel: %s is already prompt version %lld (%.12s): nothing added\n",
+		out_printf(stderr, "gavel: %s is already prompt version %lld (%.12s): nothing added\n",
 			name, id, hash);
 	free(name);
 }

@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #include "src/base/clock.h"
-#include "src/base/text.h"
+#include "src/base/out.h"
+#include "src/base/xalloc.h"
 
 enum { BAR = 20 };
 
@@ -20,7 +21,7 @@ void progress_start(Progress *p, const char *what, int quiet)
 void progress_clear(Progress *p)
 {
 	if (p->on_screen)
-		fputs("\r\033[K", stderr);
+		out_control(stderr, "\r\033[K");
 	p->on_screen = 0;
 }
 
@@ -44,25 +45,26 @@ void progress_show(Progress *p, long long done, long long total, const char *ext
 	if (p->quiet || (!force && now - p->last_shown < (p->tty ? TTY_EVERY_S : LINE_EVERY_S)))
 		return;
 	p->last_shown = now;
-	what = text_clean(p->what);
+	what = xstrdup(p->what);
 	time_left(left, sizeof left, done, total, rate);
 	if (!p->tty) {
 		if (total > 0)
-			fprintf(stderr, "%s: %lld/%lld done, %.1f/s%s%s\n", what, done, total, rate,
-				extra ? ", " : "", extra ? extra : "");
+			out_printf(stderr, "%s: %lld/%lld done, %.1f/s%s%s\n", what, done, total, rate,
+				   extra ? ", " : "", extra ? extra : "");
 		else
-			fprintf(stderr, "%s: %lld done, %.1f/s\n", what, done, rate);
+			out_printf(stderr, "%s: %lld done, %.1f/s\n", what, done, rate);
 	} else if (total > 0) {
 		int filled = (int)(BAR * (done < total ? done : total) / total);
 		for (int i = 0; i < BAR; i++)
 			bar[i] = i < filled ? '#' : '-';
 		bar[BAR] = '\0';
-		fprintf(stderr, "\r\033[K%s [%s] %lld/%lld %3d%% %6.1f/s ETA %s%s%s", what, bar, done,
-			total, (int)(100 * done / total), rate, left, extra ? "  " : "",
-			extra ? extra : "");
+		out_control(stderr, "\r\033[K");
+		out_printf(stderr, "%s [%s] %lld/%lld %3d%% %6.1f/s ETA %s%s%s", what, bar, done, total,
+			   (int)(100 * done / total), rate, left, extra ? "  " : "", extra ? extra : "");
 		p->on_screen = 1;
 	} else {
-		fprintf(stderr, "\r\033[K%s: %lld", what, done);
+		out_control(stderr, "\r\033[K");
+		out_printf(stderr, "%s: %lld", what, done);
 		p->on_screen = 1;
 	}
 	free(what);

@@ -8,6 +8,7 @@
 
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/out.h"
 
 struct CsvWriter {
 	FILE *out;
@@ -43,15 +44,22 @@ static int valid_utf8(const char *s)
 	return 1;
 }
 
+/* Every byte goes out through out_data: exact in a file or a pipe, cleaned
+ * should the CSV be sent to a terminal. */
+static void put(CsvWriter *w, const char *s)
+{
+	out_data(w->out, s, strlen(s));
+}
+
 /* Writes the separator (or the byte order mark) before a field. */
 static void begin_field(CsvWriter *w)
 {
 	if (w->bom_pending) {
-		fputs("\xEF\xBB\xBF", w->out);
+		put(w, "\xEF\xBB\xBF");
 		w->bom_pending = 0;
 	}
 	if (w->fields++ > 0)
-		putc(',', w->out);
+		put(w, ",");
 }
 
 /* An empty first field is written as "" so that a record of one empty field
@@ -64,20 +72,23 @@ Status csv_field(CsvWriter *w, const char *text)
 	begin_field(w);
 	if (!text || !*text) {
 		if (w->fields == 1)
-			fputs("\"\"", w->out);
+			put(w, "\"\"");
 		return STATUS_OK;
 	}
 	if (!strpbrk(text, ",\"\r\n")) {
-		fputs(text, w->out);
+		put(w, text);
 		return STATUS_OK;
 	}
-	putc('"', w->out);
-	for (const char *p = text; *p; p++) {
-		if (*p == '"')
-			putc('"', w->out);
-		putc(*p, w->out);
+	put(w, "\"");
+	for (const char *p = text, *q; *p; p = q) {
+		/* up to and including the next quote, which is then doubled */
+		q = strchr(p, '"');
+		q = q ? q + 1 : p + strlen(p);
+		out_data(w->out, p, (size_t)(q - p));
+		if (q[-1] == '"')
+			put(w, "\"");
 	}
-	putc('"', w->out);
+	put(w, "\"");
 	return STATUS_OK;
 }
 
@@ -126,7 +137,7 @@ Status csv_end_row(CsvWriter *w)
 	if (w->header_fields >= 0 && fields != w->header_fields)
 		return status_fail(STATUS_ERR_INPUT, "row %ld has %d fields, the header has %d",
 				   w->rows + 1, fields, w->header_fields);
-	fputs("\r\n", w->out);
+	put(w, "\r\n");
 	if (w->header_fields < 0)
 		w->header_fields = fields;
 	w->fields = 0;

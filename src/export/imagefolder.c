@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "src/base/out.h"
 #include "src/base/strbuf.h"
 #include "src/base/xalloc.h"
 #include "src/export/columns.h"
@@ -96,7 +97,8 @@ static Status row(ExportWriter *w, const ExportRow *r)
 		return st;
 	strbuf_reset(&f->line);
 	columns_json_line(&f->line, r, COLUMNS_TYPED, "file_name", name);
-	if (fwrite(f->line.data, 1, f->line.len, f->metadata[part]) != f->line.len)
+	out_data(f->metadata[part], f->line.data, f->line.len);
+	if (ferror(f->metadata[part]))
 		return status_fail(STATUS_ERR_IO, "%s/%s/metadata.jsonl: writing failed",
 				   outdir_path(w->dir), part_name(w, part));
 	f->rows[part]++;

@@ -3,6 +3,7 @@
  * as null, the votes and metadata as JSON. */
 #include <stdlib.h>
 
+#include "src/base/out.h"
 #include "src/base/strbuf.h"
 #include "src/base/xalloc.h"
 #include "src/export/columns.h"
@@ -26,7 +27,8 @@ static Status row(ExportWriter *w, const ExportRow *r)
 	Jsonl *j = w->state;
 	strbuf_reset(&j->line);
 	columns_json_line(&j->line, r, COLUMNS_JSON, NULL, NULL);
-	if (fwrite(j->line.data, 1, j->line.len, j->out) != j->line.len)
+	out_data(j->out, j->line.data, j->line.len);
+	if (ferror(j->out))
 		return status_fail(STATUS_ERR_IO, "%s/gold.jsonl: writing failed", outdir_path(w->dir));
 	return STATUS_OK;
 }

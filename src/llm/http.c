@@ -20,6 +20,7 @@ struct Transfer {
 	char *body;
 	HttpReply reply;
 	size_t capacity;
+	int too_large; /* the body passed HTTP_MAX_REPLY: reading was stopped */
 	char error[CURL_ERROR_SIZE];
 };
 
@@ -49,11 +50,30 @@ static void unlink_transfer(Http *http, Transfer *t)
 	http->in_flight--;
 }
 
+/* Grows the body to hold need bytes, doubling but never past the cap, so a
+ * reply near the cap holds no more than it (xgrow would double to 32 MB). */
+static void reserve(Transfer *t, size_t need)
+{
+	size_t capacity = t->capacity ? t->capacity : 4096;
+	while (capacity < need)
+		capacity *= 2;
+	if (capacity > (size_t)HTTP_MAX_REPLY + 1)
+		capacity = (size_t)HTTP_MAX_REPLY + 1;
+	if (capacity != t->capacity) {
+		t->reply.body = xrealloc(t->reply.body, capacity);
+		t->capacity = capacity;
+	}
+}
+
 static size_t on_body(char *data, size_t size, size_t count, void *arg)
 {
 	Transfer *t = arg;
 	size_t n = size * count;
-	t->reply.body = xgrow(t->reply.body, &t->capacity, t->reply.body_len + n + 1, 1);
+	if (n > (size_t)HTTP_MAX_REPLY - t->reply.body_len) {
+		t->too_large = 1;
+		return 0; /* not n: curl stops the transfer here */
+	}
+	reserve(t, t->reply.body_len + n + 1);
 	memcpy(t->reply.body + t->reply.body_len, data, n);
 	t->reply.body_len += n;
 	t->reply.body[t->reply.body_len] = '\0';
@@ -140,6 +160,8 @@ Status http_submit(Http *http, const HttpRequest *request)
 	}
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, request->timeout_ms);
 	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, request->timeout_ms);
+	/* refuses an announced Content-Length over the cap before any body */
+	curl_easy_setopt(t->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_MAX_REPLY);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -158,13 +180,37 @@ Status http_submit(Http *http, const HttpRequest *request)
 	return STATUS_OK;
 }
 
-static HttpOutcome outcome_of(CURLcode code)
+/* How a transfer ended, from curl's code and what the transfer saw. */
+static HttpOutcome outcome_of(const Transfer *t, CURLcode code)
 {
+	long sent = 0;
+	if (t->too_large)
+		return HTTP_TOO_LARGE;
 	switch (code) {
 	case CURLE_OK: return HTTP_DONE;
-	case CURLE_OPERATION_TIMEDOUT: return HTTP_TIMEOUT;
+	case CURLE_OPERATION_TIMEDOUT:
+		/* a timeout before the request could be sent: nothing answers
+		 * there (the connect time would be 0 on a reused connection too) */
+		curl_easy_getinfo(t->easy, CURLINFO_REQUEST_SIZE, &sent);
+		return sent > 0 ? HTTP_TIMEOUT : HTTP_CONNECT;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY: return HTTP_RESOLVE;
 	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST: return HTTP_CONNECT;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT: return HTTP_CONNECT;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_USE_SSL_FAILED: return HTTP_TLS;
+	case CURLE_FILESIZE_EXCEEDED: return HTTP_TOO_LARGE;
 	case CURLE_PARTIAL_FILE: return HTTP_TRUNCATED;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
@@ -173,17 +219,75 @@ static HttpOutcome outcome_of(CURLcode code)
 	}
 }
 
+#define HTTP_OUTCOME_TEXT(name, text, reached) text,
+static const char *const outcome_texts[] = {HTTP_OUTCOMES(HTTP_OUTCOME_TEXT)};
+#undef HTTP_OUTCOME_TEXT
+#define HTTP_OUTCOME_REACHED(name, text, reached) reached,
+static const char outcome_reached[] = {HTTP_OUTCOMES(HTTP_OUTCOME_REACHED)};
+#undef HTTP_OUTCOME_REACHED
+
 const char *http_outcome_text(HttpOutcome outcome)
 {
-	switch (outcome) {
-	case HTTP_DONE: return "done";
-	case HTTP_TIMEOUT: return "timed out";
-	case HTTP_CONNECT: return "could not connect";
-	case HTTP_BROKEN: return "connection broken";
-	case HTTP_TRUNCATED: return "reply truncated";
-	case HTTP_FAILED: return "request failed";
+	if ((size_t)outcome >= sizeof outcome_texts / sizeof outcome_texts[0])
+		return "?";
+	return outcome_texts[outcome];
+}
+
+int http_outcome_reached(HttpOutcome outcome)
+{
+	if ((size_t)outcome >= sizeof outcome_reached)
+		return 1;
+	return outcome_reached[outcome];
+}
+
+/* The first space or control character in url, or NULL. */
+static const char *first_unsafe(const char *url)
+{
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return (const char *)p;
+	return NULL;
+}
+
+/* A part of a parsed URL, or NULL when it has none. Owned (curl_free). */
+static char *url_part(CURLU *parsed, CURLUPart part)
+{
+	char *value = NULL;
+	if (curl_url_get(parsed, part, &value, 0) != CURLUE_OK)
+		return NULL;
+	return value;
+}
+
+Status http_url_check(const char *url)
+{
+	const char *bad = url ? first_unsafe(url) : NULL;
+	CURLU *parsed;
+	char *scheme = NULL, *host = NULL;
+	Status st = STATUS_OK;
+	if (!url || !*url)
+		return status_fail(STATUS_ERR_USAGE, "the URL is empty");
+	if (bad)
+		return status_fail(STATUS_ERR_USAGE, "'%s' has %s at character %d", url,
+				   *bad == ' ' ? "a space" : "a control character", (int)(bad - url) + 1);
+	parsed = curl_url();
+	if (!parsed)
+		xdie("curl_url failed");
+	if (curl_url_set(parsed, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		st = status_fail(STATUS_ERR_USAGE, "'%s' is not a URL (want http://HOST[:PORT]/PATH)",
+				 url);
+		goto out;
 	}
-	return "?";
+	scheme = url_part(parsed, CURLUPART_SCHEME);
+	host = url_part(parsed, CURLUPART_HOST);
+	if (!scheme || (strcmp(scheme, "http") && strcmp(scheme, "https")))
+		st = status_fail(STATUS_ERR_USAGE, "'%s' is not an http or https URL", url);
+	else if (!host || !*host)
+		st = status_fail(STATUS_ERR_USAGE, "'%s' has no host", url);
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(parsed);
+	return st;
 }
 
 static void finish(Http *http, CURLMsg *msg, void (*on_reply)(void *, HttpReply *), void *arg)
@@ -194,10 +298,17 @@ static void finish(Http *http, CURLMsg *msg, void (*on_reply)(void *, HttpReply 
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->reply.status);
 	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &elapsed_us);
 	t->reply.elapsed_ms = (long)(elapsed_us / 1000);
-	t->reply.outcome = outcome_of(msg->data.result);
-	if (t->reply.outcome != HTTP_DONE)
+	t->reply.outcome = outcome_of(t, msg->data.result);
+	if (t->reply.outcome == HTTP_TOO_LARGE) {
+		snprintf(t->reply.error, sizeof t->reply.error, "the reply is over %d MB",
+			 HTTP_MAX_REPLY >> 20);
+		/* what was read is the start of something unusable: do not hand it on */
+		free(t->reply.body);
+		t->reply.body = NULL, t->reply.body_len = 0;
+	} else if (t->reply.outcome != HTTP_DONE) {
 		snprintf(t->reply.error, sizeof t->reply.error, "%s",
 			 t->error[0] ? t->error : curl_easy_strerror(msg->data.result));
+	}
 	if (!t->reply.body)
 		t->reply.body = xstrdup("");
 	unlink_transfer(http, t);

@@ -11,6 +11,7 @@
 #include "db/runs.h"
 #include "src/base/base64.h"
 #include "src/base/clock.h"
+#include "src/base/proc.h"
 #include "src/base/rng.h"
 #include "src/llm/http.h"
 #include "src/img/img.h"
@@ -22,6 +23,13 @@ enum {
 	PAGE = 256,               /* pending item ids read at a time */
 	JPEG_QUALITY = 85,
 	MAX_STORED_BODY = 65536,  /* of a reply that was not the protocol's JSON */
+	/* Unreachable attempts in a row, before anything answered this session,
+	 * that stop the run: a wrong URL is known after the first few items. */
+	UNREACHABLE_LIMIT = 3,
+	/* Jobs held (in flight or waiting out a backoff) per concurrency slot:
+	 * a retry's wait holds no slot, but the requests kept for retries (each
+	 * with its image) stay bounded when every item is refused for a while. */
+	BACKLOG_PER_SLOT = 4,
 };
 
 /* One item on its way: its request is kept to be sent again on a retry. */
@@ -48,7 +56,10 @@ typedef struct {
 	int id_count, id_next, exhausted;
 	long long last_id;
 	Job *waiting;      /* jobs not yet sent, or waiting out a backoff */
+	int waiting_count;
 	int in_flight;
+	int answered;      /* a server replied this session: the URL is right */
+	int unreachable;   /* attempts in a row that reached no server */
 	Rng random;       /* the backoff jitter */
 	Status fatal;
 	double start, last_progress;
@@ -272,6 +283,14 @@ out:
 
 /* ---- sending and hearing back ---- */
 
+/* Puts job on the waiting list, to be sent when its time (job->due) comes. */
+static void push_waiting(Run *run, Job *job)
+{
+	job->next = run->waiting;
+	run->waiting = job;
+	run->waiting_count++;
+}
+
 static Status submit(Run *run, Job *job)
 {
 	const char *headers[7] = {0};
@@ -304,8 +323,7 @@ static void wait_then_retry(Run *run, Job *job, const char *reason, double retry
 	if (retry_after_s > delay)
 		delay = retry_after_s;
 	job->due = clock_now_s() + delay;
-	job->next = run->waiting;
-	run->waiting = job;
+	push_waiting(run, job);
 }
 
 /* A 2xx reply: read the protocol, then the model's answer. */
@@ -359,10 +377,50 @@ static void drop_json_mode(Run *run, Job *job)
 	fresh = prepare(run, job->item_id);
 	if (fresh) {
 		fresh->attempts = job->attempts - 1;
-		fresh->next = run->waiting;
-		run->waiting = fresh;
+		push_waiting(run, fresh);
 	}
 	job_free(job);
+}
+
+/* Nothing answers at the URL. That is no item's fault, so nothing is
+ * recorded: the run stops once the address looks wrong (the first few
+ * attempts of a session all failed) or stayed down through an item's every
+ * retry, and --resume sends the items again. Until then new items wait. */
+static void unreachable(Run *run, Job *job, const HttpReply *reply)
+{
+	run->unreachable++;
+	if ((run->answered || run->unreachable < UNREACHABLE_LIMIT) &&
+	    job->attempts < run->opt.max_attempts) {
+		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
+		return;
+	}
+	run->fatal = status_fail(STATUS_ERR_NETWORK,
+				 "%s %s: %s (%s); check the URL (--base-url, $%s or the settings "
+				 "file) and that the server is up",
+				 run->answered ? "the endpoint stopped answering at"
+					       : "nothing answers at",
+				 run->opt.config.base_url, http_outcome_text(reply->outcome),
+				 reply->error, run->opt.ops->url_variable);
+	job_free(job);
+}
+
+/* A transfer that ended without a whole reply. */
+static void on_no_reply(Run *run, Job *job, const HttpReply *reply)
+{
+	snprintf(job->last_error, sizeof job->last_error, "%s", reply->error);
+	if (!http_outcome_reached(reply->outcome)) {
+		unreachable(run, job, reply);
+	} else if (reply->outcome == HTTP_TOO_LARGE) {
+		/* asking again would bring the same flood: recorded at once */
+		char error[320];
+		snprintf(error, sizeof error, "%s: %s", http_outcome_text(reply->outcome),
+			 job->last_error);
+		record_failure(run, job->item_id, job->attempts, http_outcome_text(reply->outcome),
+			       error);
+		job_free(job);
+	} else {
+		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
+	}
 }
 
 static void on_reply(void *arg, HttpReply *reply)
@@ -375,9 +433,10 @@ static void on_reply(void *arg, HttpReply *reply)
 		job_free(job);
 		return;
 	}
+	if (http_outcome_reached(reply->outcome))
+		run->answered = 1, run->unreachable = 0;
 	if (reply->outcome != HTTP_DONE) {
-		snprintf(job->last_error, sizeof job->last_error, "%s", reply->error);
-		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
+		on_no_reply(run, job, reply);
 		return;
 	}
 	if (reply->status >= 200 && reply->status < 300) {
@@ -430,12 +489,24 @@ static long long next_item(Run *run)
 	return run->last_id;
 }
 
-static int waiting_count(const Run *run)
+/* Waiting jobs whose time has come: they want a slot now. */
+static int ready_count(const Run *run, double now)
 {
 	int n = 0;
 	for (const Job *j = run->waiting; j; j = j->next)
-		n++;
+		n += j->due <= now;
 	return n;
+}
+
+/* Whether a new item may be taken: a slot is free (a retry waiting out its
+ * backoff holds none), the jobs held stay within the backlog, and the
+ * endpoint is not failing to answer (then only retries probe it). */
+static int may_start(const Run *run)
+{
+	int slots = run->opt.concurrency;
+	if (run->unreachable || run->in_flight + run->waiting_count >= BACKLOG_PER_SLOT * slots)
+		return 0;
+	return run->in_flight + ready_count(run, clock_now_s()) < slots;
 }
 
 /* Sends the waiting jobs whose time has come; returns seconds until the next. */
@@ -447,6 +518,7 @@ static double send_due(Run *run)
 		Job *job = *link;
 		if (job->due <= now && run->in_flight < run->opt.concurrency) {
 			*link = job->next;
+			run->waiting_count--;
 			if (submit(run, job) != STATUS_OK) {
 				run->in_flight--;
 				record_failure(run, job->item_id, job->attempts, "could not send",
@@ -477,17 +549,15 @@ static void drop_job(void *job)
 	job_free(job);
 }
 
-/* Prepares items until every slot holds a job; items a local labeller
- * answers take no slot, so for it this is the whole run. */
+/* Prepares items until every slot holds a job (see may_start); items a
+ * local labeller answers take no slot, so for it this is the whole run. */
 static void fill(Run *run)
 {
-	while (run->in_flight + waiting_count(run) < run->opt.concurrency && !run->exhausted &&
-	       run->fatal == STATUS_OK && !*run->opt.stop) {
+	while (may_start(run) && !run->exhausted && run->fatal == STATUS_OK && !*run->opt.stop) {
 		long long id = next_item(run);
 		Job *job = id ? prepare(run, id) : NULL;
 		if (job) {
-			job->next = run->waiting;
-			run->waiting = job;
+			push_waiting(run, job);
 		} else {
 			progress(run, 0);
 		}
@@ -520,6 +590,65 @@ static void loop(Run *run)
 		run->waiting = job->next;
 		job_free(job);
 	}
+	run->waiting_count = 0;
+}
+
+/* Takes run_id for this process (me). Refused while another live process
+ * labels it: two would ask for every item twice. A run whose owner died
+ * (kill -9, a crash, a reboot) is taken over; the take is a compare-and-swap,
+ * so of two resumes racing for a dead run one wins and one is refused. */
+static Status claim(Db *db, long long run_id, const char *me)
+{
+	DbRun run;
+	int taken = 0;
+	long pid;
+	Status st = db_run_get(db, run_id, &run);
+	if (st == STATUS_OK && (!run.owner || !strcmp(run.owner, me) || !proc_id_alive(run.owner))) {
+		st = db_run_take(db, run_id, run.owner, me, &taken);
+		if (st == STATUS_OK && !taken) { /* another resume won the race: name it */
+			db_run_free(&run);
+			st = db_run_get(db, run_id, &run);
+		}
+	}
+	pid = proc_id_pid(run.owner);
+	db_run_free(&run);
+	if (st != STATUS_OK || taken)
+		return st;
+	return status_fail(STATUS_ERR_EXISTS,
+			   "run %lld is being labelled right now by another process (pid %ld): a "
+			   "second one would ask for its items twice; wait for it to finish, or "
+			   "stop it (kill %ld) and resume then",
+			   run_id, pid, pid);
+}
+
+/* Labels the rest of the plan; the run is ours. */
+static void label_rest(Run *run)
+{
+	DbRunCounts counts;
+	Status st = db_run_counts(run->db, run->run_id, &counts);
+	if (st != STATUS_OK) {
+		run->fatal = st;
+		return;
+	}
+	run->sum->planned = counts.planned;
+	run->sum->done_before = counts.ok + counts.parse_failed + counts.failed;
+	run->start = clock_now_s();
+	if (run->opt.ops->kind == PROVIDER_HTTP)
+		run->http = http_new(run->opt.concurrency);
+	loop(run);
+	http_free(run->http);
+	run->http = NULL;
+}
+
+/* How the run ended, as stored: the database failing under it is "failed";
+ * anything else that stopped it can be resumed. */
+static DbRunState end_state(const Run *run)
+{
+	if (run->fatal == STATUS_ERR_DB)
+		return DB_RUN_FAILED;
+	if (run->fatal != STATUS_OK || run->sum->stopped)
+		return DB_RUN_INTERRUPTED;
+	return DB_RUN_DONE;
 }
 
 Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
@@ -528,36 +657,30 @@ Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const Db
 	static volatile sig_atomic_t never;
 	Run run = {.db = db, .run_id = run_id, .prompt = prompt, .scale = scale, .opt = *options,
 		   .sum = summary, .fatal = STATUS_OK};
-	DbRunCounts counts;
+	char *me = proc_self_id(), detail[512] = "";
 	Status st;
 
 	memset(summary, 0, sizeof *summary);
 	rng_seed(&run.random, (unsigned long long)run_id);
 	if (!run.opt.stop)
 		run.opt.stop = &never;
-	st = db_run_counts(db, run_id, &counts);
+	/* the answers are paid for: a commit waits for the lock as long as it takes */
+	db_set_patience(db, DB_WAIT_FOREVER);
+	st = claim(db, run_id, me);
 	if (st != STATUS_OK)
-		return st;
-	summary->planned = counts.planned;
-	summary->done_before = counts.ok + counts.parse_failed + counts.failed;
-	st = db_run_set_status(db, run_id, DB_RUN_RUNNING);
-	if (st != STATUS_OK)
-		return st;
-	run.start = clock_now_s();
-	if (run.opt.ops->kind == PROVIDER_HTTP)
-		run.http = http_new(run.opt.concurrency);
-	loop(&run);
-	http_free(run.http);
+		goto out;
+	summary->started = 1;
+	label_rest(&run);
 	summary->stopped = *run.opt.stop && run.fatal == STATUS_OK;
 	progress(&run, 1);
-	if (run.fatal != STATUS_OK) {
-		char detail[512];
+	if (run.fatal != STATUS_OK)
 		snprintf(detail, sizeof detail, "%s", status_detail());
-		db_run_set_status(db, run_id, run.fatal == STATUS_ERR_DB ? DB_RUN_FAILED
-									 : DB_RUN_INTERRUPTED);
-		return status_fail(run.fatal, "%s", detail);
-	}
-	return db_run_set_status(db, run_id, summary->stopped ? DB_RUN_INTERRUPTED : DB_RUN_DONE);
+	st = db_run_release(db, run_id, me, end_state(&run));
+	if (run.fatal != STATUS_OK)
+		st = status_fail(run.fatal, "%s", detail);
+out:
+	free(me);
+	return st;
 }
 
 /* ---- for batch files (src/llm/batchrun.c): the same requests and the same

@@ -38,6 +38,7 @@ struct LabelSummary {
 	long long ok, parse_failed, failed; /* this session */
 	long long prompt_tokens, completion_tokens;
 	double elapsed_s;
+	int started;            /* the run was taken and labelling began */
 	int stopped;            /* stopped by the stop flag before the end */
 	int reason_count;       /* failures by reason, most common kinds */
 	char reasons[LABEL_MAX_REASONS][64];
@@ -45,10 +46,18 @@ struct LabelSummary {
 };
 
 /* Labels every planned item of run_id that has no prediction yet, with the
- * given prompt and scale. Returns STATUS_OK when the plan is finished or the
- * stop flag ended it (summary->stopped), STATUS_ERR_NETWORK when the
- * provider refused the credentials (nothing is recorded for the items left),
- * STATUS_ERR_DB when the database failed. The run's status is updated. */
+ * given prompt and scale. First takes the run for this process (its owner,
+ * src/base/proc.h): STATUS_ERR_EXISTS, with summary->started 0, when another
+ * live process is labelling it; a run whose owner died is taken over. Every
+ * commit waits for the database as long as another process holds it
+ * (db_set_patience DB_WAIT_FOREVER: the answers are paid for). Returns
+ * STATUS_OK when the plan is finished or the stop flag ended it
+ * (summary->stopped); STATUS_ERR_NETWORK when the provider refused the
+ * credentials or nothing answers at its URL (nothing is recorded for the
+ * items left); STATUS_ERR_DB when the database failed (a full disk after
+ * freeing the WAL). The run's state is recorded and its owner cleared when
+ * it ends, however it ends (but for kill -9: then the owner is a dead
+ * process, which --resume and --list recognise). */
 Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
 			const LabelOptions *options, LabelSummary *summary);
 

@@ -11,6 +11,7 @@
 
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
+#include "src/base/strbuf.h"
 
 typedef struct {
 	const char *s;
@@ -147,47 +148,48 @@ static Op *script(const Side *a, const Side *b, size_t *count)
 	return ops;
 }
 
+/* The diff is built as a string; the caller decides where it goes. */
 typedef struct {
-	FILE *out;
+	StrBuf *out;
 	unsigned flags;
 } Printer;
 
 static void colour(const Printer *p, const char *sgr)
 {
 	if (p->flags & LINEDIFF_COLOR)
-		fputs(sgr, p->out);
+		strbuf_adds(p->out, sgr);
 }
 
 static void print_text(const Printer *p, const char *s, size_t len)
 {
 	if (p->flags & LINEDIFF_CLEAN) {
 		char *raw = xstrndup(s, len), *clean = text_clean(raw);
-		fputs(clean, p->out);
+		strbuf_adds(p->out, clean);
 		free(clean);
 		free(raw);
 	} else {
-		fwrite(s, 1, len, p->out);
+		strbuf_add(p->out, s, len);
 	}
 }
 
 static void print_line(const Printer *p, OpKind kind, const Line *line)
 {
 	colour(p, kind == OP_DELETE ? "\033[31m" : kind == OP_INSERT ? "\033[32m" : "");
-	fputc((int)kind, p->out);
+	strbuf_addc(p->out, (char)kind);
 	print_text(p, line->s, line->len);
 	colour(p, kind == OP_SAME ? "" : "\033[m");
-	fputc('\n', p->out);
+	strbuf_adds(p->out, "\n");
 	if (!line->newline)
-		fputs("\\ No newline at end of file\n", p->out);
+		strbuf_adds(p->out, "\\ No newline at end of file\n");
 }
 
 /* "-3,2": a hunk's range; an empty range names the line before it. */
 static void print_range(const Printer *p, char sign, size_t start, size_t count)
 {
 	if (count == 1)
-		fprintf(p->out, "%c%zu", sign, start + 1);
+		strbuf_addf(p->out, "%c%zu", sign, start + 1);
 	else
-		fprintf(p->out, "%c%zu,%zu", sign, count ? start + 1 : start, count);
+		strbuf_addf(p->out, "%c%zu,%zu", sign, count ? start + 1 : start, count);
 }
 
 static void print_hunk(const Printer *p, const Side *a, const Side *b, const Op *ops, size_t from,
@@ -199,13 +201,13 @@ static void print_hunk(const Printer *p, const Side *a, const Side *b, const Op 
 		b_count += ops[k].kind != OP_DELETE;
 	}
 	colour(p, "\033[36m");
-	fputs("@@ ", p->out);
+	strbuf_adds(p->out, "@@ ");
 	print_range(p, '-', ops[from].i, a_count);
-	fputc(' ', p->out);
+	strbuf_adds(p->out, " ");
 	print_range(p, '+', ops[from].j, b_count);
-	fputs(" @@", p->out);
+	strbuf_adds(p->out, " @@");
 	colour(p, "\033[m");
-	fputc('\n', p->out);
+	strbuf_adds(p->out, "\n");
 	for (size_t k = from; k < to; k++)
 		print_line(p, ops[k].kind,
 			   ops[k].kind == OP_INSERT ? &b->lines[ops[k].j] : &a->lines[ops[k].i]);
@@ -214,10 +216,10 @@ static void print_hunk(const Printer *p, const Side *a, const Side *b, const Op 
 static void print_header(const Printer *p, const char *mark, const char *label)
 {
 	colour(p, "\033[1m");
-	fputs(mark, p->out);
+	strbuf_adds(p->out, mark);
 	print_text(p, label, strlen(label));
 	colour(p, "\033[m");
-	fputc('\n', p->out);
+	strbuf_adds(p->out, "\n");
 }
 
 /* Groups the changes into hunks: changes closer than 2 * context lines
@@ -251,9 +253,9 @@ char *linediff_unified(const char *a_text, const char *b_text, const char *label
 {
 	Side a, b;
 	Op *ops;
-	size_t n, changes = 0, size = 0;
-	char *result = NULL;
-	Printer p = {NULL, flags};
+	size_t n, changes = 0;
+	StrBuf out = {0};
+	Printer p = {&out, flags};
 
 	split_lines(a_text, &a);
 	split_lines(b_text, &b);
@@ -261,18 +263,13 @@ char *linediff_unified(const char *a_text, const char *b_text, const char *label
 	ops = script(&a, &b, &n);
 	for (size_t k = 0; k < n; k++)
 		changes += ops[k].kind != OP_SAME;
-	p.out = open_memstream(&result, &size);
-	if (!p.out)
-		xdie("out of memory (diff)");
 	if (changes) {
 		print_header(&p, "--- ", label_a);
 		print_header(&p, "+++ ", label_b);
 		print_hunks(&p, &a, &b, ops, n, context > 0 ? (size_t)context : 0);
 	}
-	if (fclose(p.out) != 0 || !result)
-		xdie("out of memory (diff)");
 	free(ops);
 	free(a.lines), free(a.changed);
 	free(b.lines), free(b.changed);
-	return result;
+	return strbuf_take(&out); /* "" when nothing changed */
 }

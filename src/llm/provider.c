@@ -32,6 +32,14 @@ const ProviderOps *provider_at(int i)
 	return i >= 0 && i < PROVIDER_COUNT ? providers[i] : NULL;
 }
 
+const char *const *provider_words(void)
+{
+	static const char *words[PROVIDER_COUNT + 1];
+	for (int i = 0; i < PROVIDER_COUNT; i++)
+		words[i] = providers[i]->name;
+	return words;
+}
+
 const char *provider_names(void)
 {
 	static char names[256];

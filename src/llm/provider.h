@@ -92,6 +92,9 @@ const ProviderOps *provider_at(int i);
 /* Their names as "a, b or c", for messages. Static storage. */
 const char *provider_names(void);
 
+/* Their names, NULL-terminated (for option parsing and completion). Static. */
+const char *const *provider_words(void);
+
 /* The message of an API error body ({"error": {"message": ...}} in either
  * protocol), newly allocated, or NULL when the body has none. */
 char *provider_error_message(const char *body, size_t len);

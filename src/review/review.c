@@ -26,6 +26,8 @@ struct ReviewSession {
 	size_t undo_count, undo_capacity;
 	long table[METRICS_MAX_LEVELS * METRICS_MAX_LEVELS]; /* LLM x human, not blind */
 	DbQueueCounts counts;
+	DbVerdict pending;   /* a verdict on the current item, waiting for its decision */
+	long long pending_item;
 	double renewed_at;   /* when the session's claims were last renewed */
 	char notice[256];
 };
@@ -200,6 +202,19 @@ static Status hold_current(ReviewSession *s, int dropped)
 	return STATUS_OK;
 }
 
+/* A verdict marked on an item left undecided is written as it is left. */
+static Status leave(ReviewSession *s)
+{
+	const ReviewEntry *e = review_peek(s, s->cursor);
+	Status st = STATUS_OK;
+	if (s->pending != DB_VERDICT_NONE && e && e->item_id == s->pending_item &&
+	    e->mine.decision == DB_DECISION_NONE)
+		st = db_review_verdict(s->db, e->item_id, s->reviewer, s->pending);
+	s->pending = DB_VERDICT_NONE;
+	s->pending_item = 0;
+	return st;
+}
+
 static Status arrive(ReviewSession *s)
 {
 	if (s->cursor < 0 || s->cursor >= (int)s->count)
@@ -299,6 +314,7 @@ void review_close(ReviewSession *s)
 {
 	if (!s)
 		return;
+	leave(s);
 	if (s->order != DB_ORDER_MINE)
 		db_claim_release(s->db, s->reviewer, 0);
 	for (size_t i = 0; i < s->count; i++)
@@ -345,6 +361,8 @@ Status review_move(ReviewSession *s, int delta)
 	if (target > (int)s->count)
 		target = (int)s->count;
 	if (target != s->cursor) {
+		if ((st = leave(s)) != STATUS_OK)
+			return st;
 		s->cursor = target;
 		st = arrive(s);
 		if (st != STATUS_OK)
@@ -403,6 +421,8 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, DbVerdict
 		.prediction_id = e->blind ? 0 : e->prediction_id,
 		.blind = e->blind, .time_spent_ms = (long)((clock_now_s() - e->shown_at) * 1000),
 	};
+	if (s->pending_item == e->item_id && s->pending != DB_VERDICT_NONE && !e->blind)
+		row.verdict = s->pending;
 	st = db_review_decide(s->db, &row, s->opt.lease_s, &id);
 	if (st == STATUS_ERR_TAKEN) {
 		char detail[128];
@@ -421,6 +441,7 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, DbVerdict
 	e->mine = (DbStanding){.review_id = id, .decision = row.decision, .label = row.label,
 			       .verdict = row.verdict};
 	e->held_at = 0; /* the decision gave the claim back */
+	s->pending = DB_VERDICT_NONE, s->pending_item = 0;
 	push_undo(s, id);
 	st = refresh_figures(s);
 	if (st != STATUS_OK)
@@ -437,6 +458,33 @@ static int entry_of_review(const ReviewSession *s, long long review_id)
 	return -1;
 }
 
+Status review_set_verdict(ReviewSession *s, DbVerdict verdict)
+{
+	ReviewEntry *e = s->cursor >= 0 && s->cursor < (int)s->count ? &s->entries[s->cursor] : NULL;
+	Status st;
+	if (!e)
+		return status_fail(STATUS_ERR_INPUT, "nothing to mark");
+	if (e->blind)
+		return status_fail(STATUS_ERR_INPUT, "blind item: there is no rationale to judge");
+	if (e->mine.decision == DB_DECISION_NONE) {
+		s->pending = verdict;
+		s->pending_item = e->item_id;
+		return STATUS_OK;
+	}
+	st = db_review_verdict(s->db, e->item_id, s->reviewer, verdict);
+	if (st == STATUS_OK)
+		e->mine.verdict = verdict;
+	return st;
+}
+
+DbVerdict review_verdict(const ReviewSession *s)
+{
+	const ReviewEntry *e = review_peek(s, s->cursor);
+	if (!e)
+		return DB_VERDICT_NONE;
+	return s->pending_item == e->item_id ? s->pending : e->mine.verdict;
+}
+
 Status review_undo(ReviewSession *s, int *undone)
 {
 	DbReviewNew row = {.reviewer = s->reviewer, .decision = DB_DECISION_RETRACT};
@@ -449,6 +497,7 @@ Status review_undo(ReviewSession *s, int *undone)
 	if (!s->undo_count)
 		return STATUS_OK;
 	index = entry_of_review(s, s->undo[s->undo_count - 1]);
+	/* the mark pending on the item on screen is written as the cursor moves */
 	if (index < 0)
 		return status_fail(STATUS_ERR_INPUT, "the decision to undo is no longer standing");
 	e = &s->entries[index];
@@ -458,6 +507,7 @@ Status review_undo(ReviewSession *s, int *undone)
 	if (st != STATUS_OK)
 		return st;
 	e->held_at = clock_now_s(); /* the retract took the claim back */
+	leave(s);
 	s->undo_count--;
 	st = db_review_standing(s->db, e->item_id, s->reviewer, &e->mine);
 	if (st == STATUS_OK)
@@ -513,6 +563,7 @@ Status review_requeue(ReviewSession *s, DbOrder order, const ReviewFilter *filte
 	ReviewFilter copy = {0};
 	Status st;
 	filter_copy(&copy, filter); /* filter may point into s->filter */
+	leave(s);
 	if (s->order != DB_ORDER_MINE)
 		db_claim_release(s->db, s->reviewer, 0);
 	for (size_t i = 0; i < s->count; i++)

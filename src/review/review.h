@@ -87,6 +87,15 @@ Status review_details(ReviewSession *session, DbItem *item, DbPrediction *predic
  * and review_notice() says so; the status is STATUS_ERR_TAKEN. */
 Status review_decide(ReviewSession *session, ReviewAction action, int label, DbVerdict verdict);
 
+/* The reviewer's verdict on the current item's rationale: marks it at once
+ * when the item is decided (a verdict row), else keeps it to go with the
+ * decision; one left pending when the cursor moves on is written then, so
+ * a mark is never dropped. Blind items have no rationale to judge. */
+Status review_set_verdict(ReviewSession *session, DbVerdict verdict);
+
+/* The verdict shown for the current item: pending, or the standing one. */
+DbVerdict review_verdict(const ReviewSession *session);
+
 /* Withdraws this session's latest decision not yet undone (a retract row)
  * and moves the cursor to its item; *undone is 0 when there was none. */
 Status review_undo(ReviewSession *session, int *undone);

@@ -3,19 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/base/text.h"
+#include "src/base/out.h"
+#include "src/base/strbuf.h"
 #include "src/base/xalloc.h"
 #include "src/settle/settlement.h"
+
+/* The JSON is built a piece at a time and written in blocks of this size
+ * (exact bytes to a file or a pipe; cleaned on a terminal, by out_data). */
+enum { FLUSH_AT = 1 << 16 };
 
 /* ---- JSON pieces ---- */
 
 /* The shortest %g form that reads back as x (JSON has no NaN or infinity:
  * those print as null). */
-static void number(FILE *out, double x)
+static void number(StrBuf *out, double x)
 {
 	char buf[40];
 	if (x != x || x - x != 0) {
-		fputs("null", out);
+		strbuf_adds(out, "null");
 		return;
 	}
 	for (int digits = 15; digits <= 17; digits++) {
@@ -23,42 +28,42 @@ static void number(FILE *out, double x)
 		if (strtod(buf, NULL) == x)
 			break;
 	}
-	fputs(buf, out);
+	strbuf_adds(out, buf);
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped, the
  * rest (UTF-8) as it is. */
-static void string(FILE *out, const char *s)
+static void string(StrBuf *out, const char *s)
 {
-	fputc('"', out);
+	strbuf_addc(out, '"');
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		if (*c == '"' || *c == '\\')
-			fprintf(out, "\\%c", *c);
+			strbuf_addf(out, "\\%c", *c);
 		else if (*c < 0x20)
-			fprintf(out, "\\u%04x", *c);
+			strbuf_addf(out, "\\u%04x", *c);
 		else
-			fputc(*c, out);
+			strbuf_addc(out, (char)*c);
 	}
-	fputc('"', out);
+	strbuf_addc(out, '"');
 }
 
-static void numbers(FILE *out, const double *x, int n)
+static void numbers(StrBuf *out, const double *x, int n)
 {
-	fputc('[', out);
+	strbuf_addc(out, '[');
 	for (int i = 0; i < n; i++) {
 		if (i)
-			fputc(',', out);
+			strbuf_addc(out, ',');
 		number(out, x[i]);
 	}
-	fputc(']', out);
+	strbuf_addc(out, ']');
 }
 
-static void label_or_null(FILE *out, int label)
+static void label_or_null(StrBuf *out, int label)
 {
 	if (label)
-		fprintf(out, "%d", label);
+		strbuf_addf(out, "%d", label);
 	else
-		fputs("null", out);
+		strbuf_adds(out, "null");
 }
 
 /* ---- counts ---- */
@@ -81,128 +86,141 @@ static Counts count(const Settlement *s)
 	return c;
 }
 
-static void json_counts(FILE *out, const Settlement *s)
+static void json_counts(StrBuf *out, const Settlement *s)
 {
 	Counts c = count(s);
-	fprintf(out, "\"counts\":{\"items\":%zu,\"settled\":%zu,\"by_reason\":{",
+	strbuf_addf(out, "\"counts\":{\"items\":%zu,\"settled\":%zu,\"by_reason\":{",
 		settlement_items(s), c.settled);
 	for (int r = 0; r < SETTLE_REASON_COUNT; r++) {
-		fprintf(out, "%s", r ? "," : "");
+		strbuf_addf(out, "%s", r ? "," : "");
 		string(out, settle_reason_name((SettleReason)r));
-		fprintf(out, ":%zu", c.by_reason[r]);
+		strbuf_addf(out, ":%zu", c.by_reason[r]);
 	}
-	fputs("},\"by_label\":{", out);
+	strbuf_adds(out, "},\"by_label\":{");
 	for (int j = 1; j <= settlement_labels(s); j++)
-		fprintf(out, "%s\"%d\":%zu", j > 1 ? "," : "", j, c.by_label[j]);
-	fputs("}}", out);
+		strbuf_addf(out, "%s\"%d\":%zu", j > 1 ? "," : "", j, c.by_label[j]);
+	strbuf_adds(out, "}}");
 	free(c.by_label);
 }
 
 /* ---- Dawid-Skene ---- */
 
-static void json_rater(FILE *out, const Settlement *s, size_t k)
+static void json_rater(StrBuf *out, const Settlement *s, size_t k)
 {
 	const DsResult *ds = settlement_ds(s);
 	int K = settlement_labels(s);
-	fputs("{\"rater\":", out);
+	strbuf_adds(out, "{\"rater\":");
 	string(out, settlement_rater_name(s, k));
-	fprintf(out, ",\"llm\":%s,\"votes\":%zu,\"matrix\":[",
+	strbuf_addf(out, ",\"llm\":%s,\"votes\":%zu,\"matrix\":[",
 		settlement_rater_is_llm(s, k) ? "true" : "false", settlement_rater_votes(s, k));
 	for (int t = 1; t <= K; t++) {
-		fputs(t > 1 ? ",[" : "[", out);
+		strbuf_adds(out, t > 1 ? ",[" : "[");
 		for (int o = 1; o <= K; o++) {
 			if (o > 1)
-				fputc(',', out);
+				strbuf_addc(out, ',');
 			number(out, dawidskene_confusion(ds, k, t, o));
 		}
-		fputc(']', out);
+		strbuf_addc(out, ']');
 	}
-	fputs("],\"accuracy\":[", out);
+	strbuf_adds(out, "],\"accuracy\":[");
 	for (int t = 1; t <= K; t++) {
 		if (t > 1)
-			fputc(',', out);
+			strbuf_addc(out, ',');
 		number(out, dawidskene_confusion(ds, k, t, t));
 	}
-	fputs("]}", out);
+	strbuf_adds(out, "]}");
 }
 
-static void json_ds(FILE *out, const Settlement *s)
+static void json_ds(StrBuf *out, const Settlement *s)
 {
 	const DsResult *ds = settlement_ds(s);
-	fputs("\"dawid_skene\":", out);
+	strbuf_adds(out, "\"dawid_skene\":");
 	if (!ds) {
-		fputs("null", out);
+		strbuf_adds(out, "null");
 		return;
 	}
-	fprintf(out, "{\"iterations\":%d,\"converged\":%s,\"last_change\":", ds->iterations,
+	strbuf_addf(out, "{\"iterations\":%d,\"converged\":%s,\"last_change\":", ds->iterations,
 		ds->converged ? "true" : "false");
 	number(out, ds->last_change);
-	fputs(",\"log_likelihood\":", out);
+	strbuf_adds(out, ",\"log_likelihood\":");
 	number(out, ds->log_likelihood);
-	fprintf(out, ",\"items_modelled\":%zu,\"priors\":", ds->n_modelled);
+	strbuf_addf(out, ",\"items_modelled\":%zu,\"priors\":", ds->n_modelled);
 	numbers(out, ds->priors, ds->n_labels);
-	fputs(",\"raters\":[", out);
+	strbuf_adds(out, ",\"raters\":[");
 	for (size_t k = 0; k < settlement_raters(s); k++) {
 		if (k)
-			fputc(',', out);
+			strbuf_addc(out, ',');
 		json_rater(out, s, k);
 	}
-	fputs("]}", out);
+	strbuf_adds(out, "]}");
 }
 
 /* ---- items ---- */
 
-static void json_item(FILE *out, const Settlement *s, size_t i)
+static void json_item(StrBuf *out, const Settlement *s, size_t i)
 {
 	SettleOutcome o = settlement_outcome(s, i);
 	const DsResult *ds = settlement_ds(s);
 	int best = 0, tied = 0;
 	double top = 0;
-	fputs("{\"item\":", out);
+	strbuf_adds(out, "{\"item\":");
 	string(out, settlement_external_id(s, i));
-	fputs(",\"label\":", out);
+	strbuf_adds(out, ",\"label\":");
 	label_or_null(out, o.label);
-	fputs(",\"reason\":", out);
+	strbuf_adds(out, ",\"reason\":");
 	string(out, settle_reason_name(o.reason));
-	fputs(",\"support\":", out);
+	strbuf_adds(out, ",\"support\":");
 	number(out, o.support);
-	fprintf(out, ",\"reviews\":%d,\"unsure\":%d,\"adjudicated\":", o.n_reviews,
+	strbuf_addf(out, ",\"reviews\":%d,\"unsure\":%d,\"adjudicated\":", o.n_reviews,
 		settlement_unsure(s, i));
 	label_or_null(out, settlement_adjudicated(s, i));
 	if (ds)
 		best = dawidskene_best(ds, i, &top, &tied);
-	fputs(",\"best\":", out);
+	strbuf_adds(out, ",\"best\":");
 	label_or_null(out, best);
-	fprintf(out, ",\"tied\":%s,\"posterior\":", tied ? "true" : "false");
+	strbuf_addf(out, ",\"tied\":%s,\"posterior\":", tied ? "true" : "false");
 	if (best)
 		numbers(out, dawidskene_posterior(ds, i), settlement_labels(s));
 	else
-		fputs("null", out);
-	fputc('}', out);
+		strbuf_adds(out, "null");
+	strbuf_addc(out, '}');
 }
 
-Status settlement_write_json(const Settlement *s, FILE *out)
+/* Writes what b holds and empties it. */
+static void flush(StrBuf *b, FILE *f)
 {
+	if (b->len)
+		out_data(f, b->data, b->len);
+	strbuf_reset(b);
+}
+
+Status settlement_write_json(const Settlement *s, FILE *f)
+{
+	StrBuf buf = {0}, *out = &buf;
 	char *config = settlement_config_json(settlement_config(s));
-	fprintf(out, "{\"config\":%s,\"scale\":[", config);
+	strbuf_addf(out, "{\"config\":%s,\"scale\":[", config);
 	free(config);
 	for (int j = 1; j <= settlement_labels(s); j++) {
-		fprintf(out, "%s{\"label\":%d,\"name\":", j > 1 ? "," : "", j);
+		strbuf_addf(out, "%s{\"label\":%d,\"name\":", j > 1 ? "," : "", j);
 		string(out, settlement_label_name(s, j));
-		fputc('}', out);
+		strbuf_addc(out, '}');
 	}
-	fputs("],", out);
+	strbuf_adds(out, "],");
 	json_counts(out, s);
-	fputc(',', out);
+	strbuf_addc(out, ',');
 	json_ds(out, s);
-	fputs(",\"items\":[", out);
+	strbuf_adds(out, ",\"items\":[");
 	for (size_t i = 0; i < settlement_items(s); i++) {
-		fputs(i ? ",\n" : "\n", out);
+		strbuf_adds(out, i ? ",\n" : "\n");
 		json_item(out, s, i);
+		if (buf.len >= FLUSH_AT)
+			flush(out, f);
 	}
-	fputs("]}\n", out);
-	return fflush(out) == 0 && !ferror(out) ? STATUS_OK
-						: status_fail(STATUS_ERR_IO, "writing the report failed");
+	strbuf_adds(out, "]}\n");
+	flush(out, f);
+	strbuf_free(out);
+	return fflush(f) == 0 && !ferror(f) ? STATUS_OK
+					    : status_fail(STATUS_ERR_IO, "writing the report failed");
 }
 
 /* ---- text ---- */
@@ -216,11 +234,11 @@ static void accuracy_header(const Settlement *s, char *line, size_t size)
 
 static void accuracy_row(const Settlement *s, size_t k, char *line, size_t size)
 {
-	/* names come from files and people: cleaned of control characters */
-	char *clean = text_clean(settlement_rater_name(s, k)), name[64];
+	/* the line is cleaned where it is printed (out_printf) */
+	char name[64];
 	int n;
-	snprintf(name, sizeof name, "%s%s", clean, settlement_rater_is_llm(s, k) ? " (LLM)" : "");
-	free(clean);
+	snprintf(name, sizeof name, "%s%s", settlement_rater_name(s, k),
+		 settlement_rater_is_llm(s, k) ? " (LLM)" : "");
 	n = snprintf(line, size, "  %-16.16s %7zu", name, settlement_rater_votes(s, k));
 	for (int j = 1; j <= settlement_labels(s) && n > 0 && (size_t)n < size; j++)
 		n += snprintf(line + n, size - (size_t)n, " %5.2f",
@@ -244,19 +262,19 @@ void settlement_accuracy_lines(const Settlement *s, void (*fn)(void *arg, const 
 
 static void print_line(void *arg, const char *line)
 {
-	fprintf(arg, "%s\n", line);
+	out_printf(arg, "%s\n", line);
 }
 
 static void text_ds(const Settlement *s, FILE *out)
 {
 	const DsResult *ds = settlement_ds(s);
-	fprintf(out, "Dawid-Skene: %d iteration%s, %s (largest posterior move %.3g), "
+	out_printf(out, "Dawid-Skene: %d iteration%s, %s (largest posterior move %.3g), "
 		"log-likelihood %.6f\n", ds->iterations, ds->iterations == 1 ? "" : "s",
 		ds->converged ? "converged" : "not converged", ds->last_change, ds->log_likelihood);
-	fputs("  priors:", out);
+	out_puts(out, "  priors:");
 	for (int j = 0; j < ds->n_labels; j++)
-		fprintf(out, " %d %.3f", j + 1, ds->priors[j]);
-	fputc('\n', out);
+		out_printf(out, " %d %.3f", j + 1, ds->priors[j]);
+	out_puts(out, "\n");
 	settlement_accuracy_lines(s, print_line, out);
 }
 
@@ -264,18 +282,15 @@ Status settlement_write_text(const Settlement *s, FILE *out)
 {
 	char *config = settlement_config_json(settlement_config(s));
 	Counts c = count(s);
-	fprintf(out, "rule: %s\nitems: %zu, settled %zu\n", config, settlement_items(s), c.settled);
+	out_printf(out, "rule: %s\nitems: %zu, settled %zu\n", config, settlement_items(s), c.settled);
 	free(config);
 	for (int r = 0; r < SETTLE_REASON_COUNT; r++)
 		if (c.by_reason[r])
-			fprintf(out, "  %-16s %9zu  %s\n", settle_reason_name((SettleReason)r),
+			out_printf(out, "  %-16s %9zu  %s\n", settle_reason_name((SettleReason)r),
 				c.by_reason[r], settle_reason_text((SettleReason)r));
-	fputs("settled labels:\n", out);
-	for (int j = 1; j <= settlement_labels(s); j++) {
-		char *name = text_clean(settlement_label_name(s, j));
-		fprintf(out, "  %d %-14s %9zu\n", j, name, c.by_label[j]);
-		free(name);
-	}
+	out_puts(out, "settled labels:\n");
+	for (int j = 1; j <= settlement_labels(s); j++)
+		out_printf(out, "  %d %-14s %9zu\n", j, settlement_label_name(s, j), c.by_label[j]);
 	free(c.by_label);
 	if (settlement_ds(s))
 		text_ds(s, out);

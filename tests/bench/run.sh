@@ -6,6 +6,7 @@ gavel=${1:?usage: run.sh GAVEL}
 cd "$(dirname "$0")/../.."
 bash tests/bench/bench_import.sh "$gavel"
 bash tests/bench/bench_label.sh "$gavel"
+bash tests/bench/bench_hostile.sh "$gavel"
 bash tests/bench/bench_images.sh "$(dirname "$gavel")/build"
 bash tests/bench/bench_sha256.sh "$(dirname "$gavel")/build"
 bash tests/bench/bench_review.sh "$gavel"

@@ -228,6 +228,34 @@ expect_match "$out" "undefined \(no item was rated by both\)" "empty: undefined,
 expect_no_match "$out" "nan|NaN" "empty: no NaN"
 check_json "$e" --no-ci
 
+# ---- which runs fed "the LLM label" (two runs, each the latest for some items) ----
+src=$TMP/src.db
+"$GAVEL" init --db "$src" 2>/dev/null
+printf 'item,rater,label\n' >"$TMP/src-h.csv"; printf 'item,rater,label\n' >"$TMP/src-a.csv"; printf 'item,rater,label\n' >"$TMP/src-b.csv"
+for i in $(seq 1 30); do
+	printf 'i%02d,ana,%d\n' "$i" $((1 + i % 5)) >>"$TMP/src-h.csv"
+	printf 'i%02d,m1,%d\n' "$i" $((1 + i % 4)) >>"$TMP/src-a.csv"
+	[ "$i" -le 12 ] && printf 'i%02d,m2,%d\n' "$i" $((1 + i % 3)) >>"$TMP/src-b.csv"
+done
+"$GAVEL" import-ratings --db "$src" -q "$TMP/src-h.csv"
+"$GAVEL" import-ratings --db "$src" -q --llm m1 "$TMP/src-a.csv"
+"$GAVEL" import-ratings --db "$src" -q --llm m2 "$TMP/src-b.csv"
+run "$GAVEL" agree --db "$src" --no-ci
+expect_match "$out" "from run 2 \(import/m2\): 12 items" "agree names the latest run and its items"
+expect_match "$out" "from run 1 \(import/m1\): 18 items" "and the earlier run for the rest"
+run "$GAVEL" agree --db "$src" --no-ci --json
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys
+d = json.load(sys.stdin)
+def find(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == "llm_label_sources": return v
+            r = find(v)
+            if r is not None: return r
+print(",".join("%d:%s:%d" % (s["run"], s["model"], s["items"]) for s in find(d)))')" \
+	"$(sql "$src" "SELECT group_concat(run || ':' || model || ':' || n, ',') FROM (SELECT p.run_id AS run, r.model AS model, count(*) AS n FROM predictions p JOIN runs r ON r.id = p.run_id WHERE p.status = 'ok' AND p.run_id = (SELECT max(run_id) FROM predictions q WHERE q.item_id = p.item_id AND q.status = 'ok') GROUP BY p.run_id ORDER BY p.run_id DESC)")" \
+	"--json lists the sources as SQLite counts them"
+
 # ---- published values through import-ratings ----
 python3 "$here/agree_published.py" "$GAVEL" "$TMP" >"$TMP/published" 2>&1
 while IFS= read -r line; do

@@ -218,7 +218,9 @@ import json, sys
 d = json.load(sys.stdin)
 def values(x):
     if isinstance(x, dict):
-        return {k: values(v) for k, v in x.items() if k not in ("a", "b", "ci_low", "ci_high", "ci_reason")}
+        # an imported run's labeller is "import": where the labels came from, not a figure
+        return {k: values(v) for k, v in x.items()
+                if k not in ("a", "b", "ci_low", "ci_high", "ci_reason", "provider")}
     if isinstance(x, list):
         return [values(v) for v in x]
     return x

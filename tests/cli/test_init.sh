@@ -94,7 +94,7 @@ expect_match "$err" "not a gavel database" "text file message"
 sql "$TMP/other.db" "CREATE TABLE t (x)"
 run "$GAVEL" stats --db "$TMP/other.db"
 expect_rc 1 "stats on another program's SQLite file"
-expect_match "$err" "not a gavel database" "foreign SQLite message"
+expect_match "$err" "another program.s SQLite database" "foreign SQLite message"
 cp "$db" "$TMP/newer.db"
 sql "$TMP/newer.db" "PRAGMA user_version = 999"
 before=$(sha256sum "$TMP/newer.db")

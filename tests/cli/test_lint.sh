@@ -52,6 +52,11 @@ violate ui/bad.c '#include <sqlite3.h>' "sqlite3 is included outside db/"
 violate src/review/w.c 'int f(const char *d) { return !strcmp(d, "accept"); }' \
 	"compares a domain word"
 
+# raw printing outside the printer
+violate src/agree/bad.c 'void f(const char *s) { printf("%s", s); }' "prints raw text"
+violate ui/bad.c 'void f(FILE *o, const char *s) { fputs(s, o); }' "prints raw text"
+violate src/cmd/bad.c 'void f(const char *s) { fprintf(stderr, "%s\n", s); }' "prints raw text"
+
 # the link level: objects that call across the rules, which no include shows
 mkdir -p "$fake/build/ui" "$fake/build/src/llm" "$fake/build/src/cmd"
 echo 'int ui_thing(void) { return 1; }' >"$fake/ui/u.c"

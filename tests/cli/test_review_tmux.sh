@@ -282,4 +282,57 @@ end=$((SECONDS + 8))
 until [ -s "$TMP/r2.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
 expect_eq "$(cat "$TMP/r2.rc" 2>/dev/null)" 0 "70x20: q still quits"
 
+# ---- NO_COLOR: the text without colours, in a real terminal ----
+t new-session -d -s nocolor -e NO_COLOR=1 -x 120 -y 36 \
+	"$(printf '%q ' sh "$TMP/run-review.sh" "$TMP" nocolor "$GAVEL" review --db "$db" --reviewer nc --graphics none)"
+session=nocolor
+check "NO_COLOR: the screen is up" has 'reviewed'
+coloured=$(capcolour | grep -cE $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]')
+expect_eq "$coloured" 0 "NO_COLOR: no line of text has a colour"
+reversed=$(capcolour | head -n 1 | grep -c $'\e\\[7m\\|\e\\[[0-9;]*;7m')
+expect_eq "$reversed" 1 "NO_COLOR: the title bar is still set apart (reverse video)"
+key q
+end=$((SECONDS + 8))
+until [ -s "$TMP/nocolor.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
+expect_eq "$(cat "$TMP/nocolor.rc" 2>/dev/null)" 0 "NO_COLOR: q quits"
+
+# ---- an idle reviewer in a real terminal keeps their queued items ----
+# a 3 s lease renewed every 0.5 s: idle for 5 s, the queued claims must
+# still be live (each a row in claims with expires_at in the future)
+t new-session -d -s idle -x 120 -y 36 \
+	"$(printf '%q ' sh "$TMP/run-review.sh" "$TMP" idle "$GAVEL" review --db "$db" --reviewer idler --graphics none --lease 0.05 --renew 0.5)"
+session=idle
+check "idle: the screen is up" has 'reviewed'
+held_before=$(sql "$db" "SELECT count(*) FROM claims WHERE reviewer = 'idler'")
+sleep 5
+live=$(sql "$db" "SELECT count(*) FROM claims WHERE reviewer = 'idler' AND expires_at > strftime('%s', 'now')")
+expect_eq "$live" "$held_before" "idle: after 5 s (longer than the lease) every claim of the session is still live"
+[ "$held_before" -ge 2 ] && ok || not_ok "idle: the session held its look-ahead ($held_before claims)"
+key q
+end=$((SECONDS + 8))
+until [ -s "$TMP/idle.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
+
+# ---- a held write lock: the screen says so at once, the decision waits and is saved ----
+t new-session -d -s locked -x 120 -y 36 \
+	"$(printf '%q ' sh "$TMP/run-review.sh" "$TMP" locked "$GAVEL" review --db "$db" --reviewer locker --graphics none)"
+session=locked
+check "lock: the screen is up" has 'reviewed'
+before=$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'locker'")
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(4); c.execute("COMMIT")' "$db" "$TMP/locked.held" &
+holder=$!
+for _ in $(seq 1 50); do [ -e "$TMP/locked.held" ] && break; sleep 0.1; done
+key 3
+check "lock: the reviewer is told at once that another process is writing" has 'waiting for the database: another process is writing'
+expect_eq "$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'locker'" 2>/dev/null || echo busy)" "$before" \
+	"lock: nothing is written while the lock is held"
+wait $holder
+until_screen has 'labelled 3' || true
+expect_eq "$(sql "$db" "SELECT count(*) FROM reviews WHERE reviewer = 'locker' AND label = 3")" 1 \
+	"lock: the decision made during the wait is saved once the lock is free"
+key q
+end=$((SECONDS + 8))
+until [ -s "$TMP/locked.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
+
 finish

@@ -31,6 +31,7 @@ DEFAULT_SCALE = {1: "unusable", 2: "poor", 3: "acceptable", 4: "good", 5: "excel
 REFUSAL = "I'm sorry, but I can't help with that."
 MAX_BODY = 32 << 20                     # Anthropic's documented request limit
 DEFAULT_HANG_S = 300.0
+DEFAULT_HUGE_MB = 60                    # a hostile endpoint's reply (issue 9: 60 MB took 470 MB)
 ITEM_RE = re.compile(r"ITEM:([A-Za-z0-9._-]+)")
 EXPECT_RE = re.compile(r"EXPECT_SCORE:(-?\d+)")
 SCALE_RE = re.compile(r"SCALE:(\d+=[^|\s]+(?:\|\d+=[^|\s]+)*)")
@@ -396,6 +397,7 @@ TRANSPORT_FAULTS = {
     "429": "fault_status", "500": "fault_status", "503": "fault_status", "529": "fault_status",
     "hang": "fault_hang", "reset": "fault_reset", "truncated": "fault_truncated",
     "nonjson": "fault_nonjson", "nofields": "fault_nofields",
+    "huge": "fault_huge", "hugestream": "fault_huge",
 }
 FAULT_MODES = set(TRANSPORT_FAULTS) | {k for k in CONTENT_FAULTS if k}
 STATUS_MESSAGES = {
@@ -407,7 +409,7 @@ STATUS_MESSAGES = {
 
 
 class Fault:
-    """MODE[:ARG][xTIMES] -- ARG is Retry-After for 429 or seconds for hang."""
+    """MODE[:ARG][xTIMES] -- ARG is Retry-After for 429, seconds for hang, MB for huge."""
     SPEC_RE = re.compile(r"([a-z0-9]+?)(?::(\d+(?:\.\d+)?))?(?:x(\d+))?")
 
     def __init__(self, text):
@@ -605,6 +607,32 @@ class Handler(BaseHTTPRequestHandler):
 
     def fault_nofields(self, ctx):
         self.send_json(ctx, 200, ctx.proto.nofields_body(ctx))
+
+    def fault_huge(self, ctx):
+        """A 200 whose answer is ARG MB of text, sent 1 MB at a time so the server's own
+        memory stays small; `huge` announces its Content-Length, `hugestream` does not (the
+        body ends when the connection closes), so a client cannot refuse it up front."""
+        size = int((ctx.fault.arg or DEFAULT_HUGE_MB) * (1 << 20))
+        marker = "@@FILL@@"
+        head, tail = json.dumps(ctx.proto.answer_body(ctx, Reply(marker))).encode().split(
+            marker.encode())
+        total = len(head) + size + len(tail)
+        self.record(ctx, 200)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if ctx.fault.mode == "huge":
+            self.send_header("Content-Length", str(total))
+        else:
+            self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        self.wfile.write(head)
+        chunk = b"a" * (1 << 20)
+        left = size
+        while left > 0:     # a client that hangs up ends this with a ConnectionError
+            self.wfile.write(chunk[:min(left, len(chunk))])
+            left -= len(chunk)
+        self.wfile.write(tail)
 
 
 class Server(ThreadingHTTPServer):

@@ -39,7 +39,7 @@ FAULTS = ",".join([
     "trunc=truncated", "html=nonjson", "nof=nofields", "ref=refusal", "refn=refusalnull",
     "fence=fenced", "think=reasoning", "thinkkey=reasoningkey", "thinktag=thinktag",
     "prose=prose", "bad=badscore", "empty=empty", "cut=cutoff", "cr=reset", "ct=truncated",
-    "c429=429",
+    "c429=429", "big=huge:2", "bigs=hugestream:2",
 ])
 
 
@@ -335,6 +335,19 @@ class TestOpenAI(ServerCase):
         doc = json.loads(body)
         self.assertEqual(status, 200)
         self.assertNotIn("choices", doc)
+
+    def test_huge_replies(self):
+        for item, has_length in (("big", True), ("bigs", False)):
+            conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10)
+            conn.request("POST", "/v1/chat/completions", json.dumps(oa_body("ITEM:" + item)),
+                         oa_headers())
+            r = conn.getresponse()
+            body = r.read()
+            conn.close()
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.getheader("Content-Length") is not None, has_length, item)
+            content = json.loads(body)["choices"][0]["message"]["content"]
+            self.assertEqual(len(content), 2 << 20, item)
 
     def test_refusals(self):
         choice, content = self.answer("ITEM:ref")
