@@ -59,6 +59,19 @@ static const char SCAN_RANDOM_LOW[] =
 	OPEN_SCAN " AND q.random_key < ?2 ORDER BY q.random_key LIMIT ?8";
 static const char SCAN_SCORER[] =
 	OPEN_SCAN " ORDER BY q.scorer_key, q.item_id LIMIT ?8";
+static const char SCAN_UNCERTAIN[] =
+	OPEN_SCAN " ORDER BY q.uncertain_key, q.item_id LIMIT ?8";
+static const char SCAN_SPLIT[] =
+	OPEN_SCAN " ORDER BY q.split_key, q.item_id LIMIT ?8";
+/* Settled items (no longer open) whose label is this reviewer's own: they
+ * may change it, and a claim marks what their session holds. Lowest
+ * out-of-fold probability of that label first (confident learning). */
+static const char SCAN_SUSPECT[] =
+	"SELECT q.item_id FROM item_queue q WHERE q.suspect_p IS NOT NULL AND q.need > 0"
+	" AND EXISTS (SELECT 1 FROM standing s WHERE s.item_id = q.item_id AND s.reviewer = ?1"
+	"   AND s.decision IN ('accept', 'override'))"
+	" AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = q.item_id AND c.reviewer = ?1)"
+	FILTERS " ORDER BY q.suspect_p, q.item_id LIMIT ?8";
 /* for adjudicators: their own reviews do not keep an item from them */
 static const char SCAN_CONFLICTS[] =
 	"SELECT q.item_id FROM item_queue q WHERE q.conflict_open" FILTERS
@@ -153,6 +166,9 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long 
 	case DB_ORDER_DISAGREEMENT: return scan(db, SCAN_DISAGREEMENT, q, 0, ids, max, count);
 	case DB_ORDER_CONFIDENCE: return scan(db, SCAN_CONFIDENCE, q, 0, ids, max, count);
 	case DB_ORDER_SCORER: return scan(db, SCAN_SCORER, q, 0, ids, max, count);
+	case DB_ORDER_UNCERTAIN: return scan(db, SCAN_UNCERTAIN, q, 0, ids, max, count);
+	case DB_ORDER_SPLIT: return scan(db, SCAN_SPLIT, q, 0, ids, max, count);
+	case DB_ORDER_SUSPECT: return scan(db, SCAN_SUSPECT, q, 0, ids, max, count);
 	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
 	case DB_ORDER_CONFLICTS: return scan(db, SCAN_CONFLICTS, q, 0, ids, max, count);
 	case DB_ORDER_RANDOM:

@@ -17,6 +17,9 @@
 	X(CONFIDENCE, "confidence", 'c', "lowest confidence")  /* none at all first */          \
 	X(RANDOM, "random", 'r', "random")                     /* a fixed shuffle for a seed */ \
 	X(SCORER, "scorer", 's', "scorer")                     /* the latest scorer's lowest */ \
+	X(UNCERTAIN, "uncertain", 'e', "uncertain")   /* the scorer's highest entropy first */ \
+	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */ \
+	X(SUSPECT, "suspect", 'h', "suspect labels")  /* my settled labels the scorer doubts */ \
 	X(MINE, "", 0, "my decisions")                         /* browse, newest first */     \
 	X(CONFLICTS, "", 0, "conflicts")  /* adjudication: items in conflict, least certain first */
 

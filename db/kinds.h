@@ -68,6 +68,13 @@ typedef enum {
 	DB_RUN_STATE_COUNT
 } DbRunState;
 
+/* The labeller whose runs are the linear scorer's predictions
+ * (runs.provider; src/llm/provider_scorer.c). Its runs are runs like any
+ * other, but "the LLM" of an item (the answer a reviewer is shown, the
+ * queue's LLM label, agree's headline) is the latest run of any other
+ * labeller unless a scorer run is asked for by its id. */
+#define DB_PROVIDER_SCORER "scorer"
+
 /* The word of each kind, as stored and as messages show it ("accept",
  * "parse_failed"); "" for DB_DECISION_NONE and DB_VERDICT_NONE, "?" out of
  * range. Static strings. */

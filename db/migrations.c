@@ -219,7 +219,49 @@ static const char *const migrations[] = {
 	 * whose owner is gone was killed: --list and --resume tell it from a
 	 * live one, and a second live --resume is refused. */
 	"ALTER TABLE runs ADD COLUMN owner TEXT;",
-	/* 7: gold sets. The review log is rebuilt (SQLite cannot change a CHECK
+	/* 7: the linear scorer's data (docs/scorer.md). A feature set is named
+	 * with its version ('pixels-v1'), has ordered named columns, and holds
+	 * its vectors as float32 (measured: what features_to_vector gives) or
+	 * float64 (imported: the file's decimals kept exactly, so a fit reaches
+	 * the optimum of the values the user gave, not of their rounding). The
+	 * index reads one set in item order without touching the others. */
+	"CREATE TABLE feature_sets ("
+	"  name TEXT PRIMARY KEY CHECK (name <> ''),"
+	"  dim INTEGER NOT NULL CHECK (dim > 0),"
+	"  columns TEXT NOT NULL CHECK (json_valid(columns)),"
+	"  value_type TEXT NOT NULL CHECK (value_type IN ('f32', 'f64')),"
+	"  origin TEXT NOT NULL CHECK (origin IN ('measured', 'imported')),"
+	"  source TEXT,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	"CREATE INDEX features_by_name ON features (name, item_id);"
+	/* a model as it can be applied (model: the export-model JSON), the size
+	 * and hash of the data it was fitted on, and whether its scores hold
+	 * out-of-fold probabilities over the whole scale (the suspect order) */
+	"ALTER TABLE scorer_models ADD COLUMN rows INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scorer_models ADD COLUMN data_hash TEXT;"
+	"ALTER TABLE scorer_models ADD COLUMN model TEXT CHECK (model IS NULL OR json_valid(model));"
+	"ALTER TABLE scorer_models ADD COLUMN oof_labels INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX scorer_models_oof ON scorer_models (id) WHERE oof_labels;"
+	/* scores are a model's out-of-fold predictions on its training rows:
+	 * the label it was trained to, and the fold that held the row out */
+	"ALTER TABLE scores ADD COLUMN label INTEGER;"
+	"ALTER TABLE scores ADD COLUMN fold INTEGER;"
+	/* the scorer's orders: the latest scorer run's answer, how unsure it
+	 * is, and the out-of-fold probability of the settled human label */
+	"ALTER TABLE item_queue ADD COLUMN scorer_run INTEGER;"
+	"ALTER TABLE item_queue ADD COLUMN scorer_label INTEGER;"
+	"ALTER TABLE item_queue ADD COLUMN scorer_entropy REAL;"
+	"ALTER TABLE item_queue ADD COLUMN suspect_p REAL;"
+	"ALTER TABLE item_queue ADD COLUMN uncertain_key REAL GENERATED ALWAYS AS"
+	"  (ifnull(-scorer_entropy, 9e99)) VIRTUAL;"
+	"ALTER TABLE item_queue ADD COLUMN split_key REAL GENERATED ALWAYS AS"
+	"  (ifnull(-abs(scorer_score - llm_label), 9e99)) VIRTUAL;"
+	"CREATE INDEX queue_uncertain ON item_queue (uncertain_key, item_id) WHERE open;"
+	"CREATE INDEX queue_split ON item_queue (split_key, item_id) WHERE open;"
+	"CREATE INDEX queue_suspect ON item_queue (suspect_p, item_id) WHERE suspect_p IS NOT NULL;"
+	"CREATE INDEX runs_by_provider ON runs (provider, id);",
+	/* 8: gold sets. The review log is rebuilt (SQLite cannot change a CHECK
 	 * in place) so that it takes two new kinds of row:
 	 * - 'adjudicate': an adjudicator's final label for an item, with the
 	 *   reason as its note; like every decision it is undone by a retract;

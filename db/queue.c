@@ -9,8 +9,10 @@
 
 #include "db/internal.h"
 
-/* Bump when what the state means changes: every database then rebuilds it. */
-enum { QUEUE_STATE_VERSION = 2 };
+/* Bump when what the state means changes: every database then rebuilds it.
+ * 3: the scorer's columns (2 on main) and the adjudication columns (2 on
+ * the gold branch) together. */
+enum { QUEUE_STATE_VERSION = 3 };
 
 /* ---- the triggers ---- */
 
@@ -55,6 +57,26 @@ enum { QUEUE_STATE_VERSION = 2 };
 #define ADJUDICATED(item)                                                                \
 	"(SELECT r.label FROM reviews r WHERE r.item_id = " item " AND r.decision = 'adjudicate'" \
 	" AND " NOT_RETRACTED("r") " ORDER BY r.id DESC LIMIT 1)"
+/* A run of the scorer labeller (db/kinds.h): its answers are the scorer's,
+ * never the item's LLM label. */
+#define SCORER_RUN(run_id)                                                               \
+	"(SELECT provider FROM runs WHERE id = " run_id ") = '" DB_PROVIDER_SCORER "'"
+/* The model whose out-of-fold probabilities the suspect order reads. */
+#define LATEST_OOF "(SELECT max(id) FROM scorer_models WHERE oof_labels)"
+/* Some reviewer has decided the item more than once (accept or override,
+ * undone or not): a label looked at again is not flagged again. */
+#define REDECIDED(item)                                                                  \
+	"EXISTS (SELECT 1 FROM reviews r1 JOIN reviews r2 ON r2.item_id = r1.item_id"         \
+	" AND r2.reviewer = r1.reviewer AND r2.id > r1.id WHERE r1.item_id = " item           \
+	" AND r1.decision IN ('accept', 'override') AND r2.decision IN ('accept', 'override'))"
+/* The suspect key of item_queue row q: the latest out-of-fold model's
+ * probability of the settled human label, for settled items decided once. */
+#define SUSPECT_P(q)                                                                     \
+	"CASE WHEN " SETTLED(q) " AND NOT " REDECIDED(q ".item_id") " THEN (SELECT"           \
+	" json_extract(s.probabilities, '$[' || (" q ".human_min - 1) || ']') FROM scores s"    \
+	" WHERE s.model_id = " LATEST_OOF " AND s.item_id = " q ".item_id) END"
+#define SUSPECT(item)                                                                    \
+	"UPDATE item_queue SET suspect_p = " SUSPECT_P("item_queue") " WHERE item_id = " item ";"
 
 typedef struct {
 	const char *name, *sql;
@@ -96,13 +118,15 @@ static const Trigger triggers[] = {
 				" ORDER BY r.id DESC LIMIT 1; END"},
 	/* standing decisions make the item's count and span, and the reviewer's */
 	{"queue_on_standing_insert", "CREATE TRIGGER queue_on_standing_insert AFTER INSERT ON"
-				     " standing BEGIN " REFRESH("NEW.item_id") COUNT_REVIEWER("NEW", "1")
+				     " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id") COUNT_REVIEWER("NEW", "1")
 				     " END"},
 	{"queue_on_standing_update", "CREATE TRIGGER queue_on_standing_update AFTER UPDATE ON"
-				     " standing BEGIN " REFRESH("NEW.item_id") COUNT_REVIEWER("OLD", "-1")
+				     " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id")
+				     COUNT_REVIEWER("OLD", "-1")
 				     COUNT_REVIEWER("NEW", "1") " END"},
 	{"queue_on_standing_delete", "CREATE TRIGGER queue_on_standing_delete AFTER DELETE ON"
-				     " standing BEGIN " REFRESH("OLD.item_id") COUNT_REVIEWER("OLD", "-1")
+				     " standing BEGIN " REFRESH("OLD.item_id") SUSPECT("OLD.item_id")
+				     COUNT_REVIEWER("OLD", "-1")
 				     " END"},
 	/* the title bar's counts */
 	{"counts_on_queue_insert", "CREATE TRIGGER counts_on_queue_insert AFTER INSERT ON item_queue"
@@ -126,17 +150,27 @@ static const Trigger triggers[] = {
 					  ADJUDICATED("NEW.item_id") " WHERE item_id = NEW.item_id; END"},
 	/* the LLM label of the latest run that gave one */
 	{"queue_on_prediction", "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
-				" WHEN NEW.status = 'ok' BEGIN UPDATE item_queue SET llm_run = NEW.run_id,"
+				" WHEN NEW.status = 'ok' AND NOT " SCORER_RUN("NEW.run_id") " BEGIN"
+				" UPDATE item_queue SET llm_run = NEW.run_id,"
 				" llm_label = NEW.label, llm_confidence = NEW.confidence"
 				" WHERE item_id = NEW.item_id AND ifnull(llm_run, 0) <= NEW.run_id; END"},
-	/* the latest scorer's score; a new model starts the scorer order afresh */
-	{"queue_on_score", "CREATE TRIGGER queue_on_score AFTER INSERT ON scores BEGIN"
-			   " UPDATE item_queue SET scorer_model = NEW.model_id, scorer_score = NEW.score"
-			   " WHERE item_id = NEW.item_id"
-			   " AND NEW.model_id >= (SELECT max(id) FROM scorer_models); END"},
-	{"queue_on_scorer_model", "CREATE TRIGGER queue_on_scorer_model AFTER INSERT ON"
-				  " scorer_models BEGIN UPDATE item_queue SET scorer_model = NULL,"
-				  " scorer_score = NULL WHERE scorer_model IS NOT NULL; END"},
+	/* the latest scorer run's answer, and how unsure it is */
+	{"queue_on_scorer_answer", "CREATE TRIGGER queue_on_scorer_answer AFTER INSERT ON"
+				   " predictions WHEN NEW.status = 'ok' AND " SCORER_RUN("NEW.run_id")
+				   " BEGIN UPDATE item_queue SET scorer_run = NEW.run_id, scorer_model ="
+				   " (SELECT json_extract(params, '$.model_id') FROM runs WHERE id ="
+				   " NEW.run_id), scorer_score = NEW.score, scorer_label = NEW.label,"
+				   " scorer_entropy = json_extract(NEW.raw_reply, '$.entropy')"
+				   " WHERE item_id = NEW.item_id AND ifnull(scorer_run, 0) <= NEW.run_id;"
+				   " END"},
+	/* a model's out-of-fold probabilities make the suspect order; a new
+	 * such model starts it afresh */
+	{"queue_on_oof_model", "CREATE TRIGGER queue_on_oof_model AFTER INSERT ON scorer_models"
+			       " WHEN NEW.oof_labels BEGIN UPDATE item_queue SET suspect_p = NULL"
+			       " WHERE suspect_p IS NOT NULL; END"},
+	{"queue_on_oof_score", "CREATE TRIGGER queue_on_oof_score AFTER INSERT ON scores"
+			       " WHEN NEW.model_id = " LATEST_OOF " BEGIN " SUSPECT("NEW.item_id")
+			       " END"},
 	/* a claim holds an item; expired claims are swept before anyone claims */
 	{"queue_on_claim", "CREATE TRIGGER queue_on_claim AFTER INSERT ON claims BEGIN"
 			   " UPDATE item_queue SET claimers = claimers + 1 WHERE item_id = NEW.item_id; END"},
@@ -174,13 +208,20 @@ static const struct {
 	{"LLM labels",
 	 "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
 	 " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"
-	 " ORDER BY p.run_id DESC LIMIT 1)"
-	 " WHERE item_id IN (SELECT item_id FROM predictions WHERE status = 'ok')"},
-	{"scores",
-	 "UPDATE item_queue SET (scorer_model, scorer_score) = (SELECT s.model_id, s.score FROM"
-	 " scores s WHERE s.item_id = item_queue.item_id AND s.model_id = (SELECT max(id) FROM"
-	 " scorer_models)) WHERE item_id IN (SELECT item_id FROM scores WHERE model_id ="
-	 " (SELECT max(id) FROM scorer_models))"},
+	 " AND NOT " SCORER_RUN("p.run_id") " ORDER BY p.run_id DESC LIMIT 1)"
+	 " WHERE item_id IN (SELECT item_id FROM predictions p WHERE status = 'ok'"
+	 " AND NOT " SCORER_RUN("p.run_id") ")"},
+	{"scorer answers",
+	 "UPDATE item_queue SET (scorer_run, scorer_model, scorer_score, scorer_label,"
+	 " scorer_entropy) = (SELECT p.run_id, json_extract(r.params, '$.model_id'), p.score,"
+	 " p.label, json_extract(p.raw_reply, '$.entropy') FROM predictions p JOIN runs r ON"
+	 " r.id = p.run_id WHERE p.item_id = item_queue.item_id AND p.status = 'ok' AND"
+	 " r.provider = '" DB_PROVIDER_SCORER "' ORDER BY p.run_id DESC LIMIT 1)"
+	 " WHERE item_id IN (SELECT p.item_id FROM predictions p JOIN runs r ON r.id = p.run_id"
+	 " WHERE p.status = 'ok' AND r.provider = '" DB_PROVIDER_SCORER "')"},
+	{"suspect labels",
+	 "UPDATE item_queue SET suspect_p = " SUSPECT_P("item_queue")
+	 " WHERE item_id IN (SELECT item_id FROM scores WHERE model_id = " LATEST_OOF ")"},
 	{"counts",
 	 "INSERT INTO queue_counts (name, n) SELECT 'items', count(*) FROM item_queue"
 	 " UNION ALL SELECT 'reviewed', count(*) FROM item_queue WHERE deciders > 0"

@@ -20,7 +20,9 @@ static const char PREDICTION_SELECT[] =
 	" p.rationale, p.aspects, p.reasoning, p.raw_reply, p.error, r.model, r.provider,"
 	" v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
 	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"
-	" WHERE p.item_id = ?1 AND (?2 = 0 OR p.run_id = ?2) ORDER BY p.run_id DESC LIMIT 1";
+	" WHERE p.item_id = ?1 AND (?2 = 0 OR p.run_id = ?2)"
+	/* the LLM's answer: the scorer's only when its run is asked for */
+	" AND (?2 <> 0 OR r.provider <> '" DB_PROVIDER_SCORER "') ORDER BY p.run_id DESC LIMIT 1";
 /* kept by db/queue.c's triggers: the reviewer's labels against the LLM's */
 static const char REVIEW_PAIRS[] =
 	"SELECT llm, human, n FROM reviewer_pairs WHERE reviewer = ?1 AND n > 0";

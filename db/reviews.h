@@ -67,7 +67,8 @@ typedef struct {
 Status db_review_standing(Db *db, long long item_id, const char *reviewer, DbStanding *standing);
 
 /* The prediction to show for an item: the latest of run_id, or of the latest
- * run that has one when run_id is 0. Every string owned. */
+ * run that has one when run_id is 0 (a labeller's other than the scorer:
+ * db/kinds.h DB_PROVIDER_SCORER). Every string owned. */
 typedef struct {
 	long long id, run_id; /* id 0: the item has no prediction */
 	DbPredictionState status;

@@ -67,7 +67,7 @@ Status db_run_plan(Db *db, long long run_id, const char *model, const DbRunPlanS
 /* Up to max planned item ids of run_id, above after_id in id order, that
  * have no prediction in the run yet; *count gets how many. */
 Status db_run_pending(Db *db, long long run_id, long long after_id, long long *ids, int max,
-		     int *count);
+		      int *count);
 
 typedef struct {
 	long long run_id, item_id;

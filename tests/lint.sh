@@ -26,11 +26,11 @@ src/llm      src/base src/img db
 src/agree    src/base src/img db/kinds.h        loader=src/agree/agreeload
 src/import   src/base src/img db
 src/review   src/base src/agree src/settle db
-src/score    src/base src/agree db/kinds.h
+src/score    src/base src/agree db
 src/settle   src/base db/kinds.h                loader=src/settle/settlement
 src/export   src/base src/settle src/agree db
 src/cmd      *
-ui           src/base src/img src/llm src/agree src/review src/settle db
+ui           src/base src/img src/llm src/agree src/review src/settle src/score db
 db           src/base
 '
 

@@ -24,6 +24,7 @@
 	X(ORDER, "order", "change the queue order")                                       \
 	X(HISTORY, "history", "item history: every prediction and review")                \
 	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")        \
+	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")  \
 	X(DASHBOARD, NULL, "agreement dashboard")                                         \
 	X(ADJUDICATION, "adjudicate", "adjudicate conflicts: pick each item's final label")\
 	X(FINAL, "final", "the final label (a reason may follow)")                        \

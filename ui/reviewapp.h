@@ -10,9 +10,11 @@
 
 #include "db/items.h"
 #include "db/reviews.h"
+#include "db/scorer.h"
 #include "src/review/review.h"
 #include "ui/gfx.h"
 #include "ui/prefetch.h"
+#include "ui/retrain.h"
 #include "ui/tty.h"
 #include "ui/view.h"
 
@@ -53,6 +55,14 @@ struct App {
 	int image_pending;       /* the current image is not ready yet */
 	char image_error[160];
 
+	/* the scorer: its answer for the current item, the current model, and
+	 * its refit in the background (ui/retrain.h) */
+	DbScorerView scorer;
+	DbScorerSummary model;
+	Retrain *retrain;
+	int retrain_every;       /* --retrain-every: refit after this many labels (0: on R only) */
+	int labels_given;        /* accepts and overrides this session */
+
 	char message[256];
 	int message_is_error;
 
@@ -87,6 +97,12 @@ int app_land(App *app);
 
 /* Asks the image worker for the current and the upcoming pictures. */
 void app_want_images(App *app);
+
+/* ---- ui/reviewview.c ---- */
+/* Takes in a background refit that has ended: the new model's figures for
+ * the title, the scorer's new answer for the current item, a message.
+ * Returns the reaction (REACT_NONE when nothing ended). */
+int reviewview_background(App *app);
 
 /* ---- ui/reviewdraw.c ---- */
 void reviewdraw_layout(App *app);

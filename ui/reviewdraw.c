@@ -71,9 +71,22 @@ static const char *label_name(App *app, int value)
 	return value >= 1 && value <= scale->count ? scale->names[value - 1] : "?";
 }
 
+/* " · scorer κw 0.62 (n=340)", " · scorer refitting…", or "" without a model. */
+static void scorer_title(App *app, char *out, size_t size)
+{
+	if (retrain_busy(app->retrain))
+		snprintf(out, size, " · scorer refitting…");
+	else if (!app->model.id)
+		out[0] = '\0';
+	else if (app->model.has_kappa)
+		snprintf(out, size, " · scorer κw %.2f (n=%lld)", app->model.kappa, app->model.rows);
+	else
+		snprintf(out, size, " · scorer κw – (n=%lld)", app->model.rows);
+}
+
 static void draw_title(App *app)
 {
-	char left[512], right[160], kw[48];
+	char left[512], right[224], kw[48], scorer[64];
 	const DbQueueCounts *c = review_progress(app->session);
 	long pairs;
 	MetricValue kappa = review_kappa(app->session, &pairs);
@@ -82,13 +95,15 @@ static void draw_title(App *app)
 	const char *hash = app->prediction.prompt_hash ? app->prediction.prompt_hash : "";
 	snprintf(left, sizeof left, " gavel · %s · prompt %s%s%.6s%s · %s", app->db_name, prompt,
 		 *hash ? " (" : "", hash, *hash ? ")" : "", app->reviewer);
-	/* one meaning each (docs/review.md): yours, everyone's, your agreement */
+	scorer_title(app, scorer, sizeof scorer);
+	/* one meaning each (docs/review.md): yours, everyone's, your agreement,
+	 * the scorer's cross-validated agreement and the labels it learnt from */
 	if (kappa.defined)
 		snprintf(kw, sizeof kw, "%.2f (n=%ld)", kappa.value, pairs);
 	else
 		snprintf(kw, sizeof kw, "–");
-	snprintf(right, sizeof right, "you %lld · %lld/%lld reviewed · your κw %s ", c->mine,
-		 c->reviewed, c->items, kw);
+	snprintf(right, sizeof right, "you %lld · %lld/%lld reviewed · your κw %s%s ", c->mine,
+		 c->reviewed, c->items, kw, scorer);
 	attron(COLOR_PAIR(PAIR_TITLE) | pair_title_attr);
 	move(0, 0);
 	for (int x = 0; x < COLS; x++)
@@ -310,6 +325,32 @@ static void clamped_line(void *arg, const char *text)
 	c->left--;
 }
 
+/* The scorer's answer beside the LLM's (hidden with it when blind), and how
+ * plausible it finds the settled label (the suspect order's key). */
+static void pane_scorer(App *app, PaneWriter *w)
+{
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
+	const DbScorerView *s = &app->scorer;
+	char line[256];
+	if (e->blind || (!app->model.id && !s->run_id))
+		return;
+	if (!s->run_id) {
+		pane_text(w, COLOR_PAIR(PAIR_DIM), "scorer  no answer for this item (R refits)");
+		return;
+	}
+	snprintf(line, sizeof line, "scorer  %d %s", s->label, label_name(app, s->label));
+	if (s->has_confidence)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "    p %.2f", s->confidence);
+	pane_text(w, A_BOLD, line);
+	snprintf(line, sizeof line, "expected %.2f · model %lld · run %lld", s->score, s->model_id,
+		 s->run_id);
+	pane_text(w, COLOR_PAIR(PAIR_DIM), line);
+	if (s->has_suspect) {
+		snprintf(line, sizeof line, "out-of-fold p of the settled label %.2f", s->suspect_p);
+		pane_text(w, s->suspect_p < 0.1 ? COLOR_PAIR(PAIR_OVERRIDE) : COLOR_PAIR(PAIR_DIM), line);
+	}
+}
+
 static void pane_item(App *app, PaneWriter *w)
 {
 	const char *title = app->item.title ? app->item.title : "(untitled)";
@@ -342,6 +383,7 @@ static void draw_llm_pane(App *app)
 	/* what the item is, then what you did, then what the LLM said */
 	pane_item(app, &w);
 	pane_you(app, &w);
+	pane_scorer(app, &w);
 	pane_text(&w, 0, "");
 	pane_llm(app, &w);
 	pane_text(&w, 0, "");

@@ -26,6 +26,7 @@ enum {
 	INPUT_IMAGE = -2,        /* the worker finished an image */
 	INPUT_END = -3,          /* the script ended or a signal asked us to stop */
 	INPUT_QUEUE = -4,        /* the queue changed while the reviewer was away */
+	INPUT_BACKGROUND = -5,   /* a background refit of the scorer ended */
 	LOOKAHEAD = 4,           /* items claimed and prefetched ahead */
 };
 
@@ -77,6 +78,9 @@ int app_land(App *app)
 	xfree_strings(app->notes, app->note_count);
 	app->notes = NULL, app->note_count = app->note_capacity = 0;
 	if (e && review_details(app->session, &app->item, &app->prediction) != STATUS_OK)
+		app_message(app, 1, "%s", status_detail());
+	memset(&app->scorer, 0, sizeof app->scorer);
+	if (e && db_scorer_view(app->db, id, &app->scorer) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	if (e && db_item_notes(app->db, id, add_note, app) != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
@@ -224,8 +228,9 @@ static int script_step(App *app)
 
 static int read_terminal(App *app, int *key)
 {
-	struct pollfd fds[2] = {{.fd = screen_input_fd(), .events = POLLIN},
-				{.fd = prefetch_fd(app->prefetch), .events = POLLIN}};
+	struct pollfd fds[3] = {{.fd = screen_input_fd(), .events = POLLIN},
+				{.fd = prefetch_fd(app->prefetch), .events = POLLIN},
+				{.fd = retrain_fd(app->retrain), .events = POLLIN}};
 	for (;;) {
 		wint_t wc;
 		int r;
@@ -240,7 +245,7 @@ static int read_terminal(App *app, int *key)
 			*key = (int)wc;
 			return 1;
 		}
-		r = poll(fds, 2, app->renew_ms);
+		r = poll(fds, 3, app->renew_ms);
 		if (r < 0 && errno != EINTR)
 			return INPUT_END;
 		/* still looking: keep the claims; at the end of the queue, look again */
@@ -250,6 +255,8 @@ static int read_terminal(App *app, int *key)
 			prefetch_drain(app->prefetch);
 			return INPUT_IMAGE;
 		}
+		if (r > 0 && (fds[2].revents & POLLIN))
+			return INPUT_BACKGROUND;
 	}
 }
 
@@ -400,6 +407,7 @@ static void loop(App *app)
 	for (;;) {
 		int key, r;
 		long long start;
+		react |= reviewview_background(app);
 		if (react)
 			frame(app, react);
 		settle(app);
@@ -409,6 +417,10 @@ static void loop(App *app)
 		if (r == INPUT_IMAGE) {
 			/* redraw only when it is the picture we are waiting for */
 			react = app->image_pending ? REACT_TEXT | REACT_IMAGE : REACT_NONE;
+			continue;
+		}
+		if (r == INPUT_BACKGROUND) {
+			react = REACT_NONE; /* the top of the loop takes the refit in */
 			continue;
 		}
 		if (r == INPUT_QUEUE) {
@@ -500,6 +512,9 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	memset(result, 0, sizeof *result);
 	app.db_name = slash ? slash + 1 : db_path(db);
 	app.renew_ms = (int)(options->renew_s * 1000);
+	app.retrain = retrain_new(db_path(db), options->reviewer);
+	app.retrain_every = ui->retrain_every;
+	db_scorer_summary(db, &app.model);
 	if (getenv("GAVEL_TIMING"))
 		app.timing = fopen(getenv("GAVEL_TIMING"), "w");
 	st = start(&app, db, options, ui);
@@ -520,6 +535,7 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 		result->items = review_progress(app.session)->items;
 		result->signalled = screen_should_quit();
 	}
+	retrain_free(app.retrain); /* a refit under way ends first: it writes to the database */
 	prefetch_free(app.prefetch);
 	review_close(app.session);
 	db_item_free(&app.item);

@@ -10,6 +10,7 @@ typedef struct {
 	const char *script;     /* headless: keys and commands from this file */
 	const char *dump_dir;   /* headless: where "dump NAME" writes NAME.txt */
 	int cols, rows;         /* headless screen size */
+	int retrain_every;      /* refit the scorer after this many labels (0: only on a key) */
 } ReviewUiOptions;
 
 /* How a session ended, for the command's last line. */

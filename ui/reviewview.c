@@ -54,6 +54,9 @@ static int decide(App *app, ReviewAction action, int label)
 		return REACT_TEXT | app_land(app);
 	}
 	say_decided(app, action, label, item);
+	if (action != REVIEW_SKIP && app->retrain_every &&
+	    ++app->labels_given % app->retrain_every == 0)
+		retrain_request(app->retrain);
 	return REACT_TEXT | app_land(app);
 }
 
@@ -258,10 +261,11 @@ static int choose_order(App *app)
 	ReviewFilter f = *review_filter(app->session);
 	char question[256] = "order:";
 	int key;
+	/* the --order words: short enough for eight orders on one line */
 	for (int i = 0; i < DB_ORDER_COUNT; i++)
 		if (db_order_keys[i])
 			snprintf(question + strlen(question), sizeof question - strlen(question),
-				 "%s %c %s", i ? "," : "", db_order_keys[i], db_order_names[i]);
+				 "%s %c %s", i ? "," : "", db_order_keys[i], db_order_words[i]);
 	key = app_read_choice(app, question);
 	for (int i = 0; i < DB_ORDER_COUNT; i++)
 		if (db_order_keys[i] && key == db_order_keys[i]) {
@@ -346,6 +350,38 @@ static int show_dashboard(App *app)
 	return app_open_view(app, &dashboard_view, dashboard);
 }
 
+/* ---- the scorer refitted in the background ---- */
+
+static int refit(App *app)
+{
+	int busy = retrain_busy(app->retrain);
+	retrain_request(app->retrain);
+	app_message(app, 0, busy ? "a refit is under way: another follows it"
+				 : "refitting the scorer on the settled labels, in the background");
+	return REACT_TEXT;
+}
+
+int reviewview_background(App *app)
+{
+	RetrainOutcome out;
+	char kappa[32] = "undefined";
+	if (!retrain_poll(app->retrain, &out))
+		return REACT_NONE;
+	if (out.status != STATUS_OK) {
+		app_message(app, 1, "scorer refit failed: %s", out.message);
+		return REACT_TEXT;
+	}
+	db_scorer_summary(app->db, &app->model);
+	if (app->detail_item > 0)
+		db_scorer_view(app->db, app->detail_item, &app->scorer);
+	if (out.has_kappa)
+		snprintf(kappa, sizeof kappa, "%.2f", out.kappa);
+	app_message(app, 0, "scorer refitted: model %lld on %lld labels, cross-validated κw %s; "
+		    "%lld items re-scored in %.1f s", out.model_id, out.rows, kappa, out.scored,
+		    out.seconds);
+	return REACT_TEXT;
+}
+
 /* ---- the view ---- */
 
 static int scroll_pane(App *app, int pages)
@@ -375,6 +411,7 @@ static int command(App *app, void *state, UiCommand command, int arg)
 	case UI_CMD_FILTER: return choose_filter(app);
 	case UI_CMD_ORDER: return choose_order(app);
 	case UI_CMD_HISTORY: return show_history(app);
+	case UI_CMD_RETRAIN: return refit(app);
 	case UI_CMD_ITEM: return show_item(app);
 	case UI_CMD_DASHBOARD: return show_dashboard(app);
 	case UI_CMD_ADJUDICATION: return adjudicateview_open(app);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/kinds.h"
 #include "src/agree/agreedata.h"
 #include "src/base/intmap.h"
 #include "src/base/xalloc.h"
@@ -542,11 +543,20 @@ static void scorer_compute(AgreeReport *r, const View *v)
 
 /* ---- slices ---- */
 
-/* Which runs the report's LLM label may come from (--run, --prompt). */
-static int run_allowed(const AgreeRun *run, const AgreeOptions *o)
+/* Which runs --run and --prompt allow. */
+static int run_selected(const AgreeRun *run, const AgreeOptions *o)
 {
 	return (!o->run_id || run->id == o->run_id) &&
 	       (!o->prompt_version_id || run->prompt_version_id == o->prompt_version_id);
+}
+
+/* Which runs the report's LLM label may come from: the selected ones, but
+ * the scorer's (db/kinds.h) only when --run names one; --by model shows
+ * the scorer beside the LLMs as a model of its own. */
+static int run_allowed(const AgreeRun *run, const AgreeOptions *o)
+{
+	int scorer = run->provider && !strcmp(run->provider, DB_PROVIDER_SCORER);
+	return run_selected(run, o) && (!scorer || o->run_id);
 }
 
 static AgreeSlice *slice_add(AgreeReport *r, const char *key)
@@ -585,7 +595,8 @@ static void slice_cost(AgreeSlice *s, const AgreeData *d, const unsigned char *u
 /* A row of the allowed runs that are like `like` by same(): one prompt
  * version or one model. prefix (may be NULL) starts the row's detail. */
 static void slice_runs(AgreeReport *r, const View *v, const char *key, long long id,
-		       const char *prefix, int (*same)(const AgreeRun *a, const AgreeRun *b), const AgreeRun *like)
+		       const char *prefix, int (*same)(const AgreeRun *a, const AgreeRun *b), const AgreeRun *like,
+		       int (*allowed)(const AgreeRun *run, const AgreeOptions *o))
 {
 	const AgreeData *d = v->d;
 	unsigned char *use = xcalloc((size_t)d->n_runs + 1, 1);
@@ -594,7 +605,7 @@ static void slice_runs(AgreeReport *r, const View *v, const char *key, long long
 
 	s->id = id;
 	for (int i = 0; i < d->n_runs; i++) {
-		use[i] = run_allowed(&d->runs[i], &r->options) && same(&d->runs[i], like);
+		use[i] = allowed(&d->runs[i], &r->options) && same(&d->runs[i], like);
 		if (use[i]) {
 			char *more = xasprintf("%s%s%lld", runs, *runs ? ", " : "", d->runs[i].id);
 
@@ -647,10 +658,11 @@ static void slices_prompt(AgreeReport *r, const View *v)
 			char *prefix = xasprintf("version %lld%s%s", run->prompt_version_id,
 						 run->name ? " " : "", run->name ? run->name : "");
 
-			slice_runs(r, v, key, run->prompt_version_id, prefix, same_version, run);
+			slice_runs(r, v, key, run->prompt_version_id, prefix, same_version, run,
+				   run_allowed);
 			free(prefix);
 		} else {
-			slice_runs(r, v, key, 0, "no prompt version", same_version, run);
+			slice_runs(r, v, key, 0, "no prompt version", same_version, run, run_allowed);
 		}
 	}
 }
@@ -663,12 +675,12 @@ static void slices_model(AgreeReport *r, const View *v)
 		const AgreeRun *run = &d->runs[i];
 		int seen = 0;
 
-		if (!run_allowed(run, &r->options))
+		if (!run_selected(run, &r->options))
 			continue;
 		for (int j = 0; j < i && !seen; j++)
-			seen = run_allowed(&d->runs[j], &r->options) && same_model(&d->runs[j], run);
+			seen = run_selected(&d->runs[j], &r->options) && same_model(&d->runs[j], run);
 		if (!seen)
-			slice_runs(r, v, model_key(run), 0, NULL, same_model, run);
+			slice_runs(r, v, model_key(run), 0, NULL, same_model, run, run_selected);
 	}
 }
 

@@ -52,7 +52,7 @@ static int intern(char ***list, int *n, size_t *cap, int *last, const char *name
 }
 
 void agreedata_add_human(AgreeData *d, long long item_id, const char *reviewer, int label,
-			  int blind)
+			 int blind)
 {
 	if (label < 1 || label > d->K) {
 		d->invalid_human++;
@@ -82,8 +82,8 @@ static int run_find(const AgreeData *d, long long id)
 }
 
 void agreedata_add_run(AgreeData *d, long long run_id, long long prompt_version_id,
-			const char *prompt_hash, const char *prompt_name, const char *provider,
-			const char *model)
+		       const char *prompt_hash, const char *prompt_name, const char *provider,
+		       const char *model)
 {
 	int at = d->n_runs;
 
@@ -105,7 +105,7 @@ void agreedata_add_run(AgreeData *d, long long run_id, long long prompt_version_
 }
 
 void agreedata_add_prediction(AgreeData *d, long long item_id, long long run_id,
-			       DbPredictionState status, int label)
+			      DbPredictionState status, int label)
 {
 	int run = run_find(d, run_id);
 
@@ -116,7 +116,7 @@ void agreedata_add_prediction(AgreeData *d, long long item_id, long long run_id,
 }
 
 void agreedata_add_tokens(AgreeData *d, long long run_id, long long prompt_tokens,
-			   long long completion_tokens)
+			  long long completion_tokens)
 {
 	int run = run_find(d, run_id);
 

@@ -32,7 +32,7 @@ static int on_human(void *arg, const DbHumanLabel *label)
 
 	if (wanted_reviewer(l->filter, label->reviewer))
 		agreedata_add_human(l->d, label->item_id, label->reviewer, label->label,
-				     label->blind);
+				    label->blind);
 	return 0;
 }
 
@@ -120,4 +120,3 @@ Status agreeload_data(Db *db, const AgreeDataFilter *filter, AgreeData **out)
 	*out = l.d;
 	return STATUS_OK;
 }
-

@@ -19,7 +19,12 @@
 	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")           \
 	X(settle, "settle", "settled labels: unanimous, majority or Dawid-Skene")         \
 	X(export, "export", "write the gold set: JSONL, CSV or a Hugging Face imagefolder") \
-	X(completion, "completion", "the shell completion script for bash or zsh")
+	X(completion, "completion", "the shell completion script for bash or zsh")           \
+	X(features, "features", "measure the pixel features of every image (pixels-v1)")  \
+	X(import_features, "import-features", "load feature vectors computed elsewhere")  \
+	X(train, "train", "fit the linear scorer on the human (or LLM) labels")           \
+	X(score, "score", "label items with a trained scorer, as a run")                 \
+	X(export_model, "export-model", "write a scorer model as JSON")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

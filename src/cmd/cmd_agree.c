@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/agreement.h"
 #include "db/database.h"
 #include "db/prompts.h"
 #include "src/agree/agree.h"
@@ -219,6 +220,64 @@ static void json_with_accuracy(const AgreeReport *r, AgreeFmtContext *ctx, const
 	cJSON_Delete(json);
 }
 
+enum { REVIEWERS_NAMED = 6 };
+
+/* Who has standing labels at all, for --reviewer: whether each wanted name
+ * has any, and the first few names to suggest (owned). */
+typedef struct {
+	const Args *a;
+	int seen[MAX_REVIEWERS];
+	char *names[REVIEWERS_NAMED];
+	int named;
+} ReviewerScan;
+
+static int scan_reviewer(void *arg, const DbHumanLabel *label)
+{
+	ReviewerScan *s = arg;
+	int known = 0;
+	for (int i = 0; i < s->a->n_reviewers; i++)
+		s->seen[i] |= !strcmp(s->a->reviewers[i], label->reviewer);
+	for (int i = 0; i < s->named && !known; i++)
+		known = !strcmp(s->names[i], label->reviewer);
+	if (!known && s->named < REVIEWERS_NAMED)
+		s->names[s->named++] = xstrdup(label->reviewer);
+	return 0;
+}
+
+/* A --reviewer with no standing label anywhere in the database is a typo or
+ * the wrong database, not an empty report; one whose labels all fall outside
+ * --since/--until is only an empty report. */
+static Status check_reviewers(Db *db, const Args *a, const AgreeData *d)
+{
+	ReviewerScan scan = {.a = a};
+	char names[512] = "";
+	size_t len = 0;
+	int missing = 0;
+	Status st;
+	for (int i = 0; i < a->n_reviewers; i++) {
+		int found = 0;
+		for (int k = 0; k < d->n_reviewers && !found; k++)
+			found = !strcmp(d->reviewers[k], a->reviewers[i]);
+		missing |= !found;
+	}
+	if (!missing)
+		return STATUS_OK;
+	st = db_agreement_human_labels(db, NULL, NULL, scan_reviewer, &scan);
+	for (int i = 0; i < scan.named; i++) {
+		if (len < sizeof names)
+			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
+						scan.names[i]);
+		free(scan.names[i]);
+	}
+	for (int i = 0; st == STATUS_OK && i < a->n_reviewers; i++)
+		if (!scan.seen[i])
+			st = status_fail(STATUS_ERR_NOT_FOUND, "%s: no labels by reviewer \"%s\" (%s%s)",
+					 db_path(db), a->reviewers[i],
+					 scan.named ? "reviewers with labels: " : "no reviewer has labels yet",
+					 names);
+	return st;
+}
+
 /* Loads, computes and prints; the database stays open only while loading. */
 static Status report(Args *a, AgreeFmtContext *ctx)
 {
@@ -239,9 +298,13 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 		st = agreeload_data(db, &filter, &data);
 	if (st == STATUS_OK)
 		fit = accuracy_fit(db);
+	if (st == STATUS_OK && a->n_reviewers)
+		st = check_reviewers(db, a, data);
 	db_close(db);
 	if (st == STATUS_OK && a->run && !run_exists(data, a->run))
 		st = status_fail(STATUS_ERR_NOT_FOUND, "there is no run %lld", a->run);
+	if (st == STATUS_OK)
+		st = config_check(); /* prices may come from it */
 	if (st != STATUS_OK)
 		goto out;
 	a->report.run_id = a->run;

@@ -190,10 +190,15 @@ static Status resolve_provider(Args *a, Owned *owned, LabelOptions *opt)
 		return status_fail(STATUS_ERR_USAGE, "--provider: '%s' is not %s", a->provider,
 				   provider_names());
 	opt->ops = ops;
+	if (ops->kind == PROVIDER_LOCAL && !ops->answer)
+		return status_fail(STATUS_ERR_USAGE, "--provider %s: %s", ops->name, ops->summary);
 	if (ops->kind == PROVIDER_LOCAL) {
 		a->model = ops->model;
 		return STATUS_OK;
 	}
+	st = config_check(); /* a misspelt base_url must not go unseen */
+	if (st != STATUS_OK)
+		return st;
 	opt->config.base_url = setting(owned, a->base_url, ops->url_variable, ops->name, "base_url",
 				       &from);
 	if (!opt->config.base_url)

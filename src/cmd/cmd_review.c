@@ -5,6 +5,7 @@
 
 #include "db/database.h"
 #include "db/claims.h"
+#include "db/runs.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/review/review.h"
@@ -25,8 +26,8 @@ int cmd_review(int argc, char **argv)
 		CLIOPT_DB(&db_flag),
 		CLIOPT_TEXT("reviewer", &opt.reviewer, "NAME", "who is reviewing (default $USER)"),
 		CLIOPT_ONE_OF("order", &order, "ORDER", db_order_words,
-			      "unreviewed (default), disagreement, confidence, random\n"
-			      "or scorer"),
+			      "unreviewed (default), disagreement, confidence, random,\n"
+			      "scorer, uncertain, llm-vs-scorer or suspect"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &seed, "S", 0, 9e18, "for --order random (default 1)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "blind", &opt.blind, "SHARE", 0, 1,
 			      "hide the LLM's answer on this share of items (default 0)"),
@@ -40,6 +41,9 @@ int cmd_review(int argc, char **argv)
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "renew", &opt.renew_s, "SECONDS", 0.05, 86400,
 			      "how often a running session renews its claims (60); the\n"
 			      "lease must be longer"),
+		CLIOPT_NUMBER(CLIOPT_INT, "retrain-every", &ui.retrain_every, "N", 1, 1000000,
+			      "refit the scorer in the background after every N labels\n"
+			      "(R refits at any time)"),
 		CLIOPT_TEXT("graphics", &ui.graphics, "MODE",
 			    "sixel, blocks or none (default: detected; $GAVEL_GRAPHICS)"),
 		CLIOPT_TEXT("script", &ui.script, "FILE", "headless: read keys from FILE (see docs/review.md)"),
@@ -52,7 +56,7 @@ int cmd_review(int argc, char **argv)
 		.command = "review",
 		.synopsis = "usage: gavel review [--db FILE] [--reviewer NAME] [--order ORDER]\n"
 			    "                    [--blind SHARE] [--overlap SHARE] [--run RUN]\n"
-			    "                    [--graphics sixel|blocks|none]",
+			    "                    [--retrain-every N] [--graphics sixel|blocks|none]",
 		.about = "Review the LLM's labels: see the image, the rationale and the score; accept\n"
 			 "with one key or give your own label with a digit. Every decision is saved\n"
 			 "before the next item shows. Several reviewers can work on one database at once:\n"
@@ -78,7 +82,13 @@ int cmd_review(int argc, char **argv)
 	st = db_open(cli_db_path(db_flag), DB_OPEN_EXISTING, &db);
 	if (st != STATUS_OK)
 		return cli_fail(st);
-	st = reviewui_run(db, &opt, &ui, &result);
+	if (opt.run_id) { /* an unknown run is an error, not a queue without answers */
+		DbRun run;
+		st = db_run_get(db, opt.run_id, &run);
+		db_run_free(&run);
+	}
+	if (st == STATUS_OK)
+		st = reviewui_run(db, &opt, &ui, &result);
 	if (st == STATUS_OK)
 		cli_note("%s has reviewed %lld of %lld items; every decision is saved in %s",
 			 opt.reviewer, result.mine, result.items, db_path(db));

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "db/items.h"
+#include "db/seen.h"
 #include "src/img/img.h"
 #include "src/import/manifest.h"
 #include "src/base/sha256.h"
+#include "src/base/text.h"
 #include "src/base/xalloc.h"
 
 /* How often on_progress hears from us, in records. */
@@ -54,6 +57,14 @@ static void problem(Importer *im, const char *fmt, ...)
 	im->report->bad++;
 	if (im->options->on_problem)
 		im->options->on_problem(im->options->arg, message);
+}
+
+/* A file of a folder passed over; the detail says why, naming it. */
+static void skipped(Importer *im, ImportSkip why, const char *rel)
+{
+	im->report->skipped[why]++;
+	if (im->options->on_skip)
+		im->options->on_skip(im->options->arg, why, rel, status_detail());
 }
 
 static void progress(Importer *im)
@@ -109,13 +120,15 @@ static Status resolve_image(Importer *im, const char *written, char **real)
 	*real = NULL;
 	normalise(joined);
 	if (!inside(im->root, joined)) {
-		status = status_fail(STATUS_ERR_INPUT,
-				     "%s: outside the folder %s (through '..' or an absolute path); "
-				     "--root DIR allows another folder",
-				     written, im->root);
+		status =
+		    status_fail(STATUS_ERR_INPUT,
+				"%s: outside the folder %s (through '..' or an absolute path); "
+				"--root DIR allows another folder",
+				written, im->root);
 	} else if (!resolved) {
-		status = status_fail(errno == ENOENT ? STATUS_ERR_NOT_FOUND : STATUS_ERR_IO, "%s: %s",
-				     written, errno == ENOENT ? "no such file" : strerror(errno));
+		status =
+		    status_fail(errno == ENOENT ? STATUS_ERR_NOT_FOUND : STATUS_ERR_IO, "%s: %s",
+				written, errno == ENOENT ? "no such file" : strerror(errno));
 	} else if (!inside(im->root, resolved)) {
 		status = status_fail(STATUS_ERR_INPUT,
 				     "%s: outside the folder %s (through a link); --root DIR "
@@ -133,11 +146,28 @@ static Status resolve_image(Importer *im, const char *written, char **real)
 	return STATUS_OK;
 }
 
-/* Reads the image's header and hashes its bytes. Details name SHOWN. */
+/* A format gavel recognises but cannot decode (GIF, BMP, PNM, WebP, TIFF,
+ * HEIF): such an item could be neither labelled nor shown, so it is refused
+ * here, with what to do, rather than failing later in label and review. */
+static Status unsupported(ImgFormat format)
+{
+	return status_fail(STATUS_ERR_FORMAT,
+			   "unsupported format (%s): gavel labels and shows "
+			   "JPEG and PNG; convert it to PNG or JPEG",
+			   img_format_name(format));
+}
+
+/* Reads the image's header and hashes its bytes. Details name SHOWN.
+ * STATUS_ERR_FORMAT is "not an image" when probe->info.format is unknown,
+ * else "unsupported format". */
 static Status probe_image(const char *real, const char *shown, Probe *probe)
 {
 	struct stat st;
 	Status status = img_probe_file(real, &probe->info);
+	ImgFormat format = probe->info.format;
+	if ((status == STATUS_OK || status == STATUS_ERR_FORMAT) && format != IMG_FORMAT_UNKNOWN &&
+	    !img_format_decodable(format))
+		status = unsupported(format);
 	if (status == STATUS_OK)
 		status = img_check_complete(real, probe->info.format);
 	if (status != STATUS_OK) {
@@ -188,12 +218,14 @@ static Status take_string(cJSON *record, const char *name, int allow_number, cha
 		return STATUS_OK;
 	}
 	v = field->valuedouble;
-	if (allow_number && cJSON_IsNumber(field) && v == (double)(long long)v &&
-	    v > -9007199254740992.0 && v < 9007199254740992.0) {
+	/* the range first: converting 1e300 to long long is undefined */
+	if (allow_number && cJSON_IsNumber(field) && v > -9007199254740992.0 &&
+	    v < 9007199254740992.0 && v == (double)(long long)v) {
 		*out = xasprintf("%lld", (long long)v);
 		return STATUS_OK;
 	}
-	return status_fail(STATUS_ERR_INPUT, "\"%s\" must be a string", name);
+	return status_fail(STATUS_ERR_INPUT, "\"%s\" must be a string%s", name,
+			   allow_number ? " or a whole number under 2^53" : "");
 }
 
 /* A positive whole number from field NAME, or 0 when absent. */
@@ -209,7 +241,8 @@ static Status take_count(cJSON *record, const char *name, long long *out)
 		if (!*end && *out > 0)
 			return STATUS_OK;
 	} else if (cJSON_IsNumber(field) && field->valuedouble >= 1 &&
-		   field->valuedouble < 9.0e15 && field->valuedouble == (double)(long long)field->valuedouble) {
+		   field->valuedouble < 9.0e15 &&
+		   field->valuedouble == (double)(long long)field->valuedouble) {
 		*out = (long long)field->valuedouble;
 		return STATUS_OK;
 	}
@@ -245,11 +278,25 @@ static Status take_own_fields(cJSON *json, Record *r)
 	if (r->id && !r->id[0])
 		return status_fail(STATUS_ERR_INPUT, "\"id\" is empty");
 	if (!r->path && !r->url)
-		return status_fail(STATUS_ERR_INPUT, "\"path\" is missing (give \"path\" or \"url\")");
+		return status_fail(STATUS_ERR_INPUT,
+				   "\"path\" is missing (give \"path\" or \"url\")");
 	if (r->path && !r->path[0])
 		return status_fail(STATUS_ERR_INPUT, "\"path\" is empty");
 	if (!r->path && strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8))
 		return status_fail(STATUS_ERR_INPUT, "\"url\" must start with http:// or https://");
+	return STATUS_OK;
+}
+
+/* With --no-probe the manifest's "format" is all there is to go on: one
+ * that names a format gavel recognises but cannot decode is refused as the
+ * probe would refuse it; other words are kept as given. */
+static Status check_stated_format(const char *stated)
+{
+	/* the formats are the enum's values after UNKNOWN, each named */
+	for (int f = IMG_FORMAT_UNKNOWN + 1; strcmp(img_format_name((ImgFormat)f), "unknown"); f++)
+		if (!strcasecmp(stated, img_format_name((ImgFormat)f)) &&
+		    !img_format_decodable((ImgFormat)f))
+			return unsupported((ImgFormat)f);
 	return STATUS_OK;
 }
 
@@ -275,6 +322,8 @@ static Status take_probe_fields(cJSON *json, Record *r)
 		st = take_count(json, "bytes", &r->bytes);
 	if (st == STATUS_OK)
 		st = take_string(json, "format", 0, &r->format);
+	if (st == STATUS_OK && r->format)
+		st = check_stated_format(r->format);
 	return st;
 }
 
@@ -308,11 +357,31 @@ static Status check_record(Importer *im, cJSON *json, Record *r)
 	return STATUS_OK;
 }
 
+/* An id given to two images in one manifest is a mistake in the manifest:
+ * whichever went in, the other would be lost as "already present". The same
+ * image under its id twice is only a repeat. The image is its content hash,
+ * else its path or URL. */
+static Status check_id_once(Importer *im, const Record *r, long line)
+{
+	const char *image = r->sha256[0] ? r->sha256 : r->real ? r->real : r->url;
+	long first;
+	int same;
+	Status st = db_seen_add(im->db, r->id, line, image, &first, &same);
+	if (st == STATUS_OK && first && !same)
+		st = status_fail(STATUS_ERR_INPUT,
+				 "the id \"%s\" is given on line %ld to another "
+				 "image; ids must be unique",
+				 r->id, first);
+	return st;
+}
+
 static Status import_record(Importer *im, cJSON *json, const char *file, long line)
 {
 	Record r = {0};
 	DbItemNew item;
 	Status st = check_record(im, json, &r);
+	if (st == STATUS_OK)
+		st = check_id_once(im, &r, line);
 	if (st != STATUS_OK) {
 		if (st != STATUS_ERR_DB)
 			problem(im, "%s:%ld: %s", file, line, status_detail());
@@ -320,11 +389,19 @@ static Status import_record(Importer *im, cJSON *json, const char *file, long li
 		return st == STATUS_ERR_DB ? st : STATUS_OK;
 	}
 	item = (DbItemNew){
-		.external_id = r.id, .path = r.real, .url = r.url,
-		.sha256 = r.sha256[0] ? r.sha256 : NULL, .format = r.format,
-		.width = (int)r.width, .height = (int)r.height, .bytes = r.bytes,
-		.title = r.title, .category = r.category, .metadata_json = r.metadata,
-		.has_image = 1, .source = im->source,
+	    .external_id = r.id,
+	    .path = r.real,
+	    .url = r.url,
+	    .sha256 = r.sha256[0] ? r.sha256 : NULL,
+	    .format = r.format,
+	    .width = (int)r.width,
+	    .height = (int)r.height,
+	    .bytes = r.bytes,
+	    .title = r.title,
+	    .category = r.category,
+	    .metadata_json = r.metadata,
+	    .has_image = 1,
+	    .source = im->source,
 	};
 	st = add_item(im, &item);
 	record_free(&r);
@@ -337,8 +414,12 @@ static Status import_manifest(Importer *im, const char *path)
 	cJSON *json;
 	long line;
 	Status st = manifest_open(path, &reader);
-	if (st != STATUS_OK)
+	if (st == STATUS_OK)
+		st = db_seen_reset(im->db);
+	if (st != STATUS_OK) {
+		manifest_close(reader);
 		return st;
+	}
 	for (;;) {
 		st = manifest_next(reader, &json, &line);
 		if (st == STATUS_ERR_INPUT) {
@@ -361,6 +442,17 @@ static Status import_manifest(Importer *im, const char *path)
 
 /* ---- folders ---- */
 
+static int valid_utf8(const char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0, k; i < len; i += k) {
+		unsigned cp;
+		if (!(k = text_utf8_decode(s + i, len - i, &cp)))
+			return 0;
+	}
+	return 1;
+}
+
 static Status import_file(Importer *im, const char *real, const char *rel)
 {
 	const char *base = strrchr(rel, '/'), *dot;
@@ -371,9 +463,20 @@ static Status import_file(Importer *im, const char *real, const char *rel)
 	Status st;
 
 	im->report->records++;
+	if (!valid_utf8(rel)) {
+		/* its id, title and category come from the name, and must be text */
+		problem(im,
+			"%s: the file name is not UTF-8 (Latin-1? rename the files, e.g. "
+			"convmv -f latin1 -t utf8 -r --notest FOLDER)",
+			rel);
+		return STATUS_OK;
+	}
 	st = probe_image(real, rel, &probe);
 	if (st == STATUS_ERR_FORMAT) {
-		im->report->not_images++;
+		skipped(im,
+			probe.info.format == IMG_FORMAT_UNKNOWN ? IMPORT_SKIP_NOT_IMAGE
+								: IMPORT_SKIP_UNSUPPORTED,
+			rel);
 		return STATUS_OK;
 	}
 	if (st != STATUS_OK) {
@@ -385,10 +488,17 @@ static Status import_file(Importer *im, const char *real, const char *rel)
 	title = dot && dot != base ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
 	category = slash ? xstrndup(rel, (size_t)(slash - rel)) : NULL;
 	item = (DbItemNew){
-		.external_id = rel, .path = real, .sha256 = probe.sha256,
-		.format = img_format_name(probe.info.format), .width = probe.info.width,
-		.height = probe.info.height, .bytes = probe.bytes, .title = title,
-		.category = category, .has_image = 1, .source = im->source,
+	    .external_id = rel,
+	    .path = real,
+	    .sha256 = probe.sha256,
+	    .format = img_format_name(probe.info.format),
+	    .width = probe.info.width,
+	    .height = probe.info.height,
+	    .bytes = probe.bytes,
+	    .title = title,
+	    .category = category,
+	    .has_image = 1,
+	    .source = im->source,
 	};
 	st = add_item(im, &item);
 	free(title);
@@ -414,8 +524,8 @@ static Status walk(Importer *im, const char *dir, const char *rel, int depth)
 		return status_fail(STATUS_ERR_IO, "%s: %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, entries[i]->d_name);
-		char *sub = rel ? xasprintf("%s/%s", rel, entries[i]->d_name)
-				: xstrdup(entries[i]->d_name);
+		char *sub =
+		    rel ? xasprintf("%s/%s", rel, entries[i]->d_name) : xstrdup(entries[i]->d_name);
 		char *real = NULL;
 		struct stat lst, fst;
 		if (st != STATUS_OK || lstat(path, &lst) != 0) {
@@ -481,10 +591,23 @@ Status import_path(Db *db, const char *path, const ImportOptions *options, Impor
 	if (st != STATUS_OK)
 		goto out;
 	st = S_ISDIR(sb.st_mode) ? walk(&im, im.source, NULL, 0) : import_manifest(&im, path);
+	/* an empty manifest is most often the wrong file or a failed export, a
+	 * folder without an image the wrong folder; import-ratings says the same
+	 * of a file without ratings */
+	if (st == STATUS_OK && !S_ISDIR(sb.st_mode) && report->records == 0)
+		st = status_fail(STATUS_ERR_INPUT, "%s: nothing to import: the file has no records",
+				 path);
+	if (st == STATUS_OK && S_ISDIR(sb.st_mode) &&
+	    report->records ==
+		report->skipped[IMPORT_SKIP_NOT_IMAGE] + report->skipped[IMPORT_SKIP_UNSUPPORTED])
+		st = status_fail(STATUS_ERR_INPUT,
+				 "%s: nothing to import: no JPEG or PNG image in the "
+				 "folder",
+				 path);
 	if (st == STATUS_OK && report->bad && !options->skip_bad)
 		st = status_fail(STATUS_ERR_INPUT,
-				 "%s: nothing imported: %ld bad %s (--skip-bad imports the rest)", path,
-				 report->bad, report->bad == 1 ? "record" : "records");
+				 "%s: nothing imported: %ld bad %s (--skip-bad imports the rest)",
+				 path, report->bad, report->bad == 1 ? "record" : "records");
 	if (st == STATUS_OK)
 		st = db_commit(db);
 	if (st == STATUS_OK)

@@ -65,7 +65,6 @@ typedef struct {
 	double start, last_progress;
 } Run;
 
-
 static void job_free(Job *job)
 {
 	if (!job)

@@ -12,10 +12,11 @@
 extern const ProviderOps provider_openai;
 extern const ProviderOps provider_anthropic;
 extern const ProviderOps provider_heuristic;
+extern const ProviderOps provider_scorer;
 
 /* The registry: adding a labeller is a file with its ops and a row here. */
 static const ProviderOps *const providers[] = {&provider_openai, &provider_anthropic,
-					       &provider_heuristic};
+					       &provider_heuristic, &provider_scorer};
 
 enum { PROVIDER_COUNT = sizeof providers / sizeof providers[0] };
 

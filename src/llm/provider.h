@@ -78,7 +78,8 @@ typedef struct {
 	/* PROVIDER_LOCAL: the answer, as the JSON a model is asked for, in a new
 	 * *reply_json the caller frees. On failure a status with a detail, and
 	 * *reason, a short static phrase that sums failures up in the run's
-	 * summary ("image unreadable"). */
+	 * summary ("image unreadable"). NULL for a labeller whose runs another
+	 * command makes (the scorer: `gavel score`); `gavel label` refuses it. */
 	Status (*answer)(const ProviderItem *item, char **reply_json, const char **reason);
 } ProviderOps;
 

@@ -54,10 +54,10 @@ OLD = {
     + " ASC NULLS FIRST, i.id LIMIT 64",
     "random": CANDIDATES + NEEDS_REVIEWER + " AND ?4 >= 0 ORDER BY ((i.id * 2654435761 + ?8) % 4294967291),"
     " i.id LIMIT 64",
-    "scorer": CANDIDATES + NEEDS_REVIEWER + " AND ?4 >= 0 AND ?8 >= 0 ORDER BY (SELECT s.score FROM scores s"
-    " WHERE s.item_id = i.id AND s.model_id = (SELECT max(id) FROM scorer_models))"
-    " ASC NULLS LAST, i.id LIMIT 64",
 }
+# The scorer order is not compared: since migration 6 it follows the latest
+# scorer run's answers, and scores hold a model's out-of-fold predictions
+# (docs/scorer.md); tests/cli/test_scorer_queue.sh checks it against SQL.
 
 
 def old_claims(path, reviewer, order, seed, permille, n):

@@ -17,7 +17,7 @@ complete_words() { # WORDS...: what bash completion offers for the last word
 		_ "$TMP/gavel.bash" "$@" | sort | tr '\n' ' '
 }
 expect_match "$(complete_words "$GAVEL" a)" "^agree $" "a command"
-expect_match "$(complete_words "$GAVEL" i)" "^import import-ratings init $" "commands with one prefix"
+expect_match "$(complete_words "$GAVEL" i)" "^import import-features import-ratings init $" "commands with one prefix"
 expect_match "$(complete_words "$GAVEL" agree --b)" "^--by $" "an option"
 expect_eq "$(complete_words "$GAVEL" agree --by "")" "blind category model prompt reviewer " "--by's values"
 expect_eq "$(complete_words "$GAVEL" review --order r)" "random " "--order's values"

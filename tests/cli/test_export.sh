@@ -218,7 +218,7 @@ import json, sys
 d = json.load(sys.stdin)
 def values(x):
     if isinstance(x, dict):
-        # an imported run's labeller is "import": where the labels came from, not a figure
+        # the labeller of an imported run is "import": a source, not a figure
         return {k: values(v) for k, v in x.items()
                 if k not in ("a", "b", "ci_low", "ci_high", "ci_reason", "provider")}
     if isinstance(x, list):

@@ -56,7 +56,41 @@ for spec in "1:bad,3:good" "only" "a,b,a" "1:a,2:" "a,b,c,d,e,f,g,h,i,j"; do
 	expect_rc 2 "--scale '$spec' is refused"
 	expect_match "$err" "--scale" "--scale '$spec' message"
 done
+# empty levels are refused (they were dropped silently); names are trimmed,
+# of Unicode spaces too; control, bidirectional and invalid bytes are refused
+nbsp=$(printf '\302\240') ideo=$(printf '\343\200\200') zwsp=$(printf '\342\200\213') nel=$(printf '\302\205')
+for spec in "bad,,good" ",bad,good" "bad,good," "a, ,b" "a,$ideo,b" "a,$nbsp$zwsp,b" "1:a,2:  ,3:c"; do
+	run "$GAVEL" init --db "$TMP/bad.db" --scale "$spec"
+	expect_rc 2 "--scale '$spec' (an empty level) is refused"
+	expect_match "$err" "--scale: level [0-9] is empty" "--scale '$spec' names the empty level"
+done
+run "$GAVEL" init --db "$TMP/bad.db" --scale "bad,,good"
+expect_match "$err" "level 2 is empty" "the empty level's number"
+run "$GAVEL" init --db "$TMP/bad.db" --scale "a,b,"
+expect_match "$err" "level 3 is empty" "a trailing comma is an empty level"
 [ ! -e "$TMP/bad.db" ] && ok || not_ok "a refused scale creates no file"
+trimmed() { # SPEC: the names init stores, joined by |
+	rm -f "$TMP/t.db"*
+	"$GAVEL" init --db "$TMP/t.db" --scale "$1" 2>/dev/null
+	sql "$TMP/t.db" "SELECT group_concat(name, '|') FROM (SELECT * FROM scale ORDER BY value)"
+}
+expect_eq "$(trimmed " bad , ok	,good ")" "bad|ok|good" "names trimmed of spaces and tabs"
+expect_eq "$(trimmed "1: bad , 2 :ok,3:good")" "bad|ok|good" "numbered levels trimmed on both sides of the colon"
+expect_eq "$(trimmed "悪い,$ideo普通$nbsp,${zwsp}良い$nel")" "悪い|普通|良い" "Unicode spaces trimmed"
+expect_eq "$(trimmed "très bon,ok ok,😀 great")" "très bon|ok ok|😀 great" "inner spaces kept"
+run "$GAVEL" init --db "$TMP/bad.db" --scale "good,good "
+expect_match "$err" 'the name "good" is used twice' "duplicates found after trimming"
+for bad in "$(printf 'a,b\342\200\256c')" "$(printf 'a,b\302\200c')" "$(printf 'a,b\033[31m')" "$(printf 'a,caf\351')"; do
+	run "$GAVEL" init --db "$TMP/bad.db" --scale "$bad"
+	expect_rc 2 "a level name with a control character or invalid UTF-8 is refused"
+	expect_match "$err" "--scale: level 2 (has a control or formatting character|is not UTF-8)" "says which level and why"
+done
+name64=$(printf 'é%.0s' $(seq 64)) name65=$(printf 'é%.0s' $(seq 65))
+expect_eq "$(trimmed "a,$name64")" "a|$name64" "a name of 64 characters"
+run "$GAVEL" init --db "$TMP/bad.db" --scale "a,$name65"
+expect_rc 2 "a name of 65 characters"
+expect_match "$err" "--scale: level 2 is longer than 64 characters" "the name's limit"
+
 
 # stats: text and JSON, read by python's json module
 run "$GAVEL" stats --db "$db" --json

@@ -10,50 +10,50 @@
 static int test_passed, test_failed;
 
 /* One assertion; failing ones print where and what. */
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (cond) {                                                          \
-			test_passed++;                                               \
-		} else {                                                             \
-			test_failed++;                                               \
+#define CHECK(cond)                                                                     \
+	do {                                                                            \
+		if (cond) {                                                             \
+			test_passed++;                                                  \
+		} else {                                                                \
+			test_failed++;                                                  \
 			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                    \
+		}                                                                       \
 	} while (0)
 
-#define CHECK_INT(got, want)                                                              \
-	do {                                                                              \
-		long long g_ = (long long)(got), w_ = (long long)(want);                  \
-		if (g_ == w_) {                                                           \
-			test_passed++;                                                    \
-		} else {                                                                  \
-			test_failed++;                                                    \
-			fprintf(stderr, "FAIL %s:%d: %s is %lld, want %lld\n", __FILE__,   \
-				__LINE__, #got, g_, w_);                                  \
-		}                                                                         \
+#define CHECK_INT(got, want)                                                                       \
+	do {                                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);                           \
+		if (g_ == w_) {                                                                    \
+			test_passed++;                                                             \
+		} else {                                                                           \
+			test_failed++;                                                             \
+			fprintf(stderr, "FAIL %s:%d: %s is %lld, want %lld\n", __FILE__, __LINE__, \
+				#got, g_, w_);                                                     \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_STR(got, want)                                                              \
-	do {                                                                              \
-		const char *g_ = (got), *w_ = (want);                                     \
-		if (g_ && w_ && strcmp(g_, w_) == 0) {                                    \
-			test_passed++;                                                    \
-		} else {                                                                  \
-			test_failed++;                                                    \
+#define CHECK_STR(got, want)                                                                 \
+	do {                                                                                 \
+		const char *g_ = (got), *w_ = (want);                                        \
+		if (g_ && w_ && strcmp(g_, w_) == 0) {                                       \
+			test_passed++;                                                       \
+		} else {                                                                     \
+			test_failed++;                                                       \
 			fprintf(stderr, "FAIL %s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, \
-				__LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");  \
-		}                                                                         \
+				__LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");     \
+		}                                                                            \
 	} while (0)
 
-#define CHECK_NEAR(got, want, tol)                                                        \
-	do {                                                                              \
-		double g_ = (got), w_ = (want);                                           \
-		if (fabs(g_ - w_) <= (tol)) {                                             \
-			test_passed++;                                                    \
-		} else {                                                                  \
-			test_failed++;                                                    \
+#define CHECK_NEAR(got, want, tol)                                                         \
+	do {                                                                               \
+		double g_ = (got), w_ = (want);                                            \
+		if (fabs(g_ - w_) <= (tol)) {                                              \
+			test_passed++;                                                     \
+		} else {                                                                   \
+			test_failed++;                                                     \
 			fprintf(stderr, "FAIL %s:%d: %s is %.10g, want %.10g\n", __FILE__, \
-				__LINE__, #got, g_, w_);                                  \
-		}                                                                         \
+				__LINE__, #got, g_, w_);                                   \
+		}                                                                          \
 	} while (0)
 
 /* Runs one case function and names it when it failed something. */

@@ -678,7 +678,6 @@ static void test_scale_box_blocks(void)
 	img_rgb_free(&src);
 }
 
-
 /* ---- huge images, written here row by row ---- */
 
 #define HUGE_SIDE 12000

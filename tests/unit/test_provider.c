@@ -159,7 +159,7 @@ static void settings_file(void)
 	mkdir(path, 0700);
 	snprintf(path, sizeof path, "%s/gavel/config", dir);
 	f = fopen(path, "w");
-	fputs("# comment\nmodel = top\n[openai]\n  model =  gpt-x \nbase_url=http://a/v1\n[anthropic]\nmodel = c\n", f);
+	fputs("# comment\n[openai]\n  model =  gpt-x \nbase_url=http://a/v1\n[anthropic]\nmodel = c\n", f);
 	fclose(f);
 	setenv("XDG_CONFIG_HOME", dir, 1);
 	v = config_get("openai", "model");
