@@ -93,7 +93,7 @@ static Status finish(ExportWriter *w, const ExportSummary *summary)
 
 const ExportOps csv_ops = {
 	.name = "csv",
-	.summary = "gold.csv: RFC 4180 (CRLF, UTF-8), lists and metadata as JSON in one field",
+	.summary = "gold.csv: RFC 4180 (CRLF, UTF-8); lists and metadata as JSON",
 	.begin = begin,
 	.row = row,
 	.finish = finish,

@@ -157,7 +157,7 @@ static Status finish(ExportWriter *w, const ExportSummary *summary)
 
 const ExportOps imagefolder_ops = {
 	.name = "imagefolder",
-	.summary = "a Hugging Face imagefolder: train/validation/test with metadata.jsonl",
+	.summary = "Hugging Face imagefolder: train/validation/test, metadata.jsonl",
 	.accepts = accepts,
 	.begin = begin,
 	.row = row,
