@@ -20,11 +20,11 @@ static const char MAY[] =
 	"SELECT (SELECT 1 FROM claims WHERE item_id = ?1 AND reviewer = ?2 AND expires_at >= ?3),"
 	" (SELECT r.reviewer = ?2 FROM reviews r WHERE r.item_id = ?1 AND r.decision = 'adjudicate'"
 	"  AND " NOT_RETRACTED("r") " ORDER BY r.id DESC LIMIT 1),"
-	" (SELECT conflict_open FROM item_queue WHERE item_id = ?1)";
+				    " (SELECT conflict_open FROM item_queue WHERE item_id = ?1)";
 static const char CLAIM[] =
 	"INSERT INTO claims (item_id, reviewer, expires_at) VALUES (?1, ?2, ?3)"
 	" ON CONFLICT (item_id, reviewer) DO UPDATE SET expires_at = excluded.expires_at";
-#define UNANIMOUS                                                                        \
+#define UNANIMOUS                                                                                \
 	" FROM item_queue WHERE adjudicated IS NULL AND deciders >= 2 AND human_min = human_max" \
 	" AND unsure = 0 AND claimers = 0"
 static const char UNANIMOUS_COUNT[] = "SELECT count(*)" UNANIMOUS;
@@ -41,9 +41,10 @@ static const char RETRACT_RANGE[] =
 static const char VOTES[] =
 	"SELECT s.reviewer, s.decision, s.label, s.verdict, (SELECT n.note FROM reviews n"
 	"  WHERE n.item_id = s.item_id AND n.reviewer = s.reviewer AND n.note IS NOT NULL"
-	"  AND n.decision <> 'adjudicate' AND " NOT_RETRACTED("n") " ORDER BY n.id DESC LIMIT 1),"
-	" (SELECT created_at FROM reviews WHERE id = s.review_id)"
-	" FROM standing s WHERE s.item_id = ?1 ORDER BY s.reviewer";
+	"  AND n.decision <> 'adjudicate' AND " NOT_RETRACTED(
+		"n") " ORDER BY n.id DESC LIMIT 1),"
+		     " (SELECT created_at FROM reviews WHERE id = s.review_id)"
+		     " FROM standing s WHERE s.item_id = ?1 ORDER BY s.reviewer";
 static const char STANDING[] =
 	"SELECT r.label, r.reviewer, r.note FROM reviews r WHERE r.item_id = ?1"
 	" AND r.decision = 'adjudicate' AND " NOT_RETRACTED("r") " ORDER BY r.id DESC LIMIT 1";
@@ -121,7 +122,8 @@ Status db_adjudication_decide(Db *db, const char *who, long long item_id, int la
 		return st;
 	st = may_decide(db, who, item_id, now, &may);
 	if (st == STATUS_OK && !may)
-		st = status_fail(STATUS_ERR_TAKEN, "another adjudicator has taken this item while it "
+		st = status_fail(STATUS_ERR_TAKEN,
+				 "another adjudicator has taken this item while it "
 				 "waited (your claim had lapsed); it leaves your list");
 	if (st == STATUS_OK)
 		st = insert(db, item_id, who, label, reason, review_id);
@@ -185,7 +187,8 @@ Status db_adjudication_accept_unanimous(Db *db, const char *who, const char *rea
 		st = STATUS_ERR_DB;
 	if (st == STATUS_OK) {
 		sqlite3_bind_text(stmt, 1, who, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, db_decision_word(DB_DECISION_ADJUDICATE), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, db_decision_word(DB_DECISION_ADJUDICATE), -1,
+				  SQLITE_STATIC);
 		db_bind_text_or_null(stmt, 3, reason);
 		st = step_done(db, stmt, "accepting the unanimous items");
 		*count = sqlite3_changes(db->handle);
@@ -235,7 +238,8 @@ Status db_adjudication_votes(Db *db, long long item_id,
 			.label = sqlite3_column_int(stmt, 2),
 			.verdict = db_verdict_parse((const char *)sqlite3_column_text(stmt, 3)),
 			.note = (const char *)sqlite3_column_text(stmt, 4),
-			.time = (const char *)sqlite3_column_text(stmt, 5)};
+			.time = (const char *)sqlite3_column_text(stmt, 5)
+		};
 		fn(arg, &v);
 	}
 	sqlite3_reset(stmt);

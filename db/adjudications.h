@@ -47,7 +47,7 @@ typedef struct {
 	DbDecision decision; /* accept, override or skip */
 	int label;
 	DbVerdict verdict;
-	const char *note;    /* NULL when they left none */
+	const char *note; /* NULL when they left none */
 	const char *time;
 } DbAdjudicationVote;
 

@@ -11,17 +11,17 @@
 /* The queue orders, declared once: the enum, the --order word, the key of
  * the order menu and the name the status line shows. An empty word is an
  * order reached another way (the filter menu), never typed. */
-#define DB_ORDERS(X)                                                                            \
-	X(UNREVIEWED, "unreviewed", 'u', "unreviewed first")   /* import order */              \
-	X(DISAGREEMENT, "disagreement", 'd', "disagreement")   /* largest LLM-human gap first */ \
-	X(CONFIDENCE, "confidence", 'c', "lowest confidence")  /* none at all first */          \
-	X(RANDOM, "random", 'r', "random")                     /* a fixed shuffle for a seed */ \
-	X(SCORER, "scorer", 's', "scorer")                     /* the latest scorer's lowest */ \
-	X(UNCERTAIN, "uncertain", 'e', "uncertain")   /* the scorer's highest entropy first */ \
-	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */ \
-	X(SUSPECT, "suspect", 'h', "suspect labels")  /* my settled labels the scorer doubts */ \
-	X(MINE, "", 0, "my decisions")                         /* browse, newest first */     \
-	X(CONFLICTS, "", 0, "conflicts")  /* adjudication: items in conflict, least certain first */
+#define DB_ORDERS(X)                                                                              \
+	X(UNREVIEWED, "unreviewed", 'u', "unreviewed first")  /* import order */                  \
+	X(DISAGREEMENT, "disagreement", 'd', "disagreement")  /* largest LLM-human gap first */   \
+	X(CONFIDENCE, "confidence", 'c', "lowest confidence") /* none at all first */             \
+	X(RANDOM, "random", 'r', "random")                    /* a fixed shuffle for a seed */    \
+	X(SCORER, "scorer", 's', "scorer")                    /* the latest scorer's lowest */    \
+	X(UNCERTAIN, "uncertain", 'e', "uncertain")     /* the scorer's highest entropy first */  \
+	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */  \
+	X(SUSPECT, "suspect", 'h', "suspect labels")    /* my settled labels the scorer doubts */ \
+	X(MINE, "", 0, "my decisions")                  /* browse, newest first */                \
+	X(CONFLICTS, "", 0, "conflicts") /* adjudication: items in conflict, least certain first */
 
 typedef enum {
 #define DB_ORDER_ENUM(id, word, key, name) DB_ORDER_##id,
@@ -48,9 +48,9 @@ typedef struct {
 	DbDecision mine_decision;  /* DB_ORDER_MINE: accept, override or skip; NONE: any */
 	int mine_label;            /* DB_ORDER_MINE: the reviewer's label */
 	/* DB_ORDER_CONFLICTS (db/adjudications.h): 0 means any */
-	int disagree_only;         /* only items whose reviewers gave different labels */
-	int min_humans;            /* only items with at least this many human labels */
-	double below_posterior;    /* only items whose posterior is below this (> 0) */
+	int disagree_only;      /* only items whose reviewers gave different labels */
+	int min_humans;         /* only items with at least this many human labels */
+	double below_posterior; /* only items whose posterior is below this (> 0) */
 } DbClaimQuery;
 
 /* Claims the next items for query->reviewer, up to max of them into ids:

@@ -10,24 +10,24 @@
 #include "src/base/sha256.h"
 #include "src/base/xalloc.h"
 
-#define ITEM_COLUMNS                                                                     \
-	"SELECT i.id, i.external_id, i.path, i.sha256, i.format, i.title, i.category,"        \
-	" i.metadata, i.has_image, p.run_id, p.label, p.score, p.confidence, p.rationale,"     \
+#define ITEM_COLUMNS                                                                       \
+	"SELECT i.id, i.external_id, i.path, i.sha256, i.format, i.title, i.category,"     \
+	" i.metadata, i.has_image, p.run_id, p.label, p.score, p.confidence, p.rationale," \
 	" r.model, r.provider, v.hash, v.name FROM items i"
-#define ITEM_TAIL                                                                        \
-	" LEFT JOIN runs r ON r.id = p.run_id"                                                 \
-	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"                           \
+#define ITEM_TAIL                                                    \
+	" LEFT JOIN runs r ON r.id = p.run_id"                       \
+	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id" \
 	" WHERE (?1 IS NULL OR i.category = ?1) ORDER BY i.id"
 
 /* the answer the queue state keeps: the latest run's ok one */
-static const char ITEMS_LATEST[] =
-	ITEM_COLUMNS " JOIN item_queue q ON q.item_id = i.id"
+static const char ITEMS_LATEST[] = ITEM_COLUMNS
+	" JOIN item_queue q ON q.item_id = i.id"
 	" LEFT JOIN predictions p ON p.run_id = q.llm_run AND p.item_id = i.id" ITEM_TAIL;
 static const char ITEMS_OF_RUN[] =
 	ITEM_COLUMNS " LEFT JOIN predictions p ON p.run_id = ?2 AND p.item_id = i.id"
-	" AND p.status = 'ok'" ITEM_TAIL;
-static const char ITEMS_OF_PROMPT[] =
-	ITEM_COLUMNS " LEFT JOIN predictions p ON p.item_id = i.id AND p.run_id ="
+		     " AND p.status = 'ok'" ITEM_TAIL;
+static const char ITEMS_OF_PROMPT[] = ITEM_COLUMNS
+	" LEFT JOIN predictions p ON p.item_id = i.id AND p.run_id ="
 	" (SELECT max(x.run_id) FROM predictions x JOIN runs y ON y.id = x.run_id"
 	"  WHERE x.item_id = i.id AND x.status = 'ok' AND y.prompt_version_id = ?3)" ITEM_TAIL;
 
@@ -40,8 +40,9 @@ struct DbExportCursor {
 Status db_export_open(Db *db, const DbExportQuery *q, DbExportCursor **out)
 {
 	DbExportCursor *c = xcalloc(1, sizeof *c);
-	const char *sql = q->run_id ? ITEMS_OF_RUN : q->prompt_version_id ? ITEMS_OF_PROMPT
-									    : ITEMS_LATEST;
+	const char *sql = q->run_id              ? ITEMS_OF_RUN
+			  : q->prompt_version_id ? ITEMS_OF_PROMPT
+						 : ITEMS_LATEST;
 	*out = NULL;
 	c->db = db;
 	/* a statement of its own: the cache's could be in use by another pass */
@@ -74,17 +75,26 @@ Status db_export_next(DbExportCursor *c, const DbExportItem **item)
 		return STATUS_OK;
 	if (rc != SQLITE_ROW)
 		return db_fail(c->db, "reading the items to export");
-	*it = (DbExportItem){.item_id = sqlite3_column_int64(s, 0), .external_id = text(s, 1),
-			     .path = text(s, 2), .sha256 = text(s, 3), .format = text(s, 4),
-			     .title = text(s, 5), .category = text(s, 6), .metadata_json = text(s, 7),
-			     .has_image = sqlite3_column_int(s, 8),
-			     .run_id = sqlite3_column_int64(s, 9), .llm_label = sqlite3_column_int(s, 10),
-			     .has_score = sqlite3_column_type(s, 11) != SQLITE_NULL,
-			     .llm_score = sqlite3_column_double(s, 11),
-			     .has_confidence = sqlite3_column_type(s, 12) != SQLITE_NULL,
-			     .llm_confidence = sqlite3_column_double(s, 12), .rationale = text(s, 13),
-			     .model = text(s, 14), .provider = text(s, 15), .prompt_hash = text(s, 16),
-			     .prompt_name = text(s, 17)};
+	*it = (DbExportItem){ .item_id = sqlite3_column_int64(s, 0),
+			      .external_id = text(s, 1),
+			      .path = text(s, 2),
+			      .sha256 = text(s, 3),
+			      .format = text(s, 4),
+			      .title = text(s, 5),
+			      .category = text(s, 6),
+			      .metadata_json = text(s, 7),
+			      .has_image = sqlite3_column_int(s, 8),
+			      .run_id = sqlite3_column_int64(s, 9),
+			      .llm_label = sqlite3_column_int(s, 10),
+			      .has_score = sqlite3_column_type(s, 11) != SQLITE_NULL,
+			      .llm_score = sqlite3_column_double(s, 11),
+			      .has_confidence = sqlite3_column_type(s, 12) != SQLITE_NULL,
+			      .llm_confidence = sqlite3_column_double(s, 12),
+			      .rationale = text(s, 13),
+			      .model = text(s, 14),
+			      .provider = text(s, 15),
+			      .prompt_hash = text(s, 16),
+			      .prompt_name = text(s, 17) };
 	*item = it;
 	return STATUS_OK;
 }
@@ -100,12 +110,9 @@ void db_export_close(DbExportCursor *c)
 /* ---- the content hash ---- */
 
 static const char *const hashed[] = {
-	"SELECT * FROM scale ORDER BY value",
-	"SELECT * FROM items ORDER BY id",
-	"SELECT * FROM prompt_versions ORDER BY id",
-	"SELECT * FROM runs ORDER BY id",
-	"SELECT * FROM predictions ORDER BY id",
-	"SELECT * FROM reviews ORDER BY id",
+	"SELECT * FROM scale ORDER BY value",        "SELECT * FROM items ORDER BY id",
+	"SELECT * FROM prompt_versions ORDER BY id", "SELECT * FROM runs ORDER BY id",
+	"SELECT * FROM predictions ORDER BY id",     "SELECT * FROM reviews ORDER BY id",
 };
 
 /* Values are gathered into a buffer and hashed a block at a time: one

@@ -11,7 +11,7 @@ typedef struct {
 	const char *category;        /* only this category; NULL: any */
 	long long run_id;            /* the ok answer of this run ... */
 	long long prompt_version_id; /* ... or the latest ok answer of this prompt's runs ... */
-	/* ... or, when both are 0, the latest ok answer of any run */
+				     /* ... or, when both are 0, the latest ok answer of any run */
 } DbExportQuery;
 
 /* One item; strings borrowed until the next db_export_next(), NULL when

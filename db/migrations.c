@@ -19,10 +19,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE items ("
 	"  id INTEGER PRIMARY KEY,"
 	"  external_id TEXT NOT NULL UNIQUE,"
-	"  path TEXT,"                       /* absolute path of the image file */
+	"  path TEXT," /* absolute path of the image file */
 	"  url TEXT,"
-	"  sha256 TEXT,"                     /* content hash, hex */
-	"  format TEXT,"                     /* jpeg, png, gif, bmp, pnm */
+	"  sha256 TEXT," /* content hash, hex */
+	"  format TEXT," /* jpeg, png, gif, bmp, pnm */
 	"  width INTEGER,"
 	"  height INTEGER,"
 	"  bytes INTEGER,"
@@ -30,7 +30,7 @@ static const char *const migrations[] = {
 	"  category TEXT,"
 	"  metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),"
 	"  has_image INTEGER NOT NULL DEFAULT 1 CHECK (has_image IN (0, 1)),"
-	"  source TEXT,"                     /* the manifest or folder it came from */
+	"  source TEXT," /* the manifest or folder it came from */
 	"  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 	");"
 	"CREATE UNIQUE INDEX items_by_sha256 ON items (sha256) WHERE sha256 IS NOT NULL;"
@@ -63,10 +63,10 @@ static const char *const migrations[] = {
 	"  score REAL,"
 	"  label INTEGER REFERENCES scale (value),"
 	"  confidence REAL,"
-	"  inconsistent INTEGER NOT NULL DEFAULT 0,"  /* label names another point than score */
+	"  inconsistent INTEGER NOT NULL DEFAULT 0," /* label names another point than score */
 	"  rationale TEXT,"
 	"  aspects TEXT CHECK (aspects IS NULL OR json_valid(aspects)),"
-	"  reasoning TEXT,"                           /* a reasoning model's separate channel */
+	"  reasoning TEXT," /* a reasoning model's separate channel */
 	"  raw_reply TEXT,"
 	"  prompt_tokens INTEGER,"
 	"  completion_tokens INTEGER,"
@@ -120,9 +120,9 @@ static const char *const migrations[] = {
 	/* Per-item feature vectors: measured from pixels, or imported (embeddings). */
 	"CREATE TABLE features ("
 	"  item_id INTEGER NOT NULL REFERENCES items (id),"
-	"  name TEXT NOT NULL,"           /* the feature set, e.g. 'pixels' */
+	"  name TEXT NOT NULL," /* the feature set, e.g. 'pixels' */
 	"  dim INTEGER NOT NULL CHECK (dim > 0),"
-	"  vector BLOB NOT NULL,"         /* dim little-endian float32 values */
+	"  vector BLOB NOT NULL," /* dim little-endian float32 values */
 	"  PRIMARY KEY (item_id, name)"
 	");",
 	/* 2: a run's plan, fixed when it starts, so --resume finishes exactly the
@@ -168,10 +168,10 @@ static const char *const migrations[] = {
 	"  item_id INTEGER NOT NULL,"
 	"  reviewer TEXT NOT NULL,"
 	"  review_id INTEGER NOT NULL,"
-	"  decision TEXT NOT NULL,"     /* accept, override, skip */
+	"  decision TEXT NOT NULL," /* accept, override, skip */
 	"  label INTEGER,"
 	"  verdict TEXT,"
-	"  llm_label INTEGER,"          /* the LLM label shown with it, NULL when blind */
+	"  llm_label INTEGER," /* the LLM label shown with it, NULL when blind */
 	"  PRIMARY KEY (item_id, reviewer)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX standing_by_reviewer ON standing (reviewer, review_id);"
@@ -184,7 +184,7 @@ static const char *const migrations[] = {
 	"  need INTEGER NOT NULL,"
 	"  deciders INTEGER NOT NULL DEFAULT 0,"
 	"  claimers INTEGER NOT NULL DEFAULT 0,"
-	"  human_min INTEGER, human_max INTEGER,"  /* the standing human labels' range */
+	"  human_min INTEGER, human_max INTEGER," /* the standing human labels' range */
 	"  llm_run INTEGER, llm_label INTEGER, llm_confidence REAL," /* the latest ok answer */
 	"  scorer_model INTEGER, scorer_score REAL,"
 	"  open INTEGER GENERATED ALWAYS AS (deciders + claimers < need) VIRTUAL,"

@@ -23,10 +23,11 @@ enum { QUEUE_STATE_VERSION = 3 };
 	" (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'overlap_permille')) ELSE 0 END"
 /* An item's standing human labels, counted and spanned; and its reviewers
  * who stand on a skip (unsure: the adjudication queue takes the item). */
-#define REFRESH(item)                                                                    \
+#define REFRESH(item)                                                                              \
 	"UPDATE item_queue SET (deciders, human_min, human_max) = (SELECT count(*), min(label),"   \
-	" max(label) FROM standing WHERE item_id = " item " AND decision IN ('accept', 'override'))," \
-	" unsure = (SELECT count(*) FROM standing WHERE item_id = " item " AND decision = 'skip')"  \
+	" max(label) FROM standing WHERE item_id = " item                                          \
+	" AND decision IN ('accept', 'override')),"                                                \
+	" unsure = (SELECT count(*) FROM standing WHERE item_id = " item " AND decision = 'skip')" \
 	" WHERE item_id = " item ";"
 /* A standing row's share of the reviewer's counts, added (sign +1) or taken (-1). */
 #define COUNT_REVIEWER(s, sign)                                                          \
@@ -54,7 +55,7 @@ enum { QUEUE_STATE_VERSION = 3 };
 #define STANDING_COLUMNS "item_id, reviewer, review_id, decision, label, verdict, llm_label"
 #define SETTLED(q) "(" q ".deciders > 0 AND " q ".human_min = " q ".human_max)"
 /* The label of the item's latest adjudication not retracted, or NULL. */
-#define ADJUDICATED(item)                                                                \
+#define ADJUDICATED(item)                                                                         \
 	"(SELECT r.label FROM reviews r WHERE r.item_id = " item " AND r.decision = 'adjudicate'" \
 	" AND " NOT_RETRACTED("r") " ORDER BY r.id DESC LIMIT 1)"
 /* A run of the scorer labeller (db/kinds.h): its answers are the scorer's,
@@ -85,98 +86,110 @@ typedef struct {
 static const Trigger triggers[] = {
 	/* the log is append-only against every SQL path: UPDATE, DELETE, and
 	 * INSERT OR REPLACE (which deletes without firing a delete trigger) */
-	{"reviews_no_update", "CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews"
-			      " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"},
-	{"reviews_no_delete", "CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews"
-			      " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"},
-	{"reviews_no_replace", "CREATE TRIGGER reviews_no_replace BEFORE INSERT ON reviews"
-			       " WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM reviews WHERE id = NEW.id)"
-			       " BEGIN SELECT RAISE(ABORT, 'reviews are append-only: a row cannot be"
-			       " replaced'); END"},
+	{ "reviews_no_update", "CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews"
+			       " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END" },
+	{ "reviews_no_delete", "CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews"
+			       " BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END" },
+	{ "reviews_no_replace",
+	  "CREATE TRIGGER reviews_no_replace BEFORE INSERT ON reviews"
+	  " WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM reviews WHERE id = NEW.id)"
+	  " BEGIN SELECT RAISE(ABORT, 'reviews are append-only: a row cannot be"
+	  " replaced'); END" },
 	/* every item has its queue row */
-	{"queue_on_item", "CREATE TRIGGER queue_on_item AFTER INSERT ON items BEGIN"
-			  " INSERT INTO item_queue (item_id, need) VALUES (NEW.id, " NEED("NEW") "); END"},
+	{ "queue_on_item",
+	  "CREATE TRIGGER queue_on_item AFTER INSERT ON items BEGIN"
+	  " INSERT INTO item_queue (item_id, need) VALUES (NEW.id, " NEED("NEW") "); END" },
 	/* a decision stands until the reviewer's next one; a retract brings back
 	 * the one before */
-	{"standing_on_decision", "CREATE TRIGGER standing_on_decision AFTER INSERT ON reviews"
-				 " WHEN NEW.decision IN ('accept', 'override', 'skip') BEGIN"
-				 " INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF("NEW")
-				 " WHERE true ON CONFLICT (item_id, reviewer) DO UPDATE SET"
-				 " review_id = excluded.review_id, decision = excluded.decision,"
-				 " label = excluded.label, verdict = excluded.verdict,"
-				 " llm_label = excluded.llm_label; END"},
-	{"standing_on_verdict", "CREATE TRIGGER standing_on_verdict AFTER INSERT ON reviews"
-				" WHEN NEW.decision = 'verdict' BEGIN UPDATE standing SET verdict ="
-				" NEW.rationale_verdict WHERE item_id = NEW.item_id AND reviewer ="
-				" NEW.reviewer; END"},
-	{"standing_on_retract", "CREATE TRIGGER standing_on_retract AFTER INSERT ON reviews"
-				" WHEN NEW.decision = 'retract' BEGIN"
-				" DELETE FROM standing WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;"
-				" INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF("r")
-				" FROM reviews r WHERE r.item_id = NEW.item_id AND r.reviewer = NEW.reviewer"
-				" AND r.decision IN ('accept', 'override', 'skip') AND " NOT_RETRACTED("r")
-				" ORDER BY r.id DESC LIMIT 1; END"},
+	{ "standing_on_decision",
+	  "CREATE TRIGGER standing_on_decision AFTER INSERT ON reviews"
+	  " WHEN NEW.decision IN ('accept', 'override', 'skip') BEGIN"
+	  " INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF(
+		  "NEW") " WHERE true ON CONFLICT (item_id, reviewer) DO UPDATE SET"
+			 " review_id = excluded.review_id, decision = excluded.decision,"
+			 " label = excluded.label, verdict = excluded.verdict,"
+			 " llm_label = excluded.llm_label; END" },
+	{ "standing_on_verdict",
+	  "CREATE TRIGGER standing_on_verdict AFTER INSERT ON reviews"
+	  " WHEN NEW.decision = 'verdict' BEGIN UPDATE standing SET verdict ="
+	  " NEW.rationale_verdict WHERE item_id = NEW.item_id AND reviewer ="
+	  " NEW.reviewer; END" },
+	{ "standing_on_retract",
+	  "CREATE TRIGGER standing_on_retract AFTER INSERT ON reviews"
+	  " WHEN NEW.decision = 'retract' BEGIN"
+	  " DELETE FROM standing WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;"
+	  " INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF(
+		  "r") " FROM reviews r WHERE r.item_id = NEW.item_id AND r.reviewer = NEW.reviewer"
+		       " AND r.decision IN ('accept', 'override', 'skip') AND " NOT_RETRACTED(
+			       "r") " ORDER BY r.id DESC LIMIT 1; END" },
 	/* standing decisions make the item's count and span, and the reviewer's */
-	{"queue_on_standing_insert", "CREATE TRIGGER queue_on_standing_insert AFTER INSERT ON"
-				     " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id") COUNT_REVIEWER("NEW", "1")
-				     " END"},
-	{"queue_on_standing_update", "CREATE TRIGGER queue_on_standing_update AFTER UPDATE ON"
-				     " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id")
-				     COUNT_REVIEWER("OLD", "-1")
-				     COUNT_REVIEWER("NEW", "1") " END"},
-	{"queue_on_standing_delete", "CREATE TRIGGER queue_on_standing_delete AFTER DELETE ON"
-				     " standing BEGIN " REFRESH("OLD.item_id") SUSPECT("OLD.item_id")
-				     COUNT_REVIEWER("OLD", "-1")
-				     " END"},
+	{ "queue_on_standing_insert", "CREATE TRIGGER queue_on_standing_insert AFTER INSERT ON"
+				      " standing BEGIN " REFRESH("NEW.item_id") SUSPECT(
+					      "NEW.item_id") COUNT_REVIEWER("NEW", "1") " END" },
+	{ "queue_on_standing_update",
+	  "CREATE TRIGGER queue_on_standing_update AFTER UPDATE ON"
+	  " standing BEGIN " REFRESH("NEW.item_id") SUSPECT("NEW.item_id")
+		  COUNT_REVIEWER("OLD", "-1") COUNT_REVIEWER("NEW", "1") " END" },
+	{ "queue_on_standing_delete", "CREATE TRIGGER queue_on_standing_delete AFTER DELETE ON"
+				      " standing BEGIN " REFRESH("OLD.item_id") SUSPECT(
+					      "OLD.item_id") COUNT_REVIEWER("OLD", "-1") " END" },
 	/* the title bar's counts */
-	{"counts_on_queue_insert", "CREATE TRIGGER counts_on_queue_insert AFTER INSERT ON item_queue"
-				   " BEGIN UPDATE queue_counts SET n = n + 1 WHERE name = 'items';"
-				   " UPDATE queue_counts SET n = n + (NEW.deciders > 0) WHERE name ="
-				   " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW")
-				   " WHERE name = 'settled'; END"},
-	{"counts_on_queue_update", "CREATE TRIGGER counts_on_queue_update AFTER UPDATE OF deciders,"
-				   " human_min, human_max ON item_queue BEGIN UPDATE queue_counts"
-				   " SET n = n + (NEW.deciders > 0) - (OLD.deciders > 0) WHERE name ="
-				   " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW") " - "
-				   SETTLED("OLD") " WHERE name = 'settled'; END"},
+	{ "counts_on_queue_insert",
+	  "CREATE TRIGGER counts_on_queue_insert AFTER INSERT ON item_queue"
+	  " BEGIN UPDATE queue_counts SET n = n + 1 WHERE name = 'items';"
+	  " UPDATE queue_counts SET n = n + (NEW.deciders > 0) WHERE name ="
+	  " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED(
+		  "NEW") " WHERE name = 'settled'; END" },
+	{ "counts_on_queue_update",
+	  "CREATE TRIGGER counts_on_queue_update AFTER UPDATE OF deciders,"
+	  " human_min, human_max ON item_queue BEGIN UPDATE queue_counts"
+	  " SET n = n + (NEW.deciders > 0) - (OLD.deciders > 0) WHERE name ="
+	  " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW") " - " SETTLED(
+		  "OLD") " WHERE name = 'settled'; END" },
 	/* the adjudicated label: the latest adjudication that stands */
-	{"queue_on_adjudication", "CREATE TRIGGER queue_on_adjudication AFTER INSERT ON reviews"
-				  " WHEN NEW.decision = 'adjudicate' BEGIN UPDATE item_queue SET"
-				  " adjudicated = NEW.label WHERE item_id = NEW.item_id; END"},
-	{"queue_on_adjudication_retract", "CREATE TRIGGER queue_on_adjudication_retract AFTER"
-					  " INSERT ON reviews WHEN NEW.decision = 'retract' AND"
-					  " (SELECT decision FROM reviews WHERE id = NEW.retracts) ="
-					  " 'adjudicate' BEGIN UPDATE item_queue SET adjudicated = "
-					  ADJUDICATED("NEW.item_id") " WHERE item_id = NEW.item_id; END"},
+	{ "queue_on_adjudication", "CREATE TRIGGER queue_on_adjudication AFTER INSERT ON reviews"
+				   " WHEN NEW.decision = 'adjudicate' BEGIN UPDATE item_queue SET"
+				   " adjudicated = NEW.label WHERE item_id = NEW.item_id; END" },
+	{ "queue_on_adjudication_retract",
+	  "CREATE TRIGGER queue_on_adjudication_retract AFTER"
+	  " INSERT ON reviews WHEN NEW.decision = 'retract' AND"
+	  " (SELECT decision FROM reviews WHERE id = NEW.retracts) ="
+	  " 'adjudicate' BEGIN UPDATE item_queue SET adjudicated = " ADJUDICATED(
+		  "NEW.item_id") " WHERE item_id = NEW.item_id; END" },
 	/* the LLM label of the latest run that gave one */
-	{"queue_on_prediction", "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
-				" WHEN NEW.status = 'ok' AND NOT " SCORER_RUN("NEW.run_id") " BEGIN"
+	{ "queue_on_prediction",
+	  "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
+	  " WHEN NEW.status = 'ok' AND NOT " SCORER_RUN(
+		  "NEW.run_id") " BEGIN"
 				" UPDATE item_queue SET llm_run = NEW.run_id,"
 				" llm_label = NEW.label, llm_confidence = NEW.confidence"
-				" WHERE item_id = NEW.item_id AND ifnull(llm_run, 0) <= NEW.run_id; END"},
+				" WHERE item_id = NEW.item_id AND ifnull(llm_run, 0) <= NEW.run_id; END" },
 	/* the latest scorer run's answer, and how unsure it is */
-	{"queue_on_scorer_answer", "CREATE TRIGGER queue_on_scorer_answer AFTER INSERT ON"
-				   " predictions WHEN NEW.status = 'ok' AND " SCORER_RUN("NEW.run_id")
-				   " BEGIN UPDATE item_queue SET scorer_run = NEW.run_id, scorer_model ="
-				   " (SELECT json_extract(params, '$.model_id') FROM runs WHERE id ="
-				   " NEW.run_id), scorer_score = NEW.score, scorer_label = NEW.label,"
-				   " scorer_entropy = json_extract(NEW.raw_reply, '$.entropy')"
-				   " WHERE item_id = NEW.item_id AND ifnull(scorer_run, 0) <= NEW.run_id;"
-				   " END"},
+	{ "queue_on_scorer_answer",
+	  "CREATE TRIGGER queue_on_scorer_answer AFTER INSERT ON"
+	  " predictions WHEN NEW.status = 'ok' AND " SCORER_RUN(
+		  "NEW.run_id") " BEGIN UPDATE item_queue SET scorer_run = NEW.run_id, scorer_model ="
+				" (SELECT json_extract(params, '$.model_id') FROM runs WHERE id ="
+				" NEW.run_id), scorer_score = NEW.score, scorer_label = NEW.label,"
+				" scorer_entropy = json_extract(NEW.raw_reply, '$.entropy')"
+				" WHERE item_id = NEW.item_id AND ifnull(scorer_run, 0) <= NEW.run_id;"
+				" END" },
 	/* a model's out-of-fold probabilities make the suspect order; a new
 	 * such model starts it afresh */
-	{"queue_on_oof_model", "CREATE TRIGGER queue_on_oof_model AFTER INSERT ON scorer_models"
-			       " WHEN NEW.oof_labels BEGIN UPDATE item_queue SET suspect_p = NULL"
-			       " WHERE suspect_p IS NOT NULL; END"},
-	{"queue_on_oof_score", "CREATE TRIGGER queue_on_oof_score AFTER INSERT ON scores"
-			       " WHEN NEW.model_id = " LATEST_OOF " BEGIN " SUSPECT("NEW.item_id")
-			       " END"},
+	{ "queue_on_oof_model", "CREATE TRIGGER queue_on_oof_model AFTER INSERT ON scorer_models"
+				" WHEN NEW.oof_labels BEGIN UPDATE item_queue SET suspect_p = NULL"
+				" WHERE suspect_p IS NOT NULL; END" },
+	{ "queue_on_oof_score",
+	  "CREATE TRIGGER queue_on_oof_score AFTER INSERT ON scores"
+	  " WHEN NEW.model_id = " LATEST_OOF " BEGIN " SUSPECT("NEW.item_id") " END" },
 	/* a claim holds an item; expired claims are swept before anyone claims */
-	{"queue_on_claim", "CREATE TRIGGER queue_on_claim AFTER INSERT ON claims BEGIN"
-			   " UPDATE item_queue SET claimers = claimers + 1 WHERE item_id = NEW.item_id; END"},
-	{"queue_on_unclaim", "CREATE TRIGGER queue_on_unclaim AFTER DELETE ON claims BEGIN"
-			     " UPDATE item_queue SET claimers = claimers - 1 WHERE item_id = OLD.item_id;"
-			     " END"},
+	{ "queue_on_claim",
+	  "CREATE TRIGGER queue_on_claim AFTER INSERT ON claims BEGIN"
+	  " UPDATE item_queue SET claimers = claimers + 1 WHERE item_id = NEW.item_id; END" },
+	{ "queue_on_unclaim",
+	  "CREATE TRIGGER queue_on_unclaim AFTER DELETE ON claims BEGIN"
+	  " UPDATE item_queue SET claimers = claimers - 1 WHERE item_id = OLD.item_id;"
+	  " END" },
 };
 
 enum { TRIGGER_COUNT = sizeof triggers / sizeof triggers[0] };
@@ -186,51 +199,56 @@ enum { TRIGGER_COUNT = sizeof triggers / sizeof triggers[0] };
 static const struct {
 	const char *what, *sql;
 } rebuild_steps[] = {
-	{"clearing", "DELETE FROM standing; DELETE FROM item_queue; DELETE FROM queue_counts;"
-		     " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;"},
-	{"standing decisions",
-	 "INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF("r") " FROM ("
-	 "  SELECT r.*, row_number() OVER (PARTITION BY r.item_id, r.reviewer ORDER BY r.id DESC) k"
-	 "  FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
-	 "  AND " NOT_RETRACTED("r") ") r WHERE r.k = 1"},
-	{"items",
-	 "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max, unsure)"
-	 " SELECT i.id, " NEED("i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi, ifnull(u.n, 0)"
-	 " FROM items i"
-	 " LEFT JOIN (SELECT item_id, count(*) n, min(label) lo, max(label) hi FROM standing"
-	 "  WHERE decision IN ('accept', 'override') GROUP BY item_id) s ON s.item_id = i.id"
-	 " LEFT JOIN (SELECT item_id, count(*) n FROM standing WHERE decision = 'skip'"
-	 "  GROUP BY item_id) u ON u.item_id = i.id"
-	 " LEFT JOIN (SELECT item_id, count(*) n FROM claims GROUP BY item_id) c ON c.item_id = i.id"},
-	{"adjudications",
-	 "UPDATE item_queue SET adjudicated = " ADJUDICATED("item_queue.item_id")
-	 " WHERE item_id IN (SELECT item_id FROM reviews WHERE decision = 'adjudicate')"},
-	{"LLM labels",
-	 "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
-	 " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"
-	 " AND NOT " SCORER_RUN("p.run_id") " ORDER BY p.run_id DESC LIMIT 1)"
-	 " WHERE item_id IN (SELECT item_id FROM predictions p WHERE status = 'ok'"
-	 " AND NOT " SCORER_RUN("p.run_id") ")"},
-	{"scorer answers",
-	 "UPDATE item_queue SET (scorer_run, scorer_model, scorer_score, scorer_label,"
-	 " scorer_entropy) = (SELECT p.run_id, json_extract(r.params, '$.model_id'), p.score,"
-	 " p.label, json_extract(p.raw_reply, '$.entropy') FROM predictions p JOIN runs r ON"
-	 " r.id = p.run_id WHERE p.item_id = item_queue.item_id AND p.status = 'ok' AND"
-	 " r.provider = '" DB_PROVIDER_SCORER "' ORDER BY p.run_id DESC LIMIT 1)"
-	 " WHERE item_id IN (SELECT p.item_id FROM predictions p JOIN runs r ON r.id = p.run_id"
-	 " WHERE p.status = 'ok' AND r.provider = '" DB_PROVIDER_SCORER "')"},
-	{"suspect labels",
-	 "UPDATE item_queue SET suspect_p = " SUSPECT_P("item_queue")
-	 " WHERE item_id IN (SELECT item_id FROM scores WHERE model_id = " LATEST_OOF ")"},
-	{"counts",
-	 "INSERT INTO queue_counts (name, n) SELECT 'items', count(*) FROM item_queue"
-	 " UNION ALL SELECT 'reviewed', count(*) FROM item_queue WHERE deciders > 0"
-	 " UNION ALL SELECT 'settled', count(*) FROM item_queue q WHERE " SETTLED("q") ";"
-	 "INSERT INTO reviewer_counts (reviewer, decided) SELECT reviewer, count(*) FROM standing"
-	 " WHERE decision IN ('accept', 'override') GROUP BY reviewer;"
-	 "INSERT INTO reviewer_pairs (reviewer, llm, human, n) SELECT reviewer, llm_label, label,"
-	 " count(*) FROM standing WHERE decision IN ('accept', 'override')"
-	 " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label"},
+	{ "clearing", "DELETE FROM standing; DELETE FROM item_queue; DELETE FROM queue_counts;"
+		      " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;" },
+	{ "standing decisions",
+	  "INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF(
+		  "r") " FROM ("
+		       "  SELECT r.*, row_number() OVER (PARTITION BY r.item_id, r.reviewer ORDER BY r.id DESC) k"
+		       "  FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
+		       "  AND " NOT_RETRACTED("r") ") r WHERE r.k = 1" },
+	{ "items",
+	  "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max, unsure)"
+	  " SELECT i.id, " NEED(
+		  "i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi, ifnull(u.n, 0)"
+		       " FROM items i"
+		       " LEFT JOIN (SELECT item_id, count(*) n, min(label) lo, max(label) hi FROM standing"
+		       "  WHERE decision IN ('accept', 'override') GROUP BY item_id) s ON s.item_id = i.id"
+		       " LEFT JOIN (SELECT item_id, count(*) n FROM standing WHERE decision = 'skip'"
+		       "  GROUP BY item_id) u ON u.item_id = i.id"
+		       " LEFT JOIN (SELECT item_id, count(*) n FROM claims GROUP BY item_id) c ON c.item_id = i.id" },
+	{ "adjudications",
+	  "UPDATE item_queue SET adjudicated = " ADJUDICATED(
+		  "item_queue.item_id") " WHERE item_id IN (SELECT item_id FROM reviews WHERE decision = 'adjudicate')" },
+	{ "LLM labels",
+	  "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
+	  " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"
+	  " AND NOT " SCORER_RUN(
+		  "p.run_id") " ORDER BY p.run_id DESC LIMIT 1)"
+			      " WHERE item_id IN (SELECT item_id FROM predictions p WHERE status = 'ok'"
+			      " AND NOT " SCORER_RUN("p.run_id") ")" },
+	{ "scorer answers",
+	  "UPDATE item_queue SET (scorer_run, scorer_model, scorer_score, scorer_label,"
+	  " scorer_entropy) = (SELECT p.run_id, json_extract(r.params, '$.model_id'), p.score,"
+	  " p.label, json_extract(p.raw_reply, '$.entropy') FROM predictions p JOIN runs r ON"
+	  " r.id = p.run_id WHERE p.item_id = item_queue.item_id AND p.status = 'ok' AND"
+	  " r.provider = '" DB_PROVIDER_SCORER "' ORDER BY p.run_id DESC LIMIT 1)"
+	  " WHERE item_id IN (SELECT p.item_id FROM predictions p JOIN runs r ON r.id = p.run_id"
+	  " WHERE p.status = 'ok' AND r.provider = '" DB_PROVIDER_SCORER "')" },
+	{ "suspect labels",
+	  "UPDATE item_queue SET suspect_p = " SUSPECT_P(
+		  "item_queue") " WHERE item_id IN (SELECT item_id FROM scores WHERE model_id = " LATEST_OOF
+				")" },
+	{ "counts",
+	  "INSERT INTO queue_counts (name, n) SELECT 'items', count(*) FROM item_queue"
+	  " UNION ALL SELECT 'reviewed', count(*) FROM item_queue WHERE deciders > 0"
+	  " UNION ALL SELECT 'settled', count(*) FROM item_queue q WHERE " SETTLED(
+		  "q") ";"
+		       "INSERT INTO reviewer_counts (reviewer, decided) SELECT reviewer, count(*) FROM standing"
+		       " WHERE decision IN ('accept', 'override') GROUP BY reviewer;"
+		       "INSERT INTO reviewer_pairs (reviewer, llm, human, n) SELECT reviewer, llm_label, label,"
+		       " count(*) FROM standing WHERE decision IN ('accept', 'override')"
+		       " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label" },
 };
 
 static int atoi_or_zero(const char *s)

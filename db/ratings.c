@@ -138,8 +138,7 @@ int db_ratings_time(Db *db, const char *text, char out[32])
 	return ok;
 }
 
-Status db_ratings_chain(Db *db, long long item_id, const char *rater, int *labels, int max,
-			int *n)
+Status db_ratings_chain(Db *db, long long item_id, const char *rater, int *labels, int max, int *n)
 {
 	sqlite3_stmt *stmt = db_statement(db, CHAIN);
 	int rc;

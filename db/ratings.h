@@ -29,8 +29,7 @@ int db_ratings_time(Db *db, const char *text, char out[32]);
 /* The rater's votes on an item as db/votes.h counts them (their standing
  * label and the ratings made `again` before it), oldest first, up to max
  * labels into labels; *n gets how many (0: no standing label). */
-Status db_ratings_chain(Db *db, long long item_id, const char *rater, int *labels, int max,
-			int *n);
+Status db_ratings_chain(Db *db, long long item_id, const char *rater, int *labels, int max, int *n);
 
 /* Appends one imported rating: a blind override by rater, marked again
  * when it joins the rater's previous rating as one more vote; time NULL

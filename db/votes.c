@@ -33,9 +33,8 @@ static const char LLM_OF_RUN[] =
 	"SELECT item_id, label, run_id FROM predictions WHERE run_id = ?1 AND status = 'ok'"
 	" AND label IS NOT NULL ORDER BY item_id";
 static const char RULE_GET[] = "SELECT value FROM meta WHERE key = 'settle_rule'";
-static const char RULE_SET[] =
-	"INSERT INTO meta (key, value) VALUES ('settle_rule', ?1)"
-	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+static const char RULE_SET[] = "INSERT INTO meta (key, value) VALUES ('settle_rule', ?1)"
+			       " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char MARK[] =
 	"UPDATE item_queue SET ds_posterior = ?2, ds_doubt = ?3 WHERE item_id = ?1"
 	" AND (ds_posterior IS NOT ?2 OR ds_doubt IS NOT ?3)";
@@ -199,8 +198,10 @@ static Status verdict_of(DbVoteCursor *c, long long item_id, const char *reviewe
 	*verdict = DB_VERDICT_NONE;
 	while (s->stmt && s->row) {
 		long long at = item_of(s);
-		int cmp = at < item_id ? -1 : at > item_id
-			? 1 : strcmp((const char *)sqlite3_column_text(s->stmt, 1), reviewer);
+		int cmp = at < item_id ? -1
+			  : at > item_id
+				  ? 1
+				  : strcmp((const char *)sqlite3_column_text(s->stmt, 1), reviewer);
 		if (cmp > 0)
 			break;
 		if (cmp == 0)
@@ -216,10 +217,10 @@ static void push_vote(DbVoteCursor *c, size_t reviewer)
 {
 	sqlite3_stmt *r = c->votes.stmt;
 	c->at = xgrow(c->at, &c->cap_at, c->n_votes + 1, sizeof *c->at);
-	c->at[c->n_votes++] = (VoteAt){.reviewer = reviewer,
-				       .time = keep(&c->text, sqlite3_column_text(r, 7)),
-				       .label = sqlite3_column_int(r, 4),
-				       .blind = sqlite3_column_int(r, 6)};
+	c->at[c->n_votes++] = (VoteAt){ .reviewer = reviewer,
+					.time = keep(&c->text, sqlite3_column_text(r, 7)),
+					.label = sqlite3_column_int(r, 4),
+					.blind = sqlite3_column_int(r, 6) };
 }
 
 /* Walks one reviewer's rows on the item (oldest first): a row that is not
@@ -288,10 +289,11 @@ static void finish_item(DbVoteCursor *c)
 {
 	c->out = xgrow(c->out, &c->cap_out, c->n_votes + 1, sizeof *c->out);
 	for (size_t i = 0; i < c->n_votes; i++)
-		c->out[i] = (DbVote){.reviewer = at_of(&c->text, c->at[i].reviewer),
-				       .label = c->at[i].label, .blind = c->at[i].blind,
-				       .time = at_of(&c->text, c->at[i].time),
-				       .verdict = c->at[i].verdict};
+		c->out[i] = (DbVote){ .reviewer = at_of(&c->text, c->at[i].reviewer),
+				      .label = c->at[i].label,
+				      .blind = c->at[i].blind,
+				      .time = at_of(&c->text, c->at[i].time),
+				      .verdict = c->at[i].verdict };
 	c->item.votes = c->out;
 	c->item.n_votes = c->n_votes;
 	c->item.external_id = at_of(&c->text, c->external_id);

@@ -22,21 +22,21 @@
 typedef struct {
 	const char *reviewer;
 	int label;
-	int blind;           /* the LLM's answer was hidden */
-	const char *time;    /* created_at, ISO 8601 UTC */
-	DbVerdict verdict;   /* the reviewer's standing verdict on the rationale */
+	int blind;         /* the LLM's answer was hidden */
+	const char *time;  /* created_at, ISO 8601 UTC */
+	DbVerdict verdict; /* the reviewer's standing verdict on the rationale */
 } DbVote;
 
 /* One item with what settles it; borrowed until the next call. */
 typedef struct {
 	long long item_id;
 	const char *external_id;
-	const DbVote *votes;   /* reviewers in name order, each chain oldest first */
+	const DbVote *votes; /* reviewers in name order, each chain oldest first */
 	size_t n_votes;
-	int unsure;            /* reviewers whose standing decision is a skip */
-	int adjudicated;       /* the standing adjudication's label, 0: none */
+	int unsure;      /* reviewers whose standing decision is a skip */
+	int adjudicated; /* the standing adjudication's label, 0: none */
 	const char *adjudicator, *reason, *adjudicated_at; /* NULL when none */
-	int llm_label;         /* 0: none (see DbVoteQuery.run_id) */
+	int llm_label;                                     /* 0: none (see DbVoteQuery.run_id) */
 	long long llm_run;
 } DbVoteItem;
 
@@ -44,7 +44,7 @@ typedef struct {
 	/* the LLM label: the ok answer of this run, or (0) of the latest run
 	 * that gave one; -1: none wanted (not read) */
 	long long run_id;
-	int verdicts;          /* read each vote's rationale verdict (export) */
+	int verdicts; /* read each vote's rationale verdict (export) */
 } DbVoteQuery;
 
 typedef struct DbVoteCursor DbVoteCursor;

@@ -85,8 +85,9 @@ static int decide(App *app, View *v, int label)
 			    settlement_labels(fit));
 		return REACT_TEXT;
 	}
-	snprintf(prompt, sizeof prompt, "final label %d %s; reason (Enter: none, Esc: cancel): ",
-		 label, settlement_label_name(fit, label));
+	snprintf(prompt, sizeof prompt,
+		 "final label %d %s; reason (Enter: none, Esc: cancel): ", label,
+		 settlement_label_name(fit, label));
 	if (!app_prompt_line(app, prompt, reason, sizeof reason))
 		return REACT_TEXT;
 	app->message[0] = '\0';
@@ -117,8 +118,10 @@ static int bulk_accept(App *app, View *v)
 	}
 	if (st != STATUS_OK)
 		return after(app, v, st);
-	snprintf(question, sizeof question, "accept %lld unanimous item%s (two or more reviewers, "
-		 "all agree) as adjudicated? y/n", n, n == 1 ? "" : "s");
+	snprintf(question, sizeof question,
+		 "accept %lld unanimous item%s (two or more reviewers, "
+		 "all agree) as adjudicated? y/n",
+		 n, n == 1 ? "" : "s");
 	if (app_read_choice(app, question) != 'y') {
 		app_message(app, 0, "nothing accepted");
 		return REACT_TEXT;
@@ -293,8 +296,8 @@ static void pane_llm(Pane *p, const View *v, const Settlement *fit)
 		return;
 	}
 	accuracy_text(acc, sizeof acc, v->details.llm_accuracy);
-	snprintf(line, sizeof line, "LLM  %d %s%s", pr->label, settlement_label_name(fit, pr->label),
-		 acc);
+	snprintf(line, sizeof line, "LLM  %d %s%s", pr->label,
+		 settlement_label_name(fit, pr->label), acc);
 	pane(p, A_BOLD, line);
 	pane(p, 0, pr->rationale ? pr->rationale : "(no rationale)");
 }
@@ -338,7 +341,8 @@ static void pane_posterior(Pane *p, const View *v, const Settlement *fit)
 		int cells = (int)(x * bar + 0.5), n;
 		n = snprintf(line, sizeof line, " %d %-10.10s ", j, settlement_label_name(fit, j));
 		for (int c = 0; c < bar && n + 4 < (int)sizeof line; c++)
-			n += snprintf(line + n, sizeof line - (size_t)n, "%s", c < cells ? "█" : "░");
+			n += snprintf(line + n, sizeof line - (size_t)n, "%s",
+				      c < cells ? "█" : "░");
 		snprintf(line + n, sizeof line - (size_t)n, " %.2f", x);
 		pane(p, 0, line);
 	}
@@ -348,11 +352,12 @@ static void draw_details(App *app, View *v)
 {
 	const Settlement *fit = adjudicate_settlement(v->session);
 	const DbItem *it = &v->details.item;
-	Pane p = {.app = app, .y = app->layout.top, .skip = v->scroll};
+	Pane p = { .app = app, .y = app->layout.top, .skip = v->scroll };
 	char line[512];
 	if (!current(v)) {
-		pane(&p, A_BOLD, adjudicate_count(v->session) ? "nothing left in conflict for now"
-							      : "no item in conflict");
+		pane(&p, A_BOLD,
+		     adjudicate_count(v->session) ? "nothing left in conflict for now"
+						  : "no item in conflict");
 		pane(&p, 0, "A accepts the unanimous items; q goes back to the review screen");
 		return;
 	}
@@ -389,7 +394,7 @@ static void draw_image(App *app, void *state)
 	View *v = state;
 	const AdjudicateEntry *e = current(v);
 	const GfxImage *image;
-	GfxBuf placed = {0};
+	GfxBuf placed = { 0 };
 	if (!e || !e->path || app->caps.graphics != TTY_GRAPHICS_SIXEL)
 		return;
 	image = prefetch_get(app->prefetch, e->path, NULL, 0);
@@ -434,7 +439,9 @@ int adjudicateview_open(App *app)
 		return REACT_TEXT;
 	}
 	v->detail_item = -1;
-	app_message(app, 0, "adjudication: %d item%s in conflict claimed; a digit gives the final "
-		    "label", adjudicate_count(v->session), adjudicate_count(v->session) == 1 ? "" : "s");
+	app_message(app, 0,
+		    "adjudication: %d item%s in conflict claimed; a digit gives the final "
+		    "label",
+		    adjudicate_count(v->session), adjudicate_count(v->session) == 1 ? "" : "s");
 	return app_open_view(app, &adjudicate_view, v);
 }

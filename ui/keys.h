@@ -8,33 +8,33 @@
 #include <stddef.h>
 
 /* name, its word in the key line (NULL: not shown there), what it does */
-#define UI_COMMANDS(X)                                                                    \
-	X(ACCEPT, "accept", "accept the LLM's label")                                     \
-	X(LABEL, "override", "override with that label")                                  \
-	X(VERDICT, "rationale", "mark the rationale flawed, then sound, then unmarked")   \
-	X(SKIP, "skip", "skip this item")                                                 \
-	X(UNDO, "undo", "undo the last decision (again for the one before)")              \
-	X(NOTE, "note", "add a note to this item")                                        \
-	X(NEXT, NULL, "next item")                                                        \
-	X(PREV, NULL, "previous item")                                                    \
-	X(SCROLL_DOWN, NULL, "scroll the rationale down")                                 \
-	X(SCROLL_UP, NULL, "scroll the rationale up")                                     \
-	X(SEARCH, "find", "search titles, ids and metadata")                              \
-	X(FILTER, "filter", "filter by state, label, category or LLM label")              \
-	X(ORDER, "order", "change the queue order")                                       \
-	X(HISTORY, "history", "item history: every prediction and review")                \
-	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")        \
-	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")  \
-	X(DASHBOARD, NULL, "agreement dashboard")                                         \
-	X(ADJUDICATION, "adjudicate", "adjudicate conflicts: pick each item's final label")\
-	X(FINAL, "final", "the final label (a reason may follow)")                        \
-	X(BULK_ACCEPT, "accept unanimous", "accept every unanimous item (asks first)")   \
-	X(NEXT_PROMPT, "prompt", "the next prompt version")                               \
-	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")    \
-	X(HELP, "help", "this help")                                                      \
-	X(REDRAW, NULL, "redraw the screen")                                              \
-	X(CLOSE, "close", "close this screen")                                            \
-	X(DELETE, NULL, "delete the last character")                                      \
+#define UI_COMMANDS(X)                                                                      \
+	X(ACCEPT, "accept", "accept the LLM's label")                                       \
+	X(LABEL, "override", "override with that label")                                    \
+	X(VERDICT, "rationale", "mark the rationale flawed, then sound, then unmarked")     \
+	X(SKIP, "skip", "skip this item")                                                   \
+	X(UNDO, "undo", "undo the last decision (again for the one before)")                \
+	X(NOTE, "note", "add a note to this item")                                          \
+	X(NEXT, NULL, "next item")                                                          \
+	X(PREV, NULL, "previous item")                                                      \
+	X(SCROLL_DOWN, NULL, "scroll the rationale down")                                   \
+	X(SCROLL_UP, NULL, "scroll the rationale up")                                       \
+	X(SEARCH, "find", "search titles, ids and metadata")                                \
+	X(FILTER, "filter", "filter by state, label, category or LLM label")                \
+	X(ORDER, "order", "change the queue order")                                         \
+	X(HISTORY, "history", "item history: every prediction and review")                  \
+	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")           \
+	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")    \
+	X(DASHBOARD, NULL, "agreement dashboard")                                           \
+	X(ADJUDICATION, "adjudicate", "adjudicate conflicts: pick each item's final label") \
+	X(FINAL, "final", "the final label (a reason may follow)")                          \
+	X(BULK_ACCEPT, "accept unanimous", "accept every unanimous item (asks first)")      \
+	X(NEXT_PROMPT, "prompt", "the next prompt version")                                 \
+	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")      \
+	X(HELP, "help", "this help")                                                        \
+	X(REDRAW, NULL, "redraw the screen")                                                \
+	X(CLOSE, "close", "close this screen")                                              \
+	X(DELETE, NULL, "delete the last character")                                        \
 	X(QUIT, "quit", "quit (everything is already saved)")
 
 typedef enum {
@@ -47,10 +47,10 @@ typedef enum {
 
 /* Which screen a key is read on: each has its own bindings. */
 typedef enum {
-	KEYMAP_REVIEW,    /* the review screen */
-	KEYMAP_LINES,     /* a list of lines: help, item history */
-	KEYMAP_DASHBOARD, /* the agreement dashboard */
-	KEYMAP_EDIT,      /* a line being typed: Enter takes it, Esc cancels */
+	KEYMAP_REVIEW,     /* the review screen */
+	KEYMAP_LINES,      /* a list of lines: help, item history */
+	KEYMAP_DASHBOARD,  /* the agreement dashboard */
+	KEYMAP_EDIT,       /* a line being typed: Enter takes it, Esc cancels */
 	KEYMAP_ADJUDICATE, /* the adjudication screen */
 	KEYMAP_COUNT
 } Keymap;

@@ -135,9 +135,8 @@ static void entry_state(App *app, const ReviewEntry *e, char *out, size_t size, 
 		*pair = PAIR_DIM;
 		return;
 	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_VERDICT:
-	case DB_DECISION_RETRACT: case DB_DECISION_ADJUDICATE:
-		snprintf(out, size, "·");
-		return;
+	case DB_DECISION_RETRACT:
+	case DB_DECISION_ADJUDICATE: snprintf(out, size, "·"); return;
 	}
 }
 
@@ -285,9 +284,8 @@ static void pane_you(App *app, PaneWriter *w)
 		snprintf(line, sizeof line, "you: skipped");
 		break;
 	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_VERDICT:
-	case DB_DECISION_RETRACT: case DB_DECISION_ADJUDICATE:
-		snprintf(line, sizeof line, "you: not reviewed yet");
-		break;
+	case DB_DECISION_RETRACT:
+	case DB_DECISION_ADJUDICATE: snprintf(line, sizeof line, "you: not reviewed yet"); break;
 	}
 	pane_text(w, 0, line);
 	if (review_verdict(app->session) != DB_VERDICT_NONE) {

@@ -192,7 +192,8 @@ static cJSON *accuracy_json(const Settlement *s)
 		cJSON_AddBoolToObject(r, "llm", settlement_rater_is_llm(s, k));
 		cJSON_AddNumberToObject(r, "votes", (double)settlement_rater_votes(s, k));
 		for (int j = 1; j <= settlement_labels(s); j++)
-			cJSON_AddItemToArray(acc, cJSON_CreateNumber(dawidskene_confusion(ds, k, j, j)));
+			cJSON_AddItemToArray(acc,
+					     cJSON_CreateNumber(dawidskene_confusion(ds, k, j, j)));
 		cJSON_AddItemToObject(r, "accuracy", acc);
 		cJSON_AddItemToArray(raters, r);
 	}

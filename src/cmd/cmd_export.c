@@ -44,12 +44,14 @@ static const char *format_list(void)
 	static char text[1024];
 	size_t n = (size_t)snprintf(text, sizeof text, "formats (--format):\n");
 	for (int i = 0; export_format_names[i] && n < sizeof text; i++)
-		n += (size_t)snprintf(text + n, sizeof text - n, "  %-12s %s\n", export_format_names[i],
+		n += (size_t)snprintf(text + n, sizeof text - n, "  %-12s %s\n",
+				      export_format_names[i],
 				      export_format_find(export_format_names[i])->summary);
 	if (n < sizeof text)
-		snprintf(text + n, sizeof text - n,
-			 "\nThe columns, the imagefolder's rules and the manifest are described in\n"
-			 "docs/export.md.\n");
+		snprintf(
+			text + n, sizeof text - n,
+			"\nThe columns, the imagefolder's rules and the manifest are described in\n"
+			"docs/export.md.\n");
 	return text;
 }
 
@@ -81,19 +83,21 @@ static int check_args(Args *a, int argc, char **argv, int first)
 static int parse_args(int argc, char **argv, Args *a)
 {
 	ExportOptions *e = &a->export;
-	CliList reviewers = {a->reviewers, 0, MAX_REVIEWERS};
+	CliList reviewers = { a->reviewers, 0, MAX_REVIEWERS };
 	const CliOpt options[] = {
 		CLIOPT_DB(&a->db),
 		CLIOPT_ONE_OF("format", &a->format, "F", export_format_names,
 			      "jsonl (default), csv or imagefolder (below)"),
-		CLIOPT_TEXT("out", &a->out, "DIR", "the folder to write (or give it as the argument)"),
+		CLIOPT_TEXT("out", &a->out, "DIR",
+			    "the folder to write (or give it as the argument)"),
 		CLIOPT_SWITCH("force", 0, &e->force, "replace an earlier export in DIR"),
 		CLIOPT_SWITCH("link", 0, &e->link, "imagefolder: hard-link the images, not copy"),
 		CLIOPT_SWITCH("all", 0, &e->all, "unsettled items too (their label empty)"),
 		CLIOPT_TEXT("category", &e->category, "C", "only items of category C"),
 		CLIOPT_TEXT("since", &e->since, "DATE",
 			    "only items last decided on or after DATE (YYYY-MM-DD, UTC)"),
-		CLIOPT_TEXT("until", &e->until, "DATE", "only items last decided on or before DATE"),
+		CLIOPT_TEXT("until", &e->until, "DATE",
+			    "only items last decided on or before DATE"),
 		CLIOPT_REPEAT("reviewer", &reviewers, "NAME",
 			      "only items NAME voted on (repeat for several)"),
 		CLIOPT_TEXT("prompt", &a->prompt, "REF",
@@ -105,26 +109,29 @@ static int parse_args(int argc, char **argv, Args *a)
 		CLIOPT_TEXT("split", &a->split, "P/P/P",
 			    "train/validation/test percentages (80/10/10, 90/10, 100),\n"
 			    "by content hash and seed: stable as items are added"),
-		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &a->seed, "S", 0, 9e18, "the split's seed (default 0)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &a->seed, "S", 0, 9e18,
+			      "the split's seed (default 0)"),
 		SETTLEOPTS_ROWS(&a->settle),
 		CLIOPT_SWITCH("quiet", 'q', &a->quiet, "no progress, no summary"),
 		CLIOPT_END,
 	};
 	const CliSpec spec = {
 		.command = "export",
-		.synopsis = "usage: gavel export [--db FILE] [--format F] [--force] [--link] [--all]\n"
-			    "                    [--category C] [--since DATE] [--until DATE]\n"
-			    "                    [--reviewer NAME]... [--prompt REF | --run N]\n"
-			    "                    [--split P/P/P [--seed S]] [settle options] DIR",
-		.about = "Write the gold set into the folder DIR: every settled item (under the\n"
-			 "database's default rule, or the one given) with the full provenance of its\n"
-			 "label: the image and its hash, its metadata, every human vote with reviewer\n"
-			 "and time, the adjudication, the LLM's label, score, rationale, prompt version\n"
-			 "and model, and the Dawid-Skene posterior where used. manifest.json beside it\n"
-			 "records the command, the filter, the rule, the counts per label and split,\n"
-			 "the agreement figures, gavel's version and a hash of the database's content.\n"
-			 "The same database and options give the same bytes. An existing DIR needs\n"
-			 "--force; nothing is written outside DIR.",
+		.synopsis =
+			"usage: gavel export [--db FILE] [--format F] [--force] [--link] [--all]\n"
+			"                    [--category C] [--since DATE] [--until DATE]\n"
+			"                    [--reviewer NAME]... [--prompt REF | --run N]\n"
+			"                    [--split P/P/P [--seed S]] [settle options] DIR",
+		.about =
+			"Write the gold set into the folder DIR: every settled item (under the\n"
+			"database's default rule, or the one given) with the full provenance of its\n"
+			"label: the image and its hash, its metadata, every human vote with reviewer\n"
+			"and time, the adjudication, the LLM's label, score, rationale, prompt version\n"
+			"and model, and the Dawid-Skene posterior where used. manifest.json beside it\n"
+			"records the command, the filter, the rule, the counts per label and split,\n"
+			"the agreement figures, gavel's version and a hash of the database's content.\n"
+			"The same database and options give the same bytes. An existing DIR needs\n"
+			"--force; nothing is written outside DIR.",
 		.options = options,
 		.epilog = format_list(),
 	};
@@ -139,7 +146,7 @@ static int parse_args(int argc, char **argv, Args *a)
 /* The command line as a shell would take it back, for the manifest. */
 static char *command_line(int argc, char **argv)
 {
-	StrBuf b = {0};
+	StrBuf b = { 0 };
 	strbuf_adds(&b, "gavel");
 	for (int i = 0; i < argc; i++) {
 		const char *s = argv[i];
@@ -152,7 +159,7 @@ static char *command_line(int argc, char **argv)
 		}
 		strbuf_addc(&b, '\'');
 		for (; *s; s++)
-			strbuf_adds(&b, *s == '\'' ? "'\\''" : (char[]){*s, 0});
+			strbuf_adds(&b, *s == '\'' ? "'\\''" : (char[]){ *s, 0 });
 		strbuf_addc(&b, '\'');
 	}
 	return strbuf_take(&b);
@@ -178,13 +185,14 @@ static void summary(const Args *a, const ExportSummary *s)
 	if (*parts)
 		strcat(parts, ")");
 	cli_note("%s: %lld item%s written%s; left out: %lld unsettled, %lld by the filter, "
-		 "%lld without an image file", a->out, s->rows, s->rows == 1 ? "" : "s", parts,
-		 s->unsettled, s->filtered, s->no_image);
+		 "%lld without an image file",
+		 a->out, s->rows, s->rows == 1 ? "" : "s", parts, s->unsettled, s->filtered,
+		 s->no_image);
 }
 
 static Status run(Args *a, Progress *progress, ExportSummary *s)
 {
-	DbPromptVersion version = {0};
+	DbPromptVersion version = { 0 };
 	Db *db;
 	Status st = db_open(cli_db_path(a->db), DB_OPEN_EXISTING, &db);
 	if (st != STATUS_OK)
@@ -205,8 +213,8 @@ static Status run(Args *a, Progress *progress, ExportSummary *s)
 
 int cmd_export(int argc, char **argv)
 {
-	Args a = {.settle = SETTLEOPTS_NONE};
-	Progress progress = {0};
+	Args a = { .settle = SETTLEOPTS_NONE };
+	Progress progress = { 0 };
 	ExportSummary s;
 	Status st;
 	int rc = parse_args(argc, argv, &a);

@@ -336,11 +336,16 @@ static int check_batch(Args *a, int n, char **files)
 	a->files = files;
 	a->n_files = n;
 	if (a->batch_in && (!n || a->batch_out))
-		return cli_usage_error("label", a->batch_out ? "--batch-in and --batch-out go apart"
-				       : "--batch-in needs the result files: gavel label --batch-in FILE...");
+		return cli_usage_error(
+			"label",
+			a->batch_out
+				? "--batch-in and --batch-out go apart"
+				: "--batch-in needs the result files: gavel label --batch-in FILE...");
 	if (a->batch_out && ops && ops->kind != PROVIDER_HTTP)
-		return cli_usage_error("label", "--batch-out: the labeller '%s' answers at once; "
-				       "batch files are for openai or anthropic", a->provider);
+		return cli_usage_error("label",
+				       "--batch-out: the labeller '%s' answers at once; "
+				       "batch files are for openai or anthropic",
+				       a->provider);
 	return 0;
 }
 
@@ -348,8 +353,7 @@ static int parse_args(int argc, char **argv, Args *a)
 {
 	int provider = -1;
 	const CliOpt options[] = {
-		CLIOPT_TEXT("db", &a->db, "FILE",
-			    "the database (else $GAVEL_DB, else ./gavel.db)"),
+		CLIOPT_TEXT("db", &a->db, "FILE", "the database (else $GAVEL_DB, else ./gavel.db)"),
 		CLIOPT_ONE_OF("provider", &provider, "P", provider_words(),
 			      "the labeller (listed below)"),
 		CLIOPT_TEXT("model", &a->model, "M",
@@ -537,19 +541,20 @@ static void batch_summary(const Args *a, const BatchRunSummary *s, int out)
 		for (size_t i = 0; i < s->n_files; i++)
 			cli_print("  %s", s->files[i]);
 		cli_note("send them to the batch service; then: gavel label --db %s --batch-in "
-			 "RESULTS...", cli_db_path(a->db));
+			 "RESULTS...",
+			 cli_db_path(a->db));
 		return;
 	}
 	cli_note("run %lld: %lld result%s recorded: %lld ok, %lld unparsed, %lld failed; %lld "
-		 "item%s still without an answer", s->run_id, s->results, s->results == 1 ? "" : "s",
-		 s->labels.ok, s->labels.parse_failed, s->labels.failed, s->pending,
-		 s->pending == 1 ? "" : "s");
+		 "item%s still without an answer",
+		 s->run_id, s->results, s->results == 1 ? "" : "s", s->labels.ok,
+		 s->labels.parse_failed, s->labels.failed, s->pending, s->pending == 1 ? "" : "s");
 }
 
 static int batch_in(Args *a)
 {
 	BatchRunSummary sum;
-	DbScale scale = {0};
+	DbScale scale = { 0 };
 	Db *db;
 	Status st = db_open(cli_db_path(a->db), DB_OPEN_EXISTING, &db);
 	if (st == STATUS_OK)

@@ -53,13 +53,14 @@ static int parse_args(int argc, char **argv, Args *a)
 			    "                    [--with-llm [--llm-run N]] [--tolerance T]\n"
 			    "                    [--max-iterations N] [--json]\n"
 			    "       gavel settle [--db FILE] --set-default [--rule RULE] [options]",
-		.about = "The settled label of every item, derived from its votes under a named rule;\n"
-			 "the votes themselves never change. A vote is a reviewer's standing label (an\n"
-			 "accept or override not undone); an imported rater who rated an item several\n"
-			 "times has several. The report counts the items by outcome and label; with\n"
-			 "dawid-skene it gives the fit (priors, each rater's confusion matrix and\n"
-			 "estimated accuracy per label, the log-likelihood), and --json every item's\n"
-			 "posteriors. Options not given take the database's default (--set-default).",
+		.about =
+			"The settled label of every item, derived from its votes under a named rule;\n"
+			"the votes themselves never change. A vote is a reviewer's standing label (an\n"
+			"accept or override not undone); an imported rater who rated an item several\n"
+			"times has several. The report counts the items by outcome and label; with\n"
+			"dawid-skene it gives the fit (priors, each rater's confusion matrix and\n"
+			"estimated accuracy per label, the log-likelihood), and --json every item's\n"
+			"posteriors. Options not given take the database's default (--set-default).",
 		.options = options,
 		.epilog = rule_list(),
 	};
@@ -69,7 +70,8 @@ static int parse_args(int argc, char **argv, Args *a)
 	if (first < argc)
 		return cli_usage_error("settle", "unexpected argument '%s'", argv[first]);
 	if (a->settle.run > 0 && a->settle.with_llm == 0)
-		return cli_usage_error("settle", "--llm-run names the LLM's run: leave --no-llm out");
+		return cli_usage_error("settle",
+				       "--llm-run names the LLM's run: leave --no-llm out");
 	return 0;
 }
 
@@ -107,7 +109,7 @@ static Status report(Db *db, const Args *a, const SettleConfig *c)
 
 int cmd_settle(int argc, char **argv)
 {
-	Args a = {.settle = SETTLEOPTS_NONE};
+	Args a = { .settle = SETTLEOPTS_NONE };
 	SettleConfig config;
 	Db *db;
 	Status st;

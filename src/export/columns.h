@@ -51,7 +51,7 @@ typedef enum {
 
 /* Appends row as one JSON object and a newline. first_name/first_value,
  * when not NULL, come first (the imagefolder's file_name). */
-void columns_json_line(StrBuf *b, const ExportRow *row, ColumnsStyle style,
-		       const char *first_name, const char *first_value);
+void columns_json_line(StrBuf *b, const ExportRow *row, ColumnsStyle style, const char *first_name,
+		       const char *first_value);
 
 #endif

@@ -40,9 +40,11 @@ static Status field(Csv *c, const Column *col, const ColumnValue *v)
 	if (!v->present)
 		return csv_field(c->csv, NULL);
 	switch (col->kind) {
-	case COLUMN_INT: case COLUMN_LABEL: return csv_field_long(c->csv, v->i);
+	case COLUMN_INT:
+	case COLUMN_LABEL: return csv_field_long(c->csv, v->i);
 	case COLUMN_FLOAT: return csv_field_double(c->csv, v->d);
-	case COLUMN_TEXT: case COLUMN_JSON: break;
+	case COLUMN_TEXT:
+	case COLUMN_JSON: break;
 	}
 	return csv_field(c->csv, v->text);
 }

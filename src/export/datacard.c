@@ -21,7 +21,9 @@ static const char *dtype(ColumnKind kind)
 	switch (kind) {
 	case COLUMN_INT: return "int64";
 	case COLUMN_FLOAT: return "float64";
-	case COLUMN_TEXT: case COLUMN_JSON: case COLUMN_LABEL: break;
+	case COLUMN_TEXT:
+	case COLUMN_JSON:
+	case COLUMN_LABEL: break;
 	}
 	return "string";
 }
@@ -74,7 +76,9 @@ void datacard_build(StrBuf *b, const char *const *parts, const long long *rows, 
 		yaml_quoted(b, names[j]);
 		strbuf_addc(b, '\n');
 	}
-	strbuf_addf(b, "\nSettled under `%s`.\nDatabase content SHA-256: `%s`.\n"
-		       "`manifest.json` records the command, the filter, the counts and the\n"
-		       "agreement figures.\n", rule_json, content_hash);
+	strbuf_addf(b,
+		    "\nSettled under `%s`.\nDatabase content SHA-256: `%s`.\n"
+		    "`manifest.json` records the command, the filter, the counts and the\n"
+		    "agreement figures.\n",
+		    rule_json, content_hash);
 }

@@ -16,13 +16,13 @@
 
 enum { PROGRESS_EVERY = 1 << 14 };
 
-static const ExportOps *const formats[] = {&jsonl_ops, &csv_ops, &imagefolder_ops};
+static const ExportOps *const formats[] = { &jsonl_ops, &csv_ops, &imagefolder_ops };
 
-const char *const export_format_names[] = {"jsonl", "csv", "imagefolder", NULL};
+const char *const export_format_names[] = { "jsonl", "csv", "imagefolder", NULL };
 
 /* What an export may find in its folder from an earlier one (--force). */
-static const char *const ours[] = {"gold.jsonl", "gold.csv", "manifest.json", "README.md",
-				   "train", "validation", "test", NULL};
+static const char *const ours[] = { "gold.jsonl", "gold.csv",   "manifest.json", "README.md",
+				    "train",      "validation", "test",          NULL };
 
 const ExportOps *export_format_find(const char *name)
 {
@@ -37,7 +37,7 @@ typedef struct {
 	const ExportOptions *opt;
 	ExportSummary *sum;
 	DbScale scale;
-	Settlement *ds;         /* the Dawid-Skene fit, when the rule is dawid-skene */
+	Settlement *ds; /* the Dawid-Skene fit, when the rule is dawid-skene */
 	DbExportCursor *items;
 	DbVoteCursor *votes;
 	const DbVoteItem *vote; /* the votes cursor's current item */
@@ -78,8 +78,10 @@ static void build_votes_json(StrBuf *b, const DbVoteItem *v, const char **latest
 static SettleOutcome settle(const Export *e, const DbVoteItem *v, double *posterior)
 {
 	int *labels = xmalloc((v->n_votes ? v->n_votes : 1) * sizeof *labels);
-	SettleItem item = {.labels = labels, .n_labels = v->n_votes, .adjudicated = v->adjudicated,
-			   .n_scale = e->scale.count};
+	SettleItem item = { .labels = labels,
+			    .n_labels = v->n_votes,
+			    .adjudicated = v->adjudicated,
+			    .n_scale = e->scale.count };
 	size_t at = e->ds ? settlement_find(e->ds, v->item_id) : (size_t)-1;
 	SettleOutcome out;
 	int best = 0;
@@ -136,9 +138,11 @@ static Status votes_of(Export *e, long long item_id)
 static Status one_item(Export *e, const DbExportItem *it)
 {
 	const ExportOptions *o = e->opt;
-	ExportRow r = {.item = it, .rule = o->settle.rule->name,
-		       .label_names = (const char *const *)e->scale.names,
-		       .n_labels = e->scale.count, .part = -1};
+	ExportRow r = { .item = it,
+			.rule = o->settle.rule->name,
+			.label_names = (const char *const *)e->scale.names,
+			.n_labels = e->scale.count,
+			.part = -1 };
 	Status st = votes_of(e, it->item_id);
 	if (st != STATUS_OK)
 		return st;
@@ -171,9 +175,10 @@ static Status one_item(Export *e, const DbExportItem *it)
 static Status open_passes(Export *e)
 {
 	const ExportOptions *o = e->opt;
-	DbExportQuery q = {.category = o->category, .run_id = o->run_id,
-			   .prompt_version_id = o->prompt_version_id};
-	DbVoteQuery vq = {.run_id = -1, .verdicts = 1};
+	DbExportQuery q = { .category = o->category,
+			    .run_id = o->run_id,
+			    .prompt_version_id = o->prompt_version_id };
+	DbVoteQuery vq = { .run_id = -1, .verdicts = 1 };
 	Status st = STATUS_OK;
 	if (settle_rule_find("dawid-skene") == o->settle.rule)
 		st = settlement_load(e->db, &o->settle, 1, &e->ds);
@@ -203,9 +208,10 @@ static void warn_split(Export *e)
 		if (!l[i].too_few && !l[i].missing)
 			continue;
 		e->sum->too_few++;
-		snprintf(message, sizeof message, "label %d has %zu item%s: too few for the split "
-			 "(a part gets none); see manifest.json", l[i].label, l[i].n,
-			 l[i].n == 1 ? "" : "s");
+		snprintf(message, sizeof message,
+			 "label %d has %zu item%s: too few for the split "
+			 "(a part gets none); see manifest.json",
+			 l[i].label, l[i].n, l[i].n == 1 ? "" : "s");
 		if (e->opt->on_warning)
 			e->opt->on_warning(e->opt->arg, message);
 	}
@@ -217,7 +223,8 @@ static int files_written(const Export *e, char **files)
 	const ExportOptions *o = e->opt;
 	int n = 0, parts = o->has_split ? o->split.n : 1;
 	files[n++] = xstrdup(o->format == &jsonl_ops ? "gold.jsonl"
-			     : o->format == &csv_ops ? "gold.csv" : "README.md");
+			     : o->format == &csv_ops ? "gold.csv"
+						     : "README.md");
 	for (int i = 0; o->format == &imagefolder_ops && i < parts; i++)
 		if (o->has_split ? e->sum->per_split[i] : e->sum->rows)
 			files[n++] = xasprintf("%s/metadata.jsonl",
@@ -229,10 +236,10 @@ static Status write_manifest(Export *e)
 {
 	char *files[SPLIT_MAX + 1];
 	int n = files_written(e, files);
-	char *json = provenance_json(e->prov, e->sum, e->content_hash,
-				     (const char *const *)e->scale.names,
-				     (const char *const *)files, n);
-	StrBuf b = {0};
+	char *json =
+		provenance_json(e->prov, e->sum, e->content_hash,
+				(const char *const *)e->scale.names, (const char *const *)files, n);
+	StrBuf b = { 0 };
 	Status st;
 	strbuf_adds(&b, json);
 	strbuf_addc(&b, '\n');
@@ -267,7 +274,7 @@ static Status run(Export *e)
 
 Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 {
-	Export e = {.db = db, .opt = opt, .sum = sum};
+	Export e = { .db = db, .opt = opt, .sum = sum };
 	Status st;
 	memset(sum, 0, sizeof *sum);
 	st = db_scale_get(db, &e.scale);
@@ -279,8 +286,10 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 		db_scale_free(&e.scale);
 		return st;
 	}
-	e.w = (ExportWriter){.options = opt, .label_names = (const char *const *)e.scale.names,
-			     .n_labels = e.scale.count, .content_hash = e.content_hash};
+	e.w = (ExportWriter){ .options = opt,
+			      .label_names = (const char *const *)e.scale.names,
+			      .n_labels = e.scale.count,
+			      .content_hash = e.content_hash };
 	e.prov = provenance_new(opt, e.scale.count);
 	st = run(&e);
 	db_votes_close(e.votes);

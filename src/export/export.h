@@ -24,12 +24,12 @@ typedef struct ExportOps ExportOps;
 /* What to export and how. Strings borrowed. */
 typedef struct {
 	const ExportOps *format;
-	const char *out;             /* the target folder */
-	int force;                   /* replace an earlier export in it */
-	int link;                    /* imagefolder: hard-link images instead of copying */
-	int all;                     /* unsettled items too (their label empty) */
-	const char *category;        /* filters; NULL or 0: any */
-	const char *since, *until;   /* YYYY-MM-DD: the item's last decision, UTC */
+	const char *out;           /* the target folder */
+	int force;                 /* replace an earlier export in it */
+	int link;                  /* imagefolder: hard-link images instead of copying */
+	int all;                   /* unsettled items too (their label empty) */
+	const char *category;      /* filters; NULL or 0: any */
+	const char *since, *until; /* YYYY-MM-DD: the item's last decision, UTC */
 	const char *const *reviewers;
 	int n_reviewers;             /* items with a vote by one of them */
 	long long prompt_version_id; /* the LLM answer from this prompt's runs (items without
@@ -40,8 +40,8 @@ typedef struct {
 	int has_split;
 	SplitSpec split;
 	uint64_t seed;
-	const char *command_line;    /* for the manifest */
-	const char *version;         /* gavel's */
+	const char *command_line; /* for the manifest */
+	const char *version;      /* gavel's */
 	/* Called now and then with rows done so far, and once per warning. */
 	void (*on_progress)(void *arg, long long done);
 	void (*on_warning)(void *arg, const char *message);
@@ -76,19 +76,19 @@ typedef struct OutDir OutDir;
 
 /* One row, everything borrowed for the call. */
 typedef struct {
-	const DbExportItem *item;   /* the item's fields and the LLM answer shown */
-	const DbVoteItem *votes;    /* its votes and adjudication */
-	SettleOutcome outcome;      /* label 0 when unsettled (with options->all) */
-	const char *rule;           /* the rule's name */
-	double posterior;           /* the Dawid-Skene posterior of the label (or of the
+	const DbExportItem *item;       /* the item's fields and the LLM answer shown */
+	const DbVoteItem *votes;        /* its votes and adjudication */
+	SettleOutcome outcome;          /* label 0 when unsettled (with options->all) */
+	const char *rule;               /* the rule's name */
+	double posterior;               /* the Dawid-Skene posterior of the label (or of the
 				     * best one when unsettled); < 0 when not fitted */
 	const char *const *label_names; /* names[0] is label 1 */
 	int n_labels;
-	int part;                   /* the split part, -1 without --split */
-	const char *split;          /* its name, NULL without --split */
-	const char *votes_json;     /* the votes as a JSON array */
-	const char *reviewed_at;    /* the latest vote's time, NULL when none */
-	const char *verdict;        /* flawed if a reviewer said so, else sound if one
+	int part;                /* the split part, -1 without --split */
+	const char *split;       /* its name, NULL without --split */
+	const char *votes_json;  /* the votes as a JSON array */
+	const char *reviewed_at; /* the latest vote's time, NULL when none */
+	const char *verdict;     /* flawed if a reviewer said so, else sound if one
 				     * did, else NULL */
 } ExportRow;
 

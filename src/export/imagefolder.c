@@ -26,12 +26,12 @@
 static const struct {
 	const char *format, *ext;
 } extensions[] = {
-	{"JPEG", "jpg"}, {"PNG", "png"}, {"GIF", "gif"}, {"BMP", "bmp"},
-	{"PNM", "pnm"},  {"WebP", "webp"}, {"TIFF", "tif"},
+	{ "JPEG", "jpg" }, { "PNG", "png" },   { "GIF", "gif" },  { "BMP", "bmp" },
+	{ "PNM", "pnm" },  { "WebP", "webp" }, { "TIFF", "tif" },
 };
 
 typedef struct {
-	int sub[SPLIT_MAX];      /* the part's folder, -1 until its first image */
+	int sub[SPLIT_MAX]; /* the part's folder, -1 until its first image */
 	FILE *metadata[SPLIT_MAX];
 	long long rows[SPLIT_MAX];
 	StrBuf line;
@@ -139,7 +139,7 @@ static Status finish(ExportWriter *w, const ExportSummary *summary)
 {
 	Folder *f = w->state;
 	const char *names[SPLIT_MAX];
-	StrBuf card = {0};
+	StrBuf card = { 0 };
 	char *rule = settlement_config_json(&w->options->settle);
 	Status st = close_parts(w, f);
 	(void)summary;

@@ -29,7 +29,8 @@ static Status row(ExportWriter *w, const ExportRow *r)
 	columns_json_line(&j->line, r, COLUMNS_JSON, NULL, NULL);
 	out_data(j->out, j->line.data, j->line.len);
 	if (ferror(j->out))
-		return status_fail(STATUS_ERR_IO, "%s/gold.jsonl: writing failed", outdir_path(w->dir));
+		return status_fail(STATUS_ERR_IO, "%s/gold.jsonl: writing failed",
+				   outdir_path(w->dir));
 	return STATUS_OK;
 }
 
@@ -53,7 +54,8 @@ static Status finish(ExportWriter *w, const ExportSummary *summary)
 	bad |= fclose(j->out) != 0;
 	j->out = NULL;
 	abandon(w);
-	return bad ? status_fail(STATUS_ERR_IO, "%s/gold.jsonl: writing failed", outdir_path(w->dir))
+	return bad ? status_fail(STATUS_ERR_IO, "%s/gold.jsonl: writing failed",
+				 outdir_path(w->dir))
 		   : STATUS_OK;
 }
 

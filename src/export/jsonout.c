@@ -18,19 +18,18 @@ void jsonout_string(StrBuf *b, const char *s)
 	/* copy runs of plain bytes at once; escape the rest */
 	for (run = s; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		char esc[7] = {'\\', 0};
+		char esc[7] = { '\\', 0 };
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		strbuf_add(b, run, (size_t)(s - run));
 		run = s + 1;
 		switch (c) {
-		case '"': case '\\': esc[1] = (char)c; break;
+		case '"':
+		case '\\': esc[1] = (char)c; break;
 		case '\n': esc[1] = 'n'; break;
 		case '\r': esc[1] = 'r'; break;
 		case '\t': esc[1] = 't'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+		default: memcpy(esc + 1, "u00", 3); esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
 		}
 		strbuf_adds(b, esc);
 	}

@@ -57,8 +57,10 @@ static Status clear_folder(int fd, const char *path, const char *name)
 	while (st == STATUS_OK && (e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
 		    unlinkat(dirfd(d), e->d_name, 0) != 0)
-			st = status_fail(STATUS_ERR_EXISTS, "%s/%s/%s: not removed (%s): it is not "
-					 "a file gavel wrote", path, name, e->d_name, strerror(errno));
+			st = status_fail(STATUS_ERR_EXISTS,
+					 "%s/%s/%s: not removed (%s): it is not "
+					 "a file gavel wrote",
+					 path, name, e->d_name, strerror(errno));
 	closedir(d);
 	if (st == STATUS_OK && unlinkat(fd, name, AT_REMOVEDIR) != 0)
 		st = io_fail(path, name, "cannot remove");
@@ -75,8 +77,10 @@ static Status clear(int fd, const char *path, const char *const *ours)
 		return io_fail(path, NULL, "cannot read");
 	while (st == STATUS_OK && (e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !is_ours(e->d_name, ours))
-			st = status_fail(STATUS_ERR_EXISTS, "%s holds %s, which an export does not "
-					 "write: remove it, or choose another folder", path, e->d_name);
+			st = status_fail(STATUS_ERR_EXISTS,
+					 "%s holds %s, which an export does not "
+					 "write: remove it, or choose another folder",
+					 path, e->d_name);
 	rewinddir(d);
 	while (st == STATUS_OK && (e = readdir(d))) {
 		struct stat sb;
@@ -105,8 +109,10 @@ Status outdir_open(const char *path, int force, const char *const *ours, OutDir 
 		existed = 1;
 	}
 	if (existed && !force)
-		return status_fail(STATUS_ERR_EXISTS, "%s exists: give --force to replace the "
-				   "export in it, or choose a new folder", path);
+		return status_fail(STATUS_ERR_EXISTS,
+				   "%s exists: give --force to replace the "
+				   "export in it, or choose a new folder",
+				   path);
 	d = xcalloc(1, sizeof *d);
 	d->path = xstrdup(path);
 	d->fd = open(path, O_RDONLY | O_DIRECTORY);
@@ -148,7 +154,8 @@ static int fd_of(const OutDir *d, int sub)
 
 static const char *sub_path(const OutDir *d, int sub, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s", d->path, sub >= 0 ? "/" : "", sub >= 0 ? d->sub_name[sub] : "");
+	snprintf(buf, size, "%s%s%s", d->path, sub >= 0 ? "/" : "",
+		 sub >= 0 ? d->sub_name[sub] : "");
 	return buf;
 }
 
@@ -157,7 +164,8 @@ Status outdir_mkdir(OutDir *d, const char *name, int *sub)
 	int fd;
 	*sub = -1;
 	if (!plain_name(name) || d->n_subs == MAX_SUBS)
-		return status_fail(STATUS_ERR_INPUT, "%s: '%s' is not a folder name", d->path, name);
+		return status_fail(STATUS_ERR_INPUT, "%s: '%s' is not a folder name", d->path,
+				   name);
 	if (mkdirat(d->fd, name, 0777) != 0)
 		return io_fail(d->path, name, "cannot create");
 	fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
@@ -240,8 +248,9 @@ Status outdir_place(OutDir *d, int sub, const char *name, const char *source, in
 			return STATUS_OK;
 		return status_fail(STATUS_ERR_IO, "%s: cannot link into %s: %s%s", source,
 				   sub_path(d, sub, where, sizeof where), strerror(errno),
-				   errno == EXDEV ? " (another file system: leave --link out to copy)"
-						  : "");
+				   errno == EXDEV
+					   ? " (another file system: leave --link out to copy)"
+					   : "");
 	}
 	from = open(source, O_RDONLY | O_CLOEXEC);
 	if (from < 0)

@@ -12,10 +12,10 @@
 struct Provenance {
 	const ExportOptions *opt;
 	int K;
-	long *llm_table;       /* K x K: settled label (row) by LLM label (column) */
-	double *coincidence;   /* K x K: Krippendorff's o_ck over the rows' votes */
-	long long *by_label;   /* K + 1 */
-	long long pairable;    /* votes in rows with at least two */
+	long *llm_table;     /* K x K: settled label (row) by LLM label (column) */
+	double *coincidence; /* K x K: Krippendorff's o_ck over the rows' votes */
+	long long *by_label; /* K + 1 */
+	long long pairable;  /* votes in rows with at least two */
 	SplitTally *tally;
 };
 
@@ -97,7 +97,7 @@ MetricValue provenance_alpha(const Provenance *p)
 		return metrics_undefined("no item has two or more votes");
 	if (expected == 0)
 		return metrics_undefined("every vote has the same label");
-	v = (MetricValue){.defined = 1, .value = 1 - (n - 1) * observed / expected};
+	v = (MetricValue){ .defined = 1, .value = 1 - (n - 1) * observed / expected };
 	return v;
 }
 
@@ -162,7 +162,8 @@ static cJSON *split_json(Provenance *p)
 	cJSON_AddNumberToObject(s, "seed", (double)o->seed);
 	cJSON_AddStringToObject(s, "key", "image_sha256 (else item)");
 	for (size_t i = 0; i < n; i++) {
-		cJSON *e = cJSON_CreateObject(), *count = cJSON_CreateArray(), *target = cJSON_CreateArray();
+		cJSON *e = cJSON_CreateObject(), *count = cJSON_CreateArray(),
+		      *target = cJSON_CreateArray();
 		cJSON_AddNumberToObject(e, "label", l[i].label);
 		cJSON_AddNumberToObject(e, "items", (double)l[i].n);
 		for (int j = 0; j < o->split.n; j++) {
@@ -213,7 +214,8 @@ static cJSON *agreement_json(const Provenance *p)
 	cJSON_AddNumberToObject(llm, "n", (double)n);
 	for (int s = 0; s < METRICS_STAT_COUNT; s++)
 		cJSON_AddItemToObject(llm, metrics_stat_name((MetricsStat)s),
-				      metric(metrics_table_stat(p->llm_table, p->K, (MetricsStat)s)));
+				      metric(metrics_table_stat(p->llm_table, p->K,
+								(MetricsStat)s)));
 	cJSON_AddItemToObject(a, "llm_vs_settled", llm);
 	cJSON_AddNumberToObject(rev, "pairable_votes", (double)p->pairable);
 	cJSON_AddItemToObject(rev, "Krippendorff's alpha, nominal", metric(provenance_alpha(p)));

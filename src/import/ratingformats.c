@@ -48,8 +48,8 @@ static char *field(const cJSON *record, const char *name)
  * record then in its nested object (Prodigy's meta, Label Studio's data). */
 static char *item_of(const RatingSink *sink, const cJSON *record, const char *nested)
 {
-	static const char *const usual[] = {"item", "external_id", "id", NULL};
-	const char *one[] = {sink->item_field, NULL};
+	static const char *const usual[] = { "item", "external_id", "id", NULL };
+	const char *one[] = { sink->item_field, NULL };
 	const char *const *names = sink->item_field ? one : usual;
 	const cJSON *inner = nested ? cJSON_GetObjectItemCaseSensitive(record, nested) : NULL;
 	for (int i = 0; names[i]; i++) {
@@ -76,7 +76,8 @@ static Status each_record(const char *path, const RatingSink *sink,
 			/* the reader says "PATH:LINE: why"; the sink adds the path */
 			const char *why = status_detail();
 			size_t n = strlen(path);
-			sink->bad(sink->ctx, strncmp(why, path, n) || why[n] != ':' ? why : why + n + 1);
+			sink->bad(sink->ctx,
+				  strncmp(why, path, n) || why[n] != ':' ? why : why + n + 1);
 			st = STATUS_OK;
 			continue;
 		}
@@ -98,10 +99,12 @@ static Status table_record(const RatingSink *sink, const cJSON *record, long lin
 	Status st = STATUS_OK;
 	if (!item || !rater || !label)
 		bad(sink, "%ld: \"%s\" is missing (the columns are item, rater, label)", line,
-		    !item ? "item" : !rater ? "rater" : "label");
+		    !item    ? "item"
+		    : !rater ? "rater"
+			     : "label");
 	else
-		st = sink->take(sink->ctx, &(RatingRecord){RATING_HUMAN, item, rater, label, time,
-							    NULL, line});
+		st = sink->take(sink->ctx, &(RatingRecord){ RATING_HUMAN, item, rater, label, time,
+							    NULL, line });
 	free(item), free(rater), free(label), free(time);
 	return st;
 }
@@ -123,8 +126,7 @@ static const cJSON *list_of(const cJSON *record, const char *name, cJSON **owned
 	return cJSON_IsArray(v) ? v : NULL;
 }
 
-static Status gavel_votes(const RatingSink *sink, const cJSON *record, const char *item,
-			  long line)
+static Status gavel_votes(const RatingSink *sink, const cJSON *record, const char *item, long line)
 {
 	cJSON *owned;
 	const cJSON *votes = list_of(record, "votes", &owned), *vote;
@@ -135,8 +137,8 @@ static Status gavel_votes(const RatingSink *sink, const cJSON *record, const cha
 		if (!rater || !label)
 			bad(sink, "%ld: a vote without %s", line, !rater ? "reviewer" : "label");
 		else if (st == STATUS_OK)
-			st = sink->take(sink->ctx, &(RatingRecord){RATING_HUMAN, item, rater, label,
-								    time, NULL, line});
+			st = sink->take(sink->ctx, &(RatingRecord){ RATING_HUMAN, item, rater,
+								    label, time, NULL, line });
 		free(rater), free(label), free(time);
 	}
 	cJSON_Delete(owned);
@@ -156,11 +158,11 @@ static Status gavel_record(const RatingSink *sink, const cJSON *record, long lin
 	}
 	st = gavel_votes(sink, record, item, line);
 	if (st == STATUS_OK && adjudicator && label)
-		st = sink->take(sink->ctx, &(RatingRecord){RATING_ADJUDICATION, item, adjudicator,
-							    label, time, reason, line});
+		st = sink->take(sink->ctx, &(RatingRecord){ RATING_ADJUDICATION, item, adjudicator,
+							    label, time, reason, line });
 	if (st == STATUS_OK && llm && strcmp(llm, "-1"))
-		st = sink->take(sink->ctx, &(RatingRecord){RATING_LLM, item, model ? model : "llm",
-							    llm, NULL, NULL, line});
+		st = sink->take(sink->ctx, &(RatingRecord){ RATING_LLM, item, model ? model : "llm",
+							    llm, NULL, NULL, line });
 out:
 	free(item), free(adjudicator), free(label), free(llm), free(model), free(reason);
 	free(time);
@@ -196,7 +198,7 @@ static char *prodigy_label(const cJSON *record, const char **why)
 
 /* Prodigy's answers (its words, not the review log's): accept gives a
  * rating, the others none. */
-static const char *const prodigy_answers[] = {"accept", "reject", "ignore", NULL};
+static const char *const prodigy_answers[] = { "accept", "reject", "ignore", NULL };
 
 static int prodigy_answer(const char *answer)
 {
@@ -232,9 +234,9 @@ static Status prodigy_record(const RatingSink *sink, const cJSON *record, long l
 	else if (!label)
 		bad(sink, "%ld: %s", line, why ? why : "no label");
 	else
-		st = sink->take(sink->ctx, &(RatingRecord){RATING_HUMAN, item,
-							    rater ? rater : "prodigy", label, time,
-							    NULL, line});
+		st = sink->take(sink->ctx,
+				&(RatingRecord){ RATING_HUMAN, item, rater ? rater : "prodigy",
+						 label, time, NULL, line });
 	free(answer), free(item), free(label), free(rater), free(time);
 	return st;
 }
@@ -296,7 +298,8 @@ static char *ls_label(const cJSON *annotation, const char **why)
 		const cJSON *choices = cJSON_GetObjectItemCaseSensitive(value, "choices");
 		const cJSON *rating = cJSON_GetObjectItemCaseSensitive(value, "rating");
 		char *found = cJSON_IsArray(choices) && cJSON_GetArraySize(choices) == 1
-			? text_of(cJSON_GetArrayItem(choices, 0)) : text_of(rating);
+				      ? text_of(cJSON_GetArrayItem(choices, 0))
+				      : text_of(rating);
 		if (cJSON_IsArray(choices) && cJSON_GetArraySize(choices) > 1) {
 			*why = "several choices: the scale takes one label";
 			free(label);
@@ -336,8 +339,8 @@ static Status ls_task(const RatingSink *sink, const cJSON *task, long position)
 		if (!label)
 			bad(sink, "task %ld (item %s): %s", position, item, why);
 		else if (st == STATUS_OK)
-			st = sink->take(sink->ctx, &(RatingRecord){RATING_HUMAN, item, rater, label,
-								    time, NULL, position});
+			st = sink->take(sink->ctx, &(RatingRecord){ RATING_HUMAN, item, rater,
+								    label, time, NULL, position });
 		free(label), free(rater), free(time);
 	}
 	free(item);
@@ -357,8 +360,10 @@ static Status ls_read(const char *path, const RatingSink *sink)
 	free(text);
 	if (!cJSON_IsArray(tasks)) {
 		cJSON_Delete(tasks);
-		return status_fail(STATUS_ERR_INPUT, "%s: not a Label Studio JSON export (a JSON array "
-				   "of tasks)", path);
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s: not a Label Studio JSON export (a JSON array "
+				   "of tasks)",
+				   path);
 	}
 	cJSON_ArrayForEach(task, tasks) {
 		position++;
@@ -374,13 +379,13 @@ static Status ls_read(const char *path, const RatingSink *sink)
 /* ---- the table ---- */
 
 static const RatingFormat formats[] = {
-	{"table", "CSV or JSONL: item, rater, label and optionally time", table_read},
-	{"gavel", "gavel's own export (JSONL or CSV): votes, adjudication, LLM", gavel_read},
-	{"label-studio", "a Label Studio JSON export: choices or rating results", ls_read},
-	{"prodigy", "Prodigy JSONL: accept (choice) or label with answer accept", prodigy_read},
+	{ "table", "CSV or JSONL: item, rater, label and optionally time", table_read },
+	{ "gavel", "gavel's own export (JSONL or CSV): votes, adjudication, LLM", gavel_read },
+	{ "label-studio", "a Label Studio JSON export: choices or rating results", ls_read },
+	{ "prodigy", "Prodigy JSONL: accept (choice) or label with answer accept", prodigy_read },
 };
 
-const char *const ratingformats_names[] = {"table", "gavel", "label-studio", "prodigy", NULL};
+const char *const ratingformats_names[] = { "table", "gavel", "label-studio", "prodigy", NULL };
 
 const RatingFormat *ratingformats_find(const char *name)
 {

@@ -27,9 +27,9 @@ enum { MAX_PROBLEMS_SHOWN = 20, MAX_CHAIN = 64 };
 typedef struct {
 	long long item_id;
 	int rater, label;
-	long order;        /* its place in the file: later ratings come later */
-	char time[32];     /* as the log stores it; "" for now */
-	char *reason;      /* adjudications */
+	long order;    /* its place in the file: later ratings come later */
+	char time[32]; /* as the log stores it; "" for now */
+	char *reason;  /* adjudications */
 } Kept;
 
 typedef struct {
@@ -43,7 +43,7 @@ typedef struct {
 	const RatingsOptions *opt;
 	RatingsReport *report;
 	DbScale scale;
-	char **names;       /* interned rater names */
+	char **names; /* interned rater names */
 	size_t n_names, cap_names;
 	IntMap *name_index; /* FNV-1a of a name -> its index (a collision falls back to a scan) */
 	KeptList human, llm, adjudications;
@@ -155,8 +155,10 @@ static Status check(Importer *im, const RatingRecord *r, Kept *k, int *good)
 	k->label = parse_label(im, r->label);
 	if (!k->label) {
 		scale_list(im, scale, sizeof scale);
-		problem(im, "%s:%ld: label \"%s\" is not on the scale (%s); map it with --map "
-			    "'%s=N'", im->path, r->line, r->label, scale, r->label);
+		problem(im,
+			"%s:%ld: label \"%s\" is not on the scale (%s); map it with --map "
+			"'%s=N'",
+			im->path, r->line, r->label, scale, r->label);
 		return STATUS_OK;
 	}
 	if (r->time && !db_ratings_time(im->db, r->time, k->time)) {
@@ -173,7 +175,7 @@ static Status check(Importer *im, const RatingRecord *r, Kept *k, int *good)
 static Status on_take(void *ctx, const RatingRecord *r)
 {
 	Importer *im = ctx;
-	Kept k = {.order = im->order++};
+	Kept k = { .order = im->order++ };
 	int good;
 	Status st;
 	im->report->rows++;
@@ -236,7 +238,8 @@ static Status write_humans(Importer *im)
 	qsort(h->at, h->n, sizeof *h->at, by_item_rater);
 	for (size_t i = 0, j; st == STATUS_OK && i < h->n; i = j) {
 		for (j = i + 1; j < h->n && h->at[j].item_id == h->at[i].item_id &&
-				h->at[j].rater == h->at[i].rater; j++)
+				h->at[j].rater == h->at[i].rater;
+		     j++)
 			;
 		st = write_chain(im, h->at + i, j - i);
 	}
@@ -282,7 +285,7 @@ static Status add_llm_run(Importer *im, int rater)
 {
 	cJSON *json = cJSON_CreateObject();
 	char *params;
-	DbRunNew run = {.provider = "import", .model = im->names[rater]};
+	DbRunNew run = { .provider = "import", .model = im->names[rater] };
 	long long run_id = 0;
 	Status st;
 	cJSON_AddStringToObject(json, "source", im->path);
@@ -290,10 +293,14 @@ static Status add_llm_run(Importer *im, int rater)
 	st = db_run_create(im->db, &run, &run_id);
 	for (size_t i = 0; st == STATUS_OK && i < im->llm.n; i++) {
 		const Kept *k = &im->llm.at[i];
-		DbPredictionNew p = {.run_id = run_id, .item_id = k->item_id,
-				     .status = DB_PREDICTION_OK, .score = k->label,
-				     .label = k->label, .prompt_tokens = -1,
-				     .completion_tokens = -1, .attempts = 1};
+		DbPredictionNew p = { .run_id = run_id,
+				      .item_id = k->item_id,
+				      .status = DB_PREDICTION_OK,
+				      .score = k->label,
+				      .label = k->label,
+				      .prompt_tokens = -1,
+				      .completion_tokens = -1,
+				      .attempts = 1 };
 		if (k->rater == rater)
 			st = db_prediction_add(im->db, &p);
 	}
@@ -341,8 +348,9 @@ static Status write_adjudications(Importer *im)
 		int standing;
 		st = db_ratings_adjudicated(im->db, k->item_id, &standing);
 		if (st == STATUS_OK && standing != k->label) {
-			st = db_ratings_adjudicate(im->db, k->item_id, im->names[k->rater], k->label,
-						   k->reason, k->time[0] ? k->time : NULL);
+			st = db_ratings_adjudicate(im->db, k->item_id, im->names[k->rater],
+						   k->label, k->reason,
+						   k->time[0] ? k->time : NULL);
 			im->report->adjudications++;
 		}
 	}
@@ -369,8 +377,11 @@ static Status verdict(Importer *im)
 
 static Status read_and_write(Importer *im, const RatingFormat *format)
 {
-	RatingSink sink = {.take = on_take, .bad = on_bad, .passed = on_passed, .ctx = im,
-			   .item_field = im->opt->item_field};
+	RatingSink sink = { .take = on_take,
+			    .bad = on_bad,
+			    .passed = on_passed,
+			    .ctx = im,
+			    .item_field = im->opt->item_field };
 	Status st = format->read(im->path, &sink);
 	if (st == STATUS_OK)
 		st = verdict(im);
@@ -389,7 +400,8 @@ static Status find_format(const Importer *im, const RatingFormat **format)
 		return ratingformats_detect(im->path, format);
 	*format = ratingformats_find(im->opt->format);
 	return *format ? STATUS_OK
-		       : status_fail(STATUS_ERR_USAGE, "--format %s: not a format", im->opt->format);
+		       : status_fail(STATUS_ERR_USAGE, "--format %s: not a format",
+				     im->opt->format);
 }
 
 static void importer_free(Importer *im)
@@ -404,8 +416,9 @@ static void importer_free(Importer *im)
 
 Status ratings_import(Db *db, const char *path, const RatingsOptions *opt, RatingsReport *report)
 {
-	Importer im = {.db = db, .path = path, .opt = opt, .report = report,
-		       .name_index = intmap_new()};
+	Importer im = {
+		.db = db, .path = path, .opt = opt, .report = report, .name_index = intmap_new()
+	};
 	const RatingFormat *format = NULL;
 	Status st;
 	memset(report, 0, sizeof *report);

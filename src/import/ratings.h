@@ -16,30 +16,30 @@ typedef struct {
 } RatingsMap;
 
 typedef struct {
-	const char *llm_rater;   /* this rater's ratings become LLM predictions; NULL: none */
-	const char *format;      /* a ratingformats.h name; NULL: detected per file */
-	const char *item_field;  /* the field naming the item; NULL: the format's */
-	const RatingsMap *maps;  /* extra label names */
+	const char *llm_rater;  /* this rater's ratings become LLM predictions; NULL: none */
+	const char *format;     /* a ratingformats.h name; NULL: detected per file */
+	const char *item_field; /* the field naming the item; NULL: the format's */
+	const RatingsMap *maps; /* extra label names */
 	int n_maps;
-	int skip_bad;            /* import the good rows and report the bad */
+	int skip_bad; /* import the good rows and report the bad */
 	/* Called for each bad row with "FILE:LINE: what is wrong". */
 	void (*on_problem)(void *arg, const char *message);
 	void *arg;
 } RatingsOptions;
 
 typedef struct {
-	const char *format;  /* the format read (static) */
-	long rows;           /* ratings and records read */
-	long bad;            /* records with a problem */
-	long passed;         /* records that hold no rating on purpose (rejected, cancelled) */
-	long added;          /* human ratings recorded as reviews */
-	long present;        /* human ratings already there, skipped */
-	long items_created;  /* items created without an image */
-	long llm;            /* LLM ratings read */
-	long long llm_run;   /* the first run created for them; 0 when none was needed */
-	int llm_runs;        /* runs created */
-	long adjudications;  /* adjudications recorded (not already standing) */
-	int committed;       /* whether anything was written */
+	const char *format; /* the format read (static) */
+	long rows;          /* ratings and records read */
+	long bad;           /* records with a problem */
+	long passed;        /* records that hold no rating on purpose (rejected, cancelled) */
+	long added;         /* human ratings recorded as reviews */
+	long present;       /* human ratings already there, skipped */
+	long items_created; /* items created without an image */
+	long llm;           /* LLM ratings read */
+	long long llm_run;  /* the first run created for them; 0 when none was needed */
+	int llm_runs;       /* runs created */
+	long adjudications; /* adjudications recorded (not already standing) */
+	int committed;      /* whether anything was written */
 } RatingsReport;
 
 /* Imports path into db. A rater's ratings of one item in the file are that

@@ -92,12 +92,13 @@ Status batchrun_write(Db *db, long long run_id, const Prompt *prompt, const DbSc
 {
 	const BatchFormat *format = format_of(options->ops);
 	char prefix[48];
-	Out o = {db, run_id, prompt, scale, options, NULL, sum};
+	Out o = { db, run_id, prompt, scale, options, NULL, sum };
 	Status st;
 	memset(sum, 0, sizeof *sum);
 	sum->run_id = run_id;
 	if (!format)
-		return status_fail(STATUS_ERR_USAGE, "--batch-out: the labeller '%s' has no batch "
+		return status_fail(STATUS_ERR_USAGE,
+				   "--batch-out: the labeller '%s' has no batch "
 				   "format (openai or anthropic have); label it live",
 				   options->ops ? options->ops->name : "?");
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
@@ -162,7 +163,8 @@ static long long run_named(const char *path)
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(json, "custom_id");
 		long run, item;
 		int attempt;
-		if (cJSON_IsString(id) && batch_custom_id_parse(id->valuestring, &run, &item, &attempt))
+		if (cJSON_IsString(id) &&
+		    batch_custom_id_parse(id->valuestring, &run, &item, &attempt))
 			run_id = run;
 		cJSON_Delete(json);
 	}
@@ -182,8 +184,10 @@ static Status open_run(In *in, const BatchFormat **format)
 	in->opt.ops = provider_find(run.provider);
 	*format = format_of(in->opt.ops);
 	if (!*format)
-		st = status_fail(STATUS_ERR_INPUT, "run %lld was labelled by '%s', which has no "
-				 "batch format", in->run_id, run.provider);
+		st = status_fail(STATUS_ERR_INPUT,
+				 "run %lld was labelled by '%s', which has no "
+				 "batch format",
+				 in->run_id, run.provider);
 	db_run_free(&run);
 	return st;
 }
@@ -212,14 +216,15 @@ static Status record_all(const BatchFormat *format, const char *const *paths, in
 Status batchrun_read(Db *db, long long run_id, const char *const *paths, int n,
 		     const DbScale *scale, BatchRunSummary *sum)
 {
-	In in = {.db = db, .run_id = run_id, .scale = scale, .sum = sum};
+	In in = { .db = db, .run_id = run_id, .scale = scale, .sum = sum };
 	const BatchFormat *format = NULL;
 	Status st;
 	memset(sum, 0, sizeof *sum);
 	if (!in.run_id && n > 0)
 		in.run_id = run_named(paths[0]);
 	if (!in.run_id)
-		return status_fail(STATUS_ERR_INPUT, "%s: no result names a gavel run (custom_id "
+		return status_fail(STATUS_ERR_INPUT,
+				   "%s: no result names a gavel run (custom_id "
 				   "gavel-r<RUN>-i<ITEM>-a<N>); give the run with --resume RUN",
 				   n > 0 ? paths[0] : "(no file)");
 	sum->run_id = in.run_id;
@@ -235,6 +240,7 @@ Status batchrun_read(Db *db, long long run_id, const char *const *paths, int n,
 	if (st == STATUS_OK)
 		st = pending_count(db, in.run_id, &sum->pending);
 	if (st == STATUS_OK)
-		st = db_run_set_status(db, in.run_id, sum->pending ? DB_RUN_INTERRUPTED : DB_RUN_DONE);
+		st = db_run_set_status(db, in.run_id,
+				       sum->pending ? DB_RUN_INTERRUPTED : DB_RUN_DONE);
 	return st;
 }

@@ -15,12 +15,12 @@
 
 typedef struct {
 	long long run_id;
-	long long requests;   /* written (batch out) */
-	char **files;         /* the files written, owned (batchrun_summary_free) */
+	long long requests; /* written (batch out) */
+	char **files;       /* the files written, owned (batchrun_summary_free) */
 	size_t n_files;
-	long long results;    /* read and recorded (batch in) */
-	long long pending;    /* planned items still without an answer */
-	LabelSummary labels;  /* ok, unparsed, failed: as a live run counts them */
+	long long results;   /* read and recorded (batch in) */
+	long long pending;   /* planned items still without an answer */
+	LabelSummary labels; /* ok, unparsed, failed: as a live run counts them */
 } BatchRunSummary;
 
 /* Writes a request for every planned item of run_id without an answer into

@@ -689,8 +689,13 @@ Status labelrun_request(Db *db, long long run_id, const Prompt *prompt, const Db
 			const LabelOptions *options, long long item_id, LabelSummary *summary,
 			ProviderRequest *request)
 {
-	Run run = {.db = db, .run_id = run_id, .prompt = prompt, .scale = scale, .opt = *options,
-		   .sum = summary, .fatal = STATUS_OK};
+	Run run = { .db = db,
+		    .run_id = run_id,
+		    .prompt = prompt,
+		    .scale = scale,
+		    .opt = *options,
+		    .sum = summary,
+		    .fatal = STATUS_OK };
 	Job *job = prepare(&run, item_id);
 	memset(request, 0, sizeof *request);
 	if (job) {
@@ -705,9 +710,13 @@ Status labelrun_record_reply(Db *db, long long run_id, const DbScale *scale,
 			     const LabelOptions *options, long long item_id, const char *body,
 			     const char *error, LabelSummary *summary)
 {
-	Run run = {.db = db, .run_id = run_id, .scale = scale, .opt = *options, .sum = summary,
-		   .fatal = STATUS_OK};
-	HttpReply reply = {.body = (char *)body, .body_len = body ? strlen(body) : 0};
+	Run run = { .db = db,
+		    .run_id = run_id,
+		    .scale = scale,
+		    .opt = *options,
+		    .sum = summary,
+		    .fatal = STATUS_OK };
+	HttpReply reply = { .body = (char *)body, .body_len = body ? strlen(body) : 0 };
 	Job *job;
 	if (error) {
 		record_failure(&run, item_id, 1, "batch error", error);

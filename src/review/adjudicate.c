@@ -45,7 +45,9 @@ static void entry_free(AdjudicateEntry *e)
 static void posterior_of(const AdjudicateSession *s, AdjudicateEntry *e)
 {
 	size_t at = settlement_find(s->fit, e->item_id);
-	e->best = at == (size_t)-1 ? 0 : dawidskene_best(settlement_ds(s->fit), at, &e->posterior, NULL);
+	e->best = at == (size_t)-1
+			  ? 0
+			  : dawidskene_best(settlement_ds(s->fit), at, &e->posterior, NULL);
 }
 
 static Status add_entry(AdjudicateSession *s, long long item_id)
@@ -57,8 +59,10 @@ static Status add_entry(AdjudicateSession *s, long long item_id)
 		return st;
 	s->entries = xgrow(s->entries, &s->cap, (size_t)s->count + 1, sizeof *s->entries);
 	e = &s->entries[s->count++];
-	*e = (AdjudicateEntry){.item_id = item_id, .external_id = xstrdup(item.external_id),
-			       .title = xstrdup(item.title), .path = xstrdup(item.path)};
+	*e = (AdjudicateEntry){ .item_id = item_id,
+				.external_id = xstrdup(item.external_id),
+				.title = xstrdup(item.title),
+				.path = xstrdup(item.path) };
 	posterior_of(s, e);
 	db_item_free(&item);
 	return STATUS_OK;
@@ -69,10 +73,12 @@ static Status claim_more(AdjudicateSession *s)
 {
 	long long ids[LOOKAHEAD];
 	int n;
-	DbClaimQuery q = {.reviewer = s->who, .order = DB_ORDER_CONFLICTS, .lease_s = s->lease_s,
-			  .disagree_only = s->filter.disagree_only,
-			  .min_humans = s->filter.min_humans,
-			  .below_posterior = s->filter.below_posterior};
+	DbClaimQuery q = { .reviewer = s->who,
+			   .order = DB_ORDER_CONFLICTS,
+			   .lease_s = s->lease_s,
+			   .disagree_only = s->filter.disagree_only,
+			   .min_humans = s->filter.min_humans,
+			   .below_posterior = s->filter.below_posterior };
 	Status st = db_claim_next(s->db, &q, 0, ids, LOOKAHEAD, &n);
 	for (int i = 0; st == STATUS_OK && i < n; i++)
 		st = add_entry(s, ids[i]);
@@ -194,9 +200,13 @@ static void take_vote(void *arg, const DbAdjudicationVote *v)
 	size_t cap = (size_t)d->n_votes;
 	d->votes = xgrow(d->votes, &cap, (size_t)d->n_votes + 1, sizeof *d->votes);
 	d->votes[d->n_votes++] = (AdjudicateVote){
-		.reviewer = xstrdup(v->reviewer), .note = xstrdup(v->note), .decision = v->decision,
-		.label = v->label, .verdict = v->verdict,
-		.accuracy = accuracy(s, settlement_rater_find(s->fit, v->reviewer), v->label)};
+		.reviewer = xstrdup(v->reviewer),
+		.note = xstrdup(v->note),
+		.decision = v->decision,
+		.label = v->label,
+		.verdict = v->verdict,
+		.accuracy = accuracy(s, settlement_rater_find(s->fit, v->reviewer), v->label)
+	};
 }
 
 /* The LLM rater of the fit, or (size_t)-1 when it had none. */
@@ -211,7 +221,7 @@ static size_t llm_rater(const AdjudicateSession *s)
 Status adjudicate_details(AdjudicateSession *s, AdjudicateDetails *d)
 {
 	const AdjudicateEntry *e = adjudicate_peek(s, s->cursor);
-	void *ctx[2] = {s, d};
+	void *ctx[2] = { s, d };
 	size_t at;
 	Status st;
 	memset(d, 0, sizeof *d);
@@ -256,10 +266,13 @@ static void push(AdjudicateSession *s, Step step)
 /* The entry leaves the list (another adjudicator has it). */
 static void drop(AdjudicateSession *s, int i)
 {
-	snprintf(s->notice, sizeof s->notice, "%s was taken by another adjudicator: it leaves "
-		 "your list", s->entries[i].external_id);
+	snprintf(s->notice, sizeof s->notice,
+		 "%s was taken by another adjudicator: it leaves "
+		 "your list",
+		 s->entries[i].external_id);
 	entry_free(&s->entries[i]);
-	memmove(&s->entries[i], &s->entries[i + 1], sizeof *s->entries * (size_t)(s->count - i - 1));
+	memmove(&s->entries[i], &s->entries[i + 1],
+		sizeof *s->entries * (size_t)(s->count - i - 1));
 	s->count--;
 	if (s->cursor > s->count)
 		s->cursor = s->count;
@@ -285,7 +298,7 @@ Status adjudicate_decide(AdjudicateSession *s, int label, const char *reason)
 		return st;
 	e->decided = label;
 	e->review_id = id;
-	push(s, (Step){.first = id, .last = id, .item_id = e->item_id});
+	push(s, (Step){ .first = id, .last = id, .item_id = e->item_id });
 	return adjudicate_move(s, 1);
 }
 
@@ -331,9 +344,10 @@ Status adjudicate_unanimous_count(AdjudicateSession *s, long long *count)
 Status adjudicate_accept_unanimous(AdjudicateSession *s, long long *count)
 {
 	long long first, last;
-	Status st = db_adjudication_accept_unanimous(s->db, s->who, BULK_REASON, &first, &last, count);
+	Status st =
+		db_adjudication_accept_unanimous(s->db, s->who, BULK_REASON, &first, &last, count);
 	if (st == STATUS_OK && *count)
-		push(s, (Step){.first = first, .last = last, .bulk = 1});
+		push(s, (Step){ .first = first, .last = last, .bulk = 1 });
 	return st;
 }
 

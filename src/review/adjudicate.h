@@ -32,9 +32,9 @@ typedef struct {
 typedef struct {
 	long long item_id;
 	char *external_id, *title, *path;
-	int best;          /* the Dawid-Skene best label, 0 when not modelled */
-	double posterior;  /* its posterior */
-	int decided;       /* the label this session gave it, 0: none yet */
+	int best;         /* the Dawid-Skene best label, 0 when not modelled */
+	double posterior; /* its posterior */
+	int decided;      /* the label this session gave it, 0: none yet */
 	long long review_id;
 } AdjudicateEntry;
 
@@ -52,12 +52,12 @@ typedef struct {
  * adjudicate_details_free(). */
 typedef struct {
 	DbItem item;
-	DbPrediction prediction;  /* id 0 when the LLM has not answered */
-	double llm_accuracy;      /* the LLM's estimated accuracy on its label; -1: none */
+	DbPrediction prediction; /* id 0 when the LLM has not answered */
+	double llm_accuracy;     /* the LLM's estimated accuracy on its label; -1: none */
 	AdjudicateVote *votes;
 	int n_votes;
-	const double *posterior;  /* K values (borrowed from the fit), NULL when not modelled */
-	int adjudicated;          /* the standing adjudication, 0: none */
+	const double *posterior; /* K values (borrowed from the fit), NULL when not modelled */
+	int adjudicated;         /* the standing adjudication, 0: none */
 	char *adjudicator, *reason;
 } AdjudicateDetails;
 

@@ -76,7 +76,7 @@ typedef struct {
 
 static Counts count(const Settlement *s)
 {
-	Counts c = {.by_label = xcalloc((size_t)settlement_labels(s) + 1, sizeof *c.by_label)};
+	Counts c = { .by_label = xcalloc((size_t)settlement_labels(s) + 1, sizeof *c.by_label) };
 	for (size_t i = 0; i < settlement_items(s); i++) {
 		SettleOutcome o = settlement_outcome(s, i);
 		c.by_reason[o.reason]++;
@@ -90,7 +90,7 @@ static void json_counts(StrBuf *out, const Settlement *s)
 {
 	Counts c = count(s);
 	strbuf_addf(out, "\"counts\":{\"items\":%zu,\"settled\":%zu,\"by_reason\":{",
-		settlement_items(s), c.settled);
+		    settlement_items(s), c.settled);
 	for (int r = 0; r < SETTLE_REASON_COUNT; r++) {
 		strbuf_addf(out, "%s", r ? "," : "");
 		string(out, settle_reason_name((SettleReason)r));
@@ -112,7 +112,7 @@ static void json_rater(StrBuf *out, const Settlement *s, size_t k)
 	strbuf_adds(out, "{\"rater\":");
 	string(out, settlement_rater_name(s, k));
 	strbuf_addf(out, ",\"llm\":%s,\"votes\":%zu,\"matrix\":[",
-		settlement_rater_is_llm(s, k) ? "true" : "false", settlement_rater_votes(s, k));
+		    settlement_rater_is_llm(s, k) ? "true" : "false", settlement_rater_votes(s, k));
 	for (int t = 1; t <= K; t++) {
 		strbuf_adds(out, t > 1 ? ",[" : "[");
 		for (int o = 1; o <= K; o++) {
@@ -140,7 +140,7 @@ static void json_ds(StrBuf *out, const Settlement *s)
 		return;
 	}
 	strbuf_addf(out, "{\"iterations\":%d,\"converged\":%s,\"last_change\":", ds->iterations,
-		ds->converged ? "true" : "false");
+		    ds->converged ? "true" : "false");
 	number(out, ds->last_change);
 	strbuf_adds(out, ",\"log_likelihood\":");
 	number(out, ds->log_likelihood);
@@ -172,7 +172,7 @@ static void json_item(StrBuf *out, const Settlement *s, size_t i)
 	strbuf_adds(out, ",\"support\":");
 	number(out, o.support);
 	strbuf_addf(out, ",\"reviews\":%d,\"unsure\":%d,\"adjudicated\":", o.n_reviews,
-		settlement_unsure(s, i));
+		    settlement_unsure(s, i));
 	label_or_null(out, settlement_adjudicated(s, i));
 	if (ds)
 		best = dawidskene_best(ds, i, &top, &tied);
@@ -196,7 +196,7 @@ static void flush(StrBuf *b, FILE *f)
 
 Status settlement_write_json(const Settlement *s, FILE *f)
 {
-	StrBuf buf = {0}, *out = &buf;
+	StrBuf buf = { 0 }, *out = &buf;
 	char *config = settlement_config_json(settlement_config(s));
 	strbuf_addf(out, "{\"config\":%s,\"scale\":[", config);
 	free(config);
@@ -219,8 +219,9 @@ Status settlement_write_json(const Settlement *s, FILE *f)
 	strbuf_adds(out, "]}\n");
 	flush(out, f);
 	strbuf_free(out);
-	return fflush(f) == 0 && !ferror(f) ? STATUS_OK
-					    : status_fail(STATUS_ERR_IO, "writing the report failed");
+	return fflush(f) == 0 && !ferror(f)
+		       ? STATUS_OK
+		       : status_fail(STATUS_ERR_IO, "writing the report failed");
 }
 
 /* ---- text ---- */
@@ -268,9 +269,12 @@ static void print_line(void *arg, const char *line)
 static void text_ds(const Settlement *s, FILE *out)
 {
 	const DsResult *ds = settlement_ds(s);
-	out_printf(out, "Dawid-Skene: %d iteration%s, %s (largest posterior move %.3g), "
-		"log-likelihood %.6f\n", ds->iterations, ds->iterations == 1 ? "" : "s",
-		ds->converged ? "converged" : "not converged", ds->last_change, ds->log_likelihood);
+	out_printf(out,
+		   "Dawid-Skene: %d iteration%s, %s (largest posterior move %.3g), "
+		   "log-likelihood %.6f\n",
+		   ds->iterations, ds->iterations == 1 ? "" : "s",
+		   ds->converged ? "converged" : "not converged", ds->last_change,
+		   ds->log_likelihood);
 	out_puts(out, "  priors:");
 	for (int j = 0; j < ds->n_labels; j++)
 		out_printf(out, " %d %.3f", j + 1, ds->priors[j]);
@@ -282,18 +286,20 @@ Status settlement_write_text(const Settlement *s, FILE *out)
 {
 	char *config = settlement_config_json(settlement_config(s));
 	Counts c = count(s);
-	out_printf(out, "rule: %s\nitems: %zu, settled %zu\n", config, settlement_items(s), c.settled);
+	out_printf(out, "rule: %s\nitems: %zu, settled %zu\n", config, settlement_items(s),
+		   c.settled);
 	free(config);
 	for (int r = 0; r < SETTLE_REASON_COUNT; r++)
 		if (c.by_reason[r])
 			out_printf(out, "  %-16s %9zu  %s\n", settle_reason_name((SettleReason)r),
-				c.by_reason[r], settle_reason_text((SettleReason)r));
+				   c.by_reason[r], settle_reason_text((SettleReason)r));
 	out_puts(out, "settled labels:\n");
 	for (int j = 1; j <= settlement_labels(s); j++)
 		out_printf(out, "  %d %-14s %9zu\n", j, settlement_label_name(s, j), c.by_label[j]);
 	free(c.by_label);
 	if (settlement_ds(s))
 		text_ds(s, out);
-	return fflush(out) == 0 && !ferror(out) ? STATUS_OK
-						: status_fail(STATUS_ERR_IO, "writing the report failed");
+	return fflush(out) == 0 && !ferror(out)
+		       ? STATUS_OK
+		       : status_fail(STATUS_ERR_IO, "writing the report failed");
 }

@@ -25,20 +25,20 @@ typedef struct {
 struct Settlement {
 	SettleConfig config;
 	DbScale scale;
-	size_t n;                /* items */
+	size_t n; /* items */
 	long long *id;
-	size_t *ext;             /* offsets into text */
+	size_t *ext; /* offsets into text */
 	char *text;
 	size_t text_len, text_cap;
-	size_t *human_start;     /* n + 1 into labels */
+	size_t *human_start; /* n + 1 into labels */
 	int *labels;
 	size_t n_labels, cap_labels;
 	int *adjudicated, *unsure;
-	DsVote *votes;           /* every vote for the fit: reviewers' and the LLM's */
+	DsVote *votes; /* every vote for the fit: reviewers' and the LLM's */
 	size_t n_votes, cap_votes;
-	Names raters;            /* reviewers in name order after loading */
+	Names raters; /* reviewers in name order after loading */
 	size_t *rater_votes;
-	int has_llm;             /* the last rater is the LLM */
+	int has_llm; /* the last rater is the LLM */
 	int fitted;
 	DsResult ds;
 };
@@ -47,10 +47,10 @@ struct Settlement {
 
 SettleConfig settlement_config_default(void)
 {
-	return (SettleConfig){.rule = settle_rule_find("unanimous"),
-			      .params = settle_params_default(),
-			      .tolerance = DAWIDSKENE_DEFAULT_TOLERANCE,
-			      .max_iterations = DAWIDSKENE_DEFAULT_MAX_ITERATIONS};
+	return (SettleConfig){ .rule = settle_rule_find("unanimous"),
+			       .params = settle_params_default(),
+			       .tolerance = DAWIDSKENE_DEFAULT_TOLERANCE,
+			       .max_iterations = DAWIDSKENE_DEFAULT_MAX_ITERATIONS };
 }
 
 static int is_dawid_skene(const SettleRule *rule)
@@ -210,7 +210,7 @@ static size_t keep_text(Settlement *s, const char *text)
 static void add_vote(Settlement *s, size_t item, size_t rater, int label)
 {
 	s->votes = xgrow(s->votes, &s->cap_votes, s->n_votes + 1, sizeof *s->votes);
-	s->votes[s->n_votes++] = (DsVote){(uint32_t)item, (uint32_t)rater, label};
+	s->votes[s->n_votes++] = (DsVote){ (uint32_t)item, (uint32_t)rater, label };
 }
 
 /* Room in the per-item arrays for one more item (and the end of
@@ -258,7 +258,7 @@ typedef struct {
 
 static Status read_items(Db *db, Settlement *s, LlmVote **llm, size_t *n_llm)
 {
-	DbVoteQuery q = {.run_id = s->config.with_llm ? s->config.llm_run : -1};
+	DbVoteQuery q = { .run_id = s->config.with_llm ? s->config.llm_run : -1 };
 	DbVoteCursor *cursor;
 	const DbVoteItem *it;
 	size_t cap = 0, cap_llm = 0;
@@ -267,7 +267,7 @@ static Status read_items(Db *db, Settlement *s, LlmVote **llm, size_t *n_llm)
 	while (st == STATUS_OK && (st = db_votes_next(cursor, &it)) == STATUS_OK && it) {
 		if (it->llm_label >= 1 && it->llm_label <= K) {
 			*llm = xgrow(*llm, &cap_llm, *n_llm + 1, sizeof **llm);
-			(*llm)[(*n_llm)++] = (LlmVote){s->n, it->llm_label};
+			(*llm)[(*n_llm)++] = (LlmVote){ s->n, it->llm_label };
 		}
 		take_item(s, it, &cap, K);
 	}
@@ -287,10 +287,13 @@ static void count_rater_votes(Settlement *s)
 static Status fit(Settlement *s)
 {
 	int any = 0;
-	DsInput in = {.n_items = s->n, .n_raters = s->raters.count + (size_t)s->has_llm,
-		      .n_labels = s->scale.count, .votes = s->votes, .n_votes = s->n_votes,
-		      .max_iterations = s->config.max_iterations,
-		      .tolerance = s->config.tolerance};
+	DsInput in = { .n_items = s->n,
+		       .n_raters = s->raters.count + (size_t)s->has_llm,
+		       .n_labels = s->scale.count,
+		       .votes = s->votes,
+		       .n_votes = s->n_votes,
+		       .max_iterations = s->config.max_iterations,
+		       .tolerance = s->config.tolerance };
 	for (size_t i = 0; i < s->n; i++)
 		any |= s->adjudicated[i] != 0;
 	in.clamp = any ? s->adjudicated : NULL;
@@ -399,7 +402,7 @@ int settlement_adjudicated(const Settlement *s, size_t i)
 
 SettleOutcome settlement_outcome(const Settlement *s, size_t i)
 {
-	SettleItem item = {.adjudicated = s->adjudicated[i], .n_scale = s->scale.count};
+	SettleItem item = { .adjudicated = s->adjudicated[i], .n_scale = s->scale.count };
 	const double *row = s->fitted ? dawidskene_posterior(&s->ds, i) : NULL;
 	int modelled = 0;
 	item.labels = settlement_human_labels(s, i, &item.n_labels);

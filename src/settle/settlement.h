@@ -26,9 +26,9 @@
 typedef struct {
 	const SettleRule *rule;
 	SettleParams params;
-	int with_llm;         /* the LLM is one more Dawid-Skene rater */
-	long long llm_run;    /* its answers from this run; 0: each item's latest */
-	double tolerance;     /* Dawid-Skene: stop when no posterior moves more */
+	int with_llm;      /* the LLM is one more Dawid-Skene rater */
+	long long llm_run; /* its answers from this run; 0: each item's latest */
+	double tolerance;  /* Dawid-Skene: stop when no posterior moves more */
 	int max_iterations;
 } SettleConfig;
 

@@ -26,24 +26,25 @@ static void make_db(void)
 {
 	static int serial;
 	Db *db;
-	const char *names[] = {"bad", "ok", "good"};
+	const char *names[] = { "bad", "ok", "good" };
 	snprintf(path, sizeof path, "%s/a%d.db", dir, ++serial);
 	CHECK_INT(db_open(path, DB_OPEN_CREATE, &db), STATUS_OK);
 	CHECK_INT(db_scale_set(db, names, 3), STATUS_OK);
 	db_close(db);
-	sql_exec(path,
-		 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12)"
-		 " INSERT INTO items (external_id, path) SELECT printf('it%d', i), '/x/' || i || '.png' FROM n;"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, 'ann', 'override',"
-		 " 1 FROM items WHERE id <= 4;"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, 'bo', 'override',"
-		 " 2 FROM items WHERE id <= 4;"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label) VALUES (5, 'ann', 'override', 3);"
-		 "INSERT INTO reviews (item_id, reviewer, decision) VALUES (5, 'bo', 'skip');"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, who, 'override', 3"
-		 " FROM items, (SELECT 'ann' who UNION ALL SELECT 'bo') WHERE id BETWEEN 6 AND 8;"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, 'ann', 'override',"
-		 " 2 FROM items WHERE id >= 9;");
+	sql_exec(
+		path,
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12)"
+		" INSERT INTO items (external_id, path) SELECT printf('it%d', i), '/x/' || i || '.png' FROM n;"
+		"INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, 'ann', 'override',"
+		" 1 FROM items WHERE id <= 4;"
+		"INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, 'bo', 'override',"
+		" 2 FROM items WHERE id <= 4;"
+		"INSERT INTO reviews (item_id, reviewer, decision, label) VALUES (5, 'ann', 'override', 3);"
+		"INSERT INTO reviews (item_id, reviewer, decision) VALUES (5, 'bo', 'skip');"
+		"INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, who, 'override', 3"
+		" FROM items, (SELECT 'ann' who UNION ALL SELECT 'bo') WHERE id BETWEEN 6 AND 8;"
+		"INSERT INTO reviews (item_id, reviewer, decision, label) SELECT id, 'ann', 'override',"
+		" 2 FROM items WHERE id >= 9;");
 }
 
 static long long conflicts(void)
@@ -58,8 +59,10 @@ static void the_conflicts_queue(void)
 	CHECK_INT(conflicts(), 5);
 	CHECK_INT(sql_int(path, "SELECT unsure FROM item_queue WHERE item_id = 5"), 1);
 	/* a retracted skip is no longer unsure */
-	sql_exec(path, "INSERT INTO reviews (item_id, reviewer, decision, retracts)"
-		       " SELECT 5, 'bo', 'retract', id FROM reviews WHERE item_id = 5 AND decision = 'skip'");
+	sql_exec(
+		path,
+		"INSERT INTO reviews (item_id, reviewer, decision, retracts)"
+		" SELECT 5, 'bo', 'retract', id FROM reviews WHERE item_id = 5 AND decision = 'skip'");
 	CHECK_INT(sql_int(path, "SELECT unsure FROM item_queue WHERE item_id = 5"), 0);
 	CHECK_INT(conflicts(), 4);
 	/* a Dawid-Skene doubt puts an item in; an adjudication takes it out */
@@ -76,8 +79,10 @@ static void the_conflicts_queue(void)
 		sqlite3_open(path, &h);
 		CHECK(sqlite3_exec(h, "UPDATE reviews SET label = 1 WHERE decision = 'adjudicate'",
 				   NULL, NULL, NULL) != SQLITE_OK);
-		CHECK(sqlite3_exec(h, "INSERT INTO reviews (item_id, reviewer, decision) VALUES (1,"
-				   " 'zed', 'adjudicate')", NULL, NULL, NULL) != SQLITE_OK);
+		CHECK(sqlite3_exec(h,
+				   "INSERT INTO reviews (item_id, reviewer, decision) VALUES (1,"
+				   " 'zed', 'adjudicate')",
+				   NULL, NULL, NULL) != SQLITE_OK);
 		sqlite3_close(h);
 	}
 }
@@ -99,7 +104,8 @@ static void two_adjudicators(void)
 	CHECK_INT(adjudicate_open(da, "zed", 60, &a), STATUS_OK);
 	CHECK_INT(adjudicate_open(db, "yan", 60, &b), STATUS_OK);
 	/* opening fitted Dawid-Skene and recorded the posteriors */
-	CHECK_INT(sql_int(path, "SELECT count(*) FROM item_queue WHERE ds_posterior IS NOT NULL"), 12);
+	CHECK_INT(sql_int(path, "SELECT count(*) FROM item_queue WHERE ds_posterior IS NOT NULL"),
+		  12);
 	/* no item on both lists */
 	for (int i = 0; i < adjudicate_count(a); i++)
 		for (int j = 0; j < adjudicate_count(b); j++)
@@ -112,25 +118,34 @@ static void two_adjudicators(void)
 		long long item = item_of(a, 0);
 		char q[256];
 		CHECK_INT(adjudicate_decide(a, 2, "clear enough"), STATUS_OK);
-		snprintf(q, sizeof q, "SELECT count(*) FROM reviews WHERE item_id = %lld AND reviewer ="
-			 " 'zed' AND decision = 'adjudicate' AND label = 2 AND note = 'clear enough'", item);
+		snprintf(
+			q, sizeof q,
+			"SELECT count(*) FROM reviews WHERE item_id = %lld AND reviewer ="
+			" 'zed' AND decision = 'adjudicate' AND label = 2 AND note = 'clear enough'",
+			item);
 		CHECK_INT(sql_int(path, q), 1);
-		snprintf(q, sizeof q, "SELECT adjudicated FROM item_queue WHERE item_id = %lld", item);
+		snprintf(q, sizeof q, "SELECT adjudicated FROM item_queue WHERE item_id = %lld",
+			 item);
 		CHECK_INT(sql_int(path, q), 2);
 		snprintf(q, sizeof q, "SELECT count(*) FROM claims WHERE item_id = %lld", item);
 		CHECK_INT(sql_int(path, q), 0);
 		CHECK_INT(adjudicate_cursor(a), 1);
 		/* yan cannot decide it now */
-		CHECK_INT(db_adjudication_decide(db, "yan", item, 3, NULL, 60, NULL), STATUS_ERR_TAKEN);
+		CHECK_INT(db_adjudication_decide(db, "yan", item, 3, NULL, 60, NULL),
+			  STATUS_ERR_TAKEN);
 		/* undo: a retract row, the item back in conflict and on zed's screen */
 		CHECK_INT(adjudicate_undo(a, &undone), STATUS_OK);
 		CHECK_INT(undone, 1);
 		CHECK_INT(adjudicate_cursor(a), 0);
-		snprintf(q, sizeof q, "SELECT adjudicated IS NULL AND conflict_key IS NOT NULL FROM"
-			 " item_queue WHERE item_id = %lld", item);
+		snprintf(q, sizeof q,
+			 "SELECT adjudicated IS NULL AND conflict_key IS NOT NULL FROM"
+			 " item_queue WHERE item_id = %lld",
+			 item);
 		CHECK_INT(sql_int(path, q), 1);
-		snprintf(q, sizeof q, "SELECT count(*) FROM claims WHERE item_id = %lld AND reviewer ="
-			 " 'zed'", item);
+		snprintf(q, sizeof q,
+			 "SELECT count(*) FROM claims WHERE item_id = %lld AND reviewer ="
+			 " 'zed'",
+			 item);
 		CHECK_INT(sql_int(path, q), 1);
 		CHECK_INT(adjudicate_undo(a, &undone), STATUS_OK);
 		CHECK_INT(undone, 0);
@@ -143,12 +158,15 @@ static void two_adjudicators(void)
 		CHECK_INT(adjudicate_accept_unanimous(a, &n), STATUS_OK);
 		CHECK_INT(n, 3);
 		CHECK_INT(sql_int(path, "SELECT count(*) FROM reviews WHERE decision = 'adjudicate'"
-				  " AND label = 3 AND item_id BETWEEN 6 AND 8"), 3);
+					" AND label = 3 AND item_id BETWEEN 6 AND 8"),
+			  3);
 		CHECK_INT(adjudicate_unanimous_count(a, &n), STATUS_OK);
 		CHECK_INT(n, 0);
 		CHECK_INT(adjudicate_undo(a, &undone), STATUS_OK);
 		CHECK_INT(undone, 3);
-		CHECK_INT(sql_int(path, "SELECT count(*) FROM item_queue WHERE adjudicated IS NOT NULL"), 0);
+		CHECK_INT(sql_int(path,
+				  "SELECT count(*) FROM item_queue WHERE adjudicated IS NOT NULL"),
+			  0);
 	}
 	/* closing gives every claim back */
 	adjudicate_close(a);

@@ -13,7 +13,7 @@
 #include "tests/unit/test.h"
 
 static char dir[] = "/tmp/gavel-test-outdir.XXXXXX";
-static const char *const ours[] = {"gold.jsonl", "manifest.json", "train", NULL};
+static const char *const ours[] = { "gold.jsonl", "manifest.json", "train", NULL };
 
 static char *at(const char *name)
 {
@@ -84,7 +84,8 @@ static void force_removes_only_ours(void)
 	write_file(at("elsewhere/keep"), "k");
 	symlink(at("elsewhere"), at("a/manifest.json"));
 	CHECK_INT(outdir_open(at("a"), 1, ours, &d), STATUS_OK);
-	CHECK(!exists(at("a/gold.jsonl")) && !exists(at("a/train")) && !exists(at("a/manifest.json")));
+	CHECK(!exists(at("a/gold.jsonl")) && !exists(at("a/train")) &&
+	      !exists(at("a/manifest.json")));
 	CHECK(exists(at("elsewhere/keep")));
 	outdir_close(d);
 }

@@ -18,27 +18,28 @@ static char path[256];
 static void make_db(void)
 {
 	Db *db;
-	const char *names[] = {"bad", "ok", "good"};
+	const char *names[] = { "bad", "ok", "good" };
 	snprintf(path, sizeof path, "%s/v.db", dir);
 	CHECK_INT(db_open(path, DB_OPEN_CREATE, &db), STATUS_OK);
 	CHECK_INT(db_scale_set(db, names, 3), STATUS_OK);
 	db_close(db);
-	sql_exec(path,
-		 "INSERT INTO items (external_id) VALUES ('one'), ('two'), ('none');"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label, again, created_at) VALUES"
-		 " (1, 'ann', 'override', 1, 0, 't1'), (1, 'ann', 'override', 2, 0, 't2'),"
-		 " (1, 'bo', 'override', 1, 0, 't3'), (1, 'bo', 'override', 2, 1, 't4'),"
-		 " (1, 'cy', 'override', 3, 0, 't5'), (1, 'cy', 'skip', NULL, 0, 't6'),"
-		 " (1, 'dee', 'override', 1, 0, 't7'), (1, 'dee', 'override', 2, 1, 't8'),"
-		 " (1, 'dee', 'override', 3, 1, 't9');"
-		 "INSERT INTO reviews (item_id, reviewer, decision, retracts) VALUES (1, 'dee', 'retract', 9);"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label, note, created_at) VALUES"
-		 " (1, 'zed', 'adjudicate', 3, 'first', 'u1'), (1, 'yan', 'adjudicate', 1, 'second', 'u2');"
-		 "INSERT INTO reviews (item_id, reviewer, decision, retracts) VALUES (1, 'yan', 'retract', 12);"
-		 "INSERT INTO reviews (item_id, reviewer, decision, label) VALUES (2, 'ann', 'accept', 3);"
-		 "INSERT INTO runs (provider, model, status) VALUES ('t', 'm', 'done'), ('t', 'm', 'done');"
-		 "INSERT INTO predictions (run_id, item_id, status, label) VALUES (1, 1, 'ok', 1),"
-		 " (2, 1, 'ok', 2), (1, 2, 'ok', 3), (2, 2, 'failed', NULL);");
+	sql_exec(
+		path,
+		"INSERT INTO items (external_id) VALUES ('one'), ('two'), ('none');"
+		"INSERT INTO reviews (item_id, reviewer, decision, label, again, created_at) VALUES"
+		" (1, 'ann', 'override', 1, 0, 't1'), (1, 'ann', 'override', 2, 0, 't2'),"
+		" (1, 'bo', 'override', 1, 0, 't3'), (1, 'bo', 'override', 2, 1, 't4'),"
+		" (1, 'cy', 'override', 3, 0, 't5'), (1, 'cy', 'skip', NULL, 0, 't6'),"
+		" (1, 'dee', 'override', 1, 0, 't7'), (1, 'dee', 'override', 2, 1, 't8'),"
+		" (1, 'dee', 'override', 3, 1, 't9');"
+		"INSERT INTO reviews (item_id, reviewer, decision, retracts) VALUES (1, 'dee', 'retract', 9);"
+		"INSERT INTO reviews (item_id, reviewer, decision, label, note, created_at) VALUES"
+		" (1, 'zed', 'adjudicate', 3, 'first', 'u1'), (1, 'yan', 'adjudicate', 1, 'second', 'u2');"
+		"INSERT INTO reviews (item_id, reviewer, decision, retracts) VALUES (1, 'yan', 'retract', 12);"
+		"INSERT INTO reviews (item_id, reviewer, decision, label) VALUES (2, 'ann', 'accept', 3);"
+		"INSERT INTO runs (provider, model, status) VALUES ('t', 'm', 'done'), ('t', 'm', 'done');"
+		"INSERT INTO predictions (run_id, item_id, status, label) VALUES (1, 1, 'ok', 1),"
+		" (2, 1, 'ok', 2), (1, 2, 'ok', 3), (2, 2, 'failed', NULL);");
 }
 
 /* The votes as "reviewer:label" joined by spaces. */
@@ -56,7 +57,7 @@ static void the_votes(void)
 	Db *db;
 	DbVoteCursor *c;
 	const DbVoteItem *it;
-	DbVoteQuery q = {.run_id = 0, .verdicts = 1};
+	DbVoteQuery q = { .run_id = 0, .verdicts = 1 };
 	char text[256];
 	make_db();
 	CHECK_INT(db_open(path, DB_OPEN_EXISTING, &db), STATUS_OK);
@@ -106,14 +107,15 @@ static void the_default_rule(void)
 	CHECK_STR(json, "{\"rule\":\"majority\"}");
 	free(json);
 	{
-		long long ids[] = {1, 2};
-		double p[] = {0.5, -1};
-		unsigned char doubt[] = {1, 0};
+		long long ids[] = { 1, 2 };
+		double p[] = { 0.5, -1 };
+		unsigned char doubt[] = { 1, 0 };
 		CHECK_INT(db_votes_mark_posteriors(db, ids, p, doubt, 2), STATUS_OK);
 	}
 	db_close(db);
 	CHECK_INT(sql_int(path, "SELECT ds_doubt FROM item_queue WHERE item_id = 1"), 1);
-	CHECK_INT(sql_int(path, "SELECT ds_posterior IS NULL FROM item_queue WHERE item_id = 2"), 1);
+	CHECK_INT(sql_int(path, "SELECT ds_posterior IS NULL FROM item_queue WHERE item_id = 2"),
+		  1);
 }
 
 int main(void)
