@@ -3,13 +3,13 @@
 #include "db/database.h"
 
 #include <errno.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "db/checkpoint.h"
 #include "db/internal.h"
 #include "db/migrations.h"
 #include "src/base/clock.h"
@@ -338,6 +338,7 @@ void db_close(Db *db)
 {
 	if (!db)
 		return;
+	db_checkpoint_stop(db);
 	for (int i = 0; i < db->statement_count; i++)
 		sqlite3_finalize(db->statements[i]);
 	sqlite3_close(db->handle);

@@ -10,6 +10,8 @@
 
 enum { DB_MAX_STATEMENTS = 128 };
 
+typedef struct DbCheckpointer DbCheckpointer; /* db/checkpoint.c */
+
 struct Db {
 	sqlite3 *handle;
 	char *path;
@@ -29,6 +31,7 @@ struct Db {
 	const char *statement_sql[DB_MAX_STATEMENTS];
 	sqlite3_stmt *statements[DB_MAX_STATEMENTS];
 	int statement_count;
+	DbCheckpointer *checkpointer; /* db_checkpoint_in_background(), or NULL */
 };
 
 /* The prepared statement for SQL, which must be a string with static

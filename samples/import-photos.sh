@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # import-photos.sh - rebuild samples/images/ and samples/licenses/*.copyright from the photos that
-# /work/shared/tools/fetch-sample-photos.sh extracted out of Debian packages.
+# samples/fetch-photos.sh extracted out of Debian packages.
 #
 # Usage: samples/import-photos.sh DEST
 #   DEST  the fetch script's output folder (DEST/<package>/<file>, DEST/licenses/<package>.copyright)
