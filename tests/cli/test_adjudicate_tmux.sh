@@ -118,6 +118,29 @@ expect_screen zed 'reviewers' "the reviewers' section"
 expect_screen zed '\(acc [01]\.[0-9]{2}\)' "each reviewer's estimated accuracy"
 expect_screen zed 'Dawid-Skene posterior' "the posterior section"
 expect_screen zed '[█░]{4,} [01]\.[0-9]{2}' "a bar per label"
+# each shown accuracy is the diagonal cell of that reviewer's confusion matrix
+# in an independent Dawid-Skene (tests/cli/dawidskene_check.py) of the votes
+# read with sqlite3: the reviewers' labels, no LLM (the default rule's fit)
+cap zed >"$TMP/screen"
+python3 - "$db" "$here" "$TMP/screen" >"$TMP/acc" <<'EOF'
+import re, sqlite3, sys
+sys.path.insert(0, sys.argv[2])
+import dawidskene_check as ref
+con = sqlite3.connect(sys.argv[1])
+rows = con.execute("SELECT item_id, reviewer, label FROM standing"
+                   " WHERE decision IN ('accept', 'override') ORDER BY item_id, reviewer").fetchall()
+items = sorted({r[0] for r in rows})
+raters = sorted({r[1] for r in rows})
+K = con.execute("SELECT count(*) FROM scale").fetchone()[0]
+d = ref.Data(K, len(items), len(raters),
+             [(items.index(i), raters.index(r), l) for i, r, l in rows])
+pi = ref.fit(d, 1000, 1e-10)["confusion"]
+shown = re.findall(r"(\w+): (\d) \S+  \(acc ([0-9.]+)\)", open(sys.argv[3]).read())
+bad = ["%s %s: shown %s, want %.2f" % (r, l, a, pi[raters.index(r)][int(l) - 1][int(l) - 1])
+       for r, l, a in shown if "%.2f" % pi[raters.index(r)][int(l) - 1][int(l) - 1] != a]
+print("%d shown; %s" % (len(shown), "; ".join(bad) if bad else "all equal"))
+EOF
+expect_match "$(cat "$TMP/acc")" "^[1-9][0-9]* shown; all equal$" "the accuracies shown are Dawid-Skene's ($(cat "$TMP/acc"))"
 expect_screen zed 'LLM  [1-5] ' "the LLM's label"
 expect_screen zed '▀' "the picture, in half blocks"
 first=$(cap zed | grep -oE '^>p[0-9]+' | tr -d '>')
