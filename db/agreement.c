@@ -7,6 +7,7 @@
  * the last row of each (item, reviewer) run takes a fraction of one. */
 #include "db/agreement.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +16,12 @@
 
 static const char RETRACTED[] =
 	"SELECT retracts FROM reviews WHERE retracts IS NOT NULL ORDER BY retracts";
-/* Column 6: whether the decision falls inside the date window. */
+/* Column 6: whether the decision falls inside the date window; 7: the queue
+ * order it was made in. */
 static const char DECISIONS[] =
 	"SELECT r.id, r.item_id, r.reviewer, r.decision = 'skip', r.label, r.blind,"
-	" (?1 IS NULL OR r.created_at >= ?1) AND (?2 IS NULL OR r.created_at < date(?2, '+1 day'))"
+	" (?1 IS NULL OR r.created_at >= ?1) AND (?2 IS NULL OR r.created_at < date(?2, '+1 day')),"
+	" r.queue_order"
 	" FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
 	" ORDER BY r.item_id, r.reviewer, r.id";
 static const char PREDICTIONS[] =
@@ -79,6 +82,7 @@ typedef struct {
 	char *reviewer;
 	size_t reviewer_capacity;
 	int has, skip, label, blind, in_window;
+	char from[32]; /* "" when unrecorded */
 } Group;
 
 static int group_emit(Group *g, int (*fn)(void *, const DbHumanLabel *), void *arg)
@@ -87,7 +91,8 @@ static int group_emit(Group *g, int (*fn)(void *, const DbHumanLabel *), void *a
 
 	if (!g->has || g->skip || !g->in_window)
 		return 0;
-	label = (DbHumanLabel){ g->item_id, g->reviewer, g->label, g->blind };
+	label = (DbHumanLabel){ g->item_id, g->reviewer, g->label, g->blind,
+				g->from[0] ? g->from : NULL };
 	return fn(arg, &label);
 }
 
@@ -134,6 +139,10 @@ Status db_agreement_human_labels(Db *db, const char *since, const char *until,
 		g.label = sqlite3_column_int(stmt, 4);
 		g.blind = sqlite3_column_int(stmt, 5);
 		g.in_window = sqlite3_column_int(stmt, 6);
+		snprintf(g.from, sizeof g.from, "%s",
+			 sqlite3_column_type(stmt, 7) == SQLITE_NULL
+				 ? ""
+				 : (const char *)sqlite3_column_text(stmt, 7));
 	}
 	if (!stop && rc == SQLITE_DONE)
 		group_emit(&g, fn, arg);

@@ -20,6 +20,7 @@ typedef struct {
 	const char *reviewer;
 	int label; /* reviews.label; accept rows carry the label accepted */
 	int blind; /* reviews.blind */
+	const char *from; /* reviews.queue_order (db/reviews.h DbFrom), NULL when unrecorded */
 } DbHumanLabel;
 
 /* Streams every standing human label, ordered by item id, then reviewer

@@ -78,6 +78,9 @@ static const char SCAN_CONFLICTS[] =
 	" AND (?9 = 0 OR q.human_min < q.human_max) AND q.deciders >= ?10"
 	" AND (?11 = 0 OR q.ds_posterior < ?11)"
 	" ORDER BY q.conflict_key, q.item_id LIMIT ?8";
+/* the audits' items in draw order (db/queue.c's AUDIT_KEY) */
+static const char SCAN_AUDIT[] =
+	OPEN_SCAN " AND q.audit_key IS NOT NULL ORDER BY q.audit_key, q.item_id LIMIT ?8";
 static const char SCAN_MINE[] =
 	"SELECT q.item_id FROM standing s JOIN item_queue q ON q.item_id = s.item_id"
 	" WHERE s.reviewer = ?1 AND q.need > 0" FILTERS
@@ -169,6 +172,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long 
 	case DB_ORDER_UNCERTAIN: return scan(db, SCAN_UNCERTAIN, q, 0, ids, max, count);
 	case DB_ORDER_SPLIT: return scan(db, SCAN_SPLIT, q, 0, ids, max, count);
 	case DB_ORDER_SUSPECT: return scan(db, SCAN_SUSPECT, q, 0, ids, max, count);
+	case DB_ORDER_AUDIT: return scan(db, SCAN_AUDIT, q, 0, ids, max, count);
 	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
 	case DB_ORDER_CONFLICTS: return scan(db, SCAN_CONFLICTS, q, 0, ids, max, count);
 	case DB_ORDER_RANDOM:

@@ -20,6 +20,7 @@
 	X(UNCERTAIN, "uncertain", 'e', "uncertain")     /* the scorer's highest entropy first */  \
 	X(SPLIT, "llm-vs-scorer", 'l', "LLM vs scorer") /* LLM and scorer disagree most first */  \
 	X(SUSPECT, "suspect", 'h', "suspect labels")    /* my settled labels the scorer doubts */ \
+	X(AUDIT, "audit", 'a', "audit sample")          /* the audits' draw order */              \
 	X(MINE, "", 0, "my decisions")                  /* browse, newest first */                \
 	X(CONFLICTS, "", 0, "conflicts") /* adjudication: items in conflict, least certain first */
 

@@ -261,7 +261,66 @@ static const char *const migrations[] = {
 	"CREATE INDEX queue_split ON item_queue (split_key, item_id) WHERE open;"
 	"CREATE INDEX queue_suspect ON item_queue (suspect_p, item_id) WHERE suspect_p IS NOT NULL;"
 	"CREATE INDEX runs_by_provider ON runs (provider, id);",
-	/* 8: gold sets. The review log is rebuilt (SQLite cannot change a CHECK
+	/* 8: audits, random samples of the catalogue for honest estimates
+	 * (docs/estimates.md), and the queue order each decision was made in.
+	 * An audit is drawn by a seeded hash rank: the items of a stratum with
+	 * the smallest draw keys, so growing it keeps what was drawn. Everything
+	 * about the draw is kept: the seed, each stratum's population and size
+	 * as the audit stands, each item's rank and inclusion probability, and
+	 * every draw in audit_draws. */
+	"CREATE TABLE audits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT,"
+	"  design TEXT NOT NULL CHECK (design IN ('uniform', 'llm'))," /* strata: none, LLM label */
+	"  seed INTEGER NOT NULL,"
+	"  blind INTEGER NOT NULL DEFAULT 1 CHECK (blind IN (0, 1))," /* hide the LLM's answer */
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	/* stratum 0 is a uniform audit's only one; else the LLM label at the draw */
+	"CREATE TABLE audit_strata ("
+	"  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+	"  stratum INTEGER NOT NULL CHECK (stratum >= 0),"
+	"  population INTEGER NOT NULL CHECK (population >= 0)," /* items in it at the last draw */
+	"  size INTEGER NOT NULL CHECK (size >= 0 AND size <= population)," /* items drawn */
+	"  PRIMARY KEY (audit_id, stratum)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit_items ("
+	"  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  stratum INTEGER NOT NULL,"
+	"  rank INTEGER NOT NULL CHECK (rank >= 0)," /* 0-based place in the stratum's draw */
+	"  draw_key INTEGER NOT NULL,"               /* the seeded hash, 53 bits */
+	"  probability REAL NOT NULL CHECK (probability > 0 AND probability <= 1),"
+	"  drawn_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  PRIMARY KEY (audit_id, item_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX audit_items_by_item ON audit_items (item_id);"
+	"CREATE TABLE audit_draws ("
+	"  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+	"  size INTEGER NOT NULL,"       /* the audit's size after this draw */
+	"  population INTEGER NOT NULL," /* the items it was drawn from */
+	"  added INTEGER NOT NULL,"      /* items this draw added */
+	"  drawn_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+	");"
+	/* the audit order: an item's place in its stratum's draw as a share of
+	 * the stratum's size (the smallest over audits), so that reviewing in
+	 * this order keeps every stratum's reviewed part a prefix of its draw */
+	"ALTER TABLE item_queue ADD COLUMN audit_key REAL;"
+	"CREATE INDEX queue_audit ON item_queue (audit_key, item_id)"
+	"  WHERE open AND audit_key IS NOT NULL;"
+	/* how many items have each LLM label, kept by db/queue.c's triggers: the
+	 * catalogue gavel estimate describes, counted without reading it */
+	"CREATE TABLE llm_counts (label INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+	"INSERT INTO llm_counts (label, n) SELECT llm_label, count(*) FROM item_queue"
+	"  WHERE llm_label IS NOT NULL GROUP BY llm_label;"
+	/* 'audit', 'disagreement', ... (db/claims.h DB_ORDERS), 'mine' when
+	 * browsing one's own decisions, 'import' for imported ratings; NULL for
+	 * decisions recorded before this column */
+	"ALTER TABLE reviews ADD COLUMN queue_order TEXT;"
+	"DROP INDEX reviews_for_agreement;"
+	"CREATE INDEX reviews_for_agreement ON reviews"
+	"  (item_id, reviewer, id, decision, label, blind, created_at, queue_order);",
+	/* 9: gold sets. The review log is rebuilt (SQLite cannot change a CHECK
 	 * in place) so that it takes two new kinds of row:
 	 * - 'adjudicate': an adjudicator's final label for an item, with the
 	 *   reason as its note; like every decision it is undone by a retract;
@@ -288,22 +347,23 @@ static const char *const migrations[] = {
 	"  retracts INTEGER REFERENCES reviews (id),"
 	"  time_spent_ms INTEGER,"
 	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  queue_order TEXT," /* the audits' migration's column, kept */
 	"  again INTEGER NOT NULL DEFAULT 0 CHECK (again IN (0, 1)),"
 	"  CHECK ((decision = 'retract') = (retracts IS NOT NULL)),"
 	"  CHECK (decision <> 'adjudicate' OR label IS NOT NULL),"
 	"  CHECK (again = 0 OR decision IN ('accept', 'override'))"
 	");"
 	"INSERT INTO reviews (id, item_id, reviewer, decision, label, rationale_verdict, note,"
-	"  prediction_id, blind, retracts, time_spent_ms, created_at)"
+	"  prediction_id, blind, retracts, time_spent_ms, created_at, queue_order)"
 	"  SELECT id, item_id, reviewer, decision, label, rationale_verdict, note, prediction_id,"
-	"  blind, retracts, time_spent_ms, created_at FROM reviews_old ORDER BY id;"
+	"  blind, retracts, time_spent_ms, created_at, queue_order FROM reviews_old ORDER BY id;"
 	"DROP TABLE reviews_old;"
 	"CREATE INDEX reviews_by_item ON reviews (item_id);"
 	"CREATE INDEX reviews_by_reviewer ON reviews (reviewer);"
 	"CREATE INDEX reviews_by_retracts ON reviews (retracts) WHERE retracts IS NOT NULL;"
 	/* agree's covering index, with again for settle's votes */
 	"CREATE INDEX reviews_for_agreement ON reviews"
-	"  (item_id, reviewer, id, decision, label, blind, created_at, again);"
+	"  (item_id, reviewer, id, decision, label, blind, created_at, queue_order, again);"
 	"CREATE INDEX reviews_adjudications ON reviews (item_id, id) WHERE decision = 'adjudicate';"
 	/* the guards, at once (db/queue.c keeps them from now on) */
 	"CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews"

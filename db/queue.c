@@ -58,6 +58,12 @@ enum { QUEUE_STATE_VERSION = 3 };
 #define ADJUDICATED(item)                                                                         \
 	"(SELECT r.label FROM reviews r WHERE r.item_id = " item " AND r.decision = 'adjudicate'" \
 	" AND " NOT_RETRACTED("r") " ORDER BY r.id DESC LIMIT 1)"
+/* An item's place in the audit order (the audits' migration): its rank in its
+ * stratum's draw as a share of the stratum's size, the smallest over the
+ * audits that hold it; NULL outside every audit. */
+#define AUDIT_KEY(item)                                                               \
+	"(SELECT min((a.rank + 0.5) / s.size) FROM audit_items a JOIN audit_strata s" \
+	" ON s.audit_id = a.audit_id AND s.stratum = a.stratum WHERE a.item_id = " item ")"
 /* A run of the scorer labeller (db/kinds.h): its answers are the scorer's,
  * never the item's LLM label. */
 #define SCORER_RUN(run_id)                                                               \
@@ -190,6 +196,25 @@ static const Trigger triggers[] = {
 	  "CREATE TRIGGER queue_on_unclaim AFTER DELETE ON claims BEGIN"
 	  " UPDATE item_queue SET claimers = claimers - 1 WHERE item_id = OLD.item_id;"
 	  " END" },
+	/* the catalogue's LLM labels counted (llm_counts, the audits' migration) */
+	{ "llm_counts_on_queue", "CREATE TRIGGER llm_counts_on_queue AFTER UPDATE OF llm_label ON"
+				 " item_queue WHEN OLD.llm_label IS NOT NEW.llm_label BEGIN"
+				 " UPDATE llm_counts SET n = n - 1 WHERE label = OLD.llm_label;"
+				 " INSERT INTO llm_counts (label, n) SELECT NEW.llm_label, 1"
+				 " WHERE NEW.llm_label IS NOT NULL"
+				 " ON CONFLICT (label) DO UPDATE SET n = n + 1; END" },
+	/* an item drawn into an audit joins the audit order; a stratum that
+	 * grows moves its items' places (db/audits.c updates the stratum
+	 * before it adds the items) */
+	{ "queue_on_audit_item", "CREATE TRIGGER queue_on_audit_item AFTER INSERT ON audit_items"
+				 " BEGIN UPDATE item_queue SET audit_key = " AUDIT_KEY(
+					 "NEW.item_id") " WHERE item_id = NEW.item_id; END" },
+	{ "queue_on_audit_stratum",
+	  "CREATE TRIGGER queue_on_audit_stratum AFTER UPDATE OF size ON"
+	  " audit_strata BEGIN UPDATE item_queue SET audit_key = " AUDIT_KEY(
+		  "item_queue.item_id") " WHERE item_id IN (SELECT item_id"
+					" FROM audit_items WHERE audit_id = NEW.audit_id"
+					" AND stratum = NEW.stratum); END" },
 };
 
 enum { TRIGGER_COUNT = sizeof triggers / sizeof triggers[0] };
@@ -200,7 +225,8 @@ static const struct {
 	const char *what, *sql;
 } rebuild_steps[] = {
 	{ "clearing", "DELETE FROM standing; DELETE FROM item_queue; DELETE FROM queue_counts;"
-		      " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;" },
+		      " DELETE FROM reviewer_counts; DELETE FROM reviewer_pairs;"
+		      " DELETE FROM llm_counts;" },
 	{ "standing decisions",
 	  "INSERT INTO standing (" STANDING_COLUMNS ") SELECT " STANDING_OF(
 		  "r") " FROM ("
@@ -239,6 +265,9 @@ static const struct {
 	  "UPDATE item_queue SET suspect_p = " SUSPECT_P(
 		  "item_queue") " WHERE item_id IN (SELECT item_id FROM scores WHERE model_id = " LATEST_OOF
 				")" },
+	{ "audits",
+	  "UPDATE item_queue SET audit_key = " AUDIT_KEY(
+		  "item_queue.item_id") " WHERE item_id IN (SELECT item_id FROM audit_items)" },
 	{ "counts",
 	  "INSERT INTO queue_counts (name, n) SELECT 'items', count(*) FROM item_queue"
 	  " UNION ALL SELECT 'reviewed', count(*) FROM item_queue WHERE deciders > 0"
@@ -248,7 +277,9 @@ static const struct {
 		       " WHERE decision IN ('accept', 'override') GROUP BY reviewer;"
 		       "INSERT INTO reviewer_pairs (reviewer, llm, human, n) SELECT reviewer, llm_label, label,"
 		       " count(*) FROM standing WHERE decision IN ('accept', 'override')"
-		       " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label" },
+		       " AND llm_label IS NOT NULL AND label IS NOT NULL GROUP BY reviewer, llm_label, label;"
+		       "INSERT INTO llm_counts (label, n) SELECT llm_label, count(*) FROM item_queue"
+		       " WHERE llm_label IS NOT NULL GROUP BY llm_label" },
 };
 
 static int atoi_or_zero(const char *s)

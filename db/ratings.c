@@ -20,13 +20,14 @@ static const char CHAIN[] =
 	" AND decision IN ('accept', 'override', 'skip')"
 	" AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = r.id) ORDER BY id";
 static const char RATING_ADD[] =
-	"INSERT INTO reviews (item_id, reviewer, decision, label, blind, again, created_at)"
-	" VALUES (?1, ?2, 'override', ?3, 1, ?4,"
-	" ifnull(?5, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))";
+	"INSERT INTO reviews (item_id, reviewer, decision, label, blind, again, created_at,"
+	" queue_order) VALUES (?1, ?2, 'override', ?3, 1, ?4,"
+	" ifnull(?5, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), 'import')";
 static const char ADJUDICATED[] = "SELECT adjudicated FROM item_queue WHERE item_id = ?1";
 static const char ADJUDICATE[] =
-	"INSERT INTO reviews (item_id, reviewer, decision, label, note, created_at)"
-	" VALUES (?1, ?2, 'adjudicate', ?3, ?4, ifnull(?5, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))";
+	"INSERT INTO reviews (item_id, reviewer, decision, label, note, created_at, queue_order)"
+	" VALUES (?1, ?2, 'adjudicate', ?3, ?4, ifnull(?5, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	" 'import')";
 static const char PREDICTION_LABEL[] =
 	"SELECT label FROM predictions WHERE run_id = ?1 AND item_id = ?2 AND status = 'ok'";
 

@@ -11,8 +11,8 @@
 
 static const char REVIEW_INSERT[] =
 	"INSERT INTO reviews (item_id, reviewer, decision, label, rationale_verdict, note,"
-	" prediction_id, blind, retracts, time_spent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	" ?9, ?10)";
+	" prediction_id, blind, retracts, time_spent_ms, queue_order) VALUES (?1, ?2, ?3, ?4, ?5,"
+	" ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char REVIEW_STANDING[] =
 	"SELECT review_id, decision, label, verdict FROM standing WHERE item_id = ?1 AND reviewer = ?2";
 static const char PREDICTION_SELECT[] =
@@ -50,6 +50,19 @@ static const char ITEM_HISTORY[] =
 	"  ifnull(' undoes #' || v.retracts, '') || ifnull(': ' || v.note, '') || '  #' || v.id"
 	" FROM reviews v WHERE v.item_id = ?1) ORDER BY t, kind, k";
 
+const char *db_from_word(DbFrom from)
+{
+	switch (from.kind) {
+	case DB_FROM_IMPORT: return "import";
+	case DB_FROM_QUEUE:
+		if (from.order == DB_ORDER_MINE)
+			return "mine";
+		return (unsigned)from.order < DB_ORDER_COUNT ? db_order_words[from.order] : NULL;
+	case DB_FROM_UNKNOWN: break;
+	}
+	return NULL;
+}
+
 /* Appends r; the caller holds the transaction, or none (a commit of its own). */
 static Status insert(Db *db, const DbReviewNew *r, long long *review_id)
 {
@@ -69,6 +82,7 @@ static Status insert(Db *db, const DbReviewNew *r, long long *review_id)
 	if (r->retracts > 0)
 		sqlite3_bind_int64(stmt, 9, r->retracts);
 	sqlite3_bind_int64(stmt, 10, r->time_spent_ms);
+	db_bind_text_or_null(stmt, 11, db_from_word(r->from));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		return db_fail(db, "recording a review");
 	if (review_id)

@@ -4,14 +4,30 @@
 #ifndef GAVEL_DB_REVIEWS_H
 #define GAVEL_DB_REVIEWS_H
 
+#include "db/claims.h"
 #include "db/database.h"
 #include "db/kinds.h"
+
+/* How the item of a decision was chosen (reviews.queue_order): the queue
+ * order the reviewer was working in, or an import; unknown for decisions
+ * recorded before gavel kept it. Agreement on items a queue chose is not
+ * the catalogue's agreement (docs/estimates.md). */
+typedef enum { DB_FROM_UNKNOWN, DB_FROM_QUEUE, DB_FROM_IMPORT } DbFromKind;
+
+typedef struct {
+	DbFromKind kind;
+	DbOrder order; /* DB_FROM_QUEUE: the order */
+} DbFrom;
+
+/* The word stored for from ("audit", "disagreement", "mine" for browsing
+ * one's own decisions, "import"), NULL when unknown. Static. */
+const char *db_from_word(DbFrom from);
 
 /* One row of the log (db/kinds.h; a retract row is an undo: retracts names
  * the row it withdraws). label is the human label of an accept or override
  * (for an accept, the LLM's label that was accepted). verdict judges the
  * rationale, whatever the label. prediction_id is what was shown, 0 when
- * blind or none. */
+ * blind or none. from says how the item was chosen. */
 typedef struct {
 	long long item_id;
 	const char *reviewer;
@@ -23,6 +39,7 @@ typedef struct {
 	int blind;
 	long long retracts;
 	long time_spent_ms;
+	DbFrom from;
 } DbReviewNew;
 
 /* Appends a row that needs no claim (a note, an imported rating), committed

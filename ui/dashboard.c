@@ -3,6 +3,7 @@
 #include "ui/dashboard.h"
 
 #include <curses.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,16 +11,26 @@
 #include "src/agree/agreeload.h"
 #include "src/agree/chart.h"
 #include "src/base/xalloc.h"
+#include "src/estimate/estimate.h"
+#include "src/estimate/estimateload.h"
 #include "ui/draw.h"
 #include "ui/gfx.h"
 #include "ui/reviewapp.h"
 #include "ui/screen.h"
 
-enum { FIGURE_ROWS = 7 };
+/* The figures' rows: the title, three rows of figures, why one is
+ * undefined, what was left out or why the figure over every review is not
+ * the catalogue's, the catalogue's shares and the reviews they still need,
+ * a blank. */
+enum { FIGURE_ROWS = 9 };
+
+/* The target the dashboard plans for: a share within 2.5 points. */
+#define DASHBOARD_WIDTH 0.05
 
 struct Dashboard {
 	AgreeData *data;
 	AgreeReport *report;
+	char *shares, *plan; /* the estimate lines (gavel estimate), NULL without an audit */
 	long long *versions; /* prompt version ids with runs; index 0 is "all" (0) */
 	int n_versions, version;
 	int rater;           /* -1: the settled label of everyone, else a reviewer index */
@@ -57,13 +68,78 @@ static void collect_versions(Dashboard *d)
 	}
 }
 
+/* "bad 19.9% ±8.4 · ok 33.1% ±9.6 ..." for the ppi++ estimate. */
+static char *shares_line(const EstimateReport *r, const EstimateSource *src)
+{
+	char *line = xstrdup("catalogue (ppi++):");
+	for (int k = 0; k < r->K; k++) {
+		const PpiEstimate *e = &r->all.r.label[k].est[PPI_METHOD_PPI_PLUS];
+		char *more =
+			e->defined ? xasprintf("%s%s %s %.1f%% ±%.1f", line, k ? " ·" : "",
+					       src->names[k], 100 * e->point, 50 * (e->hi - e->lo))
+				   : xasprintf("%s%s %s undefined", line, k ? " ·" : "",
+					       src->names[k]);
+		free(line);
+		line = more;
+	}
+	return line;
+}
+
+/* The most further audit reviews any label's ppi++ needs for the target. */
+static char *plan_line(const EstimateReport *r)
+{
+	long most = 0;
+	int reachable = 1, defined = 1;
+	for (int k = 0; k < r->K; k++) {
+		const PpiEstimate *e = &r->all.r.label[k].est[PPI_METHOD_PPI_PLUS];
+		defined &= e->defined;
+		if (e->defined && e->more_reviews < 0)
+			reachable = 0;
+		else if (e->defined && e->more_reviews > most)
+			most = e->more_reviews;
+	}
+	if (!defined)
+		return xstrdup("for every share within ±2.5 points: review the audit first");
+	if (!reachable)
+		return xstrdup("for every share within ±2.5 points: out of reach by reviewing "
+			       "(gavel estimate --width 0.05 says which)");
+	return xasprintf("for every share within ±2.5 points: %ld more audit reviews "
+			 "(gavel estimate --width 0.05)",
+			 most);
+}
+
+/* The catalogue's label shares from the newest audit, as gavel estimate
+ * gives them; nothing without an audit. */
+static Status load_estimate(Dashboard *d, Db *db)
+{
+	EstimateLoadOptions load = { 0 };
+	PpiOptions o = { PPI_ALPHA, NAN, DASHBOARD_WIDTH };
+	EstimateReport r = { 0 };
+	EstimateSource src;
+	EstimateData *data = NULL;
+	Status st = estimateload(db, &load, &data, &src);
+	if (st == STATUS_OK && src.kind == ESTIMATE_SAMPLE_AUDIT &&
+	    estimate_compute(data, &o, 0, &r) == STATUS_OK) {
+		d->shares = shares_line(&r, &src);
+		d->plan = plan_line(&r);
+	}
+	estimate_report_free(&r);
+	estimate_data_free(data);
+	estimate_source_free(&src);
+	return st;
+}
+
 Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
 {
 	AgreeDataFilter filter = {0};
 	Dashboard *d = xcalloc(1, sizeof *d);
 	Status st = agreeload_data(db, &filter, &d->data);
 	*out = NULL;
+	if (st == STATUS_OK)
+		st = load_estimate(d, db);
 	if (st != STATUS_OK) {
+		agreedata_free(d->data);
+		free(d->shares), free(d->plan);
 		free(d);
 		return st;
 	}
@@ -71,7 +147,9 @@ Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
 	collect_versions(d);
 	recompute(d);
 	d->rater = -1;
-	for (int i = 0; i < d->report->reviewers_count; i++)
+	/* with an audit the headline is the catalogue's agreement; else the
+	 * reviewer's own figures first */
+	for (int i = 0; !d->report->audit.id && i < d->report->reviewers_count; i++)
 		if (!strcmp(d->report->reviewers[i], reviewer))
 			d->rater = i;
 	*out = d;
@@ -85,6 +163,7 @@ void dashboard_free(Dashboard *d)
 	forget_charts(d);
 	agree_report_free(d->report);
 	agreedata_free(d->data);
+	free(d->shares), free(d->plan);
 	free(d->versions);
 	free(d->me);
 	free(d);
@@ -114,6 +193,13 @@ static const AgreePair *pair_of(const Dashboard *d)
 	return d->rater < 0 ? &d->report->settled_pair : &d->report->per_reviewer[d->rater];
 }
 
+/* Whether the headline is the audit's: the settled label of everyone, with
+ * an audit (a reviewer's own figures are on the items they were handed). */
+static int on_audit(const Dashboard *d)
+{
+	return d->rater < 0 && d->report->audit.id;
+}
+
 static const char *version_name(const Dashboard *d)
 {
 	static char name[96];
@@ -129,52 +215,104 @@ static const char *version_name(const Dashboard *d)
 	return name;
 }
 
-/* One figure; an undefined one keeps its reason for the line below. */
+/* One figure; an undefined one keeps its reason for the line below. With
+ * an audit, the figure over every review follows it, starred. */
 static void figure(char *out, size_t size, const char *label, const AgreeFigure *f,
-		   const char **why)
+		   const AgreeFigure *all, const char **why)
 {
+	char beside[32] = "";
+	if (all && all->value.defined)
+		snprintf(beside, sizeof beside, "  (all %.3f*)", all->value.value);
+	else if (all)
+		snprintf(beside, sizeof beside, "  (all undefined*)");
 	if (f->value.defined) {
-		snprintf(out, size, "%-28s %7.3f", label, f->value.value);
+		snprintf(out, size, "%-26s %7.3f%s", label, f->value.value, beside);
 	} else {
-		snprintf(out, size, "%-28s undefined", label);
+		snprintf(out, size, "%-26s undefined%s", label, beside);
 		if (!*why)
 			*why = f->value.why;
 	}
 }
 
-static void draw_figures(Dashboard *d, int top)
+/* The title: what is compared, on which items. */
+static void draw_title(Dashboard *d, int top, const AgreePair *p)
 {
-	const AgreePair *p = pair_of(d);
-	const char *why = NULL;
 	char line[256];
-	snprintf(line, sizeof line, "LLM vs %s · %s · n = %ld",
-		 d->rater < 0 ? "the settled human label" : d->report->reviewers[d->rater],
-		 version_name(d), p->n);
+	if (on_audit(d))
+		snprintf(line, sizeof line,
+			 "LLM vs the settled human label · audit %lld, a random "
+			 "sample%s · %s · n = %ld",
+			 d->report->audit.id, d->report->audit.weighted ? ", design-weighted" : "",
+			 version_name(d), d->report->audit.pair.n);
+	else
+		snprintf(line, sizeof line, "LLM vs %s · %s · n = %ld",
+			 d->rater < 0 ? "the settled human label" : d->report->reviewers[d->rater],
+			 version_name(d), p->n);
 	attron(A_BOLD);
 	draw_text(stdscr, top, 1, COLS - 2, line, 1);
 	attroff(A_BOLD);
-	figure(line, sizeof line, "percent agreement", &p->fig[METRICS_STAT_PERCENT], &why);
-	draw_text(stdscr, top + 1, 1, COLS / 2 - 1, line, 0);
-	figure(line, sizeof line, "Cohen's kappa", &p->fig[METRICS_STAT_KAPPA], &why);
-	draw_text(stdscr, top + 2, 1, COLS / 2 - 1, line, 0);
-	figure(line, sizeof line, "kappa, quadratic weights", &p->fig[METRICS_STAT_KAPPA_QUADRATIC], &why);
-	draw_text(stdscr, top + 3, 1, COLS / 2 - 1, line, 0);
-	figure(line, sizeof line, "Gwet's AC1", &p->fig[METRICS_STAT_AC1], &why);
-	draw_text(stdscr, top + 1, COLS / 2, COLS / 2 - 1, line, 0);
-	figure(line, sizeof line, "Spearman's rho", &p->fig[METRICS_STAT_SPEARMAN], &why);
-	draw_text(stdscr, top + 2, COLS / 2, COLS / 2 - 1, line, 0);
-	figure(line, sizeof line, "mean absolute error", &p->fig[METRICS_STAT_MAE], &why);
-	draw_text(stdscr, top + 3, COLS / 2, COLS / 2 - 1, line, 0);
-	if (why) {
-		snprintf(line, sizeof line, "undefined: %s", why);
-		draw_text(stdscr, top + 4, 1, COLS - 2, line, 0);
-	}
-	if (p->unsettled || p->no_llm || p->parse_failed || p->failed) {
+}
+
+/* What the figures rest on, and what the catalogue's shares still need. */
+static void draw_basis(Dashboard *d, int top, const AgreePair *p)
+{
+	char line[512];
+	if (on_audit(d)) {
+		snprintf(line, sizeof line,
+			 "* all: every review (n = %ld), items chosen by the "
+			 "review queues: not representative of the catalogue",
+			 p->n);
+		draw_text(stdscr, top + 5, 1, COLS - 2, line, 0);
+	} else if (p->unsettled || p->no_llm || p->parse_failed || p->failed) {
 		snprintf(line, sizeof line, "left out: %ld unsettled, %ld without an LLM label, %ld "
 					    "unparsed, %ld failed", p->unsettled, p->no_llm,
 			 p->parse_failed, p->failed);
 		draw_text(stdscr, top + 5, 1, COLS - 2, line, 0);
 	}
+	if (d->rater < 0 && !d->report->audit.id)
+		draw_text(stdscr, top + 6, 1, COLS - 2,
+			  "every review: items chosen by the review "
+			  "queues, not the catalogue's agreement; draw an audit (gavel audit)",
+			  0);
+	if (d->rater < 0 && d->shares) {
+		draw_text(stdscr, top + 6, 1, COLS - 2, d->shares, 0);
+		draw_text(stdscr, top + 7, 1, COLS - 2, d->plan, 0);
+	}
+}
+
+static void draw_figures(Dashboard *d, int top)
+{
+	static const struct {
+		MetricsStat stat;
+		const char *name;
+		int row, right;
+	} shown[] = {
+		{ METRICS_STAT_PERCENT, "percent agreement", 1, 0 },
+		{ METRICS_STAT_KAPPA, "Cohen's kappa", 2, 0 },
+		{ METRICS_STAT_KAPPA_QUADRATIC, "kappa, quadratic weights", 3, 0 },
+		{ METRICS_STAT_AC1, "Gwet's AC1", 1, 1 },
+		{ METRICS_STAT_SPEARMAN, "Spearman's rho", 2, 1 },
+		{ METRICS_STAT_MAE, "mean absolute error", 3, 1 },
+	};
+	const AgreePair *p = pair_of(d);
+	const char *why = NULL;
+	char line[256];
+	draw_title(d, top, p);
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		MetricsStat s = shown[i].stat;
+		if (on_audit(d))
+			figure(line, sizeof line, shown[i].name, &d->report->audit.fig[s],
+			       &p->fig[s], &why);
+		else
+			figure(line, sizeof line, shown[i].name, &p->fig[s], NULL, &why);
+		draw_text(stdscr, top + shown[i].row, shown[i].right ? COLS / 2 : 1, COLS / 2 - 1,
+			  line, 0);
+	}
+	if (why) {
+		snprintf(line, sizeof line, "undefined: %s", why);
+		draw_text(stdscr, top + 4, 1, COLS - 2, line, 0);
+	}
+	draw_basis(d, top, p);
 }
 
 /* Rasterises chart i (0: heat map, 1: LLM label by human label) for a

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "db/kinds.h"
+#include "src/agree/agreeaudit.h"
 #include "src/agree/agreedata.h"
 #include "src/base/intmap.h"
 #include "src/base/xalloc.h"
@@ -43,6 +44,7 @@ typedef struct {
 	int hn, pn;
 	int settled;  /* the agreed label, or 0 when the labels conflict */
 	int category; /* -1: none */
+	int stratum;  /* its stratum in the audit (AgreeData.audit), -1: not in it */
 	int has_score;
 	double score;
 } Item;
@@ -59,6 +61,8 @@ typedef struct {
 	AgreePred *own_p;
 	AgreeCategory *own_cats;
 	AgreeScore *own_scores;
+	const AgreeAuditItem *audit; /* the audit's items in item order */
+	AgreeAuditItem *own_audit;
 	int *rank;        /* reviewer index -> position in name order */
 	char **reviewers; /* names in name order; borrowed from d */
 	Item *items;
@@ -164,10 +168,10 @@ static int settle(const AgreeHuman *h, int n)
 static void view_items(View *v)
 {
 	const AgreeData *d = v->d;
-	size_t pi = 0, ci = 0, si = 0, cap = 0;
+	size_t pi = 0, ci = 0, si = 0, ai = 0, cap = 0;
 
 	for (size_t i = 0; i < d->nh;) {
-		Item it = { .id = v->h[i].item, .h0 = i, .category = -1 };
+		Item it = { .id = v->h[i].item, .h0 = i, .category = -1, .stratum = -1 };
 
 		while (i < d->nh && v->h[i].item == it.id)
 			i++;
@@ -185,6 +189,10 @@ static void view_items(View *v)
 			it.category = v->cats[ci].category;
 		while (si < d->n_scores && v->scores[si].item < it.id)
 			si++;
+		while (ai < d->audit.n_items && v->audit[ai].item < it.id)
+			ai++;
+		if (ai < d->audit.n_items && v->audit[ai].item == it.id)
+			it.stratum = v->audit[ai].stratum;
 		if (si < d->n_scores && v->scores[si].item == it.id) {
 			it.has_score = 1;
 			it.score = v->scores[si].score;
@@ -205,17 +213,20 @@ static void view_build(View *v, const AgreeData *d)
 	v->own_h = own;
 	v->p = in_order(d->p, d->np, sizeof *d->p, pred_cmp, NULL, &own);
 	v->own_p = own;
-	/* AgreeCategory and AgreeScore both start with the item id. */
+	/* AgreeCategory, AgreeScore and AgreeAuditItem all start with the item id. */
 	v->cats = in_order(d->cats, d->n_cats, sizeof *d->cats, entry_cmp, NULL, &own);
 	v->own_cats = own;
 	v->scores = in_order(d->scores, d->n_scores, sizeof *d->scores, entry_cmp, NULL, &own);
 	v->own_scores = own;
+	v->audit = in_order(d->audit.items, d->audit.n_items, sizeof *d->audit.items, entry_cmp,
+			    NULL, &own);
+	v->own_audit = own;
 	view_items(v);
 }
 
 static void view_free(View *v)
 {
-	free(v->own_h), free(v->own_p), free(v->own_cats), free(v->own_scores);
+	free(v->own_h), free(v->own_p), free(v->own_cats), free(v->own_scores), free(v->own_audit);
 	free(v->rank), free(v->reviewers), free(v->items);
 }
 
@@ -745,6 +756,47 @@ static void slices_build(AgreeReport *r, const View *v, const unsigned char *use
 	}
 }
 
+/* ---- the audit: agreement on a random sample ---- */
+
+static int keep_stratum(const Item *it, const void *arg)
+{
+	int s = *(const int *)arg;
+
+	return s < 0 ? it->stratum >= 0 : it->stratum == s;
+}
+
+/* The settled label against the LLM on the audit's items, per stratum and
+ * pooled; the figures weigh the strata by population (agreeaudit.h). */
+static void audit_compute(AgreeReport *r, const View *v, const unsigned char *use)
+{
+	const AgreeAudit *a = &v->d->audit;
+	AgreeAuditReport *out = &r->audit;
+	size_t cells = (size_t)r->K * (size_t)r->K;
+	double *share = xcalloc((size_t)a->n_strata + 1, sizeof *share), total = 0;
+	int all = -1;
+
+	out->id = a->id;
+	out->drawn = (long)a->n_items;
+	out->n_strata = a->n_strata;
+	out->weighted = a->n_strata > 1;
+	out->strata = xcalloc((size_t)a->n_strata * cells + 1, sizeof *out->strata);
+	pair_settled(&out->pair, v, use, keep_stratum, &all);
+	for (size_t i = 0; i < v->n_items; i++)
+		out->labelled += v->items[i].stratum >= 0;
+	for (int s = 0; s < a->n_strata; s++) {
+		AgreePair p;
+
+		pair_settled(&p, v, use, keep_stratum, &s);
+		memcpy(out->strata + (size_t)s * cells, p.table, cells * sizeof *p.table);
+		pair_free(&p);
+		total += (double)a->population[s];
+	}
+	for (int s = 0; s < a->n_strata; s++)
+		share[s] = total > 0 ? (double)a->population[s] / total : 0;
+	agreeaudit_figures(out->strata, share, a->n_strata, r->K, &r->options, out->fig);
+	free(share);
+}
+
 /* ---- the report ---- */
 
 static void report_summary(AgreeReport *r, const View *v, const unsigned char *use)
@@ -806,6 +858,9 @@ AgreeReport *agree_report(const AgreeData *d, const AgreeOptions *o)
 	if (d->scorer)
 		scorer_compute(r, &v);
 	slices_build(r, &v, use);
+	if (d->audit.id)
+		audit_compute(r, &v, use);
+	agreeaudit_froms(d, &r->froms, &r->n_froms);
 	view_free(&v);
 	free(use);
 	return r;
@@ -832,5 +887,9 @@ void agree_report_free(AgreeReport *r)
 		pair_free(&r->slices[i].pair);
 	}
 	free(r->slices);
+	if (r->audit.id)
+		pair_free(&r->audit.pair);
+	free(r->audit.strata);
+	free(r->froms);
 	free(r);
 }

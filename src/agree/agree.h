@@ -110,6 +110,29 @@ typedef struct {
 	double cost;
 } AgreeSlice;
 
+/* The LLM against the settled human label on the items of an audit (a
+ * random sample): the catalogue's agreement, the report's headline. With
+ * several strata (an audit by LLM label) the figures are design-weighted:
+ * each stratum's table counts by its share of the population
+ * (src/agree/agreeaudit.h). */
+typedef struct {
+	long long id;   /* 0: no audit */
+	long drawn;     /* items the audit holds */
+	long labelled;  /* ... with a human label */
+	AgreePair pair; /* their pooled table (human rows) and what was left out */
+	long *strata;   /* [n_strata * K * K]: each stratum's table */
+	int n_strata;
+	int weighted; /* figures design-weighted */
+	AgreeFigure fig[METRICS_STAT_COUNT];
+} AgreeAuditReport;
+
+/* How many standing human labels were given on items each way chose: a
+ * queue order ("audit", "disagreement", ...), "import", "unrecorded". */
+typedef struct {
+	const char *from; /* borrowed from the data */
+	long labels;
+} AgreeFrom;
+
 typedef struct {
 	int K;
 	char **names; /* owned */
@@ -128,6 +151,9 @@ typedef struct {
 	AgreeScorer scorer;
 	AgreeSlice *slices;
 	int n_slices;
+	AgreeAuditReport audit;
+	AgreeFrom *froms; /* most labels first */
+	int n_froms;
 } AgreeReport;
 
 /* Computes the report (owned by the caller: agree_report_free). */

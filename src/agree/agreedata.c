@@ -32,6 +32,8 @@ void agreedata_free(AgreeData *d)
 		free(d->runs[i].provider), free(d->runs[i].model);
 	}
 	free(d->runs), free(d->h), free(d->p), free(d->cats), free(d->scores);
+	xfree_strings(d->froms, (size_t)d->n_froms);
+	free(d->audit.name), free(d->audit.population), free(d->audit.items);
 	free(d);
 }
 
@@ -51,8 +53,8 @@ static int intern(char ***list, int *n, size_t *cap, int *last, const char *name
 	return *last = (*n)++;
 }
 
-void agreedata_add_human(AgreeData *d, long long item_id, const char *reviewer, int label,
-			 int blind)
+void agreedata_add_human_from(AgreeData *d, long long item_id, const char *reviewer, int label,
+			      int blind, const char *from)
 {
 	if (label < 1 || label > d->K) {
 		d->invalid_human++;
@@ -60,9 +62,45 @@ void agreedata_add_human(AgreeData *d, long long item_id, const char *reviewer, 
 	}
 	d->h = xgrow(d->h, &d->h_cap, d->nh + 1, sizeof *d->h);
 	d->h[d->nh++] = (AgreeHuman){ item_id,
-				 intern(&d->reviewers, &d->n_reviewers, &d->reviewers_cap, &d->reviewer_hint,
-					 reviewer),
-				 label, blind != 0 };
+				      intern(&d->reviewers, &d->n_reviewers, &d->reviewers_cap,
+					     &d->reviewer_hint, reviewer),
+				      label, blind != 0,
+				      intern(&d->froms, &d->n_froms, &d->froms_cap, &d->from_hint,
+					     from ? from : "unrecorded") };
+}
+
+void agreedata_add_human(AgreeData *d, long long item_id, const char *reviewer, int label,
+			 int blind)
+{
+	agreedata_add_human_from(d, item_id, reviewer, label, blind, NULL);
+}
+
+void agreedata_set_audit(AgreeData *d, long long id, const char *name, int stratified, int blind,
+			 unsigned long long seed, long long size, int n_strata,
+			 const long long *population)
+{
+	AgreeAudit *a = &d->audit;
+
+	free(a->name), free(a->population), free(a->items);
+	*a = (AgreeAudit){ .id = id,
+			   .name = xstrdup(name),
+			   .stratified = stratified,
+			   .blind = blind,
+			   .seed = seed,
+			   .size = size,
+			   .n_strata = n_strata };
+	a->population = xcalloc((size_t)n_strata + 1, sizeof *a->population);
+	memcpy(a->population, population, (size_t)n_strata * sizeof *population);
+}
+
+void agreedata_add_audit_item(AgreeData *d, long long item_id, int stratum)
+{
+	AgreeAudit *a = &d->audit;
+
+	if (stratum < 0 || stratum >= a->n_strata)
+		return;
+	a->items = xgrow(a->items, &a->items_cap, a->n_items + 1, sizeof *a->items);
+	a->items[a->n_items++] = (AgreeAuditItem){ item_id, stratum };
 }
 
 /* The index of run id, or -1. */

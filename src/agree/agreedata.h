@@ -16,6 +16,7 @@ typedef struct {
 	int reviewer; /* index into AgreeData.reviewers */
 	int label;    /* 1..K */
 	int blind;
+	int from; /* how the item was chosen: index into AgreeData.froms */
 } AgreeHuman;
 
 /* One prediction. */
@@ -46,6 +47,28 @@ typedef struct {
 	double score;
 } AgreeScore;
 
+/* An item of the audit the report's headline rests on, and the stratum it
+ * was drawn in (an index into AgreeAudit.population). */
+typedef struct {
+	long long item;
+	int stratum;
+} AgreeAuditItem;
+
+/* That audit (id 0: none): its design and its items. A stratified audit's
+ * figures weigh each stratum by its share of the population. */
+typedef struct {
+	long long id;
+	char *name;     /* may be NULL */
+	int stratified; /* strata by LLM label */
+	int blind;
+	unsigned long long seed;
+	long long size; /* items drawn */
+	int n_strata;
+	long long *population; /* [n_strata]: items in each stratum at the draw */
+	AgreeAuditItem *items;
+	size_t n_items, items_cap;
+} AgreeAudit;
+
 /* Rows in any order (agree_report() sorts copies); the arrays grow through
  * the adders, which keep runs in ascending id order. */
 typedef struct {
@@ -71,6 +94,12 @@ typedef struct {
 	long long scorer; /* the scorer model the scores come from; 0: none */
 	AgreeScore *scores;
 	size_t n_scores, scores_cap;
+	/* how items were chosen: the queue order's word, "import", or
+	 * "unrecorded" (decisions older than gavel keeping it) */
+	char **froms;
+	int n_froms, from_hint;
+	size_t froms_cap;
+	AgreeAudit audit;
 } AgreeData;
 
 /* An empty data set on the scale 1..K (names[0] names label 1; copied). */
@@ -83,6 +112,18 @@ void agreedata_free(AgreeData *data);
  * counted (agreedata_invalid_human) and otherwise ignored. */
 void agreedata_add_human(AgreeData *data, long long item_id, const char *reviewer, int label,
 			 int blind);
+
+/* agreedata_add_human() for a label whose item was chosen by from (a queue
+ * order's word, "import"; NULL for unrecorded). */
+void agreedata_add_human_from(AgreeData *data, long long item_id, const char *reviewer, int label,
+			      int blind, const char *from);
+
+/* Sets the audit (the name is copied; population has n_strata entries),
+ * then adds its items one by one. */
+void agreedata_set_audit(AgreeData *data, long long id, const char *name, int stratified, int blind,
+			 unsigned long long seed, long long size, int n_strata,
+			 const long long *population);
+void agreedata_add_audit_item(AgreeData *data, long long item_id, int stratum);
 
 /* Adds one prediction of run run_id (which must have been added with
  * agreedata_add_run, else the prediction is ignored). label is 0 when the

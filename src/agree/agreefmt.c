@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/agree/agreefmtaudit.h"
 #include "src/agree/chart.h"
 #include "src/base/text.h"
 #include "src/base/xalloc.h"
@@ -332,12 +333,14 @@ static void text_summary(FILE *out, const AgreeReport *r)
 static void text_llm(FILE *out, const AgreeReport *r)
 {
 	heading(out, "LLM vs the settled human label");
+	wrapf(out, 0, 2, "  on %s", agreefmtaudit_basis(r));
 	wrapf(out, 0, 2, "  %ld items whose reviewers all gave one label (or that one reviewer "
 			 "labelled), against the LLM's label", r->settled_pair.n);
 	left_out(out, &r->settled_pair);
 	pair_figures(out, &r->settled_pair);
 	confusion(out, r, r->settled_pair.table);
 	heading(out, "LLM vs each reviewer");
+	out_puts(out, "  on the items each reviewer labelled, not chosen at random\n");
 	if (!r->reviewers_count)
 		out_puts(out, "no human labels\n");
 	for (int i = 0; i < (int)r->reviewers_count; i++) {
@@ -356,6 +359,7 @@ static void text_reviewers(FILE *out, const AgreeReport *r)
 	int shown = r->n_pairs < MAX_PAIRS_SHOWN ? r->n_pairs : MAX_PAIRS_SHOWN;
 
 	heading(out, "Reviewer vs reviewer");
+	out_puts(out, "  on the items both labelled, not chosen at random\n");
 	if (!r->n_pairs)
 		out_puts(out, "no two reviewers labelled the same item\n");
 	for (int i = 0; i < shown; i++) {
@@ -510,6 +514,7 @@ static void text_table(FILE *out, const AgreeReport *r)
 	char cell[COLS][96];
 
 	heading(out, titles[r->options.by]);
+	wrapf(out, 0, 0, "on %s", agreefmtaudit_basis(r));
 	wrapf(out, 0, 0, "kappa, quadratic: Cohen's kappa with quadratic weights and its "
 			 "interval; band: Landis & Koch; agree: percent agreement; rho: Spearman%s",
 	      costs ? "; cost: tokens of the row's runs at the given prices" : "");
@@ -549,6 +554,7 @@ void agreefmt_text(const AgreeReport *r, const AgreeFmtContext *c, FILE *out)
 {
 	text_header(out, r, c);
 	text_summary(out, r);
+	agreefmtaudit_text(r, out);
 	if (r->options.by != AGREE_BY_NONE) {
 		text_table(out, r);
 		return;
@@ -629,6 +635,27 @@ static cJSON *json_pair(const AgreePair *p, int K)
 		cJSON_AddItemToObject(m, pair_stat[s].key,
 				      json_figure(&p->fig[s], pair_stat[s].band, p->a, p->b));
 	cJSON_AddItemToObject(o, "confusion", json_matrix(p->table, K));
+	return o;
+}
+
+/* The audit's headline: its figures, and those over every review beside. */
+static cJSON *json_audit(const AgreeReport *r)
+{
+	cJSON *o = agreefmtaudit_json(r), *m, *all;
+
+	if (!r->audit.id)
+		return o;
+	m = cJSON_AddObjectToObject(o, "metrics");
+	all = cJSON_AddObjectToObject(cJSON_GetObjectItem(o, "every_review"), "metrics");
+	for (int s = 0; s < METRICS_STAT_COUNT; s++) {
+		cJSON_AddItemToObject(m, pair_stat[s].key,
+				      json_figure(&r->audit.fig[s], pair_stat[s].band, "human",
+						  "LLM"));
+		cJSON_AddItemToObject(all, pair_stat[s].key,
+				      json_figure(&r->settled_pair.fig[s], pair_stat[s].band,
+						  "human", "LLM"));
+	}
+	cJSON_AddItemToObject(o, "confusion", json_matrix(r->audit.pair.table, r->K));
 	return o;
 }
 
@@ -760,7 +787,12 @@ void agreefmt_json(const AgreeReport *r, const AgreeFmtContext *c, FILE *out)
 		cJSON_AddNullToObject(o, "intervals");
 	}
 	cJSON_AddItemToObject(o, "summary", json_summary(r));
-	cJSON_AddItemToObject(o, "llm_vs_settled", json_pair(&r->settled_pair, r->K));
+	cJSON_AddItemToObject(o, "items_chosen_by", agreefmtaudit_froms_json(r));
+	cJSON_AddItemToObject(o, "audit", json_audit(r));
+	list = json_pair(&r->settled_pair, r->K);
+	cJSON_AddStringToObject(list, "computed_on", agreefmtaudit_basis(r));
+	cJSON_AddBoolToObject(list, "representative", 0);
+	cJSON_AddItemToObject(o, "llm_vs_settled", list);
 	list = cJSON_AddArrayToObject(o, "llm_vs_reviewers");
 	for (int i = 0; i < (int)r->reviewers_count; i++) {
 		cJSON *p = json_pair(&r->per_reviewer[i], r->K);

@@ -2,10 +2,13 @@
  * src/agree/ that reads db/ (the statistics stay testable without one). */
 #include "src/agree/agreeload.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/agreement.h"
+#include "db/audits.h"
 #include "db/items.h"
+#include "src/base/xalloc.h"
 
 /* The loader's state: the filter, and a cursor over the human-labelled
  * items (both streams come in item order) so that predictions, categories
@@ -14,6 +17,7 @@ typedef struct {
 	AgreeData *d;
 	const AgreeDataFilter *filter;
 	size_t cursor;
+	int *strata; /* while the audit loads: each stratum index's value */
 } Loader;
 
 static int wanted_reviewer(const AgreeDataFilter *f, const char *reviewer)
@@ -31,8 +35,8 @@ static int on_human(void *arg, const DbHumanLabel *label)
 	Loader *l = arg;
 
 	if (wanted_reviewer(l->filter, label->reviewer))
-		agreedata_add_human(l->d, label->item_id, label->reviewer, label->label,
-				    label->blind);
+		agreedata_add_human_from(l->d, label->item_id, label->reviewer, label->label,
+					 label->blind, label->from);
 	return 0;
 }
 
@@ -81,6 +85,50 @@ static int on_score(void *arg, long long item_id, double score)
 	return 0;
 }
 
+static int on_audit_item(void *arg, const DbAuditItem *it)
+{
+	Loader *l = arg;
+	const AgreeAudit *a = &l->d->audit;
+
+	/* strata are indexed by their place in the audit's list */
+	for (int s = 0; s < a->n_strata; s++)
+		if (l->strata[s] == it->stratum)
+			agreedata_add_audit_item(l->d, it->item_id, s);
+	return 0;
+}
+
+/* The audit the headline rests on: the one asked for, else the newest. */
+static Status load_audit(Db *db, Loader *l, long long id)
+{
+	DbAudit a;
+	long long *population;
+	Status st = STATUS_OK;
+
+	if (id < 0)
+		return STATUS_OK;
+	if (!id)
+		st = db_audit_latest(db, &id);
+	if (st != STATUS_OK || !id)
+		return st;
+	st = db_audit_get(db, id, &a);
+	if (st != STATUS_OK)
+		return st;
+	population = xcalloc((size_t)a.n_strata + 1, sizeof *population);
+	l->strata = xcalloc((size_t)a.n_strata + 1, sizeof *l->strata);
+	for (int s = 0; s < a.n_strata; s++) {
+		population[s] = a.strata[s].population;
+		l->strata[s] = a.strata[s].stratum;
+	}
+	agreedata_set_audit(l->d, a.id, a.name, a.design == DB_AUDIT_LLM, a.blind, a.seed, a.size,
+			    a.n_strata, population);
+	free(population);
+	db_audit_free(&a);
+	st = db_audit_items(db, id, on_audit_item, l);
+	free(l->strata);
+	l->strata = NULL;
+	return st;
+}
+
 Status agreeload_data(Db *db, const AgreeDataFilter *filter, AgreeData **out)
 {
 	Loader l = { .filter = filter };
@@ -113,6 +161,8 @@ Status agreeload_data(Db *db, const AgreeDataFilter *filter, AgreeData **out)
 	if (st == STATUS_OK)
 		st = db_agreement_scores(db, &model_id, on_score, &l);
 	l.d->scorer = model_id;
+	if (st == STATUS_OK)
+		st = load_audit(db, &l, filter->audit_id);
 	if (st != STATUS_OK) {
 		agreedata_free(l.d);
 		return st;

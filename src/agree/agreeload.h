@@ -12,10 +12,13 @@ typedef struct {
 	const char *const *reviewers;  /* keep only these reviewers' labels; NULL for all */
 	int n_reviewers;
 	int categories;                /* read item categories (for --by category) */
+	long long audit_id;            /* the audit of the headline: 0 the newest, -1 none */
 } AgreeDataFilter;
 
-/* Reads the scale, the standing human labels, the predictions, runs and
- * scores of db into a new *out (free with agreedata_free). Predictions of
+/* Reads the scale, the standing human labels (with how their items were
+ * chosen), the predictions, runs, scores and the audit of db into a new
+ * *out (free with agreedata_free). STATUS_ERR_NOT_FOUND for an audit asked
+ * for by id that does not exist. Predictions of
  * items no human labelled are counted for their run's tokens and not kept.
  * STATUS_ERR_INPUT when the database has no scale; database errors as
  * db_*() report them. */

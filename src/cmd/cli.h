@@ -8,22 +8,24 @@
 /* Every command, declared once: the function (cmd_FN in src/cmd/cmd_FN.c),
  * the name typed, one line of help. The dispatch table, the top-level help
  * and `gavel help COMMAND` come from it (git's commands[]). */
-#define CLI_COMMANDS(X)                                                                     \
-	X(init, "init", "create a database with a label scale")                             \
-	X(import, "import", "add images from a folder or a JSONL/CSV manifest")             \
-	X(import_ratings, "import-ratings", "add existing ratings (item,rater,label)")      \
-	X(label, "label", "run a prompt over items through an LLM provider")                \
-	X(review, "review", "the review UI: see the image and the rationale, decide")       \
-	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")          \
-	X(prompts, "prompts", "list, show and diff prompt versions")                        \
-	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")             \
-	X(settle, "settle", "settled labels: unanimous, majority or Dawid-Skene")           \
-	X(export, "export", "write the gold set: JSONL, CSV or a Hugging Face imagefolder") \
-	X(completion, "completion", "the shell completion script for bash or zsh")          \
-	X(features, "features", "measure the pixel features of every image (pixels-v1)")    \
-	X(import_features, "import-features", "load feature vectors computed elsewhere")    \
-	X(train, "train", "fit the linear scorer on the human (or LLM) labels")             \
-	X(score, "score", "label items with a trained scorer, as a run")                    \
+#define CLI_COMMANDS(X)                                                                      \
+	X(init, "init", "create a database with a label scale")                              \
+	X(import, "import", "add images from a folder or a JSONL/CSV manifest")              \
+	X(import_ratings, "import-ratings", "add existing ratings (item,rater,label)")       \
+	X(label, "label", "run a prompt over items through an LLM provider")                 \
+	X(review, "review", "the review UI: see the image and the rationale, decide")        \
+	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")           \
+	X(prompts, "prompts", "list, show and diff prompt versions")                         \
+	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")              \
+	X(settle, "settle", "settled labels: unanimous, majority or Dawid-Skene")            \
+	X(export, "export", "write the gold set: JSONL, CSV or a Hugging Face imagefolder")  \
+	X(audit, "audit", "draw, grow, list and show random audit samples")                  \
+	X(estimate, "estimate", "each label's share of the catalogue, with valid intervals") \
+	X(completion, "completion", "the shell completion script for bash or zsh")           \
+	X(features, "features", "measure the pixel features of every image (pixels-v1)")     \
+	X(import_features, "import-features", "load feature vectors computed elsewhere")     \
+	X(train, "train", "fit the linear scorer on the human (or LLM) labels")              \
+	X(score, "score", "label items with a trained scorer, as a run")                     \
 	X(export_model, "export-model", "write a scorer model as JSON")
 
 #define CLI_DECLARE(fn, name, help) int cmd_##fn(int argc, char **argv);

@@ -25,7 +25,7 @@ typedef struct {
 	const char *db, *prompt, *since, *until;
 	const char *reviewers[MAX_REVIEWERS];
 	int n_reviewers, json;
-	long long run;
+	long long run, audit;
 	double price_in, price_out; /* < 0: not given */
 	AgreeOptions report;
 } Args;
@@ -61,9 +61,14 @@ static int parse_args(int argc, char **argv, Args *a)
 		CLIOPT_TEXT("prompt", &a->prompt, "REF",
 			    "... from the runs of one prompt version (its id, a prefix of\n"
 			    "its hash, or its name)"),
-		CLIOPT_TEXT("since", &a->since, "DATE", "only reviews made on or after DATE (YYYY-MM-DD, UTC)"),
+		CLIOPT_TEXT("since", &a->since, "DATE",
+			    "only reviews made on or after DATE (YYYY-MM-DD, UTC)"),
 		CLIOPT_TEXT("until", &a->until, "DATE", "only reviews made on or before DATE"),
-		CLIOPT_REPEAT("reviewer", &reviewers, "NAME", "only this reviewer's labels (repeat for several)"),
+		CLIOPT_REPEAT("reviewer", &reviewers, "NAME",
+			      "only this reviewer's labels (repeat for several)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "audit", &a->audit, "ID", 1, 9e18,
+			      "the audit whose agreement is the headline (default: the\n"
+			      "newest; docs/estimates.md)"),
 		CLIOPT_SWITCH("no-ci", 0, &no_ci, "no confidence intervals (faster)"),
 		CLIOPT_NUMBER(CLIOPT_INT, "resamples", &a->report.boot.resamples, "N", 1, 1000000,
 			      "bootstrap resamples (default 1000)"),
@@ -79,22 +84,29 @@ static int parse_args(int argc, char **argv, Args *a)
 	};
 	const CliSpec spec = {
 		.command = "agree",
-		.synopsis = "usage: gavel agree [--db FILE] [--by prompt|model|reviewer|category|blind]\n"
-			    "                   [--run N | --prompt REF] [--since DATE] [--until DATE]\n"
-			    "                   [--reviewer NAME]... [--no-ci | --resamples N] [--seed S]\n"
-			    "                   [--price-in USD] [--price-out USD] [--json]",
-		.about = "How far the LLM agrees with the reviewers, the reviewers with each other and\n"
-			 "the scorer with both: the LLM against each reviewer and against the settled\n"
-			 "human label (every reviewer of the item gave the same label), each pair of\n"
-			 "reviewers on the items they share, all reviewers as a group (Fleiss' kappa,\n"
-			 "Krippendorff's alpha, Gwet's AC1), and the latest scorer. Each figure comes\n"
-			 "with a 95% bootstrap interval over items, its Landis & Koch band and its n;\n"
-			 "one that cannot be computed says why. docs/metrics.md explains them all.\n"
-			 "\n"
-			 "A human label is a reviewer's standing accept or override (not undone, not\n"
-			 "replaced by a later decision). The LLM label is the item's ok prediction from\n"
-			 "the latest run that gave one; failed and unparsable answers are counted and\n"
-			 "left out.",
+		.synopsis =
+			"usage: gavel agree [--db FILE] [--by prompt|model|reviewer|category|blind]\n"
+			"                   [--run N | --prompt REF] [--since DATE] [--until DATE]\n"
+			"                   [--reviewer NAME]... [--no-ci | --resamples N] [--seed S]\n"
+			"                   [--price-in USD] [--price-out USD] [--audit ID] [--json]",
+		.about =
+			"How far the LLM agrees with the reviewers, the reviewers with each other and\n"
+			"the scorer with both: the LLM against each reviewer and against the settled\n"
+			"human label (every reviewer of the item gave the same label), each pair of\n"
+			"reviewers on the items they share, all reviewers as a group (Fleiss' kappa,\n"
+			"Krippendorff's alpha, Gwet's AC1), and the latest scorer. Each figure comes\n"
+			"with a 95% bootstrap interval over items, its Landis & Koch band and its n;\n"
+			"one that cannot be computed says why. docs/metrics.md explains them all.\n"
+			"\n"
+			"A human label is a reviewer's standing accept or override (not undone, not\n"
+			"replaced by a later decision). The LLM label is the item's ok prediction from\n"
+			"the latest run that gave one; failed and unparsable answers are counted and\n"
+			"left out.\n"
+			"\n"
+			"Items reviewed from a queue order (disagreement first, ...) are not a random\n"
+			"sample: the report says how they were chosen, and when an audit exists (gavel\n"
+			"audit) its headline is the agreement on the audit, the catalogue's, beside the\n"
+			"figure over every review.",
 		.options = options,
 	};
 	int first, rc = cliopt_parse(&spec, argc, argv, &first);
@@ -282,8 +294,12 @@ static Status check_reviewers(Db *db, const Args *a, const AgreeData *d)
 /* Loads, computes and prints; the database stays open only while loading. */
 static Status report(Args *a, AgreeFmtContext *ctx)
 {
-	AgreeDataFilter filter = { a->since, a->until, a->n_reviewers ? a->reviewers : NULL,
-				   a->n_reviewers, a->report.by == AGREE_BY_CATEGORY };
+	AgreeDataFilter filter = { a->since,
+				   a->until,
+				   a->n_reviewers ? a->reviewers : NULL,
+				   a->n_reviewers,
+				   a->report.by == AGREE_BY_CATEGORY,
+				   a->audit };
 	DbPromptVersion version = { 0 };
 	AgreeData *data = NULL;
 	Settlement *fit = NULL;

@@ -29,10 +29,13 @@ int cmd_review(int argc, char **argv)
 		CLIOPT_TEXT("reviewer", &opt.reviewer, "NAME", "who is reviewing (default $USER)"),
 		CLIOPT_ONE_OF("order", &order, "ORDER", db_order_words,
 			      "unreviewed (default), disagreement, confidence, random,\n"
-			      "scorer, uncertain, llm-vs-scorer or suspect"),
-		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &seed, "S", 0, 9e18, "for --order random (default 1)"),
+			      "scorer, uncertain, llm-vs-scorer, suspect or audit\n"
+			      "(the audits' items, in draw order)"),
+		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &seed, "S", 0, 9e18,
+			      "for --order random (default 1)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "blind", &opt.blind, "SHARE", 0, 1,
-			      "hide the LLM's answer on this share of items (default 0)"),
+			      "hide the LLM's answer on this share of items (default 0;\n"
+			      "an audit's items follow the audit: blind unless --primed)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "overlap", &opt.overlap, "SHARE", 0, 1,
 			      "give this share of items to two reviewers: a setting of\n"
 			      "the database, kept for every reviewer (default 0)"),
@@ -48,10 +51,12 @@ int cmd_review(int argc, char **argv)
 			      "(R refits at any time)"),
 		CLIOPT_TEXT("graphics", &ui.graphics, "MODE",
 			    "sixel, blocks or none (default: detected; $GAVEL_GRAPHICS)"),
-		CLIOPT_TEXT("script", &ui.script, "FILE", "headless: read keys from FILE (see docs/review.md)"),
+		CLIOPT_TEXT("script", &ui.script, "FILE",
+			    "headless: read keys from FILE (see docs/review.md)"),
 		CLIOPT_TEXT("dump-dir", &ui.dump_dir, "DIR",
 			    "headless: where the script's 'dump NAME' writes NAME.txt"),
-		CLIOPT_TEXT("size", &size, "COLSxROWS", "headless: the screen size (default 100x30)"),
+		CLIOPT_TEXT("size", &size, "COLSxROWS",
+			    "headless: the screen size (default 100x30)"),
 		CLIOPT_END,
 	};
 	const CliSpec spec = {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/audits.h"
 #include "src/base/clock.h"
 #include "src/base/xalloc.h"
 
@@ -79,6 +80,21 @@ static Status refresh_figures(ReviewSession *s)
 
 /* ---- the list ---- */
 
+/* Whether the LLM's answer is hidden: an audit's items by the audit's rule
+ * (blind unless drawn --primed, whatever the order that brings them: the
+ * answer anchors people, and the audit's labels must not lean on it), the
+ * others in the session's blind share. */
+static Status blind_rule(ReviewSession *s, long long item_id, int *blind)
+{
+	int audit;
+	Status st = db_audit_blind(s->db, item_id, &audit);
+
+	*blind = audit >= 0
+			 ? audit
+			 : db_claim_in_share(item_id, (int)(s->opt.blind * 1000 + 0.5), BLIND_SALT);
+	return st;
+}
+
 /* Loads what the queue pane shows of item_id, appended to the list. */
 static Status append_entry(ReviewSession *s, long long item_id)
 {
@@ -101,10 +117,11 @@ static Status append_entry(ReviewSession *s, long long item_id)
 	e->title = item.title, item.title = NULL;
 	e->category = item.category, item.category = NULL;
 	e->path = item.path, item.path = NULL;
-	e->blind = db_claim_in_share(item_id, (int)(s->opt.blind * 1000 + 0.5), BLIND_SALT);
+	st = blind_rule(s, item_id, &e->blind);
 	e->prediction_id = p.id && p.status == DB_PREDICTION_OK ? p.id : 0;
 	e->llm_label = e->prediction_id ? p.label : 0;
-	st = db_review_standing(s->db, item_id, s->reviewer, &e->mine);
+	if (st == STATUS_OK)
+		st = db_review_standing(s->db, item_id, s->reviewer, &e->mine);
 	db_prediction_free(&p);
 	db_item_free(&item);
 	return st;
@@ -414,12 +431,17 @@ Status review_decide(ReviewSession *s, ReviewAction action, int label, DbVerdict
 	if (action == REVIEW_OVERRIDE && (label < 1 || label > s->scale.count))
 		return status_fail(STATUS_ERR_INPUT, "the scale runs 1..%d", s->scale.count);
 	row = (DbReviewNew){
-		.item_id = e->item_id, .reviewer = s->reviewer,
+		.item_id = e->item_id,
+		.reviewer = s->reviewer,
 		.decision = action_decision[action],
-		.label = action == REVIEW_ACCEPT ? e->llm_label : action == REVIEW_OVERRIDE ? label : 0,
+		.label = action == REVIEW_ACCEPT     ? e->llm_label
+			 : action == REVIEW_OVERRIDE ? label
+						     : 0,
 		.verdict = e->blind ? DB_VERDICT_NONE : verdict,
 		.prediction_id = e->blind ? 0 : e->prediction_id,
-		.blind = e->blind, .time_spent_ms = (long)((clock_now_s() - e->shown_at) * 1000),
+		.blind = e->blind,
+		.time_spent_ms = (long)((clock_now_s() - e->shown_at) * 1000),
+		.from = { DB_FROM_QUEUE, s->order },
 	};
 	if (s->pending_item == e->item_id && s->pending != DB_VERDICT_NONE && !e->blind)
 		row.verdict = s->pending;

@@ -16,7 +16,8 @@ complete_words() { # WORDS...: what bash completion offers for the last word
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _gavel; printf "%s\n" "${COMPREPLY[@]}"' \
 		_ "$TMP/gavel.bash" "$@" | sort | tr '\n' ' '
 }
-expect_match "$(complete_words "$GAVEL" a)" "^agree $" "a command"
+expect_match "$(complete_words "$GAVEL" ag)" "^agree $" "a command"
+expect_eq "$(complete_words "$GAVEL" a)" "agree audit " "every command with the prefix"
 expect_match "$(complete_words "$GAVEL" i)" "^import import-features import-ratings init $" "commands with one prefix"
 expect_match "$(complete_words "$GAVEL" agree --b)" "^--by $" "an option"
 expect_eq "$(complete_words "$GAVEL" agree --by "")" "blind category model prompt reviewer " "--by's values"
@@ -24,7 +25,7 @@ expect_eq "$(complete_words "$GAVEL" review --order r)" "random " "--order's val
 expect_match "$(complete_words "$GAVEL" label --provider "")" "anthropic heuristic openai" "--provider's values"
 expect_match "$(complete_words "$GAVEL" agree --db "$db" --prompt "")" "image-quality" "prompt names from the database"
 expect_eq "$(complete_words "$GAVEL" prompts s)" "show " "prompts' subcommands"
-expect_match "$(complete_words "$GAVEL" help a)" "^agree $" "help takes a command"
+expect_match "$(complete_words "$GAVEL" help ag)" "^agree $" "help takes a command"
 
 "$GAVEL" completion zsh >"$TMP/_gavel"
 if command -v zsh >/dev/null; then
