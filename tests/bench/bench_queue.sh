@@ -17,7 +17,8 @@ tool=$build/tools/queue_order
 [ -x "$tool" ] || make -s "$tool" >/dev/null
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gavel-bench-queue.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-orders="unreviewed disagreement confidence random scorer"
+# every order of review --help (DB_ORDERS), each with keys to sort by
+orders="unreviewed disagreement confidence random scorer uncertain llm-vs-scorer suspect audit"
 
 stats() { # median p99 max of numbers on stdin (milliseconds)
 	sort -n | awk '{ a[NR] = $1 } END {
@@ -38,8 +39,16 @@ SELECT printf('item-%07d', i), '/nonexistent/' || i || '.jpg', printf('item %d',
 INSERT INTO runs (provider, model, status) VALUES ('bench', 'm', 'done');
 INSERT INTO predictions (run_id, item_id, status, score, label, confidence)
 SELECT 1, id, 'ok', 1 + id % 5, 1 + id % 5, ((id * 7919) % 1000) / 1000.0 FROM items;
-INSERT INTO scorer_models (kind, target, features, params) VALUES ('ridge', 'human', '[]', '{}');
-INSERT INTO scores (model_id, item_id, score) SELECT 1, id, ((id * 104729) % 5000) / 1000.0 FROM items;
+INSERT INTO scorer_models (kind, target, features, params, oof_labels)
+VALUES ('multinomial', 'human', '[]', '{}', 1);
+INSERT INTO scores (model_id, item_id, score, probabilities, label, fold)
+SELECT 1, id, ((id * 104729) % 5000) / 1000.0,
+	json_array(x * 0.5, (1 - x) * 0.5, 0.2, 0.2, 0.1), 1 + id % 5, id % 5
+FROM (SELECT id, ((id * 104729) % 1000) / 1000.0 AS x FROM items);
+INSERT INTO runs (provider, model, status, params) VALUES ('scorer', 'model 1', 'done', '{"model_id":1}');
+INSERT INTO predictions (run_id, item_id, status, score, label, confidence, raw_reply)
+SELECT 2, id, 'ok', 1 + (id * 31) % 5, 1 + (id * 31) % 5, 0.5,
+	json_object('entropy', ((id * 7907) % 1000) / 1000.0) FROM items;
 SQL
 }
 
@@ -68,6 +77,8 @@ for n in $sizes; do
 	for share in $shares; do
 		review_share "$base" "$n" "$done_share" "$share"
 		done_share=$share
+		# an audit of 1% of the items, drawn after the reviews (the audit order)
+		"$gavel" audit --db "$base" --size $((n / 100)) --seed 3 --name "bench $share" >/dev/null 2>&1
 		sqlite3 "$base" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 		for order in $orders; do
 			db=$tmp/run.db
