@@ -29,7 +29,8 @@ const char *const db_order_names[] = {DB_ORDERS(DB_ORDER_NAME)};
  * does not use):
  *   ?1 reviewer  ?2 after (id, or the random key cut)  ?3 category
  *   ?4 search pattern  ?5 LLM label  ?6 mine decision  ?7 mine label
- *   ?8 how many
+ *   ?8 how many  ?9 disagree only  ?10 at least this many human labels
+ *   ?11 posterior below (0: any)
  * An item passes when it is open, this reviewer has no standing decision
  * on it and holds no claim on it, and the filters hold. */
 #define MINE_FREE                                                                        \
@@ -84,6 +85,12 @@ static const char SCAN_SUSPECT_MINE[] =
 static const char SUSPECT_SIZES[] =
 	"SELECT ifnull((SELECT decided FROM reviewer_counts WHERE reviewer = ?1), 0),"
 	" ifnull((SELECT n FROM queue_counts WHERE name = 'settled'), 0)";
+/* for adjudicators: their own reviews do not keep an item from them */
+static const char SCAN_CONFLICTS[] =
+	"SELECT q.item_id FROM item_queue q WHERE q.conflict_open" FILTERS
+	" AND (?9 = 0 OR q.human_min < q.human_max) AND q.deciders >= ?10"
+	" AND (?11 = 0 OR q.ds_posterior < ?11)"
+	" ORDER BY q.conflict_key, q.item_id LIMIT ?8";
 /* the audits' items in draw order (db/queue.c's AUDIT_KEY) */
 static const char SCAN_AUDIT[] =
 	OPEN_SCAN " AND q.audit_key IS NOT NULL ORDER BY q.audit_key, q.item_id LIMIT ?8";
@@ -159,6 +166,11 @@ static Status scan(Db *db, const char *sql, const DbClaimQuery *q, long long aft
 	db_bind_text_or_null(stmt, 6, q->mine_decision ? db_decision_word(q->mine_decision) : NULL);
 	sqlite3_bind_int(stmt, 7, q->mine_label);
 	sqlite3_bind_int(stmt, 8, max - *count);
+	if (q->order == DB_ORDER_CONFLICTS) {
+		sqlite3_bind_int(stmt, 9, q->disagree_only);
+		sqlite3_bind_int(stmt, 10, q->min_humans);
+		sqlite3_bind_double(stmt, 11, q->below_posterior);
+	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		ids[(*count)++] = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
@@ -201,6 +213,7 @@ static Status find(Db *db, const DbClaimQuery *q, long long after_id, long long 
 	case DB_ORDER_AUDIT: return scan(db, SCAN_AUDIT, q, 0, ids, max, count);
 	case DB_ORDER_MINE: return scan(db, SCAN_MINE, q, after_id, ids, max, count);
 	case DB_ORDER_RECHECK: return scan(db, SCAN_RECHECK, q, 0, ids, max, count);
+	case DB_ORDER_CONFLICTS: return scan(db, SCAN_CONFLICTS, q, 0, ids, max, count);
 	case DB_ORDER_RANDOM:
 		st = scan(db, SCAN_RANDOM_HIGH, q, cut, ids, max, count);
 		if (st == STATUS_OK)

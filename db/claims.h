@@ -22,7 +22,8 @@
 	X(SUSPECT, "suspect", 'h', "suspect labels")    /* my settled labels the scorer doubts */ \
 	X(AUDIT, "audit", 'a', "audit sample")          /* the audits' draw order */              \
 	X(RECHECK, "recheck", 'k', "re-review")         /* sent back by a comparison */           \
-	X(MINE, "", 0, "my decisions")                  /* browse, newest first */
+	X(MINE, "", 0, "my decisions")                  /* browse, newest first */                \
+	X(CONFLICTS, "", 0, "conflicts") /* adjudication: items in conflict, least certain first */
 
 typedef enum {
 #define DB_ORDER_ENUM(id, word, key, name) DB_ORDER_##id,
@@ -48,9 +49,15 @@ typedef struct {
 	int llm_label;             /* the latest LLM label */
 	DbDecision mine_decision;  /* DB_ORDER_MINE: accept, override or skip; NONE: any */
 	int mine_label;            /* DB_ORDER_MINE: the reviewer's label */
+	/* DB_ORDER_CONFLICTS (db/adjudications.h): 0 means any */
+	int disagree_only;      /* only items whose reviewers gave different labels */
+	int min_humans;         /* only items with at least this many human labels */
+	double below_posterior; /* only items whose posterior is below this (> 0) */
 } DbClaimQuery;
 
 /* Claims the next items for query->reviewer, up to max of them into ids:
+ * (DB_ORDER_CONFLICTS: the items in conflict nobody holds, for an
+ * adjudicator; the reviewer's own decisions do not keep them out).
  * the first in query->order that pass the filters, that this reviewer has not
  * decided or skipped and does not hold, and that are open: fewer reviewers
  * have decided them or hold a live claim on them than they need (db/queue.h).

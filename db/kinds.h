@@ -9,14 +9,17 @@
 #define GAVEL_DB_KINDS_H
 
 /* A row of the review log (reviews.decision). A retract row withdraws an
- * earlier row of the same reviewer (undo). */
-#define DB_DECISIONS(X)                                                              \
-	X(ACCEPT, "accept")     /* the LLM's label, seen, is right */                 \
-	X(OVERRIDE, "override") /* the reviewer's own label */                        \
-	X(SKIP, "skip")         /* looked at, no label */                             \
-	X(NOTE, "note")         /* a note on the item, no decision */                 \
+ * earlier row of the same reviewer (undo). An adjudicate row is an
+ * adjudicator's final label for the item (with the reason in the note): not
+ * a vote, it overrides every settlement rule until it is retracted. */
+#define DB_DECISIONS(X)                                                                    \
+	X(ACCEPT, "accept")     /* the LLM's label, seen, is right */                      \
+	X(OVERRIDE, "override") /* the reviewer's own label */                             \
+	X(SKIP, "skip")         /* looked at, no label */                                  \
+	X(NOTE, "note")         /* a note on the item, no decision */                      \
 	X(VERDICT, "verdict")   /* a verdict on the rationale of an item decided before */ \
-	X(RETRACT, "retract")
+	X(RETRACT, "retract")                                                              \
+	X(ADJUDICATE, "adjudicate") /* the final label, settling a conflict */
 
 typedef enum {
 	DB_DECISION_NONE, /* no standing decision; never stored */

@@ -406,6 +406,80 @@ static const char *const migrations[] = {
 	"  label INTEGER NOT NULL," /* the settled label when it was split */
 	"  seed INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 10: gold sets. The review log is rebuilt (SQLite cannot change a CHECK
+	 * in place) so that it takes two new kinds of row:
+	 * - 'adjudicate': an adjudicator's final label for an item, with the
+	 *   reason as its note; like every decision it is undone by a retract;
+	 * - again = 1: one more rating of an item by the same rater, counted as
+	 *   another vote beside the one before instead of replacing it (imported
+	 *   data where a rater rated an item several times, as Dawid & Skene's
+	 *   anaesthetist 1 did); only import-ratings writes it.
+	 * The old table is renamed first, so its triggers and indexes go with it
+	 * when it is dropped, and no foreign key ever points at a missing table;
+	 * ids are kept, so the queue state stays true. db/queue.c creates the
+	 * triggers again (and rebuilds the state: its version changed). */
+	"ALTER TABLE reviews RENAME TO reviews_old;"
+	"CREATE TABLE reviews ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES items (id),"
+	"  reviewer TEXT NOT NULL CHECK (reviewer <> ''),"
+	"  decision TEXT NOT NULL CHECK (decision IN"
+	"    ('accept', 'override', 'skip', 'verdict', 'note', 'retract', 'adjudicate')),"
+	"  label INTEGER REFERENCES scale (value),"
+	"  rationale_verdict TEXT CHECK (rationale_verdict IN ('sound', 'flawed')),"
+	"  note TEXT,"
+	"  prediction_id INTEGER REFERENCES predictions (id),"
+	"  blind INTEGER NOT NULL DEFAULT 0 CHECK (blind IN (0, 1)),"
+	"  retracts INTEGER REFERENCES reviews (id),"
+	"  time_spent_ms INTEGER,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	"  queue_order TEXT," /* the audits' migration's column, kept */
+	"  again INTEGER NOT NULL DEFAULT 0 CHECK (again IN (0, 1)),"
+	"  CHECK ((decision = 'retract') = (retracts IS NOT NULL)),"
+	"  CHECK (decision <> 'adjudicate' OR label IS NOT NULL),"
+	"  CHECK (again = 0 OR decision IN ('accept', 'override'))"
+	");"
+	"INSERT INTO reviews (id, item_id, reviewer, decision, label, rationale_verdict, note,"
+	"  prediction_id, blind, retracts, time_spent_ms, created_at, queue_order)"
+	"  SELECT id, item_id, reviewer, decision, label, rationale_verdict, note, prediction_id,"
+	"  blind, retracts, time_spent_ms, created_at, queue_order FROM reviews_old ORDER BY id;"
+	"DROP TABLE reviews_old;"
+	"CREATE INDEX reviews_by_item ON reviews (item_id);"
+	"CREATE INDEX reviews_by_reviewer ON reviews (reviewer);"
+	"CREATE INDEX reviews_by_retracts ON reviews (retracts) WHERE retracts IS NOT NULL;"
+	/* agree's covering index, with again for settle's votes */
+	"CREATE INDEX reviews_for_agreement ON reviews"
+	"  (item_id, reviewer, id, decision, label, blind, created_at, queue_order, again);"
+	"CREATE INDEX reviews_adjudications ON reviews (item_id, id) WHERE decision = 'adjudicate';"
+	/* the guards, at once (db/queue.c keeps them from now on) */
+	"CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews"
+	"  BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;"
+	"CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews"
+	"  BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;"
+	"CREATE TRIGGER reviews_no_replace BEFORE INSERT ON reviews"
+	"  WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM reviews WHERE id = NEW.id)"
+	"  BEGIN SELECT RAISE(ABORT, 'reviews are append-only: a row cannot be replaced'); END;"
+	/* The adjudication queue (db/claims.h DB_ORDER_CONFLICTS), kept by
+	 * db/queue.c: the standing adjudicated label, how many reviewers stand
+	 * on a skip (unsure), and the Dawid-Skene posterior of the item's best
+	 * label with whether it is below the threshold in force (written by
+	 * settle and the adjudication screen). An item is in conflict while no
+	 * adjudication stands and its reviewers disagree, one is unsure, or the
+	 * posterior is in doubt; least certain first. It is open to an
+	 * adjudicator while nobody holds a claim on it. */
+	"ALTER TABLE item_queue ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE item_queue ADD COLUMN adjudicated INTEGER;"
+	"ALTER TABLE item_queue ADD COLUMN ds_posterior REAL;"
+	"ALTER TABLE item_queue ADD COLUMN ds_doubt INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE item_queue ADD COLUMN conflict_key REAL GENERATED ALWAYS AS"
+	"  (CASE WHEN adjudicated IS NULL AND (human_min < human_max OR unsure > 0 OR ds_doubt)"
+	"   THEN ifnull(ds_posterior, 0) END) VIRTUAL;"
+	"ALTER TABLE item_queue ADD COLUMN conflict_open INTEGER GENERATED ALWAYS AS"
+	"  (conflict_key IS NOT NULL AND claimers = 0) VIRTUAL;"
+	"CREATE INDEX queue_conflicts ON item_queue (conflict_key, item_id) WHERE conflict_open;"
+	/* Bulk acceptance finds the unanimous items not yet adjudicated. */
+	"CREATE INDEX queue_unanimous ON item_queue (item_id)"
+	"  WHERE adjudicated IS NULL AND deciders >= 2 AND human_min = human_max;",
 };
 
 int migrations_count(void)

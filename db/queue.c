@@ -9,8 +9,10 @@
 
 #include "db/internal.h"
 
-/* Bump when what the state means changes: every database then rebuilds it. */
-enum { QUEUE_STATE_VERSION = 2 };
+/* Bump when what the state means changes: every database then rebuilds it.
+ * 3: the scorer's columns (2 on main) and the adjudication columns (2 on
+ * the gold branch) together. */
+enum { QUEUE_STATE_VERSION = 3 };
 
 /* ---- the triggers ---- */
 
@@ -19,10 +21,13 @@ enum { QUEUE_STATE_VERSION = 2 };
 #define NEED(i)                                                                          \
 	"CASE WHEN " i ".has_image THEN 1 + ((" i ".id * 2654435761) % 1000 <"              \
 	" (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'overlap_permille')) ELSE 0 END"
-/* An item's standing human labels, counted and spanned. */
-#define REFRESH(item)                                                                    \
+/* An item's standing human labels, counted and spanned; and its reviewers
+ * who stand on a skip (unsure: the adjudication queue takes the item). */
+#define REFRESH(item)                                                                              \
 	"UPDATE item_queue SET (deciders, human_min, human_max) = (SELECT count(*), min(label),"   \
-	" max(label) FROM standing WHERE item_id = " item " AND decision IN ('accept', 'override'))" \
+	" max(label) FROM standing WHERE item_id = " item                                          \
+	" AND decision IN ('accept', 'override')),"                                                \
+	" unsure = (SELECT count(*) FROM standing WHERE item_id = " item " AND decision = 'skip')" \
 	" WHERE item_id = " item ";"
 /* A standing row's share of the reviewer's counts, added (sign +1) or taken (-1). */
 #define COUNT_REVIEWER(s, sign)                                                          \
@@ -49,6 +54,10 @@ enum { QUEUE_STATE_VERSION = 2 };
 	LATER_VERDICT(r) " ORDER BY v.id DESC LIMIT 1) ELSE " r ".rationale_verdict END"
 #define STANDING_COLUMNS "item_id, reviewer, review_id, decision, label, verdict, llm_label"
 #define SETTLED(q) "(" q ".deciders > 0 AND " q ".human_min = " q ".human_max)"
+/* The label of the item's latest adjudication not retracted, or NULL. */
+#define ADJUDICATED(item)                                                                         \
+	"(SELECT r.label FROM reviews r WHERE r.item_id = " item " AND r.decision = 'adjudicate'" \
+	" AND " NOT_RETRACTED("r") " ORDER BY r.id DESC LIMIT 1)"
 /* An item's place in the audit order (the audits' migration): its rank in its
  * stratum's draw as a share of the stratum's size, the smallest over the
  * audits that hold it; NULL outside every audit. */
@@ -143,6 +152,16 @@ static const Trigger triggers[] = {
 	  " SET n = n + (NEW.deciders > 0) - (OLD.deciders > 0) WHERE name ="
 	  " 'reviewed'; UPDATE queue_counts SET n = n + " SETTLED("NEW") " - " SETTLED(
 		  "OLD") " WHERE name = 'settled'; END" },
+	/* the adjudicated label: the latest adjudication that stands */
+	{ "queue_on_adjudication", "CREATE TRIGGER queue_on_adjudication AFTER INSERT ON reviews"
+				   " WHEN NEW.decision = 'adjudicate' BEGIN UPDATE item_queue SET"
+				   " adjudicated = NEW.label WHERE item_id = NEW.item_id; END" },
+	{ "queue_on_adjudication_retract",
+	  "CREATE TRIGGER queue_on_adjudication_retract AFTER"
+	  " INSERT ON reviews WHEN NEW.decision = 'retract' AND"
+	  " (SELECT decision FROM reviews WHERE id = NEW.retracts) ="
+	  " 'adjudicate' BEGIN UPDATE item_queue SET adjudicated = " ADJUDICATED(
+		  "NEW.item_id") " WHERE item_id = NEW.item_id; END" },
 	/* the LLM label of the latest run that gave one */
 	{ "queue_on_prediction",
 	  "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
@@ -227,11 +246,14 @@ static const struct {
 		       "  FROM reviews r WHERE r.decision IN ('accept', 'override', 'skip')"
 		       "  AND " NOT_RETRACTED("r") ") r WHERE r.k = 1" },
 	{ "items",
-	  "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max)"
+	  "INSERT INTO item_queue (item_id, need, deciders, claimers, human_min, human_max, unsure)"
 	  " SELECT i.id, " NEED(
-		  "i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi FROM items i"
+		  "i") ", ifnull(s.n, 0), ifnull(c.n, 0), s.lo, s.hi, ifnull(u.n, 0)"
+		       " FROM items i"
 		       " LEFT JOIN (SELECT item_id, count(*) n, min(label) lo, max(label) hi FROM standing"
 		       "  WHERE decision IN ('accept', 'override') GROUP BY item_id) s ON s.item_id = i.id"
+		       " LEFT JOIN (SELECT item_id, count(*) n FROM standing WHERE decision = 'skip'"
+		       "  GROUP BY item_id) u ON u.item_id = i.id"
 		       " LEFT JOIN (SELECT item_id, count(*) n FROM claims GROUP BY item_id) c ON c.item_id = i.id" },
 	{ "re-review requests",
 	  "UPDATE item_queue SET (recheck_key, recheck_after) = (SELECT r.id, r.after_review"
@@ -239,6 +261,9 @@ static const struct {
 	  " reviews v WHERE v.item_id = r.item_id AND v.id > r.after_review"
 	  " AND v.decision IN ('accept', 'override')) ORDER BY r.id LIMIT 1)"
 	  " WHERE item_id IN (SELECT item_id FROM recheck)" },
+	{ "adjudications",
+	  "UPDATE item_queue SET adjudicated = " ADJUDICATED(
+		  "item_queue.item_id") " WHERE item_id IN (SELECT item_id FROM reviews WHERE decision = 'adjudicate')" },
 	{ "LLM labels",
 	  "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
 	  " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"

@@ -25,14 +25,14 @@ src/img      src/base
 src/llm      src/base src/img db
 src/agree    src/base src/img db/kinds.h        loader=src/agree/agreeload
 src/import   src/base src/img db
-src/review   src/base src/agree db
+src/review   src/base src/agree src/settle db
 src/score    src/base src/agree db/kinds.h      loader=src/score/rows,src/score/trainer,src/score/apply
-src/settle   src/base db/kinds.h
+src/settle   src/base db/kinds.h                loader=src/settle/settlement
 src/export   src/base src/settle src/agree db
 src/estimate src/base src/agree db
 src/lab      src/base src/img src/llm src/agree db
 src/cmd      *
-ui           src/base src/img src/llm src/agree src/review src/score src/estimate src/lab db
+ui           src/base src/img src/llm src/agree src/review src/settle src/score src/estimate src/lab db
 db           src/base
 '
 

@@ -26,6 +26,9 @@
 	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")              \
 	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")       \
 	X(DASHBOARD, NULL, "agreement dashboard")                                              \
+	X(ADJUDICATION, "adjudicate", "adjudicate conflicts: pick each item's final label") \
+	X(FINAL, "final", "the final label (a reason may follow)")                          \
+	X(BULK_ACCEPT, "accept unanimous", "accept every unanimous item (asks first)")      \
 	X(NEXT_PROMPT, "prompt", "the next prompt version")                                    \
 	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")         \
 	X(LAB, NULL, "the prompt lab: every prompt version against the settled labels")        \
@@ -64,6 +67,7 @@ typedef enum {
 	KEYMAP_LAB,       /* the prompt lab: prompt versions and runs */
 	KEYMAP_COMPARE,   /* a comparison of two of them, item by item */
 	KEYMAP_EDIT,      /* a line being typed: Enter takes it, Esc cancels */
+	KEYMAP_ADJUDICATE, /* the adjudication screen */
 	KEYMAP_COUNT
 } Keymap;
 

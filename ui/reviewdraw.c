@@ -139,8 +139,7 @@ static void entry_state(App *app, const ReviewEntry *e, char *out, size_t size, 
 		return;
 	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_VERDICT:
 	case DB_DECISION_RETRACT:
-		snprintf(out, size, "·");
-		return;
+	case DB_DECISION_ADJUDICATE: snprintf(out, size, "·"); return;
 	}
 }
 
@@ -307,8 +306,7 @@ static void pane_you(App *app, PaneWriter *w)
 		break;
 	case DB_DECISION_NONE: case DB_DECISION_NOTE: case DB_DECISION_VERDICT:
 	case DB_DECISION_RETRACT:
-		snprintf(line, sizeof line, "you: not reviewed yet");
-		break;
+	case DB_DECISION_ADJUDICATE: snprintf(line, sizeof line, "you: not reviewed yet"); break;
 	}
 	pane_text(w, 0, line);
 	if (review_verdict(app->session) != DB_VERDICT_NONE) {

@@ -8,6 +8,7 @@
 
 #include "db/claims.h"
 #include "src/base/xalloc.h"
+#include "ui/adjudicateview.h"
 #include "ui/dashboard.h"
 #include "ui/draw.h"
 #include "ui/linesview.h"
@@ -290,6 +291,8 @@ static int show_help(App *app)
 	linesview_add(help, "");
 	linesview_add(help, "In the prompt lab (L from any screen):");
 	keys_help(KEYMAP_LAB, review_scale(app->session)->count, linesview_add, help);
+	linesview_add(help, "On the adjudication screen (c):");
+	keys_help(KEYMAP_ADJUDICATE, review_scale(app->session)->count, linesview_add, help);
 	return app_open_view(app, &lines_view, help);
 }
 
@@ -415,6 +418,7 @@ static int command(App *app, void *state, UiCommand command, int arg)
 	case UI_CMD_ITEM: return show_item(app);
 	case UI_CMD_DASHBOARD: return show_dashboard(app);
 	case UI_CMD_LAB: return labview_open(app);
+	case UI_CMD_ADJUDICATION: return adjudicateview_open(app);
 	case UI_CMD_HELP: return show_help(app);
 	case UI_CMD_REDRAW: return REACT_CLEAR;
 	case UI_CMD_QUIT: return REACT_QUIT;

@@ -42,5 +42,6 @@ extern const UiViewOps lines_view;     /* ui/linesview.c */
 extern const UiViewOps dashboard_view; /* ui/dashboard.c */
 extern const UiViewOps lab_view;       /* ui/labview.c */
 extern const UiViewOps compare_view;   /* ui/compareview.c */
+extern const UiViewOps adjudicate_view; /* ui/adjudicateview.c */
 
 #endif

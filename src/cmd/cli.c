@@ -15,6 +15,11 @@
 #define GAVEL_VERSION "0.1.0"
 #endif
 
+const char *cli_version(void)
+{
+	return GAVEL_VERSION;
+}
+
 typedef struct {
 	const char *name;
 	const char *help;

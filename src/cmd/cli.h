@@ -17,6 +17,8 @@
 	X(stats, "stats", "count items, runs, predictions, reviews and reviewers")           \
 	X(prompts, "prompts", "list, show and diff prompt versions")                         \
 	X(agree, "agree", "agreement of the LLM, the reviewers and the scorer")              \
+	X(settle, "settle", "settled labels: unanimous, majority or Dawid-Skene")            \
+	X(export, "export", "write the gold set: JSONL, CSV or a Hugging Face imagefolder")  \
 	X(audit, "audit", "draw, grow, list and show random audit samples")                  \
 	X(estimate, "estimate", "each label's share of the catalogue, with valid intervals") \
 	X(completion, "completion", "the shell completion script for bash or zsh")           \
@@ -33,6 +35,9 @@ CLI_COMMANDS(CLI_DECLARE)
 /* Exit statuses, as docs/gavel.1 gives them; 130 is the shell's code for a
  * command stopped by Ctrl-C (128 + SIGINT), which a resumable run keeps. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
+
+/* gavel's version ("0.1.0"), as `gavel --version` prints it. Static. */
+const char *cli_version(void);
 
 /* Runs the command named by argv[1]; returns the exit status. */
 int cli_main(int argc, char **argv);

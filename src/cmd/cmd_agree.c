@@ -1,4 +1,5 @@
 /* cmd_agree.c - gavel agree: the agreement report. */
+#include <cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
 #include "src/cmd/config.h"
+#include "src/base/out.h"
 #include "src/base/xalloc.h"
+#include "src/settle/settlement.h"
 
 enum { MAX_REVIEWERS = 64 };
 
@@ -167,6 +170,69 @@ static int run_exists(const AgreeData *d, long long id)
 	return 0;
 }
 
+/* ---- each rater's estimated accuracy per label (Dawid-Skene) ---- */
+
+/* The fit under the database's default parameters, with the LLM as a rater:
+ * NULL (and nothing shown) when it cannot be made. */
+static Settlement *accuracy_fit(Db *db)
+{
+	SettleConfig config;
+	Settlement *s = NULL;
+	if (settlement_config_of(db, &config) != STATUS_OK)
+		config = settlement_config_default();
+	config.with_llm = 1;
+	if (settlement_load(db, &config, 1, &s) != STATUS_OK)
+		return NULL;
+	return s;
+}
+
+static void print_line(void *arg, const char *line)
+{
+	out_printf(arg, "%s\n", line);
+}
+
+static cJSON *accuracy_json(const Settlement *s)
+{
+	cJSON *o = cJSON_CreateObject(), *raters = cJSON_CreateArray();
+	const DsResult *ds = settlement_ds(s);
+	cJSON_AddStringToObject(o, "method", "dawid-skene");
+	cJSON_AddNumberToObject(o, "iterations", ds->iterations);
+	cJSON_AddBoolToObject(o, "converged", ds->converged);
+	for (size_t k = 0; k < settlement_raters(s); k++) {
+		cJSON *r = cJSON_CreateObject(), *acc = cJSON_CreateArray();
+		cJSON_AddStringToObject(r, "rater", settlement_rater_name(s, k));
+		cJSON_AddBoolToObject(r, "llm", settlement_rater_is_llm(s, k));
+		cJSON_AddNumberToObject(r, "votes", (double)settlement_rater_votes(s, k));
+		for (int j = 1; j <= settlement_labels(s); j++)
+			cJSON_AddItemToArray(acc,
+					     cJSON_CreateNumber(dawidskene_confusion(ds, k, j, j)));
+		cJSON_AddItemToObject(r, "accuracy", acc);
+		cJSON_AddItemToArray(raters, r);
+	}
+	cJSON_AddItemToObject(o, "raters", raters);
+	return o;
+}
+
+/* The report's JSON with "rater_accuracy" added (the report is one object). */
+static void json_with_accuracy(const AgreeReport *r, AgreeFmtContext *ctx, const Settlement *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	cJSON *json;
+	agreefmt_json(r, ctx, mem);
+	fclose(mem);
+	json = cJSON_Parse(text);
+	if (json && s)
+		cJSON_AddItemToObject(json, "rater_accuracy", accuracy_json(s));
+	if (json)
+		out_json(stdout, json, 0);
+	else
+		out_data(stdout, text, len);
+	free(text);
+	cJSON_Delete(json);
+}
+
 enum { REVIEWERS_NAMED = 6 };
 
 /* Who has standing labels at all, for --reviewer: whether each wanted name
@@ -236,6 +302,7 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 				   a->audit };
 	DbPromptVersion version = { 0 };
 	AgreeData *data = NULL;
+	Settlement *fit = NULL;
 	AgreeReport *r;
 	Db *db;
 	Status st = db_open(cli_db_path(a->db), DB_OPEN_READ, &db);
@@ -246,6 +313,8 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 		st = db_prompt_version_find(db, a->prompt, &version);
 	if (st == STATUS_OK)
 		st = agreeload_data(db, &filter, &data);
+	if (st == STATUS_OK)
+		fit = accuracy_fit(db);
 	if (st == STATUS_OK && a->n_reviewers)
 		st = check_reviewers(db, a, data);
 	db_close(db);
@@ -262,12 +331,18 @@ static Status report(Args *a, AgreeFmtContext *ctx)
 	ctx->prompt_hash = version.hash;
 	set_prices(data, a);
 	r = agree_report(data, &a->report);
-	if (a->json)
-		agreefmt_json(r, ctx, stdout);
-	else
+	if (a->json) {
+		json_with_accuracy(r, ctx, fit);
+	} else {
 		agreefmt_text(r, ctx, stdout);
+		if (fit) {
+			out_puts(stdout, "\n");
+			settlement_accuracy_lines(fit, print_line, stdout);
+		}
+	}
 	agree_report_free(r);
 out:
+	settlement_free(fit);
 	agreedata_free(data);
 	db_prompt_version_clear(&version);
 	return st;

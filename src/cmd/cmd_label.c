@@ -20,6 +20,7 @@
 #include "src/base/proc.h"
 #include "src/llm/http.h"
 #include "src/lab/labrerun.h"
+#include "src/llm/batchrun.h"
 #include "src/llm/labelrun.h"
 #include "src/base/xalloc.h"
 #include "src/base/out.h"
@@ -35,6 +36,10 @@ typedef struct {
 	int json, quiet, list;
 	int settled, repeat, fresh; /* the prompt lab (docs/prompt-lab.md) */
 	double price_in, price_out;
+	const char *batch_out; /* write batch request files instead of calling */
+	int batch_in;          /* the arguments are batch result files */
+	char **files;
+	int n_files;
 } Args;
 
 /* Settings found along the way, owned; freed together. */
@@ -382,6 +387,27 @@ static const char *labeller_list(void)
 	return text;
 }
 
+/* --batch-in and --batch-out (src/llm/batchrun.h): the files, and what
+ * goes together. */
+static int check_batch(Args *a, int n, char **files)
+{
+	const ProviderOps *ops = a->provider ? provider_find(a->provider) : NULL;
+	a->files = files;
+	a->n_files = n;
+	if (a->batch_in && (!n || a->batch_out))
+		return cli_usage_error(
+			"label",
+			a->batch_out
+				? "--batch-in and --batch-out go apart"
+				: "--batch-in needs the result files: gavel label --batch-in FILE...");
+	if (a->batch_out && ops && ops->kind != PROVIDER_HTTP)
+		return cli_usage_error("label",
+				       "--batch-out: the labeller '%s' answers at once; "
+				       "batch files are for openai or anthropic",
+				       a->provider);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, Args *a)
 {
 	int provider = -1;
@@ -440,6 +466,13 @@ static int parse_args(int argc, char **argv, Args *a)
 			      "finish run RUN with its own prompt, labeller, model and\n"
 			      "settings (--concurrency, --max-attempts, --timeout and\n"
 			      "--backoff given now override its own for this session)"),
+		CLIOPT_TEXT("batch-out", &a->batch_out, "DIR",
+			    "write the run's requests as batch files in DIR (OpenAI\n"
+			    "Batch / vLLM run-batch; Anthropic Message Batches) instead\n"
+			    "of calling the labeller"),
+		CLIOPT_SWITCH("batch-in", 0, &a->batch_in,
+			      "read the batch result files given as arguments into\n"
+			      "their run (FILE...; --resume RUN names the run)"),
 		CLIOPT_SWITCH("list", 0, &a->list,
 			      "list the runs, and the command that finishes each\n"
 			      "unfinished one (with --json: as JSON)"),
@@ -465,10 +498,12 @@ static int parse_args(int argc, char **argv, Args *a)
 		return rc;
 	if (provider >= 0)
 		a->provider = provider_words()[provider];
-	if (first < argc)
+	if (first < argc && !a->batch_in)
 		return cli_usage_error("label", "unexpected argument '%s'", argv[first]);
 	if (a->list)
 		return 0;
+	if ((rc = check_batch(a, argc - first, argv + first)) || a->batch_in)
+		return rc;
 	if (!a->resume && !a->provider)
 		return cli_usage_error("label", "choose a labeller: --provider %s", provider_names());
 	if (a->settled)
@@ -562,6 +597,57 @@ static int label_run(Db *db, const Args *a, long long run_id, const Prompt *prom
 	return report(a, run_id, &summary, st);
 }
 
+/* ---- batch files (src/llm/batchrun.h) ---- */
+
+static void batch_summary(const Args *a, const BatchRunSummary *s, int out)
+{
+	if (a->quiet)
+		return;
+	if (out) {
+		cli_note("run %lld: %lld request%s in %zu file%s:", s->run_id, s->requests,
+			 s->requests == 1 ? "" : "s", s->n_files, s->n_files == 1 ? "" : "s");
+		for (size_t i = 0; i < s->n_files; i++)
+			cli_print("  %s", s->files[i]);
+		cli_note("send them to the batch service; then: gavel label --db %s --batch-in "
+			 "RESULTS...",
+			 cli_db_path(a->db));
+		return;
+	}
+	cli_note("run %lld: %lld result%s recorded: %lld ok, %lld unparsed, %lld failed; %lld "
+		 "item%s still without an answer",
+		 s->run_id, s->results, s->results == 1 ? "" : "s", s->labels.ok,
+		 s->labels.parse_failed, s->labels.failed, s->pending, s->pending == 1 ? "" : "s");
+}
+
+static int batch_in(Args *a)
+{
+	BatchRunSummary sum;
+	DbScale scale = { 0 };
+	Db *db;
+	Status st = db_open(cli_db_path(a->db), DB_OPEN_EXISTING, &db);
+	if (st == STATUS_OK)
+		st = db_scale_get(db, &scale);
+	if (st == STATUS_OK)
+		st = batchrun_read(db, a->resume, (const char *const *)a->files, a->n_files, &scale,
+				   &sum);
+	if (st == STATUS_OK)
+		batch_summary(a, &sum, 0);
+	db_scale_free(&scale);
+	db_close(db);
+	return st == STATUS_OK ? CLI_EXIT_OK : cli_fail(st);
+}
+
+static Status batch_out(Db *db, Args *a, const Prompt *prompt, const DbScale *scale,
+			const LabelOptions *opt, long long run_id)
+{
+	BatchRunSummary sum;
+	Status st = batchrun_write(db, run_id, prompt, scale, opt, a->batch_out, &sum);
+	if (st == STATUS_OK)
+		batch_summary(a, &sum, 1);
+	batchrun_summary_free(&sum);
+	return st;
+}
+
 /* --list: every run, and how to finish the unfinished ones. */
 static Status list_runs(Db *db, const Args *a)
 {
@@ -595,6 +681,8 @@ int cmd_label(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? CLI_EXIT_OK : rc;
+	if (a.batch_in)
+		return batch_in(&a);
 	st = db_open(cli_db_path(a.db), DB_OPEN_EXISTING, &db);
 	if (st == STATUS_OK && a.list) {
 		st = list_runs(db, &a);
@@ -606,7 +694,9 @@ int cmd_label(int argc, char **argv)
 	}
 	if (st == STATUS_OK)
 		st = setup(db, &a, &owned, &prompt, &opt, &run_id);
-	if (st == STATUS_OK && run_id)
+	if (st == STATUS_OK && run_id && a.batch_out)
+		st = batch_out(db, &a, prompt, &scale, &opt, run_id);
+	else if (st == STATUS_OK && run_id)
 		rc = label_run(db, &a, run_id, prompt, &scale, &opt);
 out:
 	if (st != STATUS_OK && !rc)

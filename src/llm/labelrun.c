@@ -897,3 +897,53 @@ Status labelrun_execute(Db *db, long long run_id, const Prompt *prompt, const Db
 		;
 	return labelrun_finish(run);
 }
+
+/* ---- for batch files (src/llm/batchrun.c): the same requests and the same
+ * records as the loop above, one item at a time ---- */
+
+Status labelrun_request(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
+			const LabelOptions *options, long long item_id, LabelSummary *summary,
+			ProviderRequest *request)
+{
+	Run run = { .db = db,
+		    .run_id = run_id,
+		    .prompt = prompt,
+		    .scale = scale,
+		    .opt = *options,
+		    .sum = summary,
+		    .fatal = STATUS_OK };
+	Job *job = prepare(&run, item_id, 0); /* a batch asks each item once: sample 0 */
+	memset(request, 0, sizeof *request);
+	if (job) {
+		*request = job->request;
+		memset(&job->request, 0, sizeof job->request);
+		job_free(job);
+	}
+	return run.fatal;
+}
+
+Status labelrun_record_reply(Db *db, long long run_id, const DbScale *scale,
+			     const LabelOptions *options, long long item_id, const char *body,
+			     const char *error, LabelSummary *summary)
+{
+	Run run = { .db = db,
+		    .run_id = run_id,
+		    .scale = scale,
+		    .opt = *options,
+		    .sum = summary,
+		    .fatal = STATUS_OK };
+	HttpReply reply = { .body = (char *)body, .body_len = body ? strlen(body) : 0 };
+	Job *job;
+	if (error) {
+		Asked who = { .item_id = item_id, .attempts = 1 };
+		record_failure(&run, &who, "batch error", error);
+		return run.fatal;
+	}
+	/* one attempt, the batch service's: a reply we cannot read is final */
+	run.opt.max_attempts = 1;
+	job = xcalloc(1, sizeof *job);
+	job->item_id = item_id;
+	job->attempts = 1;
+	on_success(&run, job, &reply);
+	return run.fatal;
+}

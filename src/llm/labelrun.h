@@ -90,5 +90,22 @@ int labelrun_step(LabelRun *run, int timeout_ms);
 /* Ends the run (requests in flight are dropped), records its state, frees
  * it, and returns what labelrun_execute would. */
 Status labelrun_finish(LabelRun *run);
+/* For batch files (src/llm/batchrun.c), one item at a time, exactly as the
+ * loop above does it. labelrun_request builds the provider request live
+ * labelling would send for item_id into *request (owned by the caller:
+ * provider_request_free); an item that cannot be sent (its image is
+ * unreadable) is recorded as failed instead, as live, and request->body is
+ * NULL. A template that does not render stops with its status. */
+Status labelrun_request(Db *db, long long run_id, const Prompt *prompt, const DbScale *scale,
+			const LabelOptions *options, long long item_id, LabelSummary *summary,
+			ProviderRequest *request);
+
+/* Records one result of item_id: body (a 2xx reply, for the provider's
+ * parse) or error (the request failed: recorded as failed with it), with
+ * the same fields, parsing and counts (into summary) as a live answer.
+ * STATUS_ERR_DB when the database failed. */
+Status labelrun_record_reply(Db *db, long long run_id, const DbScale *scale,
+			     const LabelOptions *options, long long item_id, const char *body,
+			     const char *error, LabelSummary *summary);
 
 #endif

@@ -148,12 +148,12 @@ static SettleOutcome rule_dawid_skene(const SettleItem *item, const SettleParams
 }
 
 static const SettleRule rules[] = {
-    {"unanimous", SETTLE_PARAM_MIN_REVIEWS,
-     "every reviewer gave the same label (at least --min-reviews reviews)", rule_unanimous},
-    {"majority", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_QUORUM,
-     "one label has a share of at least --quorum; ties go to adjudication", rule_majority},
-    {"dawid-skene", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_MIN_POSTERIOR,
-     "the Dawid-Skene posterior of the best label is at least --min-posterior", rule_dawid_skene},
+	{ "unanimous", SETTLE_PARAM_MIN_REVIEWS,
+	  "all reviewers gave one label, and at least --min-reviews did", rule_unanimous },
+	{ "majority", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_QUORUM,
+	  "a label has at least a --quorum share; ties go to adjudication", rule_majority },
+	{ "dawid-skene", SETTLE_PARAM_MIN_REVIEWS | SETTLE_PARAM_MIN_POSTERIOR,
+	  "the best label's Dawid-Skene posterior is >= --min-posterior", rule_dawid_skene },
 };
 
 const SettleRule *settle_rules(size_t *count)

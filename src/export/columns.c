@@ -1,0 +1,232 @@
+/* columns.c - the column table (see columns.h): one getter per column. */
+#include "src/export/columns.h"
+
+#include "src/export/jsonout.h"
+
+static void text(ColumnValue *v, const char *s)
+{
+	*v = (ColumnValue){ .present = s != NULL, .text = s };
+}
+
+static void integer(ColumnValue *v, int present, long long i)
+{
+	*v = (ColumnValue){ .present = present, .i = i };
+}
+
+static void real(ColumnValue *v, int present, double d)
+{
+	*v = (ColumnValue){ .present = present, .d = d };
+}
+
+static void item(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->external_id);
+}
+static void image_path(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->path);
+}
+static void image_sha256(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->sha256);
+}
+static void title(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->title);
+}
+static void category(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->category);
+}
+static void metadata(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->metadata_json);
+}
+
+static void label(const ExportRow *r, ColumnValue *v)
+{
+	integer(v, r->outcome.label > 0, r->outcome.label);
+}
+
+static void label_name(const ExportRow *r, ColumnValue *v)
+{
+	int l = r->outcome.label;
+	text(v, l >= 1 && l <= r->n_labels ? r->label_names[l - 1] : NULL);
+}
+
+/* the rule in force; settle_reason says when an adjudication overrode it */
+static void settle_rule(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->rule);
+}
+
+static void settle_reason(const ExportRow *r, ColumnValue *v)
+{
+	text(v, settle_reason_name(r->outcome.reason));
+}
+
+static void settle_support(const ExportRow *r, ColumnValue *v)
+{
+	real(v, r->outcome.support > 0, r->outcome.support);
+}
+
+static void ds_posterior(const ExportRow *r, ColumnValue *v)
+{
+	real(v, r->posterior >= 0, r->posterior);
+}
+
+static void n_votes(const ExportRow *r, ColumnValue *v)
+{
+	integer(v, 1, (long long)r->votes->n_votes);
+}
+static void votes(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->votes_json);
+}
+static void reviewed_at(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->reviewed_at);
+}
+static void adjudicator(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->votes->adjudicator);
+}
+static void adjudication_reason(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->votes->reason);
+}
+static void adjudicated_at(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->votes->adjudicated_at);
+}
+
+static void llm_label(const ExportRow *r, ColumnValue *v)
+{
+	integer(v, r->item->run_id != 0 && r->item->llm_label > 0, r->item->llm_label);
+}
+
+static void llm_score(const ExportRow *r, ColumnValue *v)
+{
+	real(v, r->item->run_id != 0 && r->item->has_score, r->item->llm_score);
+}
+
+static void llm_confidence(const ExportRow *r, ColumnValue *v)
+{
+	real(v, r->item->run_id != 0 && r->item->has_confidence, r->item->llm_confidence);
+}
+
+static void llm_rationale(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->rationale);
+}
+static void rationale_verdict(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->verdict);
+}
+static void prompt_version(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->prompt_hash);
+}
+static void prompt_name(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->prompt_name);
+}
+static void llm_model(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->model);
+}
+static void llm_provider(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->item->provider);
+}
+
+static void llm_run(const ExportRow *r, ColumnValue *v)
+{
+	integer(v, r->item->run_id != 0, r->item->run_id);
+}
+
+static void split(const ExportRow *r, ColumnValue *v)
+{
+	text(v, r->split);
+}
+
+static const Column columns[] = {
+	{ "item", COLUMN_TEXT, item },
+	{ "image_path", COLUMN_TEXT, image_path },
+	{ "image_sha256", COLUMN_TEXT, image_sha256 },
+	{ "title", COLUMN_TEXT, title },
+	{ "category", COLUMN_TEXT, category },
+	{ "metadata", COLUMN_JSON, metadata },
+	{ "label", COLUMN_LABEL, label },
+	{ "label_name", COLUMN_TEXT, label_name },
+	{ "settle_rule", COLUMN_TEXT, settle_rule },
+	{ "settle_reason", COLUMN_TEXT, settle_reason },
+	{ "settle_support", COLUMN_FLOAT, settle_support },
+	{ "ds_posterior", COLUMN_FLOAT, ds_posterior },
+	{ "n_votes", COLUMN_INT, n_votes },
+	{ "votes", COLUMN_JSON, votes },
+	{ "reviewed_at", COLUMN_TEXT, reviewed_at },
+	{ "adjudicator", COLUMN_TEXT, adjudicator },
+	{ "adjudication_reason", COLUMN_TEXT, adjudication_reason },
+	{ "adjudicated_at", COLUMN_TEXT, adjudicated_at },
+	{ "llm_label", COLUMN_INT, llm_label },
+	{ "llm_score", COLUMN_FLOAT, llm_score },
+	{ "llm_confidence", COLUMN_FLOAT, llm_confidence },
+	{ "llm_rationale", COLUMN_TEXT, llm_rationale },
+	{ "rationale_verdict", COLUMN_TEXT, rationale_verdict },
+	{ "prompt_version", COLUMN_TEXT, prompt_version },
+	{ "prompt_name", COLUMN_TEXT, prompt_name },
+	{ "llm_model", COLUMN_TEXT, llm_model },
+	{ "llm_provider", COLUMN_TEXT, llm_provider },
+	{ "llm_run", COLUMN_INT, llm_run },
+	{ "split", COLUMN_TEXT, split },
+};
+
+const Column *columns_all(size_t *count)
+{
+	*count = sizeof columns / sizeof columns[0];
+	return columns;
+}
+
+/* One value as JSON in a style. */
+static void json_value(StrBuf *b, const Column *c, const ColumnValue *v, ColumnsStyle style)
+{
+	int typed = style == COLUMNS_TYPED;
+	if (!v->present && !typed) {
+		strbuf_adds(b, "null");
+		return;
+	}
+	switch (c->kind) {
+	case COLUMN_TEXT: jsonout_string(b, v->present ? v->text : ""); break;
+	case COLUMN_JSON:
+		if (typed)
+			jsonout_string(b, v->present ? v->text : "");
+		else
+			strbuf_adds(b, v->text);
+		break;
+	case COLUMN_INT: strbuf_addf(b, "%lld", v->present ? v->i : -1); break;
+	case COLUMN_LABEL: strbuf_addf(b, "%lld", v->present ? v->i - typed : -1); break;
+	case COLUMN_FLOAT: jsonout_number(b, v->present ? v->d : -1, typed); break;
+	}
+}
+
+void columns_json_line(StrBuf *b, const ExportRow *row, ColumnsStyle style, const char *first_name,
+		       const char *first_value)
+{
+	strbuf_addc(b, '{');
+	if (first_name) {
+		jsonout_string(b, first_name);
+		strbuf_addc(b, ':');
+		jsonout_string(b, first_value);
+	}
+	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+		ColumnValue v;
+		if (first_name || i)
+			strbuf_addc(b, ',');
+		jsonout_string(b, columns[i].name);
+		strbuf_addc(b, ':');
+		columns[i].get(row, &v);
+		json_value(b, &columns[i], &v, style);
+	}
+	strbuf_adds(b, "}\n");
+}
