@@ -193,10 +193,11 @@ UiCommand keys_lookup(Keymap keymap, int key, int *arg)
 static void key_shown(const Binding *b, int labels, char *out, size_t size)
 {
 	if (b->first != b->last) {
-		/* the digits of labels stop at the scale's size */
-		int last = b->command == UI_CMD_LABEL && b->first + labels - 1 < b->last
-				   ? b->first + labels - 1
-				   : b->last;
+		/* the digits of labels (a decision, a final label) stop at the
+		 * scale's size; other ranges (the lab's classes) show whole */
+		int is_label = b->command == UI_CMD_LABEL || b->command == UI_CMD_FINAL;
+		int last = is_label && b->first + labels - 1 < b->last ? b->first + labels - 1
+								       : b->last;
 		snprintf(out, size, "%c-%c", b->first, last);
 		return;
 	}
