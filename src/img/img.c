@@ -540,6 +540,26 @@ static Status png_decode_rows(PngJob *pj, Job *job, int interlace)
 	return STATUS_OK;
 }
 
+/* The most libpng may allocate at once, and how many ancillary chunks it
+ * keeps (the rest are skipped). A chunk's length is read before its data:
+ * 93 bytes declaring a 800 MB text chunk had libpng allocate and clear it,
+ * ten seconds a file (a fuzzer's find; png_set_chunk_malloc_max did not stop
+ * it in libpng 1.6.39). Decoding needs rows (at most 65535 px * 8 bytes) and
+ * zlib's windows, so 16 MB refuses nothing real. */
+enum { PNG_ALLOC_MAX_BYTES = 16 << 20, PNG_CHUNK_MAX_COUNT = 1000 };
+
+static png_voidp png_alloc_capped(png_structp png, png_alloc_size_t size)
+{
+	(void)png;
+	return size > PNG_ALLOC_MAX_BYTES ? NULL : malloc(size);
+}
+
+static void png_free_capped(png_structp png, png_voidp p)
+{
+	(void)png;
+	free(p);
+}
+
 static Status png_run(PngJob *pj, Job *job)
 {
 	png_uint_32 w, h;
@@ -553,6 +573,7 @@ static Status png_run(PngJob *pj, Job *job)
 	png_set_read_fn(pj->png, pj, on_png_read);
 	/* Our own limits apply (check_size), so that huge reads as too big. */
 	png_set_user_limits(pj->png, 0x7fffffff, 0x7fffffff);
+	png_set_chunk_cache_max(pj->png, PNG_CHUNK_MAX_COUNT);
 	png_read_info(pj->png, pj->info);
 	png_get_IHDR(pj->png, pj->info, &w, &h, &depth, &color_type, &interlace, NULL, NULL);
 	Status st = check_size(&job->info, w, h);
@@ -569,7 +590,8 @@ static Status png_job(Source *src, Job *job)
 
 	memset(&pj, 0, sizeof pj);
 	pj.src = src;
-	pj.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &pj, on_png_error, on_png_warning);
+	pj.png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &pj, on_png_error, on_png_warning,
+					  NULL, png_alloc_capped, png_free_capped);
 	if (pj.png)
 		pj.info = png_create_info_struct(pj.png);
 	if (!pj.info)
