@@ -4,6 +4,12 @@
 # since it left main, and new files whole; it fails on badly formatted ones and
 # passes once `clang-format -i` has run; lines nobody changed are not checked.
 . "$(dirname "$0")/lib.sh"
+# the second, sanitized pass of make check: formatting does not run the binary, so once is enough
+case ${GAVEL_BUILD:-} in */asan)
+	echo "checked once, in the first pass"
+	finish
+	exit ;;
+esac
 top=$(cd "$(dirname "$0")/../.." && pwd)
 check=$top/tests/format.sh
 cf=clang-format
