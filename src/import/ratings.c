@@ -208,6 +208,13 @@ static int by_item_rater(const void *pa, const void *pb)
 	return (a->order > b->order) - (a->order < b->order);
 }
 
+/* qsort() of an empty list would be given NULL, which it may not be. */
+static void sort_by_item_rater(KeptList *list)
+{
+	if (list->n)
+		qsort(list->at, list->n, sizeof *list->at, by_item_rater);
+}
+
 /* One rater's ratings of one item, g[0..n): written as their votes unless
  * their votes on the item are exactly these already. */
 static Status write_chain(Importer *im, const Kept *g, size_t n)
@@ -235,7 +242,7 @@ static Status write_humans(Importer *im)
 {
 	KeptList *h = &im->human;
 	Status st = STATUS_OK;
-	qsort(h->at, h->n, sizeof *h->at, by_item_rater);
+	sort_by_item_rater(h);
 	for (size_t i = 0, j; st == STATUS_OK && i < h->n; i = j) {
 		for (j = i + 1; j < h->n && h->at[j].item_id == h->at[i].item_id &&
 				h->at[j].rater == h->at[i].rater;
@@ -253,7 +260,7 @@ static Status write_humans(Importer *im)
 static size_t last_of_each(KeptList *list)
 {
 	size_t kept = 0;
-	qsort(list->at, list->n, sizeof *list->at, by_item_rater);
+	sort_by_item_rater(list);
 	for (size_t i = 0; i < list->n; i++) {
 		if (i + 1 < list->n && list->at[i + 1].item_id == list->at[i].item_id &&
 		    list->at[i + 1].rater == list->at[i].rater) {
@@ -337,7 +344,7 @@ static Status write_adjudications(Importer *im)
 	KeptList *a = &im->adjudications;
 	Status st = STATUS_OK;
 	size_t kept = 0;
-	qsort(a->at, a->n, sizeof *a->at, by_item_rater);
+	sort_by_item_rater(a);
 	for (size_t i = 0; i < a->n; i++) {
 		if (i + 1 < a->n && a->at[i + 1].item_id == a->at[i].item_id)
 			continue; /* a later adjudication of the item wins */

@@ -190,7 +190,8 @@ static void sort_raters(Settlement *s)
 	}
 	for (size_t v = 0; v < s->n_votes; v++)
 		s->votes[v].rater = (uint32_t)new_of[s->votes[v].rater];
-	memcpy(s->raters.names, sorted, n * sizeof *sorted);
+	if (n) /* NULL when there are no raters, which memcpy may not be given */
+		memcpy(s->raters.names, sorted, n * sizeof *sorted);
 	s->raters.n_slots = 0;
 	names_rehash(&s->raters);
 	free(sorted), free(order), free(new_of);

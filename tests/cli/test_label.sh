@@ -379,7 +379,11 @@ peak_kb=$(python3 -c 'import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
 	"$GAVEL" label --db "$db" --provider openai --model m --base-url "$LLM_URL/v1" --prompt "$prompt" --concurrency 8 -q)
-[ "$peak_kb" -lt 200000 ] && ok || not_ok "peak memory with 60 MB replies at concurrency 8: $peak_kb kB, want < 200 MB"
+case ${GAVEL_BUILD:-} in
+*/asan) # ASan keeps freed memory in quarantine (256 MB): the figure is the first pass's
+	echo "note: peak memory under ASan, not checked: $peak_kb kB" >&2 ;;
+*) [ "$peak_kb" -lt 200000 ] && ok || not_ok "peak memory with 60 MB replies at concurrency 8: $peak_kb kB, want < 200 MB" ;;
+esac
 expect_eq "$(sql "$db" "SELECT count(*) FROM predictions WHERE error LIKE 'reply too large%'")" 8 "all 8 recorded as too large"
 stop_llm_server
 
