@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/claims.h"
 #include "db/items.h"
 #include "db/lab.h"
 #include "src/base/xalloc.h"
@@ -166,9 +167,10 @@ static int send(App *app, Compare *v)
 		app_message(app, 1, "%s", status_detail());
 	else
 		app_message(app, 0,
-			    "sent %ld %s item%s back to review: order re-review (o e) on the "
-			    "review screen",
-			    sent, labcompare_send_words[kind], sent == 1 ? "" : "s");
+			    "sent %ld %s item%s back to review: the review screen's order %s "
+			    "(o %c) serves them",
+			    sent, labcompare_send_words[kind], sent == 1 ? "" : "s",
+			    db_order_names[DB_ORDER_RECHECK], db_order_keys[DB_ORDER_RECHECK]);
 	return REACT_TEXT;
 }
 
