@@ -42,13 +42,15 @@ RESAMPLES, SEED, CONFIDENCE, FULL_SHARE = 1000, 0x676176656C, 0.95, 0.9
 
 # ---- the database, read independently ----
 
-def settled_items(db):
+def settled_items(db, upto=None):
+    """{item: settled label}, from the log as it stood after review upto."""
+    upto = upto if upto is not None else 1 << 62
     standing = {}
     withdrawn = {r for (r,) in db.execute(
-        "SELECT retracts FROM reviews WHERE decision = 'retract'")}
+        "SELECT retracts FROM reviews WHERE decision = 'retract' AND id <= ?", (upto,))}
     for rid, item, who, decision, label in db.execute(
             "SELECT id, item_id, reviewer, decision, label FROM reviews "
-            "WHERE decision IN ('accept', 'override', 'skip') ORDER BY id"):
+            "WHERE decision IN ('accept', 'override', 'skip') AND id <= ? ORDER BY id", (upto,)):
         if rid not in withdrawn:
             standing[(item, who)] = label if decision != "skip" else None
     labels = {}
