@@ -234,16 +234,30 @@ static void figure_line(int y, const char *name, const CompareFigure *g, int per
 	snprintf(line, sizeof line,
 		 "%-16s A %s  B %s  B-A %s [%s, %s]  SE %s  smallest detectable %s", name, a, b, d,
 		 lo, hi, se, mdd);
+	/* a figure that is not defined says why, never a made-up number */
+	if (!g->b.defined || !g->a.defined)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "  (%s: %s)",
+			 g->b.defined ? "A" : "B", g->b.defined ? g->a.why : g->b.why);
 	draw_text(stdscr, y, 1, COLS - 2, line, 0);
+}
+
+/* "2 image-quality.md" or "run:5 import other": a labeller in a few words */
+static void who(const LabLabeller *l, char *out, size_t size)
+{
+	if (l->version_id)
+		snprintf(out, size, "%s %s", l->ref, l->name ? l->name : "");
+	else
+		snprintf(out, size, "%s %s %s", l->ref, l->provider ? l->provider : "",
+			 l->model ? l->model : "");
 }
 
 static void draw_head(const App *app, const Compare *v)
 {
 	const CompareSummary *s = &v->c->result.all;
 	int y = app->layout.top;
-	char line[512];
-	snprintf(line, sizeof line, "A %s  vs  B %s  on %zu settled items", v->c->a->ref,
-		 v->c->b->ref, v->c->n);
+	char line[512], a[160], b[160];
+	who(v->c->a, a, sizeof a), who(v->c->b, b, sizeof b);
+	snprintf(line, sizeof line, "A %s  vs  B %s  on %zu settled items", a, b, v->c->n);
 	attron(A_BOLD);
 	draw_text(stdscr, y++, 1, COLS - 2, line, 0);
 	attroff(A_BOLD);

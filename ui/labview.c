@@ -48,6 +48,8 @@ typedef struct {
 	long long select; /* a version the next reload puts the cursor on (a new edit), 0: none */
 } Lab;
 
+static int go(App *app, Lab *lab, int delta);
+
 /* ---- loading ---- */
 
 static const DbPromptVersion *version_by_id(const Lab *lab, long long id)
@@ -115,10 +117,43 @@ static Status lab_load(const App *app, Lab **out)
 	return STATUS_OK;
 }
 
+/* How a line is named across reloads: its labeller's ref, else "v" and
+ * the id of the version never run. */
+static void line_name(const Line *line, char *out, size_t size)
+{
+	if (line->row)
+		snprintf(out, size, "%s", line->row->who->ref);
+	else
+		snprintf(out, size, "v%lld", line->version->id);
+}
+
+static int named_line(const Lab *lab, const char *name)
+{
+	char here[64];
+	for (int i = 0; *name && i < lab->n_lines; i++) {
+		line_name(&lab->lines[i], here, sizeof here);
+		if (!strcmp(here, name))
+			return i;
+	}
+	return -1;
+}
+
+/* Keeps the selected and the marked line while a comparison is on top:
+ * closing it comes back to them. */
+static void remember(App *app, const Lab *lab)
+{
+	app->lab_at[0][0] = app->lab_at[1][0] = '\0';
+	if (lab->n_lines)
+		line_name(&lab->lines[lab->cursor], app->lab_at[0], sizeof app->lab_at[0]);
+	if (lab->marked >= 0)
+		line_name(&lab->lines[lab->marked], app->lab_at[1], sizeof app->lab_at[1]);
+}
+
 int labview_open(App *app)
 {
 	Lab *lab;
 	Status st;
+	int at;
 	app_message(app, 0, "reading every version's answers…");
 	reviewdraw_frame(app, 0);
 	refresh();
@@ -127,6 +162,12 @@ int labview_open(App *app)
 		app_message(app, 1, "%s", status_detail());
 		return REACT_TEXT;
 	}
+	if ((at = named_line(lab, app->lab_at[0])) >= 0) {
+		lab->cursor = at;
+		go(app, lab, 0);
+	}
+	lab->marked = named_line(lab, app->lab_at[1]);
+	app->lab_at[0][0] = app->lab_at[1][0] = '\0';
 	app->message[0] = '\0';
 	return app_open_view(app, &lab_view, lab);
 }
@@ -222,6 +263,18 @@ static char *text_of(Db *db, long long version_id)
 
 /* ---- edit ---- */
 
+/* What to do on a line without a prompt (the heuristic's run, imported
+ * answers): the lab edits and reruns prompt versions, made by a run with a
+ * template. */
+static void no_prompt(App *app, const Line *line)
+{
+	const LabLabeller *l = labeller_of(line);
+	app_message(app, 1,
+		    "%s has no prompt: gavel label --prompt FILE --settled (such as "
+		    "prompts/image-quality.md) makes one",
+		    l ? l->ref : "this line");
+}
+
 static char *write_temp(const char *text, char *path, size_t size)
 {
 	const char *dir = getenv("TMPDIR");
@@ -278,7 +331,7 @@ static int edit(App *app, Lab *lab)
 	char path[256], *text, *after = NULL, *command;
 	int status, react;
 	if (!line || !line->version) {
-		app_message(app, 1, "no prompt to edit here");
+		no_prompt(app, line);
 		return REACT_TEXT;
 	}
 	if (!editor || !*editor)
@@ -326,10 +379,15 @@ static int rerun(App *app, Lab *lab, int sample)
 	Status st;
 	if (busy(app))
 		return REACT_TEXT;
+	if (line && !line->version) {
+		no_prompt(app, line);
+		return REACT_TEXT;
+	}
 	if (!like || !like->version_id) {
 		app_message(app, 1,
-			    "no run of this version or its parent to take the labeller, model "
-			    "and settings from: run it once with gavel label");
+			    "version %lld has no run (nor its parent) to take the labeller, model "
+			    "and settings from: run it once with gavel label --settled --prompt",
+			    line ? line->version->id : 0);
 		return REACT_TEXT;
 	}
 	if (labeller_of(line) && like->unfinished && !sample) {
@@ -433,6 +491,7 @@ static int compare(App *app, Lab *lab)
 			    "compare needs two versions that ran: mark A with m, then pick B");
 		return REACT_TEXT;
 	}
+	remember(app, lab);
 	return labview_compare(app, labeller_of(a)->ref, labeller_of(b)->ref);
 }
 
@@ -453,8 +512,6 @@ int labview_compare(App *app, const char *a, const char *b)
 }
 
 /* ---- the view ---- */
-
-static int go(App *app, Lab *lab, int delta);
 
 static int same_line(const Line *a, const Line *b)
 {
@@ -585,6 +642,7 @@ static int command(App *app, void *state, UiCommand command, int arg)
 			app_message(app, 1, "no suggestion has been tested yet (s asks for one)");
 			return REACT_TEXT;
 		}
+		remember(app, lab);
 		return labview_compare(app, app->lab_test[0], app->lab_test[1]);
 	case UI_CMD_CANCEL:
 		if (app->lab_job)

@@ -71,6 +71,7 @@ struct App {
 	struct LabJob *lab_job;
 	char lab_status[192]; /* its progress, on the status line */
 	char lab_test[2][64]; /* the last suggestion's pair to compare on test */
+	char lab_at[2][64];   /* the lab's selected and marked lines, kept over a comparison */
 	int (*lab_price)(void *arg, const char *provider, double *in, double *out); /* or NULL */
 
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */

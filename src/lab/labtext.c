@@ -100,8 +100,10 @@ static void say_version(Say *s, const LabRow *r, const DbPromptVersion *v)
 	const LabLabeller *l = r ? r->who : NULL;
 	char parent[32] = "";
 	if (!v) {
-		say(s, "%s  %s %s: a labeller without a prompt version (nothing to edit)", l->ref,
-		    l->provider ? l->provider : "", l->model ? l->model : "");
+		say(s,
+		    "%s  %s %s: no prompt version to edit or rerun (gavel label --prompt FILE "
+		    "--settled makes one)",
+		    l->ref, l->provider ? l->provider : "", l->model ? l->model : "");
 		return;
 	}
 	if (v->parent_id)

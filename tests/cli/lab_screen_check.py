@@ -372,8 +372,8 @@ def runs_words(l):
 
 def expected_detail(l, v, top):
     if v is None:
-        out = [f"{l.ref}  {l.provider} {l.model}: a labeller without a prompt version "
-               "(nothing to edit)"]
+        out = [f"{l.ref}  {l.provider} {l.model}: no prompt version to edit or rerun "
+               "(gavel label --prompt FILE --settled makes one)"]
     else:
         out = [f"version {v['id']}  {v['hash'][:12]}  {v['name']}"
                + (f"  edit of {v['parent']}" if v["parent"] else "")]

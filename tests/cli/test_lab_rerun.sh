@@ -152,7 +152,7 @@ dump recheck
 EOF
 session s3
 # the items to send, worked out by lab_rerun_check.py at the end
-expect_match "$(screen s3 compare)" "A 1  vs  B 2  on 24 settled items" "the comparison of A and B"
+expect_match "$(screen s3 compare)" "A 1 fake.md  vs  B 2 fake-b.md  on 24 settled items" "the comparison of A and B"
 nb=$(sql "$db" "SELECT count(*) FROM recheck WHERE reason = 'broken'")
 nd=$(sql "$db" "SELECT count(*) FROM recheck WHERE reason = 'disagrees'")
 expect_match "$(screen s3 compare)" " 2 broken $nb " "the comparison counts the broken items it sent"

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 db=$TMP/lab.db
-export XDG_CONFIG_HOME=$TMP/config HOME=$TMP
+export XDG_CONFIG_HOME=$TMP/config
 
 # 44 items: p01-p40 with a human label (p37-p40 with two people who
 # disagree: not settled), p41-p44 with none.
