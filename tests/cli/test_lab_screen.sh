@@ -97,7 +97,6 @@ expect_rc 0 "the headless session"
 run "$GAVEL" prompts --db "$db" list --json
 printf '%s' "$out" >"$TMP/list.json"
 
-[ -n "${KEEP:-}" ] && cp -r "$TMP" "$KEEP"
 python3 "$here/lab_screen_check.py" "$db" "$TMP/dumps" "$lines" "$TMP/list.json" \
 	"$XDG_CONFIG_HOME/gavel/config" >"$TMP/check" 2>&1
 rc=$?
