@@ -46,6 +46,8 @@ typedef struct {
 	int text_scroll;
 	int text_is_diff; /* colour its lines as a diff's */
 	long long select; /* a version the next reload puts the cursor on (a new edit), 0: none */
+	int in_command;   /* a command is running: a reread waits for its end */
+	int stale;        /* a background run ended meanwhile: reread */
 } Lab;
 
 static int go(App *app, Lab *lab, int delta);
@@ -574,7 +576,12 @@ static int reload(App *app, Lab *lab)
 
 int labview_refresh(App *app)
 {
-	return app->view == &lab_view ? reload(app, app->view_state) : REACT_NONE;
+	Lab *lab = app->view == &lab_view ? app->view_state : NULL;
+	if (lab && lab->in_command) {
+		lab->stale = 1;
+		return REACT_NONE;
+	}
+	return lab ? reload(app, lab) : REACT_NONE;
 }
 
 static int rows(const App *app)
@@ -619,10 +626,8 @@ static int help(App *app, Lab *lab)
 	return REACT_CLEAR;
 }
 
-static int command(App *app, void *state, UiCommand command, int arg)
+static int dispatch(App *app, Lab *lab, UiCommand command)
 {
-	Lab *lab = state;
-	(void)arg;
 	switch (command) {
 	case UI_CMD_NEXT: return go(app, lab, 1);
 	case UI_CMD_PREV: return go(app, lab, -1);
@@ -659,6 +664,24 @@ static int command(App *app, void *state, UiCommand command, int arg)
 		return REACT_CLOSE;
 	default: return REACT_NONE;
 	}
+}
+
+/* A command may wait for the user (the note of an edit) while a background
+ * run ends: the lab is reread after the command, never under it, which
+ * still holds pointers into the lines. */
+static int command(App *app, void *state, UiCommand command, int arg)
+{
+	Lab *lab = state;
+	int react;
+	(void)arg;
+	lab->in_command = 1;
+	react = dispatch(app, lab, command);
+	if (app->view_state != state)
+		return react; /* a comparison opened over it, which closed the lab */
+	lab->in_command = 0;
+	if (lab->stale)
+		react |= reload(app, lab);
+	return react;
 }
 
 /* ---- drawing ---- */

@@ -187,7 +187,7 @@ key q
 key q
 key q
 for _ in $(seq 1 50); do [ -s "$TMP/rc" ] && break; sleep 0.1; done
-expect_eq "$(cat "$TMP/rc" 2>/dev/null)" 0 "gavel review ends cleanly"
+expect_eq "$(cat "$TMP/rc" 2>/dev/null)" 0 "gavel review ends cleanly: $(head -c 3000 "$TMP/err" 2>/dev/null)"
 expect_eq "$(sql "$db" "SELECT count(*) FROM prompt_versions WHERE parent_id = 2 AND note LIKE '% is missed'")" 2 \
 	"the proposer's edits are versions of version 2 with their hypotheses"
 

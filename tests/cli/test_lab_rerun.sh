@@ -185,6 +185,22 @@ session s4
 expect_match "$(status_line s4 corrected)" "labelled $new .*: $first" "the correction is made in review"
 expect_eq "$(sql "$db" "SELECT human_min, recheck_key IS NULL FROM item_queue WHERE item_id = (SELECT item_id FROM recheck ORDER BY id LIMIT 1)")" \
 	"$new|1" "its settled label is now $new, and it left the queue"
+# Session 5: a background run that ends while the lab waits for the note
+# of an edit (the lab is reread after the edit, not under it: the edit
+# keeps its parent). r on A's line (every answer cached), e at once.
+printf '#!/bin/sh\nprintf "\\nMind the edges.\\n" >>"$1"\n' >"$TMP/editor.sh"
+chmod +x "$TMP/editor.sh"
+a=$(line_of 1)
+printf 'key L\nkey j*%d\nkey r e\nsleep 500\ntype fix the edges\nkey <Enter>\nsleep 200\ndump edited\nkey q q\n' \
+	"$a" >"$TMP/s5.script"
+EDITOR=$TMP/editor.sh VISUAL= session s5
+expect_match "$(screen s5 edited)" "saved as version 3 \(edit of 1\)" "the edit is saved while the run ended"
+expect_eq "$(sql "$db" "SELECT parent_id, note FROM prompt_versions WHERE id = 3")" "1|fix the edges" \
+	"the edit keeps its parent and note"
+expect_eq "$(sql "$db" "SELECT r.status, count(*), sum(p.cached) FROM runs r JOIN predictions p ON p.run_id = r.id WHERE r.id = 4")" \
+	"done|24|24" "the run ended meanwhile, every answer from the cache"
+expect_match "$(screen s5 edited)" "^ version 3 .* edit of 1" "the lab, reread after the edit, is on the new version"
+
 python3 "$here/lab_rerun_check.py" "$db" "$LLM_LOG" "$before" "$TMP/s4/recomputed.txt" \
 	>"$TMP/check" 2>&1
 rc=$?
