@@ -154,6 +154,8 @@ key zed "no visible defect"
 keyname zed Enter
 expect_screen zed "^ ?$first +✓ 3" "the item shows its final label"
 expect_eq "$(last)" "$first zed adjudicate 3 no visible defect" "an adjudicate row with the reason"
+expect_eq "$(sql "$db" "SELECT ifnull(queue_order, 'NULL') FROM reviews ORDER BY id DESC LIMIT 1")" conflicts \
+	"it records the queue its item came from"
 expect_eq "$(sql "$db" "SELECT adjudicated FROM item_queue q JOIN items i ON i.id = q.item_id WHERE i.external_id = '$first'")" 3 \
 	"the queue state knows it"
 key zed u
@@ -178,6 +180,8 @@ key zed y
 expect_screen zed '3 unanimous items accepted' "y accepts"
 expect_eq "$(sql "$db" "SELECT group_concat(i.external_id || '=' || r.label, ' ') FROM reviews r JOIN items i ON i.id = r.item_id WHERE r.decision = 'adjudicate' AND r.note = 'unanimous (accepted in bulk)' ORDER BY i.id")" \
 	"p5=3 p6=4 p7=2" "each with its unanimous label (p8 has one review, p4 an unsure reviewer)"
+expect_eq "$(sql "$db" "SELECT group_concat(ifnull(queue_order, 'NULL'), ' ') FROM reviews WHERE decision = 'adjudicate' AND note = 'unanimous (accepted in bulk)'")" \
+	"unanimous unanimous unanimous" "each records that it was accepted with the unanimous items"
 key zed u
 expect_screen zed 'undone: 3 adjudications withdrawn' "u withdraws the bulk step as one"
 expect_eq "$(sql "$db" "SELECT count(*) FROM item_queue WHERE adjudicated IS NOT NULL")" 0 "nothing adjudicated any more"

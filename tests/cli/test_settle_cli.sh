@@ -36,6 +36,11 @@ run "$GAVEL" settle --db "$db" --rule dawid-skene
 expect_match "$out" "Estimated accuracy per label" "dawid-skene shows each rater's accuracy"
 expect_eq "$(sql "$db" "SELECT count(*) FROM item_queue WHERE ds_posterior IS NOT NULL")" 2 \
 	"the posteriors are kept for the adjudication queue"
+# an imported adjudication records where it came from, as the screen's do
+printf '{"item": "b", "votes": [], "adjudicator": "zed", "label": 2, "adjudication_reason": "gold"}\n' >"$TMP/adj.jsonl"
+"$GAVEL" import-ratings --db "$db" "$TMP/adj.jsonl" >/dev/null 2>&1
+expect_eq "$(sql "$db" "SELECT reviewer || ' ' || label || ' ' || ifnull(queue_order, 'NULL') FROM reviews WHERE decision = 'adjudicate'")" \
+	"zed 2 import" "an imported adjudication says import"
 run "$GAVEL" settle --db "$TMP/none.db"
 expect_rc 1 "a missing database"
 run "$GAVEL" settle --help
