@@ -3,8 +3,10 @@
 # import-ratings, then settle --rule dawid-skene --max-iterations K --json
 # (K = 0, 1, 2, converged) against settle_check.py's independent Dawid-Skene
 # (priors, matrices, posteriors, log-likelihood to 1e-9; settled labels
-# exactly), the LLM as a rater, adjudicated items clamped, every rule, and
-# --set-default; then the command's own refusals.
+# exactly), the LLM as a rater, adjudicated items clamped, items only the LLM
+# labelled, the default options and other tolerances, ratings from JSONL,
+# every rule, and --set-default; an imported adjudication's queue_order;
+# then the command's own refusals.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 
