@@ -8,13 +8,15 @@ of every reviewer's and the LLM's matrix, to the two decimals shown; every
 rater's vote count exactly; the raters in name order with the LLM last; the
 iterations the title names. The database's default settlement parameters are
 the fit's (so `--set-default --max-iterations 2` shows the second iteration),
-`gavel agree` shows the same numbers, and on a screen too small for every
-rater the reviewer chosen with v stays in view.
+`gavel agree` shows the same numbers (and in --json, `rater_accuracy`, to
+1e-9 against the reference), and on a screen too small for every rater the
+reviewer chosen with v stays in view.
 
     dashboard_check.py GAVEL WORK_DIR
 
 Prints "ok NAME" / "not ok NAME: why"; exit status 1 if any failed.
 """
+import json
 import os
 import random
 import re
@@ -146,6 +148,24 @@ def agree_rows(db):
     return rows
 
 
+def check_agree_json(name, db, d, llm, want):
+    """`gavel agree --json`'s rater_accuracy against the reference."""
+    out = subprocess.run([settle_check.GAVEL, "agree", "--db", db, "--no-ci", "--json"],
+                         capture_output=True, text=True)
+    acc = json.loads(out.stdout).get("rater_accuracy") or {}
+    raters = acc.get("raters", [])
+    names = [(r["rater"], r["llm"]) for r in raters]
+    check(name + ": agree --json names the raters, the LLM last",
+          names == [("r%d" % k, False) for k in range(d.R)] + [("llm", True)], "%s" % names)
+    check(name + ": agree --json iterations", acc.get("iterations") == want["iterations"]
+          and acc.get("converged") == want["converged"], "%s" % acc.get("iterations"))
+    counts = [sum(1 for v in d.votes if v[1] == k) for k in range(d.R)] + [len(llm)]
+    check(name + ": agree --json votes", [r["votes"] for r in raters] == counts)
+    worst = max([abs(r["accuracy"][j] - want["confusion"][k][j][j])
+                 for k, r in enumerate(raters) for j in range(d.K)] or [1.0])
+    check(name + ": agree --json accuracies to 1e-9", worst <= 1e-9, "off by %.3g" % worst)
+
+
 def main():
     settle_check.GAVEL, settle_check.WORK = sys.argv[1], sys.argv[2]
     d, llm = votes_with_llm(5, 4, 60, 4)
@@ -160,12 +180,14 @@ def main():
     ag = agree_rows(db)
     same = {r[0]: r[2] for r in table(shown[0])[2]} == ag
     check("gavel agree shows the same accuracies", same, "%s" % ag)
+    check_agree_json("default rule", db, d, llm, want)
 
     # the database's default parameters are the fit's
     settle_check.gavel("settle", "--db", db, "--set-default", "--rule", "dawid-skene",
                        "--max-iterations", "2", "--min-posterior", "0.8")
     compare("--set-default --max-iterations 2", table(screens(db, [])[0]), d, llm,
             ref.fit(full, 2, 1e-10))
+    check_agree_json("--set-default --max-iterations 2", db, d, llm, ref.fit(full, 2, 1e-10))
 
     # nine reviewers on a small screen: a window of them, the chosen in view
     d, llm = votes_with_llm(9, 9, 40, 3)
