@@ -29,8 +29,16 @@ enum { FIGURE_ROWS = 9 };
 /* The rater accuracy table: a title and a header above the raters' rows,
  * a blank (or which reviewers are shown) below; at most half the rows the
  * figures leave, and nothing when fewer than MIN_RATER_ROWS raters would
- * fit. Columns: the rater's name, their votes, then one per label. */
-enum { ACCURACY_FRAME = 3, MIN_RATER_ROWS = 2, NAME_COLS = 16, VOTES_COLS = 9, LABEL_COLS = 8 };
+ * fit. Columns: the rater's name, their votes, then one per label, from
+ * LABEL_COLS wide down to MIN_LABEL_COLS (" 0.93") when the scale is long. */
+enum {
+	ACCURACY_FRAME = 3,
+	MIN_RATER_ROWS = 2,
+	NAME_COLS = 16,
+	VOTES_COLS = 9,
+	LABEL_COLS = 8,
+	MIN_LABEL_COLS = 5
+};
 
 /* The target the dashboard plans for: a share within 2.5 points. */
 #define DASHBOARD_WIDTH 0.05
@@ -359,42 +367,49 @@ static size_t first_shown(const Dashboard *d, size_t shown)
 	return first + shown - 1 > reviewers ? reviewers - (shown - 1) : first;
 }
 
+/* The width of a label's column: as wide as the screen allows them all. */
+static int label_cols(const Dashboard *d)
+{
+	int w = (COLS - 2 - NAME_COLS - VOTES_COLS) / settlement_labels(d->fit);
+	return w > LABEL_COLS ? LABEL_COLS : w < MIN_LABEL_COLS ? MIN_LABEL_COLS : w;
+}
+
 static void accuracy_header(const Dashboard *d, int y)
 {
 	char line[256];
-	int x = 1 + NAME_COLS + VOTES_COLS;
+	int x = 1 + NAME_COLS + VOTES_COLS, w = label_cols(d);
 	const DsResult *ds = settlement_ds(d->fit);
-	snprintf(
-		line, sizeof line,
-		"estimated accuracy P(says j|truly j) · Dawid-Skene, every vote · %d iteration%s%s",
-		ds->iterations, ds->iterations == 1 ? "" : "s",
-		ds->converged ? "" : ", not converged");
+	/* short enough for 80 columns even when it did not converge */
+	snprintf(line, sizeof line,
+		 "rater accuracy P(says j|truly j) · Dawid-Skene, %d iteration%s%s", ds->iterations,
+		 ds->iterations == 1 ? "" : "s", ds->converged ? "" : ", not converged");
 	attron(A_BOLD);
 	draw_text(stdscr, y, 1, COLS - 2, line, 1);
 	attroff(A_BOLD);
 	snprintf(line, sizeof line, "%-*s%*s", NAME_COLS, "rater", VOTES_COLS - 1, "votes");
 	draw_text(stdscr, y + 1, 1, NAME_COLS + VOTES_COLS, line, 1);
-	for (int j = 1; j <= settlement_labels(d->fit) && x + LABEL_COLS <= COLS - 1; j++) {
+	for (int j = 1; j <= settlement_labels(d->fit) && x + w <= COLS - 1; j++) {
 		snprintf(line, sizeof line, " %d %s", j, settlement_label_name(d->fit, j));
-		draw_text(stdscr, y + 1, x, LABEL_COLS, line, 1);
-		x += LABEL_COLS;
+		draw_text(stdscr, y + 1, x, w, line, 1);
+		x += w;
 	}
 }
 
 static void accuracy_row(const Dashboard *d, int y, size_t k)
 {
 	char cell[32];
-	int x = 1 + NAME_COLS + VOTES_COLS, bold = k == chosen_rater(d) ? A_BOLD : 0;
+	int x = 1 + NAME_COLS + VOTES_COLS, w = label_cols(d),
+	    bold = k == chosen_rater(d) ? A_BOLD : 0;
 	attron(bold);
 	draw_text(stdscr, y, 1, NAME_COLS - 1,
 		  settlement_rater_is_llm(d->fit, k) ? "LLM" : settlement_rater_name(d->fit, k), 1);
 	snprintf(cell, sizeof cell, "%*zu", VOTES_COLS - 1, settlement_rater_votes(d->fit, k));
 	draw_text(stdscr, y, 1 + NAME_COLS, VOTES_COLS, cell, 1);
-	for (int j = 1; j <= settlement_labels(d->fit) && x + LABEL_COLS <= COLS - 1; j++) {
-		snprintf(cell, sizeof cell, "%*.2f", LABEL_COLS - 3,
+	for (int j = 1; j <= settlement_labels(d->fit) && x + w <= COLS - 1; j++) {
+		snprintf(cell, sizeof cell, " %.2f",
 			 dawidskene_confusion(settlement_ds(d->fit), k, j, j));
-		draw_text(stdscr, y, x, LABEL_COLS, cell, 1);
-		x += LABEL_COLS;
+		draw_text(stdscr, y, x, w, cell, 1);
+		x += w;
 	}
 	attroff(bold);
 }

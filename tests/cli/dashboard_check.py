@@ -10,7 +10,8 @@ iterations the title names. The database's default settlement parameters are
 the fit's (so `--set-default --max-iterations 2` shows the second iteration),
 `gavel agree` shows the same numbers (and in --json, `rater_accuracy`, to
 1e-9 against the reference), and on a screen too small for every rater the
-reviewer chosen with v stays in view.
+reviewer chosen with v stays in view, and on 80 columns nine labels keep a
+column each.
 
     dashboard_check.py GAVEL WORK_DIR
 
@@ -77,7 +78,7 @@ def screens(db, keys, size="100x30"):
     return texts
 
 
-TITLE = re.compile(r"estimated accuracy P\(says j\|truly j\) · Dawid-Skene, every vote · "
+TITLE = re.compile(r"rater accuracy P\(says j\|truly j\) · Dawid-Skene, "
                    r"(\d+) iterations?(, not converged)?")
 
 
@@ -191,7 +192,7 @@ def main():
 
     # nine reviewers on a small screen: a window of them, the chosen in view
     d, llm = votes_with_llm(9, 9, 40, 3)
-    db = settle_check.make_db("many", d, llm)
+    db = settle_check.make_db("many", d, llm, d.clamp)
     full = with_llm(d, llm)
     want = ref.fit(full, 1000, 1e-10)
     shown = screens(db, ["v"] * 9, size="100x24")
@@ -218,6 +219,13 @@ def main():
     check("a small screen says which raters it shows",
           re.search(r"reviewers 1-\d+ of 9 shown; v moves through them", shown[0]) is not None,
           shown[0])
+
+    # nine labels on an 80-column screen: every label keeps its column
+    d, llm = votes_with_llm(11, 2, 50, 9)
+    db = settle_check.make_db("nine", d, llm, d.clamp)
+    want = ref.fit(with_llm(d, llm), 1000, 1e-10)
+    got = table(screens(db, [], size="80x24")[0])
+    compare("nine labels at 80 columns", got, d, llm, want)
 
     failed = results.count(False)
     print("%d passed, %d failed" % (len(results) - failed, failed))
