@@ -444,6 +444,8 @@ void reviewdraw_picture(App *app, const char *path)
 	} else if (app->caps.graphics == TTY_GRAPHICS_NONE) {
 		note = "(images off: --graphics none)";
 	} else {
+		/* asked afresh each time: the screens share it, their paths differ */
+		app->image_error[0] = '\0';
 		image = prefetch_get(app->prefetch, path, app->image_error,
 				     sizeof app->image_error);
 		app->image_pending = !image && !app->image_error[0];
