@@ -66,3 +66,21 @@ stop_llm_server() {
 	kill "$LLM_PID" 2>/dev/null
 	wait "$LLM_PID" 2>/dev/null
 }
+
+# start_tmux: a private tmux server for a test that drives the UI in a real
+# terminal; `t ARGS...` talks to it. Its socket is in $TMP (never the user's
+# server, even from inside tmux); it is killed when the test exits, and by a
+# watchdog when the test's shell is killed without running its traps.
+# Counts a failure and returns 1 when tmux is not installed.
+start_tmux() {
+	unset TMUX TMUX_PANE
+	if ! command -v tmux >/dev/null 2>&1; then
+		not_ok "tmux is not installed (make deps installs it)"
+		return 1
+	fi
+	printf 'set -g default-terminal tmux-256color\nset -g status off\n' >"$TMP/tmux.conf"
+	trap 'stop_tmux; rm -rf "$TMP"' EXIT
+	( trap '' INT HUP; while kill -0 $$ 2>/dev/null; do sleep 1; done; stop_tmux ) >/dev/null 2>&1 </dev/null &
+}
+t() { tmux -S "$TMP/tmux.sock" -f "$TMP/tmux.conf" "$@"; }
+stop_tmux() { t kill-server >/dev/null 2>&1; }
