@@ -46,6 +46,24 @@ finish() {
 	[ "$fail" -eq 0 ]
 }
 
+# python_check SCRIPT ARGS...: runs a Python check that prints "ok NAME" or
+# "not ok NAME: why" a line; each line is one pass or one failure, and a
+# script that fails without a "not ok" line (it crashed) is one more.
+python_check() {
+	local script=$1 line rc
+	shift
+	python3 "$script" "$@" >"$TMP/.check" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok ;;
+		"not ok "*) not_ok "${line#not ok }" ;;
+		esac
+	done <"$TMP/.check"
+	[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/.check" ||
+		not_ok "$(basename "$script"): $(tail -n 3 "$TMP/.check")"
+}
+
 # start_llm_server [SERVER-ARGS...]: starts tests/llmserver/server.py on a free
 # 127.0.0.1 port; sets LLM_URL (no /v1), LLM_LOG and LLM_PID. It stops when
 # this test's shell exits (--parent-pid), or when stop_llm_server is called.

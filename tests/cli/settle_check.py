@@ -48,14 +48,20 @@ def gavel(*args, stdin=None):
 
 # ---- a database from votes, through the command line ----
 
-def make_db(name, d, llm=None, clamp=None):
-    """d: a dawidskene_check.Data. llm: {item: label} loaded as an LLM run.
-    Items are i0.., raters r0.., the scale's labels named L1..LK."""
+def fresh_db(name, K):
+    """A new database called name with the scale L1..LK."""
     db = os.path.join(WORK, name + ".db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    gavel("init", "--db", db, "--scale", ",".join("L%d" % (j + 1) for j in range(d.K)))
+    gavel("init", "--db", db, "--scale", ",".join("L%d" % (j + 1) for j in range(K)))
+    return db
+
+
+def make_db(name, d, llm=None, clamp=None):
+    """d: a dawidskene_check.Data. llm: {item: label} loaded as an LLM run.
+    Items are i0.., raters r0.., the scale's labels named L1..LK."""
+    db = fresh_db(name, d.K)
     csv = os.path.join(WORK, name + ".csv")
     with open(csv, "w") as f:
         f.write("item,rater,label\n")
@@ -81,11 +87,7 @@ def make_db(name, d, llm=None, clamp=None):
 def make_db_jsonl(name, d, llm=None):
     """make_db()'s ratings as JSONL, each with a time (ISO 8601 and Unix
     seconds in turn) and the label by its name."""
-    db = os.path.join(WORK, name + ".db")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
-    gavel("init", "--db", db, "--scale", ",".join("L%d" % (j + 1) for j in range(d.K)))
+    db = fresh_db(name, d.K)
     path = os.path.join(WORK, name + ".jsonl")
     with open(path, "w") as f:
         for n, (i, k, l) in enumerate(d.votes):

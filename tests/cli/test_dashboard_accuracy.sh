@@ -8,13 +8,5 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 
-python3 "$here/dashboard_check.py" "$GAVEL" "$TMP" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok ;;
-	"not ok "*) not_ok "${line#not ok }" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/check" || not_ok "dashboard_check.py: $(tail -n 3 "$TMP/check")"
+python_check "$here/dashboard_check.py" "$GAVEL" "$TMP"
 finish

@@ -10,15 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 
-python3 "$here/settle_check.py" "$GAVEL" "$here/../data/dawidskene" "$TMP" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok ;;
-	"not ok "*) not_ok "${line#not ok }" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/check" || not_ok "settle_check.py: $(tail -n 3 "$TMP/check")"
+python_check "$here/settle_check.py" "$GAVEL" "$here/../data/dawidskene" "$TMP"
 
 db=$TMP/s.db
 "$GAVEL" init --db "$db" --scale bad,ok,good >/dev/null 2>&1
