@@ -64,6 +64,25 @@ python_check() {
 		not_ok "$(basename "$script"): $(tail -n 3 "$TMP/.check")"
 }
 
+# strict_check SCRIPT ARGS...: runs a Python check whose every line is a
+# verdict: "ok NAME" a pass, a line indented by two spaces a figure it
+# measured (shown), anything else a failure ("FAIL NAME: why", or a crash's
+# traceback); a non-zero exit without a FAIL line is one more failure.
+strict_check() {
+	local script=$1 line rc
+	shift
+	python3 "$script" "$@" >"$TMP/.check" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok ;;
+		"  "*) echo "$line" ;;
+		*) not_ok "$line" ;;
+		esac
+	done <"$TMP/.check"
+	[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/.check" || not_ok "$(basename "$script") exited $rc"
+}
+
 # start_llm_server [SERVER-ARGS...]: starts tests/llmserver/server.py on a free
 # 127.0.0.1 port; sets LLM_URL (no /v1), LLM_LOG and LLM_PID. It stops when
 # this test's shell exits (--parent-pid), or when stop_llm_server is called.

@@ -201,14 +201,5 @@ expect_eq "$(sql "$db" "SELECT r.status, count(*), sum(p.cached) FROM runs r JOI
 	"done|24|24" "the run ended meanwhile, every answer from the cache"
 expect_match "$(screen s5 edited)" "^ version 3 .* edit of 1" "the lab, reread after the edit, is on the new version"
 
-python3 "$here/lab_rerun_check.py" "$db" "$LLM_LOG" "$before" "$TMP/s4/recomputed.txt" \
-	>"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	ok\ *) ok ;;
-	*) not_ok "$line" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check" || not_ok "lab_rerun_check.py exited $rc"
+strict_check "$here/lab_rerun_check.py" "$db" "$LLM_LOG" "$before" "$TMP/s4/recomputed.txt"
 finish

@@ -97,14 +97,6 @@ expect_rc 0 "the headless session"
 run "$GAVEL" prompts --db "$db" list --json
 printf '%s' "$out" >"$TMP/list.json"
 
-python3 "$here/lab_screen_check.py" "$db" "$TMP/dumps" "$lines" "$TMP/list.json" \
-	"$XDG_CONFIG_HOME/gavel/config" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	ok\ *) ok ;;
-	*) not_ok "$line" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check" || not_ok "lab_screen_check.py exited $rc"
+strict_check "$here/lab_screen_check.py" "$db" "$TMP/dumps" "$lines" "$TMP/list.json" \
+	"$XDG_CONFIG_HOME/gavel/config"
 finish
