@@ -121,3 +121,32 @@ start_tmux() {
 }
 t() { tmux -S "$TMP/tmux.sock" -f "$TMP/tmux.conf" "$@"; }
 stop_tmux() { t kill-server >/dev/null 2>&1; }
+
+# ui_session NAME COLS ROWS CMD...: runs CMD in a new session of the private
+# tmux server (start_tmux), COLS x ROWS; its stderr goes to $TMP/err and its
+# exit status to $TMP/rc when it ends. cap, key and until_screen act on it.
+ui_session() {
+	UI_SESSION=$1
+	local cols=$2 rows=$3
+	shift 3
+	printf '#!/bin/sh\nout=$1; shift\n"$@" 2>"$out/err"\necho $? >"$out/rc"\n' >"$TMP/ui-run.sh"
+	t new-session -d -s "$UI_SESSION" -x "$cols" -y "$rows" "$(printf '%q ' sh "$TMP/ui-run.sh" "$TMP" "$@")"
+}
+cap() { t capture-pane -p -t "$UI_SESSION" 2>/dev/null; }
+key() { t send-keys -t "$UI_SESSION" -l "$1"; }
+# until_screen REGEX: waits ($UI_WAIT seconds, 8 unless set) until the screen
+# matches; the screen read last is in $screen
+until_screen() {
+	local end=$((SECONDS + ${UI_WAIT:-8}))
+	while :; do
+		screen=$(cap)
+		printf '%s\n' "$screen" | grep -qE -- "$1" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+# ui_ended: waits (5 s) for the session's command to end; its exit status
+ui_ended() {
+	for _ in $(seq 1 50); do [ -s "$TMP/rc" ] && break; sleep 0.1; done
+	cat "$TMP/rc" 2>/dev/null
+}

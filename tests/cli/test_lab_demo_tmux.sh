@@ -60,25 +60,8 @@ printf '\nEXPECT_SCORE:3\n' >>"$1.new"
 mv "$1.new" "$1"
 SH
 chmod +x "$TMP/editor.sh"
-cat >"$TMP/run.sh" <<'SH'
-#!/bin/sh
-out=$1; shift
-"$@" 2>"$out/err"
-echo $? >"$out/rc"
-SH
-t new-session -d -s demo -x 130 -y 32 \
-	"$(printf '%q ' env VISUAL= EDITOR="$TMP/editor.sh" sh "$TMP/run.sh" "$TMP" "$GAVEL" review --db "$db" --reviewer me)"
-cap() { t capture-pane -p -t demo 2>/dev/null; }
-key() { t send-keys -t demo -l "$1"; }
-until_screen() { # GREP-PATTERN: waits up to 10 s for it on the screen
-	local end=$((SECONDS + 10))
-	while :; do
-		screen=$(cap)
-		printf '%s\n' "$screen" | grep -qE -- "$1" && return 0
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
+UI_WAIT=10 # seconds until_screen waits: this walk runs many commands
+ui_session demo 130 32 env VISUAL= EDITOR="$TMP/editor.sh" "$GAVEL" review --db "$db" --reviewer me
 status() { printf '%s\n' "$screen" | tail -n 2 | head -n 1; }
 select_line() { # PATTERN: moves the lab's cursor down until the detail line matches
 	key "kkkkkkkk"
@@ -186,8 +169,7 @@ until_screen 'A 2 image-quality\.md  vs  B run:[0-9]+ ' && ok || not_ok "t compa
 key q
 key q
 key q
-for _ in $(seq 1 50); do [ -s "$TMP/rc" ] && break; sleep 0.1; done
-expect_eq "$(cat "$TMP/rc" 2>/dev/null)" 0 "gavel review ends cleanly: $(head -c 3000 "$TMP/err" 2>/dev/null)"
+expect_eq "$(ui_ended)" 0 "gavel review ends cleanly: $(head -c 3000 "$TMP/err" 2>/dev/null)"
 expect_eq "$(sql "$db" "SELECT count(*) FROM prompt_versions WHERE parent_id = 2 AND note LIKE '% is missed'")" 2 \
 	"the proposer's edits are versions of version 2 with their hypotheses"
 
