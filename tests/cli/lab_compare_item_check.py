@@ -141,9 +141,26 @@ def check_lists(dumps, items):
     return g.report()
 
 
+def majority(labels):
+    top = max(map(labels.count, labels))
+    return min(k for k in labels if labels.count(k) == top)
+
+
+def run_labels(db, run):
+    """{item: the majority of its readable answers in run, a tie to the lower}"""
+    votes = {}
+    for item, label in db.execute("SELECT item_id, label FROM predictions WHERE run_id = ? AND "
+                                  "status = 'ok' ORDER BY sample", (run,)):
+        votes.setdefault(item, []).append(label)
+    return {i: majority(v) for i, v in votes.items()}
+
+
 def rationale(db, run, item):
+    """the rationale of the run's first readable answer of its majority label"""
+    label = run_labels(db, run)[item]
     row = db.execute("SELECT rationale FROM predictions WHERE run_id = ? AND item_id = ? AND "
-                     "status = 'ok' ORDER BY sample LIMIT 1", (run, item)).fetchone()
+                     "status = 'ok' AND label = ? ORDER BY sample LIMIT 1",
+                     (run, item, label)).fetchone()
     return row[0] if row and row[0] is not None else "(no rationale)"
 
 
@@ -178,6 +195,10 @@ def check_items(db, dumps, items, names):
         check_item(g, db, dumps, i, row, names, meta)
     escapes = rationale(db, 1, meta["c03"][0])
     g.true("the fixture: escapes and a C1 control", "\x1b" in escapes and "\x9b" in escapes)
+    g.true("the fixture: an item whose first answer is not its majority",
+           db.execute("SELECT label FROM predictions WHERE run_id = 2 AND item_id = ? AND "
+                      "sample = 0", (meta["c04"][0],)).fetchone()[0] != run_labels(db, 2)[
+                          meta["c04"][0]])
     g.true("the fixture: a rationale of many lines in wide characters",
            len(wrap(rationale(db, 2, meta["c03"][0]), B_COL[1])) >= 4)
     return g.report()
@@ -199,8 +220,7 @@ def main():
     blocks, none = sys.argv[2], sys.argv[3]
     names = dict(db.execute("SELECT value, name FROM scale"))
     settled = settled_items(db)
-    answer = {r: dict(db.execute("SELECT item_id, label FROM predictions WHERE run_id = ? AND "
-                                 "status = 'ok'", (r,))) for r in (1, 2)}
+    answer = {r: run_labels(db, r) for r in (1, 2)}
     ext = dict(db.execute("SELECT id, external_id FROM items"))
     both = sorted(i for i in settled if i in answer[1] and i in answer[2])
     items = [(ext[i], settled[i], names[settled[i]], answer[1][i], answer[2][i],

@@ -6,7 +6,8 @@
 # sqlite3: the right item and title, its settled human label and class, A's
 # and B's labels and rationales side by side, each wrapped to its column by
 # display width (a long Japanese one, Korean, Chinese and Greek ones, a
-# rationale of two paragraphs), control characters in a rationale or a
+# rationale of two paragraphs; with repeated answers, the majority's),
+# control characters in a rationale or a
 # title shown as caret notation and never written raw, the picture in the
 # middle (or "(no image)" for an item without one), and each class key
 # showing exactly the items of that class. Then --graphics none: "(images
@@ -64,6 +65,12 @@ for (item, run), text in said.items():
     db.execute("UPDATE predictions SET rationale = ? WHERE run_id = ? AND item_id = "
                "(SELECT id FROM items WHERE external_id = ?)", (text, run, item))
 db.execute("UPDATE items SET path = NULL WHERE external_id = 'c05'")
+# c04 asked B twice more (as --repeat does): its majority, 4, is not its
+# first answer (5); the view shows the majority's answer and rationale
+for sample in (1, 2):
+    db.execute("INSERT INTO predictions (run_id, item_id, sample, status, score, label, rationale)"
+               " SELECT 2, id, ?, 'ok', 4, 4, ? FROM items WHERE external_id = 'c04'",
+               (sample, f"Sample {sample}: a little better than the first answer said."))
 db.commit()
 PY
 
