@@ -22,9 +22,13 @@ static const char RUNS[] =
 	"SELECT r.id, ifnull(r.prompt_version_id, 0), r.provider, r.model, r.params, r.started_at,"
 	" v.hash, v.name, v.note, ifnull(v.parent_id, 0), r.status, r.repeats"
 	" FROM runs r LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id ORDER BY r.id";
+/* the answer behind the run's label: its first readable one of the majority
+ * (ties to the lower label, as labdata counts a --repeat run's votes) */
 static const char DETAIL[] =
-	"SELECT status, label, sample, cached, rationale, aspects, raw_reply, error FROM predictions"
-	" WHERE run_id = ?1 AND item_id = ?2 ORDER BY sample LIMIT 1";
+	"SELECT status, label, sample, cached, rationale, aspects, raw_reply, error FROM predictions p"
+	" WHERE run_id = ?1 AND item_id = ?2 ORDER BY status = 'ok' DESC, (SELECT count(*) FROM"
+	" predictions x WHERE x.run_id = p.run_id AND x.item_id = p.item_id AND x.status = 'ok'"
+	" AND x.label = p.label) DESC, label, sample LIMIT 1";
 static const char NOTE[] =
 	"SELECT note FROM reviews WHERE item_id = ?1 AND note IS NOT NULL AND note <> ''"
 	" AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = reviews.id)"

@@ -57,8 +57,11 @@ typedef struct {
 	char *rationale, *aspects_json, *raw_reply, *error;
 } DbLabDetail;
 
-/* The first answer (lowest sample) of run_id for item_id into *d (found 0
- * when there is none). Free with db_lab_detail_free. */
+/* The answer of run_id for item_id that stands for its label into *d (found
+ * 0 when there is none): the first readable answer (lowest sample) of the
+ * label most of its readable answers gave, a tie to the lower label (a
+ * --repeat run); without a readable one, its first answer. Free with
+ * db_lab_detail_free. */
 Status db_lab_detail(Db *db, long long run_id, long long item_id, DbLabDetail *d);
 void db_lab_detail_free(DbLabDetail *d);
 

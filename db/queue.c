@@ -11,8 +11,9 @@
 
 /* Bump when what the state means changes: every database then rebuilds it.
  * 3: the scorer's columns (2 on main) and the adjudication columns (2 on
- * the gold branch) together. */
-enum { QUEUE_STATE_VERSION = 3 };
+ * the gold branch) together. 4: the LLM label of a --repeat run is its
+ * majority, no longer its last answer. */
+enum { QUEUE_STATE_VERSION = 4 };
 
 /* ---- the triggers ---- */
 
@@ -68,6 +69,37 @@ enum { QUEUE_STATE_VERSION = 3 };
  * never the item's LLM label. */
 #define SCORER_RUN(run_id)                                                               \
 	"(SELECT provider FROM runs WHERE id = " run_id ") = '" DB_PROVIDER_SCORER "'"
+/* An item's answer in a run (label, confidence): with --repeat, the label
+ * most of its readable answers gave, a tie to the lower label, as the review
+ * pane shows it (db/reviews.c); the confidence of its first such answer.
+ * Worked out when an answer arrives, never when an item is claimed; the
+ * vote reads predictions_for_agreement alone. */
+#define MAJORITY_ANSWER(run, item)                                                             \
+	"SELECT p.label, p.confidence FROM predictions p WHERE p.run_id = " run                \
+	" AND p.item_id = " item " AND p.status = 'ok' AND p.label IS (SELECT v.label FROM"    \
+	" predictions v WHERE v.item_id = " item " AND v.run_id = " run " AND v.status = 'ok'" \
+	" GROUP BY v.label ORDER BY count(v.label) DESC, v.label LIMIT 1)"                     \
+	" ORDER BY p.sample LIMIT 1"
+/* (clang-format cannot lay out strings joined around a macro call) */
+/* clang-format off */
+/* An answer arrived (NEW, readable): the item's LLM label is its run's
+ * majority, unless a later run has answered it already. */
+#define LLM_ANSWER_ARRIVED                                                               \
+	"UPDATE item_queue SET llm_run = NEW.run_id, (llm_label, llm_confidence) = ("    \
+	MAJORITY_ANSWER("NEW.run_id", "NEW.item_id") ")"                                 \
+	" WHERE item_id = NEW.item_id AND ifnull(llm_run, 0) <= NEW.run_id;"
+/* The LLM labels rebuilt: each item's latest run that answered it readably,
+ * and that run's majority. */
+#define LLM_LABELS_REBUILT                                                               \
+	"UPDATE item_queue SET llm_run = (SELECT max(p.run_id) FROM predictions p"       \
+	" WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"                      \
+	" AND NOT " SCORER_RUN("p.run_id") ")"                                           \
+	" WHERE item_id IN (SELECT item_id FROM predictions p WHERE status = 'ok'"       \
+	" AND NOT " SCORER_RUN("p.run_id") ");"                                          \
+	"UPDATE item_queue SET (llm_label, llm_confidence) = ("                          \
+	MAJORITY_ANSWER("item_queue.llm_run", "item_queue.item_id") ")"                  \
+	" WHERE llm_run IS NOT NULL"
+/* clang-format on */
 /* The model whose out-of-fold probabilities the suspect order reads. */
 #define LATEST_OOF "(SELECT max(id) FROM scorer_models WHERE oof_labels)"
 /* Some reviewer has decided the item more than once (accept or override,
@@ -162,14 +194,10 @@ static const Trigger triggers[] = {
 	  " (SELECT decision FROM reviews WHERE id = NEW.retracts) ="
 	  " 'adjudicate' BEGIN UPDATE item_queue SET adjudicated = " ADJUDICATED(
 		  "NEW.item_id") " WHERE item_id = NEW.item_id; END" },
-	/* the LLM label of the latest run that gave one */
+	/* the LLM label of the latest run that gave one (its majority) */
 	{ "queue_on_prediction",
-	  "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions"
-	  " WHEN NEW.status = 'ok' AND NOT " SCORER_RUN(
-		  "NEW.run_id") " BEGIN"
-				" UPDATE item_queue SET llm_run = NEW.run_id,"
-				" llm_label = NEW.label, llm_confidence = NEW.confidence"
-				" WHERE item_id = NEW.item_id AND ifnull(llm_run, 0) <= NEW.run_id; END" },
+	  "CREATE TRIGGER queue_on_prediction AFTER INSERT ON predictions WHEN NEW.status = 'ok'"
+	  " AND NOT " SCORER_RUN("NEW.run_id") " BEGIN " LLM_ANSWER_ARRIVED " END" },
 	/* the latest scorer run's answer, and how unsure it is */
 	{ "queue_on_scorer_answer",
 	  "CREATE TRIGGER queue_on_scorer_answer AFTER INSERT ON"
@@ -264,13 +292,7 @@ static const struct {
 	{ "adjudications",
 	  "UPDATE item_queue SET adjudicated = " ADJUDICATED(
 		  "item_queue.item_id") " WHERE item_id IN (SELECT item_id FROM reviews WHERE decision = 'adjudicate')" },
-	{ "LLM labels",
-	  "UPDATE item_queue SET (llm_run, llm_label, llm_confidence) = (SELECT p.run_id, p.label,"
-	  " p.confidence FROM predictions p WHERE p.item_id = item_queue.item_id AND p.status = 'ok'"
-	  " AND NOT " SCORER_RUN(
-		  "p.run_id") " ORDER BY p.run_id DESC LIMIT 1)"
-			      " WHERE item_id IN (SELECT item_id FROM predictions p WHERE status = 'ok'"
-			      " AND NOT " SCORER_RUN("p.run_id") ")" },
+	{ "LLM labels", LLM_LABELS_REBUILT },
 	{ "scorer answers",
 	  "UPDATE item_queue SET (scorer_run, scorer_model, scorer_score, scorer_label,"
 	  " scorer_entropy) = (SELECT p.run_id, json_extract(r.params, '$.model_id'), p.score,"

@@ -263,9 +263,9 @@ static void draw_head(const App *app, const Compare *v)
 	attroff(A_BOLD);
 	line[0] = '\0';
 	for (int k = 0; k < COMPARE_CLASS_COUNT; k++)
-		snprintf(line + strlen(line), sizeof line - strlen(line), "%s%d %s %ld ",
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s%d %s %ld%s ",
 			 v->filter == k ? "[" : "", k + 1, compare_class_name((CompareClass)k),
-			 s->classes[k]);
+			 s->classes[k], v->filter == k ? "]" : "");
 	snprintf(line + strlen(line), sizeof line - strlen(line), " 0 all %zu", v->c->n);
 	draw_text(stdscr, y++, 1, COLS - 2, line, 0);
 	figure_line(y++, "kappa (quadratic)", &s->figure[COMPARE_FIGURE_KAPPA_QUADRATIC], 0);
