@@ -52,7 +52,8 @@ Status labjob_rerun(Db *db, long long like_run, long long version_id, size_t sam
 	if (st == STATUS_OK && !n)
 		st = status_fail(STATUS_ERR_INPUT, "no settled items yet: review some first");
 	if (st == STATUS_OK)
-		st = labrerun_create(db, like_run, version_id, ids, n, 0, &run_id);
+		st = labrerun_create(db, like_run, version_id, ids, n, 0,
+				     &(LabDraw){ .sample = sample, .seed = seed }, &run_id);
 	free(ids), free(labels);
 	if (st == STATUS_OK)
 		st = start(db, run_id, out);

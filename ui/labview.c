@@ -4,6 +4,7 @@
 #include "ui/labview.h"
 
 #include <curses.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,12 +373,45 @@ static int busy(App *app)
 	return 1;
 }
 
+/* Reads a count of digits at *text, moving past it and the blanks after it;
+ * 0 when there are no digits. */
+static int read_count(const char **text, unsigned long long *value)
+{
+	char *end;
+	while (**text == ' ')
+		(*text)++;
+	if (**text < '0' || **text > '9')
+		return 0;
+	*value = strtoull(*text, &end, 10);
+	for (*text = end; **text == ' '; (*text)++)
+		;
+	return 1;
+}
+
+/* Reads "N" or "N SEED" (the seed stays as it is unless given); 0 when the
+ * text is neither, or N is 0. */
+static int read_sample(const char *text, size_t *n, uint64_t *seed)
+{
+	unsigned long long count, given;
+	int has_seed;
+	if (!read_count(&text, &count) || !count)
+		return 0;
+	has_seed = *text != '\0';
+	if (has_seed && (!read_count(&text, &given) || *text))
+		return 0;
+	*n = (size_t)count;
+	if (has_seed)
+		*seed = given;
+	return 1;
+}
+
 static int rerun(App *app, Lab *lab, int sample)
 {
 	const Line *line = current(lab);
 	const LabLabeller *like = line ? settings_of(lab, line) : NULL;
 	char value[32];
 	size_t n = 0;
+	uint64_t seed = 1;
 	Status st;
 	if (busy(app))
 		return REACT_TEXT;
@@ -402,16 +436,16 @@ static int rerun(App *app, Lab *lab, int sample)
 		return REACT_TEXT;
 	}
 	if (sample) {
-		if (!app_prompt_line(app, "how many settled items (stratified by label)? ", value,
-				     sizeof value))
+		if (!app_prompt_line(app,
+				     "how many settled items, stratified by label (N, or N SEED)? ",
+				     value, sizeof value))
 			return REACT_TEXT;
-		n = (size_t)strtoull(value, NULL, 10);
-		if (!n) {
-			app_message(app, 1, "'%s' is not a number of items", value);
+		if (!read_sample(value, &n, &seed)) {
+			app_message(app, 1, "'%s' is not a number of items (and a seed)", value);
 			return REACT_TEXT;
 		}
 	}
-	st = labjob_rerun(app->db, like->runs[like->n_runs - 1], line->version->id, n, 1,
+	st = labjob_rerun(app->db, like->runs[like->n_runs - 1], line->version->id, n, seed,
 			  &app->lab_job);
 	if (st != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());

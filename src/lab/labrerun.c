@@ -56,8 +56,8 @@ Status labrerun_settled(Db *db, size_t sample, uint64_t seed, long long **ids, i
 	return STATUS_OK;
 }
 
-/* like_run's parameters, marked as a lab rerun of n items. */
-static char *params_for(const char *like, size_t n, int repeats)
+/* like_run's parameters, marked as a lab rerun of n items (drawn as draw says). */
+static char *params_for(const char *like, size_t n, int repeats, const LabDraw *draw)
 {
 	cJSON *json = cJSON_Parse(like ? like : "{}");
 	char *text;
@@ -72,6 +72,10 @@ static char *params_for(const char *like, size_t n, int repeats)
 	cJSON_DeleteItemFromObjectCaseSensitive(json, "repeat");
 	cJSON_AddStringToObject(json, "items", "settled");
 	cJSON_AddNumberToObject(json, "planned", (double)n);
+	if (draw && draw->sample > 0) {
+		cJSON_AddNumberToObject(json, "sample", (double)draw->sample);
+		cJSON_AddNumberToObject(json, "seed", (double)draw->seed);
+	}
 	if (repeats > 1)
 		cJSON_AddNumberToObject(json, "repeat", repeats);
 	text = cJSON_PrintUnformatted(json);
@@ -80,7 +84,7 @@ static char *params_for(const char *like, size_t n, int repeats)
 }
 
 Status labrerun_create(Db *db, long long like_run, long long version_id, const long long *items,
-		       size_t n, int repeats, long long *run_id)
+		       size_t n, int repeats, const LabDraw *draw, long long *run_id)
 {
 	DbRun like;
 	DbRunNew run;
@@ -90,7 +94,7 @@ Status labrerun_create(Db *db, long long like_run, long long version_id, const l
 		return st;
 	if (repeats <= 0)
 		repeats = like.repeats > 0 ? like.repeats : 1;
-	params = params_for(like.params_json, n, repeats);
+	params = params_for(like.params_json, n, repeats, draw);
 	run = (DbRunNew){ .provider = like.provider,
 			  .model = like.model,
 			  .params_json = params,

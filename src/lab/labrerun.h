@@ -22,12 +22,20 @@
 Status labrerun_settled(Db *db, size_t sample, uint64_t seed, long long **ids, int **labels,
 			size_t *n);
 
+/* How a rerun's items were drawn, kept in its parameters so the draw can be
+ * repeated: sample 0 when they are not a sample of the settled items. */
+typedef struct {
+	size_t sample;
+	uint64_t seed;
+} LabDraw;
+
 /* Creates a run of prompt version version_id (0: like_run's own) with the
  * labeller, model and parameters of run like_run, asking each of the n
  * items repeats times (0: like_run's count), and plans it, in one
- * transaction; *run_id gets it. */
+ * transaction; *run_id gets it. draw (or NULL) says how the items were
+ * drawn. */
 Status labrerun_create(Db *db, long long like_run, long long version_id, const long long *items,
-		       size_t n, int repeats, long long *run_id);
+		       size_t n, int repeats, const LabDraw *draw, long long *run_id);
 
 /* What it takes to run a run; everything owned (labrerun_setup_free). */
 typedef struct {

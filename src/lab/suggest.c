@@ -609,7 +609,7 @@ static Status start_run(Suggest *s, long long version_id, const Part *items, con
 	long long run_id;
 	LabelOptions o;
 	Status st = labrerun_create(s->db, s->like_run, version_id, items ? items->ids : ids,
-				    items ? items->n : n, 1, &run_id);
+				    items ? items->n : n, 1, NULL, &run_id);
 	if (st == STATUS_OK)
 		st = labrerun_setup(s->db, run_id, s->api_key, &s->run_setup);
 	if (st != STATUS_OK)

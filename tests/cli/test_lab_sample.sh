@@ -71,7 +71,7 @@ dump four
 key q q
 EOF2
 session s1
-expect_match "$(status_line s1 asked)" "how many settled items \(stratified by label\)\?" "R asks how many"
+expect_match "$(status_line s1 asked)" "how many settled items, stratified by label \(N, or N SEED\)\?" "R asks how many"
 expect_match "$(status_line s1 ten)" "run 2 done: 10 ok, 0 unparsed, 0 failed; 0 from the cache, 10 calls made" \
 	"run 2 asked the server for its 10 items"
 expect_match "$(status_line s1 four)" "run 3 done: 4 ok, 0 unparsed, 0 failed; 4 from the cache, 0 calls made" \
@@ -92,14 +92,21 @@ after2=$(calls)
 label --settled --sample 10
 label --settled --sample 10 --seed 2
 expect_eq "$(sql "$db" "SELECT count(*) FROM runs")" 6 "six runs"
-python3 "$here/lab_sample_check.py" "$db" "$LLM_LOG" "2:10:1:2:$after1" "3:4:1:$after1:$after1" \
-	"4:10:1:$after1:$after2" "5:10:1:$after2:$after2" "6:10:2:$after2:$(calls)" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	ok\ *) ok ;;
-	*) not_ok "$line" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check" || not_ok "lab_sample_check.py exited $rc"
+strict_check "$here/lab_sample_check.py" "$db" "$LLM_LOG" "2:10:1:2:$after1" "3:4:1:$after1:$after1" \
+	"4:10:1:$after1:$after2" "5:10:1:$after2:$after2" "6:10:2:$after2:$(calls)"
+
+# Session 3: R with a seed of its own draws what --seed 2 drew (run 7, all
+# cached); a count with words after it is refused, and nothing runs.
+after3=$(calls)
+printf 'key L R\ntype 10 x\nkey <Enter>\ndump refused\nkey R\ntype 10 2\nkey <Enter>\nsleep 1200\ndump seeded\nkey q q\n' >"$TMP/s3.script"
+session s3
+expect_match "$(status_line s3 refused)" "'10 x' is not a number of items \(and a seed\)" "R refuses '10 x'"
+expect_match "$(status_line s3 seeded)" "run 7 done: 10 ok, 0 unparsed, 0 failed; 10 from the cache, 0 calls made" \
+	"run 7 asked nothing"
+expect_eq "$(calls)" "$after3" "no call for run 7"
+expect_eq "$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = 7 ORDER BY item_id)")" \
+	"$(sql "$db" "SELECT group_concat(item_id) FROM (SELECT item_id FROM run_items WHERE run_id = 6 ORDER BY item_id)")" \
+	"R 10 2 planned the items of --sample 10 --seed 2"
+expect_eq "$(sql "$db" "SELECT id, json_extract(params, '\$.sample'), json_extract(params, '\$.seed') FROM runs WHERE id IN (2, 3, 7) ORDER BY id" | tr '\n' ' ')" \
+	"2|10|1 3|4|1 7|10|2 " "a sampled rerun records its sample size and seed"
 finish
