@@ -29,6 +29,7 @@ typedef struct {
 
 typedef struct {
 	const char *name;
+	const char *member; /* ,"name": (the name is plain ASCII) */
 	ColumnKind kind;
 	void (*get)(const ExportRow *row, ColumnValue *value);
 } Column;

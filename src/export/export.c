@@ -44,6 +44,8 @@ typedef struct {
 	ExportWriter w;
 	Provenance *prov;
 	StrBuf votes_json;
+	int *labels; /* the row's vote labels, reused from row to row */
+	size_t labels_cap;
 	char content_hash[65];
 } Export;
 
@@ -60,9 +62,11 @@ static void build_votes_json(StrBuf *b, const DbVoteItem *v, const char **latest
 		const DbVote *x = &v->votes[i];
 		strbuf_adds(b, i ? ",{\"reviewer\":" : "{\"reviewer\":");
 		jsonout_string(b, x->reviewer);
-		strbuf_addf(b, ",\"label\":%d,\"time\":", x->label);
+		strbuf_adds(b, ",\"label\":");
+		jsonout_integer(b, x->label);
+		strbuf_adds(b, ",\"time\":");
 		jsonout_string(b, x->time);
-		strbuf_addf(b, ",\"blind\":%s,\"verdict\":", x->blind ? "true" : "false");
+		strbuf_adds(b, x->blind ? ",\"blind\":true,\"verdict\":" : ",\"blind\":false,\"verdict\":");
 		jsonout_string(b, x->verdict ? db_verdict_word(x->verdict) : NULL);
 		strbuf_addc(b, '}');
 		if (x->time && (!*latest || strcmp(x->time, *latest) > 0))
@@ -75,9 +79,9 @@ static void build_votes_json(StrBuf *b, const DbVoteItem *v, const char **latest
 
 /* The item's outcome under the rule, from its streamed votes (and the fit's
  * posterior for dawid-skene); *posterior < 0 when there is none. */
-static SettleOutcome settle(const Export *e, const DbVoteItem *v, double *posterior)
+static SettleOutcome settle(Export *e, const DbVoteItem *v, double *posterior)
 {
-	int *labels = xmalloc((v->n_votes ? v->n_votes : 1) * sizeof *labels);
+	int *labels = e->labels = xgrow(e->labels, &e->labels_cap, v->n_votes + 1, sizeof *labels);
 	SettleItem item = { .labels = labels,
 			    .n_labels = v->n_votes,
 			    .adjudicated = v->adjudicated,
@@ -95,7 +99,6 @@ static SettleOutcome settle(const Export *e, const DbVoteItem *v, double *poster
 	out = settle_item(e->opt->settle.rule, &item, &e->opt->settle.params);
 	if (best)
 		*posterior = item.posterior[(out.label ? out.label : best) - 1];
-	free(labels);
 	return out;
 }
 
@@ -299,6 +302,7 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 	provenance_free(e.prov);
 	outdir_close(e.w.dir);
 	strbuf_free(&e.votes_json);
+	free(e.labels);
 	db_scale_free(&e.scale);
 	return st;
 }
