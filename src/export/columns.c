@@ -152,7 +152,9 @@ static void split(const ExportRow *r, ColumnValue *v)
 
 /* name, its member text as a JSON object writes it, kind, getter (the
  * getter has the column's name) */
+/* clang-format off */
 #define COLUMN(name, kind) { #name, ",\"" #name "\":", COLUMN_##kind, name }
+/* clang-format on */
 
 static const Column columns[] = {
 	COLUMN(item, TEXT),

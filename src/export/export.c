@@ -66,7 +66,8 @@ static void build_votes_json(StrBuf *b, const DbVoteItem *v, const char **latest
 		jsonout_integer(b, x->label);
 		strbuf_adds(b, ",\"time\":");
 		jsonout_string(b, x->time);
-		strbuf_adds(b, x->blind ? ",\"blind\":true,\"verdict\":" : ",\"blind\":false,\"verdict\":");
+		strbuf_adds(b, x->blind ? ",\"blind\":true,\"verdict\":"
+					: ",\"blind\":false,\"verdict\":");
 		jsonout_string(b, x->verdict ? db_verdict_word(x->verdict) : NULL);
 		strbuf_addc(b, '}');
 		if (x->time && (!*latest || strcmp(x->time, *latest) > 0))
