@@ -43,6 +43,7 @@ typedef struct {
 	const DbVoteItem *vote; /* the votes cursor's current item */
 	ExportWriter w;
 	Provenance *prov;
+	DbExportHash *hash; /* the content hash, computed beside the pass */
 	StrBuf votes_json;
 	int *labels; /* the row's vote labels, reused from row to row */
 	size_t labels_cap;
@@ -257,13 +258,13 @@ static Status write_manifest(Export *e)
 
 static Status run(Export *e)
 {
-	Status st = db_export_content_hash(e->db, e->content_hash);
-	if (st == STATUS_OK)
-		st = outdir_open(e->opt->out, e->opt->force, ours, &e->w.dir);
+	Status st = outdir_open(e->opt->out, e->opt->force, ours, &e->w.dir);
 	if (st == STATUS_OK)
 		st = e->opt->format->begin(&e->w);
 	if (st == STATUS_OK)
 		st = pass(e);
+	if (st == STATUS_OK)
+		st = db_export_hash_wait(e->hash, e->content_hash);
 	if (st != STATUS_OK) {
 		if (e->opt->format->abandon)
 			e->opt->format->abandon(&e->w);
@@ -285,8 +286,10 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 	if (st == STATUS_OK && e.scale.count < 1)
 		st = status_fail(STATUS_ERR_INPUT, "%s has no label scale", db_path(db));
 	if (st == STATUS_OK)
-		st = db_export_snapshot_begin(db);
+		st = db_export_snapshot_begin(db, &e.hash);
 	if (st != STATUS_OK) {
+		db_export_hash_free(e.hash);
+		db_export_snapshot_end(db);
 		db_scale_free(&e.scale);
 		return st;
 	}
@@ -298,6 +301,7 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 	st = run(&e);
 	db_votes_close(e.votes);
 	db_export_close(e.items);
+	db_export_hash_free(e.hash);
 	db_export_snapshot_end(db);
 	settlement_free(e.ds);
 	provenance_free(e.prov);
