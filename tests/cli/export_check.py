@@ -410,14 +410,19 @@ def alpha_nominal(units):
     return None if d_e == 0 else 1 - (n - 1) * d_o / d_e
 
 
-def content_hash(db):
+def content_hash(db, items_upto=None):
+    """The content hash as db/export.h defines it; with items_upto, of the
+    state in which the items table held only the ids up to it."""
     con = sqlite3.connect(db)
     h = hashlib.sha256()
     for sql in ("SELECT * FROM scale ORDER BY value", "SELECT * FROM items ORDER BY id",
                 "SELECT * FROM prompt_versions ORDER BY id", "SELECT * FROM runs ORDER BY id",
                 "SELECT * FROM predictions ORDER BY id", "SELECT * FROM reviews ORDER BY id"):
         h.update(sql.encode() + b"\0")
-        for row in con.execute(sql):
+        query = sql
+        if items_upto is not None and "FROM items" in sql:
+            query = sql.replace("ORDER BY", "WHERE id <= %d ORDER BY" % items_upto)
+        for row in con.execute(query):
             for v in row:
                 if v is None:
                     h.update(bytes([5]))
@@ -474,6 +479,24 @@ def cmd_manifest(db, out):
           "%r, want %r" % (got, want))
 
 
+def cmd_snapshot(db, out):
+    """An export made while another process added items (one per commit):
+    its rows are the items of one committed state, a prefix of the ids, and
+    the manifest's hash is that same state's."""
+    con = sqlite3.connect(db)
+    ids = dict(con.execute("SELECT external_id, id FROM items"))
+    got = [ids[as_dict(p)["item"]] for p in read_jsonl(os.path.join(out, "gold.jsonl"))]
+    upto = max(got)
+    total = con.execute("SELECT max(id) FROM items").fetchone()[0]
+    check("snapshot: the rows are every item up to one id", got == list(range(1, upto + 1)),
+          "%d rows up to %d" % (len(got), upto))
+    check("snapshot: items were added during the export", total > upto,
+          "%d items, %d exported" % (total, upto))
+    m = json.load(open(os.path.join(out, "manifest.json")))
+    check("snapshot: the manifest's hash is of the state the rows come from",
+          m["database_content_sha256"] == content_hash(db, upto))
+
+
 def cmd_stable(old, new):
     def splits(d):
         return {as_dict(p)["item"]: as_dict(p)["split"]
@@ -494,6 +517,8 @@ def main():
         cmd_imagefolder(sys.argv[2], sys.argv[3:])
     elif cmd == "manifest":
         cmd_manifest(sys.argv[2], sys.argv[3])
+    elif cmd == "snapshot":
+        cmd_snapshot(sys.argv[2], sys.argv[3])
     elif cmd == "stable":
         cmd_stable(sys.argv[2], sys.argv[3])
     failed = results.count(False)
