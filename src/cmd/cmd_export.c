@@ -18,7 +18,7 @@ enum { MAX_REVIEWERS = 64 };
 
 typedef struct {
 	const char *db, *out, *prompt, *split;
-	int format, quiet;
+	int format, quiet, split_mode; /* split_mode: -1 until given */
 	long long seed;
 	SettleArgs settle;
 	const char *reviewers[MAX_REVIEWERS];
@@ -73,6 +73,9 @@ static int check_args(Args *a, int argc, char **argv, int first)
 	}
 	if (a->split && split_parse(a->split, &e->split) != STATUS_OK)
 		return cli_usage_error("export", "%s", status_detail());
+	if (a->split_mode >= 0 && !a->split)
+		return cli_usage_error("export", "--split-mode is for --split");
+	e->split.mode = a->split_mode == SPLIT_EXACT ? SPLIT_EXACT : SPLIT_STABLE;
 	if (e->run_id && a->prompt)
 		return cli_usage_error("export", "give --run or --prompt, not both");
 	if (e->link && export_format_find(export_format_names[a->format]) != &imagefolder_ops)
@@ -108,9 +111,15 @@ static int parse_args(int argc, char **argv, Args *a)
 			      "out; default: each item's latest)"),
 		CLIOPT_TEXT("split", &a->split, "P/P/P",
 			    "train/validation/test percentages (80/10/10, 90/10, 100),\n"
-			    "by content hash and seed: stable as items are added"),
+			    "by content hash and seed"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &a->seed, "S", 0, 9e18,
 			      "the split's seed (default 0)"),
+		CLIOPT_ONE_OF("split-mode", &a->split_mode, "MODE", split_mode_names,
+			      "stable (default): an item's split depends on its hash\n"
+			      "and the seed alone, so adding items never moves one;\n"
+			      "each label's counts are near its shares, not exact.\n"
+			      "exact: each label cut at its largest-remainder counts;\n"
+			      "an added item can move up to 3 others near the cuts"),
 		SETTLEOPTS_ROWS(&a->settle),
 		CLIOPT_SWITCH("quiet", 'q', &a->quiet, "no progress, no summary"),
 		CLIOPT_END,
@@ -121,7 +130,8 @@ static int parse_args(int argc, char **argv, Args *a)
 			"usage: gavel export [--db FILE] [--format F] [--force] [--link] [--all]\n"
 			"                    [--category C] [--since DATE] [--until DATE]\n"
 			"                    [--reviewer NAME]... [--prompt REF | --run N]\n"
-			"                    [--split P/P/P [--seed S]] [settle options] DIR",
+			"                    [--split P/P/P [--seed S] [--split-mode MODE]]\n"
+			"                    [settle options] DIR",
 		.about =
 			"Write the gold set into the folder DIR: every settled item (under the\n"
 			"database's default rule, or the one given) with the full provenance of its\n"
@@ -213,7 +223,7 @@ static Status run(Args *a, Progress *progress, ExportSummary *s)
 
 int cmd_export(int argc, char **argv)
 {
-	Args a = { .settle = SETTLEOPTS_NONE };
+	Args a = { .settle = SETTLEOPTS_NONE, .split_mode = -1 };
 	Progress progress = { 0 };
 	ExportSummary s;
 	Status st;

@@ -32,6 +32,16 @@ const ExportOps *export_format_find(const char *name)
 	return NULL;
 }
 
+/* Exact splits need every row's label before the first row is written: a
+ * first pass records each row it would write (item, label, key hash), the
+ * parts are cut, and the second pass, in the same snapshot, writes. */
+typedef struct {
+	long long *ids;
+	SplitItem *items;
+	unsigned char *part;
+	size_t n, next, cap_ids, cap_items;
+} Plan;
+
 typedef struct {
 	Db *db;
 	const ExportOptions *opt;
@@ -44,6 +54,8 @@ typedef struct {
 	ExportWriter w;
 	Provenance *prov;
 	DbExportHash *hash; /* the content hash, computed beside the pass */
+	Plan plan;          /* exact splits */
+	int planning;       /* the first of exact mode's two passes */
 	StrBuf votes_json;
 	int *labels; /* the row's vote labels, reused from row to row */
 	size_t labels_cap;
@@ -140,6 +152,43 @@ static Status votes_of(Export *e, long long item_id)
 	return st;
 }
 
+/* ---- splits ---- */
+
+/* What an item's split is keyed by: its image's hash, else its id. */
+static const char *split_key(const DbExportItem *it)
+{
+	return it->sha256 ? it->sha256 : it->external_id;
+}
+
+static void plan_add(Plan *p, const DbExportItem *it, const ExportRow *r, uint64_t seed)
+{
+	p->ids = xgrow(p->ids, &p->cap_ids, p->n + 1, sizeof *p->ids);
+	p->items = xgrow(p->items, &p->cap_items, p->n + 1, sizeof *p->items);
+	p->ids[p->n] = it->item_id;
+	p->items[p->n++] =
+		(SplitItem){ .hash = split_hash(seed, split_key(it)), .label = r->outcome.label };
+}
+
+static void plan_free(Plan *p)
+{
+	free(p->ids), free(p->items), free(p->part);
+}
+
+/* The row's part: from the key alone (stable), or as the plan cut it. */
+static Status part_of(Export *e, const DbExportItem *it, int *part)
+{
+	Plan *p = &e->plan;
+	if (e->opt->split.mode == SPLIT_STABLE) {
+		*part = split_of(&e->opt->split, e->opt->seed, split_key(it));
+		return STATUS_OK;
+	}
+	if (p->next == p->n || p->ids[p->next] != it->item_id)
+		return status_fail(STATUS_ERR_DB, "%s: item %lld changed during the export",
+				   db_path(e->db), it->item_id);
+	*part = p->part[p->next++];
+	return STATUS_OK;
+}
+
 static Status one_item(Export *e, const DbExportItem *it)
 {
 	const ExportOptions *o = e->opt;
@@ -163,8 +212,12 @@ static Status one_item(Export *e, const DbExportItem *it)
 		return e->sum->filtered++, STATUS_OK;
 	if (o->format->accepts && !o->format->accepts(it))
 		return e->sum->no_image++, STATUS_OK;
+	if (e->planning)
+		return plan_add(&e->plan, it, &r, o->seed), STATUS_OK;
 	if (o->has_split) {
-		r.part = split_of(&o->split, o->seed, it->sha256 ? it->sha256 : it->external_id);
+		st = part_of(e, it, &r.part);
+		if (st != STATUS_OK)
+			return st;
 		r.split = o->split.name[r.part];
 		e->sum->per_split[r.part]++;
 	}
@@ -177,30 +230,64 @@ static Status one_item(Export *e, const DbExportItem *it)
 
 /* ---- the pass ---- */
 
-static Status open_passes(Export *e)
+static Status open_pass(Export *e)
 {
 	const ExportOptions *o = e->opt;
 	DbExportQuery q = { .category = o->category,
 			    .run_id = o->run_id,
 			    .prompt_version_id = o->prompt_version_id };
 	DbVoteQuery vq = { .run_id = -1, .verdicts = 1 };
-	Status st = STATUS_OK;
-	if (settle_rule_find("dawid-skene") == o->settle.rule)
-		st = settlement_load(e->db, &o->settle, 1, &e->ds);
-	if (st == STATUS_OK)
-		st = db_export_open(e->db, &q, &e->items);
+	Status st = db_export_open(e->db, &q, &e->items);
 	if (st == STATUS_OK)
 		st = db_votes_open(e->db, &vq, &e->votes);
 	return st;
 }
 
+static void close_pass(Export *e)
+{
+	db_votes_close(e->votes);
+	db_export_close(e->items);
+	e->votes = NULL;
+	e->items = NULL;
+	e->vote = NULL;
+}
+
 static Status pass(Export *e)
 {
 	const DbExportItem *it;
-	Status st = open_passes(e);
+	Status st = open_pass(e);
 	while (st == STATUS_OK && (st = db_export_next(e->items, &it)) == STATUS_OK && it)
 		st = one_item(e, it);
+	close_pass(e);
 	return st;
+}
+
+/* Exact mode's first pass, its counts thrown away, and the cut. */
+static Status plan(Export *e)
+{
+	ExportSummary *sum = e->sum, scratch = { 0 };
+	Status st;
+	e->sum = &scratch;
+	e->planning = 1;
+	st = pass(e);
+	e->planning = 0;
+	e->sum = sum;
+	if (st != STATUS_OK)
+		return st;
+	e->plan.part = xmalloc(e->plan.n + 1);
+	split_exact(&e->opt->split, e->plan.items, e->plan.n, e->plan.part);
+	return STATUS_OK;
+}
+
+static Status passes(Export *e)
+{
+	const ExportOptions *o = e->opt;
+	Status st = STATUS_OK;
+	if (settle_rule_find("dawid-skene") == o->settle.rule)
+		st = settlement_load(e->db, &o->settle, 1, &e->ds);
+	if (st == STATUS_OK && o->has_split && o->split.mode == SPLIT_EXACT)
+		st = plan(e);
+	return st == STATUS_OK ? pass(e) : st;
 }
 
 /* Warns about labels too small for the split (they are in the manifest). */
@@ -262,7 +349,7 @@ static Status run(Export *e)
 	if (st == STATUS_OK)
 		st = e->opt->format->begin(&e->w);
 	if (st == STATUS_OK)
-		st = pass(e);
+		st = passes(e);
 	if (st == STATUS_OK)
 		st = db_export_hash_wait(e->hash, e->content_hash);
 	if (st != STATUS_OK) {
@@ -299,8 +386,7 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 			      .content_hash = e.content_hash };
 	e.prov = provenance_new(opt, e.scale.count);
 	st = run(&e);
-	db_votes_close(e.votes);
-	db_export_close(e.items);
+	close_pass(&e);
 	db_export_hash_free(e.hash);
 	db_export_snapshot_end(db);
 	settlement_free(e.ds);
@@ -308,6 +394,7 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 	outdir_close(e.w.dir);
 	strbuf_free(&e.votes_json);
 	free(e.labels);
+	plan_free(&e.plan);
 	db_scale_free(&e.scale);
 	return st;
 }

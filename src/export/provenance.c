@@ -162,6 +162,7 @@ static cJSON *split_json(Provenance *p)
 	cJSON_AddStringToObject(s, "spec", spec);
 	cJSON_AddItemToObject(s, "parts", parts);
 	cJSON_AddNumberToObject(s, "seed", (double)o->seed);
+	cJSON_AddStringToObject(s, "mode", split_mode_names[o->split.mode]);
 	cJSON_AddStringToObject(s, "key", "image_sha256 (else item)");
 	for (size_t i = 0; i < n; i++) {
 		cJSON *e = cJSON_CreateObject(), *count = cJSON_CreateArray(),

@@ -39,7 +39,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from settle_check import rule_outcome  # noqa: E402
-from split_check import part_of  # noqa: E402
+from split_check import exact_parts, part_of  # noqa: E402
 
 results = []
 IMAGE_EXTENSIONS = {".bmp", ".gif", ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".pnm", ".pbm",
@@ -160,7 +160,12 @@ def expected_rows(db, opts):
         if opts["split"]:
             percents = [int(x) for x in opts["split"].split("/")]
             row["split"] = part_of(percents, opts["seed"], sha or ext)
+        row["key"] = sha or ext
         rows.append(row)
+    if opts["split"] and opts["split_mode"] == "exact":
+        parts = exact_parts(percents, opts["seed"], [(r["key"], r["label"] or 0) for r in rows])
+        for r, p in zip(rows, parts):
+            r["split"] = p
     return rows
 
 
@@ -179,7 +184,7 @@ def as_dict(row):
 
 def cmd_rows(db, out, args):
     opts = {"all": "--all" in args, "rule": "unanimous", "min_reviews": 1, "quorum": 0.5,
-            "split": None, "seed": 0}
+            "split": None, "seed": 0, "split_mode": "stable"}
     for i, a in enumerate(args):
         if a == "--rule":
             opts["rule"] = args[i + 1]
@@ -191,6 +196,8 @@ def cmd_rows(db, out, args):
             opts["split"] = args[i + 1]
         elif a == "--seed":
             opts["seed"] = int(args[i + 1])
+        elif a == "--split-mode":
+            opts["split_mode"] = args[i + 1]
     want = expected_rows(db, opts)
     got_pairs = read_jsonl(os.path.join(out, "gold.jsonl"))
     check("rows: one per expected item, in item order",
