@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db/internal.h"
+#include "src/base/intmap.h"
 #include "src/base/sha256.h"
 #include "src/base/xalloc.h"
 
@@ -36,12 +37,10 @@ static const char ITEMS_OF_PROMPT[] = ITEM_COLUMNS
 	" (SELECT max(x.run_id) FROM predictions x JOIN runs y ON y.id = x.run_id"
 	"  WHERE x.item_id = i.id AND x.status = 'ok' AND y.prompt_version_id = ?3)" ITEM_TAIL;
 
-static const char RUNS[] =
-	"SELECT r.id, r.model, r.provider, v.hash, v.name FROM runs r"
-	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id ORDER BY r.id";
+static const char RUNS[] = "SELECT r.id, r.model, r.provider, v.hash, v.name FROM runs r"
+			   " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id";
 
 typedef struct {
-	long long id;
 	char *model, *provider, *prompt_hash, *prompt_name;
 } Run;
 
@@ -49,8 +48,9 @@ struct DbExportCursor {
 	Db *db;
 	sqlite3_stmt *stmt;
 	DbExportItem item;
-	Run *runs;           /* in id order */
-	size_t n_runs, last; /* last: the run found last, tried first */
+	Run *runs;
+	size_t n_runs;
+	IntMap *run_at; /* a run's id to its index in runs */
 };
 
 static Status runs_load(DbExportCursor *c)
@@ -58,12 +58,14 @@ static Status runs_load(DbExportCursor *c)
 	sqlite3_stmt *s;
 	size_t cap = 0;
 	int rc;
+	c->run_at = intmap_new();
 	if (sqlite3_prepare_v2(c->db->handle, RUNS, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(c->db, "reading the runs to export");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		c->runs = xgrow(c->runs, &cap, c->n_runs + 1, sizeof *c->runs);
-		c->runs[c->n_runs++] = (Run){ .id = sqlite3_column_int64(s, 0),
-					      .model = db_column_dup(s, 1),
+		intmap_get_or_add(c->run_at, (uint64_t)sqlite3_column_int64(s, 0), (int)c->n_runs,
+				  NULL);
+		c->runs[c->n_runs++] = (Run){ .model = db_column_dup(s, 1),
 					      .provider = db_column_dup(s, 2),
 					      .prompt_hash = db_column_dup(s, 3),
 					      .prompt_name = db_column_dup(s, 4) };
@@ -73,22 +75,10 @@ static Status runs_load(DbExportCursor *c)
 }
 
 /* The run with this id, or NULL. */
-static const Run *run_of(DbExportCursor *c, long long id)
+static const Run *run_of(const DbExportCursor *c, long long id)
 {
-	size_t lo = 0, hi = c->n_runs;
-	if (c->last < c->n_runs && c->runs[c->last].id == id)
-		return &c->runs[c->last];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->runs[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == c->n_runs || c->runs[lo].id != id)
-		return NULL;
-	c->last = lo;
-	return &c->runs[lo];
+	int at = intmap_get(c->run_at, (uint64_t)id, -1);
+	return at < 0 ? NULL : &c->runs[at];
 }
 
 Status db_export_open(Db *db, const DbExportQuery *q, DbExportCursor **out)
@@ -170,6 +160,7 @@ void db_export_close(DbExportCursor *c)
 		free(r->model), free(r->provider), free(r->prompt_hash), free(r->prompt_name);
 	}
 	free(c->runs);
+	intmap_free(c->run_at);
 	free(c);
 }
 

@@ -41,6 +41,23 @@ expect_no_match() {
 # sql DB QUERY: the answer of the sqlite3 command-line shell, an independent reader.
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
 
+# checks NAME CMD...: runs CMD, a checker that prints "ok WHAT" or "not ok
+# WHAT: why" a check and ends with "N passed, N failed"; each of those lines
+# counts one pass or failure here (named NAME), and a checker that stops
+# before its closing line is a failure.
+checks() {
+	local name=$1 line
+	shift
+	"$@" >"$TMP/.checks" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok ;;
+		"not ok "*) not_ok "$name: ${line#not ok }" ;;
+		esac
+	done <"$TMP/.checks"
+	grep -qE '^[0-9]+ passed' "$TMP/.checks" || not_ok "$name: $(tail -n 3 "$TMP/.checks")"
+}
+
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]

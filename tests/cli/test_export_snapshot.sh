@@ -11,17 +11,8 @@
 here=$(cd "$(dirname "$0")" && pwd)
 check=$here/export_check.py
 
-pycheck() { # NAME ARGS...: runs export_check.py, one pass or failure per line
-	local name=$1
-	shift
-	python3 "$check" "$@" >"$TMP/check.out" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) ok ;;
-		"not ok "*) not_ok "$name: ${line#not ok }" ;;
-		esac
-	done <"$TMP/check.out"
-	grep -qE '^[0-9]+ passed' "$TMP/check.out" || not_ok "$name: $(tail -n 3 "$TMP/check.out")"
+pycheck() { # NAME ARGS...: export_check.py ARGS, one pass or failure per line
+	checks "$1" python3 "$check" "${@:2}"
 }
 
 # ---- 10,000 items with a vote and an LLM answer each ----
