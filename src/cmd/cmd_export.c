@@ -1,6 +1,5 @@
 /* cmd_export.c - gavel export: the gold set as JSONL, CSV or a Hugging Face
  * imagefolder, with splits and a manifest (src/export/export.h). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,20 +24,6 @@ typedef struct {
 	ExportOptions export;
 } Args;
 
-static int valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return 0;
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 static const char *format_list(void)
 {
 	static char text[1024];
@@ -55,7 +40,7 @@ static const char *format_list(void)
 	return text;
 }
 
-/* Checks what the table cannot: dates, the split, the target. */
+/* Checks what the table cannot: the dates' order, the split, the target. */
 static int check_args(Args *a, int argc, char **argv, int first)
 {
 	ExportOptions *e = &a->export;
@@ -65,12 +50,9 @@ static int check_args(Args *a, int argc, char **argv, int first)
 		return cli_usage_error("export", "unexpected argument '%s'", argv[first]);
 	if (!a->out || !*a->out)
 		return cli_usage_error("export", "give the folder to write: gavel export DIR");
-	for (int i = 0; i < 2; i++) {
-		const char *date = i ? e->until : e->since;
-		if (date && !valid_date(date))
-			return cli_usage_error("export", "--%s takes a date YYYY-MM-DD, not '%s'",
-					       i ? "until" : "since", date);
-	}
+	if (e->since && e->until && strcmp(e->since, e->until) > 0)
+		return cli_usage_error("export", "--since %s is after --until %s", e->since,
+				       e->until);
 	if (a->split && split_parse(a->split, &e->split) != STATUS_OK)
 		return cli_usage_error("export", "%s", status_detail());
 	if (a->split_mode >= 0 && !a->split)
@@ -97,10 +79,9 @@ static int parse_args(int argc, char **argv, Args *a)
 		CLIOPT_SWITCH("link", 0, &e->link, "imagefolder: hard-link the images, not copy"),
 		CLIOPT_SWITCH("all", 0, &e->all, "unsettled items too (their label empty)"),
 		CLIOPT_TEXT("category", &e->category, "C", "only items of category C"),
-		CLIOPT_TEXT("since", &e->since, "DATE",
+		CLIOPT_DATE("since", &e->since,
 			    "only items last decided on or after DATE (YYYY-MM-DD, UTC)"),
-		CLIOPT_TEXT("until", &e->until, "DATE",
-			    "only items last decided on or before DATE"),
+		CLIOPT_DATE("until", &e->until, "only items last decided on or before DATE"),
 		CLIOPT_REPEAT("reviewer", &reviewers, "NAME",
 			      "only items NAME voted on (repeat for several)"),
 		CLIOPT_TEXT("prompt", &a->prompt, "REF",
