@@ -64,9 +64,11 @@ deps:
 deps-build:
 	@tests/deps.sh $(DEPS_BUILD)
 
+# Builds on every core; tests/run.sh then runs a test per core at a time.
+JOBS := $(shell nproc 2>/dev/null || echo 1)
 check: deps
-	$(MAKE) check-run
-	$(MAKE) check-asan
+	$(MAKE) -j$(JOBS) check-run
+	$(MAKE) -j$(JOBS) check-asan
 
 check-run: tests
 	tests/run.sh $(abspath $(BIN)) $(abspath $(BUILD))
@@ -78,7 +80,7 @@ check-asan:
 # and running `make demo` again (import and label only add what is missing).
 DEMO_DB = $(BUILD)/demo.db
 demo: deps-build
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	@mkdir -p $(BUILD)
 	@[ -f $(DEMO_DB) ] || ./$(BIN) init --db $(DEMO_DB)
 	./$(BIN) import --db $(DEMO_DB) samples/manifest.jsonl

@@ -6,12 +6,19 @@
 
 #include "db/claims.h"
 #include "db/internal.h"
+#include "db/reviews.h"
 #include "src/base/clock.h"
+
+/* How the items of adjudications were chosen (reviews.queue_order): the
+ * conflicts queue, or all the unanimous items at once; an imported
+ * adjudication says "import" (db/ratings.c). */
+static const DbFrom SCREEN = { DB_FROM_QUEUE, DB_ORDER_CONFLICTS };
+static const DbFrom BULK = { DB_FROM_UNANIMOUS, DB_ORDER_UNREVIEWED };
 
 #define NOT_RETRACTED(r) "NOT EXISTS (SELECT 1 FROM reviews x WHERE x.retracts = " r ".id)"
 
-static const char INSERT[] =
-	"INSERT INTO reviews (item_id, reviewer, decision, label, note) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char INSERT[] = "INSERT INTO reviews (item_id, reviewer, decision, label, note,"
+			     " queue_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char RETRACT[] =
 	"INSERT INTO reviews (item_id, reviewer, decision, retracts) VALUES (?1, ?2, ?3, ?4)";
 /* may the adjudicator decide? their claim, their standing adjudication, or
@@ -31,8 +38,8 @@ static const char UNANIMOUS_COUNT[] = "SELECT count(*)" UNANIMOUS;
 /* materialized first: each insert's trigger changes the rows it was chosen by */
 static const char UNANIMOUS_ACCEPT[] =
 	"WITH u AS MATERIALIZED (SELECT item_id, human_min" UNANIMOUS ")"
-	" INSERT INTO reviews (item_id, reviewer, decision, label, note)"
-	" SELECT item_id, ?1, ?2, human_min, ?3 FROM u ORDER BY item_id";
+	" INSERT INTO reviews (item_id, reviewer, decision, label, note, queue_order)"
+	" SELECT item_id, ?1, ?2, human_min, ?3, ?4 FROM u ORDER BY item_id";
 static const char LAST_ID[] = "SELECT ifnull(max(id), 0) FROM reviews";
 static const char RETRACT_RANGE[] =
 	"INSERT INTO reviews (item_id, reviewer, decision, retracts)"
@@ -105,6 +112,7 @@ static Status insert(Db *db, long long item_id, const char *who, int label, cons
 	sqlite3_bind_text(stmt, 3, db_decision_word(DB_DECISION_ADJUDICATE), -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 4, label);
 	db_bind_text_or_null(stmt, 5, reason && *reason ? reason : NULL);
+	sqlite3_bind_text(stmt, 6, db_from_word(SCREEN), -1, SQLITE_STATIC);
 	st = step_done(db, stmt, "recording an adjudication");
 	if (st == STATUS_OK && review_id)
 		*review_id = sqlite3_last_insert_rowid(db->handle);
@@ -190,6 +198,7 @@ Status db_adjudication_accept_unanimous(Db *db, const char *who, const char *rea
 		sqlite3_bind_text(stmt, 2, db_decision_word(DB_DECISION_ADJUDICATE), -1,
 				  SQLITE_STATIC);
 		db_bind_text_or_null(stmt, 3, reason);
+		sqlite3_bind_text(stmt, 4, db_from_word(BULK), -1, SQLITE_STATIC);
 		st = step_done(db, stmt, "accepting the unanimous items");
 		*count = sqlite3_changes(db->handle);
 	}

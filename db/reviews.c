@@ -50,14 +50,22 @@ static const char ITEM_HISTORY[] =
 	"  ifnull(' undoes #' || v.retracts, '') || ifnull(': ' || v.note, '') || '  #' || v.id"
 	" FROM reviews v WHERE v.item_id = ?1) ORDER BY t, kind, k";
 
+/* The words stored for the orders that have no --order word (db/claims.h). */
+static const char *const unlisted_order_words[DB_ORDER_COUNT] = {
+	[DB_ORDER_MINE] = "mine",
+	[DB_ORDER_CONFLICTS] = "conflicts",
+};
+
 const char *db_from_word(DbFrom from)
 {
 	switch (from.kind) {
 	case DB_FROM_IMPORT: return "import";
+	case DB_FROM_UNANIMOUS: return "unanimous";
 	case DB_FROM_QUEUE:
-		if (from.order == DB_ORDER_MINE)
-			return "mine";
-		return (unsigned)from.order < DB_ORDER_COUNT ? db_order_words[from.order] : NULL;
+		if ((unsigned)from.order >= DB_ORDER_COUNT)
+			return NULL;
+		return unlisted_order_words[from.order] ? unlisted_order_words[from.order]
+							: db_order_words[from.order];
 	case DB_FROM_UNKNOWN: break;
 	}
 	return NULL;

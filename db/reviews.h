@@ -9,10 +9,12 @@
 #include "db/kinds.h"
 
 /* How the item of a decision was chosen (reviews.queue_order): the queue
- * order the reviewer was working in, or an import; unknown for decisions
- * recorded before gavel kept it. Agreement on items a queue chose is not
- * the catalogue's agreement (docs/estimates.md). */
-typedef enum { DB_FROM_UNKNOWN, DB_FROM_QUEUE, DB_FROM_IMPORT } DbFromKind;
+ * order the reviewer was working in (the adjudication screen's is
+ * DB_ORDER_CONFLICTS), an import, or the adjudication screen's acceptance
+ * of every unanimous item in one step; unknown for decisions recorded
+ * before gavel kept it. Agreement on items a queue chose is not the
+ * catalogue's agreement (docs/estimates.md). */
+typedef enum { DB_FROM_UNKNOWN, DB_FROM_QUEUE, DB_FROM_IMPORT, DB_FROM_UNANIMOUS } DbFromKind;
 
 typedef struct {
 	DbFromKind kind;
@@ -20,7 +22,8 @@ typedef struct {
 } DbFrom;
 
 /* The word stored for from ("audit", "disagreement", "mine" for browsing
- * one's own decisions, "import"), NULL when unknown. Static. */
+ * one's own decisions, "conflicts" for the adjudication screen's queue,
+ * "import", "unanimous"), NULL when unknown. Static. */
 const char *db_from_word(DbFrom from);
 
 /* One row of the log (db/kinds.h; a retract row is an undo: retracts names

@@ -187,11 +187,7 @@ static void draw_list(App *app, View *v)
 {
 	const Layout *l = &app->layout;
 	int count = adjudicate_count(v->session), cursor = adjudicate_cursor(v->session);
-	int first = cursor - l->rows / 3;
-	if (first > count - l->rows)
-		first = count - l->rows;
-	if (first < 0)
-		first = 0;
+	int first = reviewdraw_list_first(app, cursor, count);
 	for (int row = 0; row < l->rows; row++) {
 		const AdjudicateEntry *e = adjudicate_peek(v->session, first + row);
 		char state[32];
@@ -216,68 +212,10 @@ static void draw_list(App *app, View *v)
 		draw_text(stdscr, l->top + row, l->queue_w - width - 1, width + 1, state, 1);
 		attroff(A_REVERSE);
 	}
-	for (int row = 0; row < l->rows; row++) {
-		mvadd_wch(l->top + row, l->queue_w, WACS_VLINE);
-		mvadd_wch(l->top + row, l->llm_x - 1, WACS_VLINE);
-	}
+	reviewdraw_separators(app);
 }
 
-static void draw_picture(App *app, View *v)
-{
-	const Layout *l = &app->layout;
-	const AdjudicateEntry *e = current(v);
-	const GfxImage *image;
-	char error[160] = "";
-	const char *note = NULL;
-	app->image_pending = 0;
-	if (!e)
-		return;
-	if (!e->path) {
-		note = "(no image)";
-	} else if (app->caps.graphics == TTY_GRAPHICS_NONE) {
-		note = "(images off: --graphics none)";
-	} else {
-		image = prefetch_get(app->prefetch, e->path, error, sizeof error);
-		app->image_pending = !image && !error[0];
-		if (image && image->mode == TTY_GRAPHICS_BLOCKS && screen_has_256_colours())
-			draw_blocks(&image->blocks, l->top, l->img_x, l->rows, l->img_cols);
-		else if (app->image_pending)
-			note = "loading…";
-		else if (!image)
-			note = error;
-	}
-	if (note)
-		draw_text(stdscr, l->top + l->rows / 2, l->img_x + 1, l->img_cols - 2, note, 0);
-}
-
-/* ---- the right pane: lines, wrapped and scrolled ---- */
-
-typedef struct {
-	App *app;
-	int y, skip, attr;
-} Pane;
-
-static void pane_line(void *arg, const char *text)
-{
-	Pane *p = arg;
-	const Layout *l = &p->app->layout;
-	if (p->skip > 0) {
-		p->skip--;
-		return;
-	}
-	if (p->y >= l->top + l->rows)
-		return;
-	attron(p->attr);
-	draw_text(stdscr, p->y++, l->llm_x + 1, l->llm_w - 1, text, 0);
-	attroff(p->attr);
-}
-
-static void pane(Pane *p, int attr, const char *text)
-{
-	p->attr = attr;
-	draw_wrap(text, p->app->layout.llm_w - 2, pane_line, p);
-	p->attr = 0;
-}
+/* ---- the right pane ---- */
 
 static void accuracy_text(char *out, size_t size, double accuracy)
 {
@@ -287,27 +225,27 @@ static void accuracy_text(char *out, size_t size, double accuracy)
 		out[0] = '\0';
 }
 
-static void pane_llm(Pane *p, const View *v, const Settlement *fit)
+static void pane_llm(PaneWriter *p, const View *v, const Settlement *fit)
 {
 	const DbPrediction *pr = &v->details.prediction;
 	char line[512], acc[32];
 	if (!pr->id || pr->status != DB_PREDICTION_OK) {
-		pane(p, A_BOLD, "LLM  no answer");
+		reviewdraw_pane_text(p, A_BOLD, "LLM  no answer");
 		return;
 	}
 	accuracy_text(acc, sizeof acc, v->details.llm_accuracy);
 	snprintf(line, sizeof line, "LLM  %d %s%s", pr->label,
 		 settlement_label_name(fit, pr->label), acc);
-	pane(p, A_BOLD, line);
-	pane(p, 0, pr->rationale ? pr->rationale : "(no rationale)");
+	reviewdraw_pane_text(p, A_BOLD, line);
+	reviewdraw_pane_text(p, 0, pr->rationale ? pr->rationale : "(no rationale)");
 }
 
-static void pane_votes(Pane *p, const View *v, const Settlement *fit)
+static void pane_votes(PaneWriter *p, const View *v, const Settlement *fit)
 {
 	char line[1024], acc[32];
-	pane(p, A_BOLD, "reviewers");
+	reviewdraw_pane_text(p, A_BOLD, "reviewers");
 	if (!v->details.n_votes)
-		pane(p, 0, "  (none)");
+		reviewdraw_pane_text(p, 0, "  (none)");
 	for (int i = 0; i < v->details.n_votes; i++) {
 		const AdjudicateVote *x = &v->details.votes[i];
 		accuracy_text(acc, sizeof acc, x->accuracy);
@@ -317,23 +255,23 @@ static void pane_votes(Pane *p, const View *v, const Settlement *fit)
 			snprintf(line, sizeof line, "  %s: %d %s%s%s", x->reviewer, x->label,
 				 settlement_label_name(fit, x->label), acc,
 				 x->verdict == DB_VERDICT_FLAWED ? ", rationale flawed" : "");
-		pane(p, 0, line);
+		reviewdraw_pane_text(p, 0, line);
 		if (x->note) {
 			snprintf(line, sizeof line, "    note: %s", x->note);
-			pane(p, 0, line);
+			reviewdraw_pane_text(p, 0, line);
 		}
 	}
 }
 
 /* Each label's posterior as a bar, as wide as the pane allows. */
-static void pane_posterior(Pane *p, const View *v, const Settlement *fit)
+static void pane_posterior(PaneWriter *p, const View *v, const Settlement *fit)
 {
 	int bar = p->app->layout.llm_w - 24;
 	char line[256];
 	bar = bar > BAR_MAX ? BAR_MAX : bar < 4 ? 4 : bar;
-	pane(p, A_BOLD, "Dawid-Skene posterior");
+	reviewdraw_pane_text(p, A_BOLD, "Dawid-Skene posterior");
 	if (!v->details.posterior) {
-		pane(p, 0, "  (not modelled: no votes)");
+		reviewdraw_pane_text(p, 0, "  (not modelled: no votes)");
 		return;
 	}
 	for (int j = 1; j <= settlement_labels(fit); j++) {
@@ -344,7 +282,7 @@ static void pane_posterior(Pane *p, const View *v, const Settlement *fit)
 			n += snprintf(line + n, sizeof line - (size_t)n, "%s",
 				      c < cells ? "█" : "░");
 		snprintf(line + n, sizeof line - (size_t)n, " %.2f", x);
-		pane(p, 0, line);
+		reviewdraw_pane_text(p, 0, line);
 	}
 }
 
@@ -352,31 +290,33 @@ static void draw_details(App *app, View *v)
 {
 	const Settlement *fit = adjudicate_settlement(v->session);
 	const DbItem *it = &v->details.item;
-	Pane p = { .app = app, .y = app->layout.top, .skip = v->scroll };
+	PaneWriter p = reviewdraw_pane(app, v->scroll);
 	char line[512];
 	if (!current(v)) {
-		pane(&p, A_BOLD,
-		     adjudicate_count(v->session) ? "nothing left in conflict for now"
-						  : "no item in conflict");
-		pane(&p, 0, "A accepts the unanimous items; q goes back to the review screen");
+		reviewdraw_pane_text(&p, A_BOLD,
+				     adjudicate_count(v->session)
+					     ? "nothing left in conflict for now"
+					     : "no item in conflict");
+		reviewdraw_pane_text(
+			&p, 0, "A accepts the unanimous items; q goes back to the review screen");
 		return;
 	}
-	pane(&p, A_BOLD, it->title ? it->title : "(untitled)");
+	reviewdraw_pane_text(&p, A_BOLD, it->title ? it->title : "(untitled)");
 	snprintf(line, sizeof line, "%s%s%s", it->external_id ? it->external_id : "",
 		 it->category ? " · " : "", it->category ? it->category : "");
-	pane(&p, 0, line);
+	reviewdraw_pane_text(&p, 0, line);
 	if (v->details.adjudicated) {
 		snprintf(line, sizeof line, "adjudicated: %d %s by %s%s%s", v->details.adjudicated,
 			 settlement_label_name(fit, v->details.adjudicated),
 			 v->details.adjudicator ? v->details.adjudicator : "?",
 			 v->details.reason ? ": " : "", v->details.reason ? v->details.reason : "");
-		pane(&p, A_BOLD, line);
+		reviewdraw_pane_text(&p, A_BOLD, line);
 	}
-	pane(&p, 0, "");
+	reviewdraw_pane_text(&p, 0, "");
 	pane_votes(&p, v, fit);
-	pane(&p, 0, "");
+	reviewdraw_pane_text(&p, 0, "");
 	pane_posterior(&p, v, fit);
-	pane(&p, 0, "");
+	reviewdraw_pane_text(&p, 0, "");
 	pane_llm(&p, v, fit);
 }
 
@@ -385,25 +325,17 @@ static void draw(App *app, void *state)
 	View *v = state;
 	land(app, v);
 	draw_list(app, v);
-	draw_picture(app, v);
+	app->image_pending = 0;
+	if (current(v))
+		reviewdraw_picture(app, current(v)->path);
 	draw_details(app, v);
 }
 
 static void draw_image(App *app, void *state)
 {
 	View *v = state;
-	const AdjudicateEntry *e = current(v);
-	const GfxImage *image;
-	GfxBuf placed = { 0 };
-	if (!e || !e->path || app->caps.graphics != TTY_GRAPHICS_SIXEL)
-		return;
-	image = prefetch_get(app->prefetch, e->path, NULL, 0);
-	if (!image || image->mode != TTY_GRAPHICS_SIXEL)
-		return;
-	gfx_sixel_place(&placed, app->layout.top, app->layout.img_x, &image->sixel);
-	screen_write_raw(placed.data, placed.len);
-	gfx_buf_free(&placed);
-	app->image_on_screen = 1;
+	if (current(v))
+		reviewdraw_sixel(app, current(v)->path);
 }
 
 static void close_view(void *state)

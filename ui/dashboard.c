@@ -13,6 +13,7 @@
 #include "src/base/xalloc.h"
 #include "src/estimate/estimate.h"
 #include "src/estimate/estimateload.h"
+#include "src/settle/settlement.h"
 #include "ui/draw.h"
 #include "ui/gfx.h"
 #include "ui/labview.h"
@@ -25,6 +26,20 @@
  * a blank. */
 enum { FIGURE_ROWS = 9 };
 
+/* The rater accuracy table: a title and a header above the raters' rows,
+ * a blank (or which reviewers are shown) below; at most half the rows the
+ * figures leave, and nothing when fewer than MIN_RATER_ROWS raters would
+ * fit. Columns: the rater's name, their votes, then one per label, from
+ * LABEL_COLS wide down to MIN_LABEL_COLS (" 0.93") when the scale is long. */
+enum {
+	ACCURACY_FRAME = 3,
+	MIN_RATER_ROWS = 2,
+	NAME_COLS = 16,
+	VOTES_COLS = 9,
+	LABEL_COLS = 8,
+	MIN_LABEL_COLS = 5
+};
+
 /* The target the dashboard plans for: a share within 2.5 points. */
 #define DASHBOARD_WIDTH 0.05
 
@@ -36,6 +51,7 @@ struct Dashboard {
 	int n_versions, version;
 	int rater;           /* -1: the settled label of everyone, else a reviewer index */
 	char *me;
+	Settlement *fit; /* each rater's accuracy (Dawid-Skene); NULL when it could not be made */
 	GfxImage *charts[2]; /* the pictures last prepared, for the size they were made for */
 };
 
@@ -145,6 +161,9 @@ Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
 		return st;
 	}
 	d->me = xstrdup(reviewer);
+	/* the fit `gavel agree` shows; without it the table is left out, as there */
+	if (settlement_load_accuracy(db, &d->fit) != STATUS_OK)
+		d->fit = NULL;
 	collect_versions(d);
 	recompute(d);
 	d->rater = -1;
@@ -167,6 +186,7 @@ void dashboard_free(Dashboard *d)
 	free(d->shares), free(d->plan);
 	free(d->versions);
 	free(d->me);
+	settlement_free(d->fit);
 	free(d);
 }
 
@@ -317,6 +337,104 @@ static void draw_figures(Dashboard *d, int top)
 	draw_basis(d, top, p);
 }
 
+/* ---- each rater's estimated accuracy per label ---- */
+
+/* The rows the accuracy table takes below the figures (0: none). */
+static int accuracy_rows(const Dashboard *d, const App *app)
+{
+	int room = (app->layout.rows - FIGURE_ROWS) / 2;
+	int want = d->fit ? ACCURACY_FRAME + (int)settlement_raters(d->fit) : 0;
+	if (!d->fit || room < ACCURACY_FRAME + MIN_RATER_ROWS)
+		return 0;
+	return want < room ? want : room;
+}
+
+/* The settlement's index of the reviewer chosen with v, or (size_t)-1. */
+static size_t chosen_rater(const Dashboard *d)
+{
+	return d->rater < 0 ? (size_t)-1
+			    : settlement_rater_find(d->fit, d->report->reviewers[d->rater]);
+}
+
+/* The first reviewer shown when not all fit in shown rows: the window
+ * keeps the chosen one in view; the LLM's row is always the last. */
+static size_t first_shown(const Dashboard *d, size_t shown)
+{
+	size_t reviewers = settlement_raters(d->fit) - 1, chosen = chosen_rater(d), first = 0;
+	if (shown > reviewers || chosen == (size_t)-1 || chosen < shown - 1)
+		return 0;
+	first = chosen - (shown - 2);
+	return first + shown - 1 > reviewers ? reviewers - (shown - 1) : first;
+}
+
+/* The width of a label's column: as wide as the screen allows them all. */
+static int label_cols(const Dashboard *d)
+{
+	int w = (COLS - 2 - NAME_COLS - VOTES_COLS) / settlement_labels(d->fit);
+	return w > LABEL_COLS ? LABEL_COLS : w < MIN_LABEL_COLS ? MIN_LABEL_COLS : w;
+}
+
+static void accuracy_header(const Dashboard *d, int y)
+{
+	char line[256];
+	int x = 1 + NAME_COLS + VOTES_COLS, w = label_cols(d);
+	const DsResult *ds = settlement_ds(d->fit);
+	/* short enough for 80 columns even when it did not converge */
+	snprintf(line, sizeof line,
+		 "rater accuracy P(says j|truly j) · Dawid-Skene, %d iteration%s%s", ds->iterations,
+		 ds->iterations == 1 ? "" : "s", ds->converged ? "" : ", not converged");
+	attron(A_BOLD);
+	draw_text(stdscr, y, 1, COLS - 2, line, 1);
+	attroff(A_BOLD);
+	snprintf(line, sizeof line, "%-*s%*s", NAME_COLS, "rater", VOTES_COLS - 1, "votes");
+	draw_text(stdscr, y + 1, 1, NAME_COLS + VOTES_COLS, line, 1);
+	for (int j = 1; j <= settlement_labels(d->fit) && x + w <= COLS - 1; j++) {
+		snprintf(line, sizeof line, " %d %s", j, settlement_label_name(d->fit, j));
+		draw_text(stdscr, y + 1, x, w, line, 1);
+		x += w;
+	}
+}
+
+static void accuracy_row(const Dashboard *d, int y, size_t k)
+{
+	char cell[32];
+	int x = 1 + NAME_COLS + VOTES_COLS, w = label_cols(d),
+	    bold = k == chosen_rater(d) ? A_BOLD : 0;
+	attron(bold);
+	draw_text(stdscr, y, 1, NAME_COLS - 1,
+		  settlement_rater_is_llm(d->fit, k) ? "LLM" : settlement_rater_name(d->fit, k), 1);
+	snprintf(cell, sizeof cell, "%*zu", VOTES_COLS - 1, settlement_rater_votes(d->fit, k));
+	draw_text(stdscr, y, 1 + NAME_COLS, VOTES_COLS, cell, 1);
+	for (int j = 1; j <= settlement_labels(d->fit) && x + w <= COLS - 1; j++) {
+		snprintf(cell, sizeof cell, " %.2f",
+			 dawidskene_confusion(settlement_ds(d->fit), k, j, j));
+		draw_text(stdscr, y, x, w, cell, 1);
+		x += w;
+	}
+	attroff(bold);
+}
+
+/* The table: rater rows (the LLM's last), label columns. */
+static void draw_accuracy(Dashboard *d, int top, int rows)
+{
+	size_t raters, shown, first;
+	if (!rows)
+		return;
+	raters = settlement_raters(d->fit);
+	shown = (size_t)(rows - ACCURACY_FRAME) < raters ? (size_t)(rows - ACCURACY_FRAME) : raters;
+	first = shown < raters ? first_shown(d, shown) : 0;
+	accuracy_header(d, top);
+	for (size_t r = 0; r + 1 < shown; r++)
+		accuracy_row(d, top + 2 + (int)r, first + r);
+	accuracy_row(d, top + 1 + (int)shown, raters - 1);
+	if (shown < raters) {
+		char line[160];
+		snprintf(line, sizeof line, "reviewers %zu-%zu of %zu shown; v moves through them",
+			 first + 1, first + shown - 1, raters - 1);
+		draw_text(stdscr, top + 2 + (int)shown, 1, COLS - 2, line, 1);
+	}
+}
+
 /* Rasterises chart i (0: heat map, 1: LLM label by human label) for a
  * pane of cols x rows cells and prepares it for the terminal. */
 static const GfxImage *chart(Dashboard *d, int i, const TtyCaps *caps, int cols, int rows)
@@ -375,10 +493,16 @@ static void draw_text_matrix(Dashboard *d, int top, int rows)
 	}
 }
 
-/* Where the charts go: below the figures, side by side. */
-static int chart_rows(const App *app)
+/* Where the charts go: below the figures and the accuracy table, side by
+ * side. */
+static int chart_top(const Dashboard *d, const App *app)
 {
-	return app->layout.rows - FIGURE_ROWS;
+	return app->layout.top + FIGURE_ROWS + accuracy_rows(d, app);
+}
+
+static int chart_rows(const Dashboard *d, const App *app)
+{
+	return app->layout.rows - FIGURE_ROWS - accuracy_rows(d, app);
 }
 
 /* Whether both charts can be drawn as pictures here; else the text matrix. */
@@ -394,8 +518,9 @@ static int pictures_fit(Dashboard *d, const TtyCaps *caps, int rows)
 static void draw(App *app, void *state)
 {
 	Dashboard *d = state;
-	int top = app->layout.top + FIGURE_ROWS, rows = chart_rows(app), half = COLS / 2 - 1;
+	int top = chart_top(d, app), rows = chart_rows(d, app), half = COLS / 2 - 1;
 	draw_figures(d, app->layout.top);
+	draw_accuracy(d, app->layout.top + FIGURE_ROWS, accuracy_rows(d, app));
 	if (rows < 4)
 		return;
 	if (!pictures_fit(d, &app->caps, rows)) {
@@ -410,7 +535,7 @@ static void draw(App *app, void *state)
 static void draw_image(App *app, void *state)
 {
 	Dashboard *d = state;
-	int top = app->layout.top + FIGURE_ROWS, rows = chart_rows(app), half = COLS / 2 - 1;
+	int top = chart_top(d, app), rows = chart_rows(d, app), half = COLS / 2 - 1;
 	if (app->caps.graphics != TTY_GRAPHICS_SIXEL || !pictures_fit(d, &app->caps, rows))
 		return;
 	for (int i = 0; i < 2; i++) {

@@ -123,4 +123,31 @@ void reviewdraw_frame(App *app, int repaint_image);
 void reviewdraw_review(App *app);
 void reviewdraw_image(App *app);
 
+/* The pieces the screens over the review screen's layout share (the
+ * adjudication screen): */
+/* the first entry of a list of count shown in the left pane, so that the
+ * cursor stands a third of the way down; */
+int reviewdraw_list_first(const App *app, int cursor, int count);
+/* the two lines between the list, the image pane and the text pane; */
+void reviewdraw_separators(App *app);
+/* the picture of path in the image pane as half blocks, or a note saying
+ * why there is none (no image, images off, loading, the error), wrapped;
+ * sets app->image_pending and app->image_error; */
+void reviewdraw_picture(App *app, const char *path);
+/* and the sixel picture of path, written after doupdate() when it is ready
+ * (sets app->image_on_screen). */
+void reviewdraw_sixel(App *app, const char *path);
+
+/* Lines down the text pane on the right, wrapped to its width, the first
+ * skip of them scrolled off, none drawn below the pane. */
+typedef struct {
+	App *app;
+	int y, skip, attr;
+} PaneWriter;
+
+/* A writer at the top of the text pane with skip lines scrolled off. */
+PaneWriter reviewdraw_pane(App *app, int skip);
+/* Writes text (cleaned and wrapped by ui/draw.c) in the curses attributes attr. */
+void reviewdraw_pane_text(PaneWriter *w, int attr, const char *text);
+
 #endif

@@ -143,15 +143,19 @@ static void entry_state(App *app, const ReviewEntry *e, char *out, size_t size, 
 	}
 }
 
+int reviewdraw_list_first(const App *app, int cursor, int count)
+{
+	int first = cursor - app->layout.rows / 3;
+	if (first > count - app->layout.rows)
+		first = count - app->layout.rows;
+	return first < 0 ? 0 : first;
+}
+
 static void draw_queue(App *app)
 {
 	const Layout *l = &app->layout;
 	int count = review_count(app->session), cursor = review_cursor(app->session);
-	int first = cursor - l->rows / 3;
-	if (first > count - l->rows)
-		first = count - l->rows;
-	if (first < 0)
-		first = 0;
+	int first = reviewdraw_list_first(app, cursor, count);
 	for (int row = 0; row < l->rows; row++) {
 		const ReviewEntry *e = review_peek(app->session, first + row);
 		char state[32];
@@ -175,7 +179,7 @@ static void draw_queue(App *app)
 	}
 }
 
-static void draw_separators(App *app)
+void reviewdraw_separators(App *app)
 {
 	const Layout *l = &app->layout;
 	for (int row = 0; row < l->rows; row++) {
@@ -186,10 +190,10 @@ static void draw_separators(App *app)
 
 /* ---- the LLM pane: a list of lines, scrolled ---- */
 
-typedef struct {
-	App *app;
-	int y, skip, attr;
-} PaneWriter;
+PaneWriter reviewdraw_pane(App *app, int skip)
+{
+	return (PaneWriter){ .app = app, .y = app->layout.top, .skip = skip };
+}
 
 static void pane_line(void *arg, const char *text)
 {
@@ -211,6 +215,13 @@ static void pane_text(PaneWriter *w, int attr, const char *text)
 	w->attr = attr;
 	draw_wrap(text, w->app->layout.llm_w - 2, pane_line, w);
 	w->attr = 0;
+}
+
+/* pane_text() for the other screens (its short name keeps this file's many
+ * calls readable). */
+void reviewdraw_pane_text(PaneWriter *w, int attr, const char *text)
+{
+	pane_text(w, attr, text);
 }
 
 /* Each field of a JSON object as "key: value" (aspects, metadata). */
@@ -392,7 +403,7 @@ static void pane_item(App *app, PaneWriter *w)
 
 static void draw_llm_pane(App *app)
 {
-	PaneWriter w = {.app = app, .y = app->layout.top, .skip = app->scroll};
+	PaneWriter w = reviewdraw_pane(app, app->scroll);
 	if (!review_peek(app->session, review_cursor(app->session))) {
 		pane_text(&w, A_BOLD, review_count(app->session) ? "nothing left to review for now"
 								  : "nothing to review");
@@ -422,20 +433,21 @@ static void image_note_line(void *arg, const char *text)
 		draw_text(stdscr, n->y++, n->x, n->width, text, 0);
 }
 
-static void draw_image_pane(App *app)
+void reviewdraw_picture(App *app, const char *path)
 {
 	const Layout *l = &app->layout;
-	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	const GfxImage *image;
 	const char *note = NULL;
-	if (!e)
-		return;
-	if (!e->path) {
+	app->image_pending = 0;
+	if (!path) {
 		note = "(no image)";
 	} else if (app->caps.graphics == TTY_GRAPHICS_NONE) {
 		note = "(images off: --graphics none)";
 	} else {
-		image = prefetch_get(app->prefetch, e->path, app->image_error, sizeof app->image_error);
+		/* asked afresh each time: the screens share it, their paths differ */
+		app->image_error[0] = '\0';
+		image = prefetch_get(app->prefetch, path, app->image_error,
+				     sizeof app->image_error);
 		app->image_pending = !image && !app->image_error[0];
 		if (image && image->mode == TTY_GRAPHICS_BLOCKS && screen_has_256_colours())
 			draw_blocks(&image->blocks, l->top, l->img_x, l->rows, l->img_cols);
@@ -490,9 +502,11 @@ static void draw_hints(App *app)
 
 void reviewdraw_review(App *app)
 {
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	draw_queue(app);
-	draw_separators(app);
-	draw_image_pane(app);
+	reviewdraw_separators(app);
+	if (e)
+		reviewdraw_picture(app, e->path);
 	draw_llm_pane(app);
 }
 
@@ -519,18 +533,24 @@ void reviewdraw_frame(App *app, int repaint_image)
 	}
 }
 
-void reviewdraw_image(App *app)
+void reviewdraw_sixel(App *app, const char *path)
 {
-	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
 	const GfxImage *image;
 	GfxBuf placed = {0};
-	if (!e || !e->path || app->caps.graphics != TTY_GRAPHICS_SIXEL)
+	if (!path || app->caps.graphics != TTY_GRAPHICS_SIXEL)
 		return;
-	image = prefetch_get(app->prefetch, e->path, NULL, 0);
+	image = prefetch_get(app->prefetch, path, NULL, 0);
 	if (!image || image->mode != TTY_GRAPHICS_SIXEL)
 		return;
 	gfx_sixel_place(&placed, app->layout.top, app->layout.img_x, &image->sixel);
 	screen_write_raw(placed.data, placed.len);
 	gfx_buf_free(&placed);
 	app->image_on_screen = 1;
+}
+
+void reviewdraw_image(App *app)
+{
+	const ReviewEntry *e = review_peek(app->session, review_cursor(app->session));
+	if (e)
+		reviewdraw_sixel(app, e->path);
 }

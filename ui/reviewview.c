@@ -341,7 +341,7 @@ static int show_dashboard(App *app)
 {
 	Dashboard *dashboard;
 	Status st;
-	app_message(app, 0, "reading every review and prediction…");
+	app_message(app, 0, "reading every review and prediction, fitting Dawid-Skene…");
 	reviewdraw_frame(app, 0);
 	refresh();
 	st = dashboard_open(app->db, app->reviewer, &dashboard);

@@ -149,18 +149,12 @@ static int run_exists(const AgreeData *d, long long id)
 
 /* ---- each rater's estimated accuracy per label (Dawid-Skene) ---- */
 
-/* The fit under the database's default parameters, with the LLM as a rater:
- * NULL (and nothing shown) when it cannot be made. */
+/* The fit settlement_load_accuracy() makes: NULL (and nothing shown) when
+ * it cannot be made. */
 static Settlement *accuracy_fit(Db *db)
 {
-	SettleConfig config;
 	Settlement *s = NULL;
-	if (settlement_config_of(db, &config) != STATUS_OK)
-		config = settlement_config_default();
-	config.with_llm = 1;
-	if (settlement_load(db, &config, 1, &s) != STATUS_OK)
-		return NULL;
-	return s;
+	return settlement_load_accuracy(db, &s) == STATUS_OK ? s : NULL;
 }
 
 static void print_line(void *arg, const char *line)

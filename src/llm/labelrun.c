@@ -16,7 +16,7 @@
 #include "src/llm/callcache.h"
 #include "src/llm/http.h"
 #include "src/llm/labelitem.h"
-#include "src/llm/reply.h"
+#include "src/llm/labelrecord.h"
 #include "src/base/xalloc.h"
 
 #define FILL_BUDGET_S 0.05
@@ -49,22 +49,12 @@ typedef struct Job {
 	char last_error[256];
 } Job;
 
-/* Who an answer is of, and how it came. */
-typedef struct {
-	long long item_id;
-	int sample, attempts, cached;
-	long latency_ms;
-} Asked;
-
 typedef struct LabelRun Run;
 
 struct LabelRun {
-	Db *db;
-	long long run_id;
+	LabelRecorder rec; /* the database, run, scale, summary and first fatal failure */
 	const Prompt *prompt;
-	const DbScale *scale;
 	LabelOptions opt;  /* a copy: json_mode may be turned off on the way */
-	LabelSummary *sum;
 	Http *http;
 	long long ids[PAGE];
 	int id_count, id_next, exhausted;
@@ -75,7 +65,6 @@ struct LabelRun {
 	int answered;      /* a server replied this session: the URL is right */
 	int unreachable;   /* attempts in a row that reached no server */
 	Rng random;       /* the backoff jitter */
-	Status fatal;
 	double start, last_progress;
 	int repeats;      /* answers per item */
 	CallCache *cache; /* NULL: off */
@@ -93,23 +82,6 @@ static void job_free(Job *job)
 	free(job);
 }
 
-/* Counts a failure under a short reason, for the summary. */
-static void tally(LabelSummary *sum, const char *reason)
-{
-	int i;
-	for (i = 0; i < sum->reason_count; i++)
-		if (!strcmp(sum->reasons[i], reason))
-			break;
-	if (i == sum->reason_count) {
-		if (i == LABEL_MAX_REASONS)
-			i = LABEL_MAX_REASONS - 1, reason = "other";
-		else
-			sum->reason_count++;
-		snprintf(sum->reasons[i], sizeof sum->reasons[i], "%s", reason);
-	}
-	sum->reason_counts[i]++;
-}
-
 /* Replaces every copy of the API key in text with "[key]" (servers may echo it). */
 static void redact(char *text, const char *key)
 {
@@ -123,97 +95,11 @@ static void redact(char *text, const char *key)
 	}
 }
 
-static Status record(Run *run, DbPredictionNew *p)
+static LabelAsked asked_of(const Job *job)
 {
-	Status st;
-	p->run_id = run->run_id;
-	st = db_prediction_add(run->db, p);
-	if (st != STATUS_OK) {
-		run->fatal = st;
-		return st;
-	}
-	switch (p->status) {
-	case DB_PREDICTION_OK: run->sum->ok++; break;
-	case DB_PREDICTION_PARSE_FAILED: run->sum->parse_failed++; break;
-	case DB_PREDICTION_FAILED: case DB_PREDICTION_STATE_COUNT: run->sum->failed++; break;
-	}
-	if (p->cached) {
-		/* no call was made: what it cost once is what it saved now */
-		run->sum->cache_hits++;
-		run->sum->saved_prompt_tokens += p->prompt_tokens > 0 ? p->prompt_tokens : 0;
-		run->sum->saved_completion_tokens +=
-			p->completion_tokens > 0 ? p->completion_tokens : 0;
-		return STATUS_OK;
-	}
-	if (p->prompt_tokens > 0)
-		run->sum->prompt_tokens += p->prompt_tokens;
-	if (p->completion_tokens > 0)
-		run->sum->completion_tokens += p->completion_tokens;
-	return STATUS_OK;
-}
-
-/* A prediction of who with nothing known yet: tokens unknown. */
-static DbPredictionNew prediction_of(const Asked *who, DbPredictionState status)
-{
-	return (DbPredictionNew){ .item_id = who->item_id,
-				  .sample = who->sample,
-				  .status = status,
-				  .attempts = who->attempts,
-				  .cached = who->cached,
-				  .latency_ms = who->latency_ms,
-				  .prompt_tokens = -1,
-				  .completion_tokens = -1 };
-}
-
-static Asked asked_of(const Job *job)
-{
-	return (Asked){ .item_id = job->item_id, .sample = job->sample, .attempts = job->attempts };
-}
-
-static void record_failure(Run *run, const Asked *who, const char *reason, const char *error)
-{
-	DbPredictionNew p = prediction_of(who, DB_PREDICTION_FAILED);
-	p.error = error;
-	tally(run->sum, reason);
-	record(run, &p);
-}
-
-/* Parses the model's text against the scale and records the verdict;
- * returns whether it was a readable answer. put, when not NULL, is the
- * reply to cache: stored with the prediction only if it was readable. */
-static int record_answer(Run *run, const Asked *who, const char *content, const char *reasoning,
-			 const ProviderAnswer *answer, const DbCachePut *put)
-{
-	Reply reply;
-	DbPredictionNew p = prediction_of(who, DB_PREDICTION_OK);
-	const char *text = content ? content : "";
-	int readable;
-	p.raw_reply = content;
-	if (answer) {
-		p.prompt_tokens = answer->prompt_tokens;
-		p.completion_tokens = answer->completion_tokens;
-	}
-	reply_parse(text, strlen(text), (const char *const *)run->scale->names, run->scale->count,
-		    &reply);
-	if (reply.ok && !(answer && answer->refused)) {
-		p.score = reply.score;
-		p.label = reply.label;
-		p.inconsistent = reply.inconsistent;
-		p.has_confidence = reply.has_confidence;
-		p.confidence = reply.confidence;
-		p.rationale = reply.rationale;
-		p.aspects_json = reply.aspects_json;
-	} else {
-		p.status = DB_PREDICTION_PARSE_FAILED;
-		p.error = answer && answer->refused ? "the model refused" : reply.failure;
-		p.rationale = reply.rationale;
-	}
-	p.reasoning = reasoning ? reasoning : reply.reasoning;
-	readable = p.status == DB_PREDICTION_OK;
-	p.cache_put = readable ? put : NULL;
-	record(run, &p);
-	reply_free(&reply);
-	return readable;
+	return (LabelAsked){ .item_id = job->item_id,
+			     .sample = job->sample,
+			     .attempts = job->attempts };
 }
 
 /* ---- preparing an item ---- */
@@ -223,18 +109,18 @@ static void answer_here(Run *run, const DbItem *item, int sample)
 {
 	ProviderItem it = { .path = item->path,
 			    .url = item->url,
-			    .scale_names = (const char *const *)run->scale->names,
-			    .scale_count = run->scale->count };
+			    .scale_names = (const char *const *)run->rec.scale->names,
+			    .scale_count = run->rec.scale->count };
 	const char *reason = "failed";
 	char *json = NULL;
 	double t0 = clock_now_s();
 	Status st = run->opt.ops->answer(&it, &json, &reason);
-	Asked who = { .item_id = item->id, .sample = sample, .attempts = 1 };
+	LabelAsked who = { .item_id = item->id, .sample = sample, .attempts = 1 };
 	if (st != STATUS_OK) {
-		record_failure(run, &who, reason, status_detail());
+		labelrecord_failure(&run->rec, &who, reason, status_detail(), NULL);
 	} else {
 		who.latency_ms = (long)((clock_now_s() - t0) * 1000);
-		record_answer(run, &who, json, NULL, NULL, NULL);
+		labelrecord_answer(&run->rec, &who, json, NULL, NULL, NULL);
 	}
 	free(json);
 }
@@ -246,10 +132,10 @@ static int missing_samples(Run *run, long long item_id, int *samples)
 	int count = 1;
 	samples[0] = 0;
 	if (run->repeats > 1) {
-		Status st = db_run_missing_samples(run->db, run->run_id, item_id, run->repeats,
-						   samples, MAX_REPEATS, &count);
+		Status st = db_run_missing_samples(run->rec.db, run->rec.run_id, item_id,
+						   run->repeats, samples, MAX_REPEATS, &count);
 		if (st != STATUS_OK) {
-			run->fatal = st;
+			run->rec.fatal = st;
 			return 0;
 		}
 	}
@@ -263,8 +149,8 @@ static Job *job_new(Run *run, LabelItem *li, int sample)
 	ProviderPrompt prompt;
 	Job *job;
 	if (labelitem_image(li) != STATUS_OK) {
-		Asked who = { .item_id = li->item->id, .sample = sample };
-		record_failure(run, &who, "image unreadable", status_detail());
+		LabelAsked who = { .item_id = li->item->id, .sample = sample };
+		labelrecord_failure(&run->rec, &who, "image unreadable", status_detail(), NULL);
 		return NULL;
 	}
 	job = xcalloc(1, sizeof *job);
@@ -289,7 +175,7 @@ static void push_waiting(Run *run, Job *job)
 
 /* A stored reply, recorded as the answer of who (marked cached). 0 when
  * it no longer reads as the protocol's JSON: then the call is made. */
-static int answer_from(Run *run, Asked who, const DbCacheEntry *entry)
+static int answer_from(Run *run, LabelAsked who, const DbCacheEntry *entry)
 {
 	ProviderAnswer answer;
 	if (run->opt.ops->parse(entry->body, entry->body_len, &answer) != STATUS_OK)
@@ -297,8 +183,8 @@ static int answer_from(Run *run, Asked who, const DbCacheEntry *entry)
 	who.cached = 1;
 	who.latency_ms = entry->latency_ms;
 	if (run->filling && !run->batch_open)
-		run->batch_open = db_begin(run->db) == STATUS_OK;
-	record_answer(run, &who, answer.content, answer.reasoning, &answer, NULL);
+		run->batch_open = db_begin(run->rec.db) == STATUS_OK;
+	labelrecord_answer(&run->rec, &who, answer.content, answer.reasoning, &answer, NULL);
 	provider_answer_free(&answer);
 	return 1;
 }
@@ -323,7 +209,7 @@ static void job_end(Run *run, Job *job, const DbCachePut *put)
 	if (job->leads) {
 		Status st = callcache_end(run->cache, job->key, put, on_release, run);
 		if (st != STATUS_OK)
-			run->fatal = st;
+			run->rec.fatal = st;
 	}
 	job_free(job);
 }
@@ -334,7 +220,7 @@ static void job_end(Run *run, Job *job, const DbCachePut *put)
 static int from_cache(Run *run, LabelItem *li, int sample, char key[CALLCACHE_KEY],
 		      CallCacheOutcome *outcome)
 {
-	Asked who = { .item_id = li->item->id, .sample = sample };
+	LabelAsked who = { .item_id = li->item->id, .sample = sample };
 	DbCacheEntry hit;
 	int done;
 
@@ -343,7 +229,7 @@ static int from_cache(Run *run, LabelItem *li, int sample, char key[CALLCACHE_KE
 		return 0;
 	labelitem_key(li, run->opt.ops, &run->opt.config, sample, key);
 	if (callcache_begin(run->cache, key, &hit, outcome) != STATUS_OK) {
-		run->fatal = STATUS_ERR_DB;
+		run->rec.fatal = STATUS_ERR_DB;
 		return 1;
 	}
 	if (*outcome != CALLCACHE_HIT)
@@ -398,21 +284,21 @@ static Job *prepare(Run *run, long long item_id, int only)
 	LabelItem li;
 	Job *job = NULL;
 	DbItem item;
-	Status st = db_item_get(run->db, item_id, &item);
+	Status st = db_item_get(run->rec.db, item_id, &item);
 
 	if (st != STATUS_OK) {
-		run->fatal = st;
+		run->rec.fatal = st;
 		return NULL;
 	}
 	n = only >= 0 ? (samples[0] = only, 1) : missing_samples(run, item_id, samples);
 	if (run->opt.ops->kind == PROVIDER_LOCAL) {
 		for (int i = 0; i < n; i++)
 			answer_here(run, &item, samples[i]);
-	} else if ((st = labelitem_open(&li, &item, run->prompt, run->scale,
+	} else if ((st = labelitem_open(&li, &item, run->prompt, run->rec.scale,
 					run->opt.max_image_px)) != STATUS_OK) {
-		run->fatal = st;
+		run->rec.fatal = st;
 	} else {
-		for (int i = 0; i < n && run->fatal == STATUS_OK; i++)
+		for (int i = 0; i < n && run->rec.fatal == STATUS_OK; i++)
 			job = prepare_sample(run, &li, samples[i]);
 		labelitem_close(&li);
 	}
@@ -441,10 +327,10 @@ static void wait_then_retry(Run *run, Job *job, const char *reason, double retry
 	double delay;
 	if (job->attempts >= run->opt.max_attempts) {
 		char error[400];
-		Asked who = asked_of(job);
+		LabelAsked who = asked_of(job);
 		snprintf(error, sizeof error, "%s after %d attempts: %s", reason, job->attempts,
 			 job->last_error);
-		record_failure(run, &who, reason, error);
+		labelrecord_failure(&run->rec, &who, reason, error, NULL);
 		job_end(run, job, NULL);
 		return;
 	}
@@ -462,7 +348,7 @@ static void wait_then_retry(Run *run, Job *job, const char *reason, double retry
 static void on_success(Run *run, Job *job, HttpReply *reply)
 {
 	ProviderAnswer answer;
-	Asked who = asked_of(job);
+	LabelAsked who = asked_of(job);
 	DbCachePut put;
 	int readable;
 	Status st = run->opt.ops->parse(reply->body, reply->body_len, &answer);
@@ -470,15 +356,11 @@ static void on_success(Run *run, Job *job, HttpReply *reply)
 		snprintf(job->last_error, sizeof job->last_error, "%s", status_detail());
 		if (job->attempts >= run->opt.max_attempts) {
 			/* keep what the server said, for whoever audits the call */
-			DbPredictionNew p = prediction_of(&who, DB_PREDICTION_FAILED);
 			char *body = xstrndup(reply->body, reply->body_len < MAX_STORED_BODY
 								   ? reply->body_len : MAX_STORED_BODY);
 			char *error = xasprintf("%s after %d attempts", job->last_error, job->attempts);
-			p.latency_ms = reply->elapsed_ms;
-			p.raw_reply = body;
-			p.error = error;
-			tally(run->sum, job->last_error);
-			record(run, &p);
+			who.latency_ms = reply->elapsed_ms;
+			labelrecord_failure(&run->rec, &who, job->last_error, error, body);
 			free(body), free(error);
 			job_end(run, job, NULL);
 		} else {
@@ -495,8 +377,8 @@ static void on_success(Run *run, Job *job, HttpReply *reply)
 			    .prompt_tokens = answer.prompt_tokens,
 			    .completion_tokens = answer.completion_tokens,
 			    .latency_ms = reply->elapsed_ms };
-	readable = record_answer(run, &who, answer.content, answer.reasoning, &answer,
-				 job->leads && run->cache ? &put : NULL);
+	readable = labelrecord_answer(&run->rec, &who, answer.content, answer.reasoning, &answer,
+				      job->leads && run->cache ? &put : NULL);
 	provider_answer_free(&answer);
 	job_end(run, job, readable && job->leads ? &put : NULL);
 }
@@ -540,13 +422,14 @@ static void unreachable(Run *run, Job *job, const HttpReply *reply)
 		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
 		return;
 	}
-	run->fatal = status_fail(STATUS_ERR_NETWORK,
-				 "%s %s: %s (%s); check the URL (--base-url, $%s or the settings "
-				 "file) and that the server is up",
-				 run->answered ? "the endpoint stopped answering at"
-					       : "nothing answers at",
-				 run->opt.config.base_url, http_outcome_text(reply->outcome),
-				 reply->error, run->opt.ops->url_variable);
+	run->rec.fatal =
+		status_fail(STATUS_ERR_NETWORK,
+			    "%s %s: %s (%s); check the URL (--base-url, $%s or the settings "
+			    "file) and that the server is up",
+			    run->answered ? "the endpoint stopped answering at"
+					  : "nothing answers at",
+			    run->opt.config.base_url, http_outcome_text(reply->outcome),
+			    reply->error, run->opt.ops->url_variable);
 	job_end(run, job, NULL);
 }
 
@@ -559,10 +442,11 @@ static void on_no_reply(Run *run, Job *job, const HttpReply *reply)
 	} else if (reply->outcome == HTTP_TOO_LARGE) {
 		/* asking again would bring the same flood: recorded at once */
 		char error[320];
-		Asked who = asked_of(job);
+		LabelAsked who = asked_of(job);
 		snprintf(error, sizeof error, "%s: %s", http_outcome_text(reply->outcome),
 			 job->last_error);
-		record_failure(run, &who, http_outcome_text(reply->outcome), error);
+		labelrecord_failure(&run->rec, &who, http_outcome_text(reply->outcome), error,
+				    NULL);
 		job_end(run, job, NULL);
 	} else {
 		wait_then_retry(run, job, http_outcome_text(reply->outcome), -1);
@@ -575,7 +459,7 @@ static void on_reply(void *arg, HttpReply *reply)
 	Job *job = reply->user;
 	char *message;
 	run->in_flight--;
-	if (run->fatal != STATUS_OK) {
+	if (run->rec.fatal != STATUS_OK) {
 		job_end(run, job, NULL);
 		return;
 	}
@@ -595,10 +479,11 @@ static void on_reply(void *arg, HttpReply *reply)
 	free(message);
 	redact(job->last_error, run->opt.config.api_key);
 	if (reply->status == 401 || reply->status == 403) {
-		run->fatal = status_fail(STATUS_ERR_NETWORK,
-					 "the provider refused the credentials (HTTP %ld); check "
-					 "the API key (%s or --api-key)",
-					 reply->status, run->opt.ops->key_variable);
+		run->rec.fatal =
+			status_fail(STATUS_ERR_NETWORK,
+				    "the provider refused the credentials (HTTP %ld); check "
+				    "the API key (%s or --api-key)",
+				    reply->status, run->opt.ops->key_variable);
 		job_end(run, job, NULL);
 	} else if (reply->status == 400 && job->json_mode &&
 		   run->opt.ops->rejects_json_mode(reply->body)) {
@@ -609,9 +494,9 @@ static void on_reply(void *arg, HttpReply *reply)
 		wait_then_retry(run, job, reason, reply->retry_after_s);
 	} else {
 		char reason[32];
-		Asked who = asked_of(job);
+		LabelAsked who = asked_of(job);
 		snprintf(reason, sizeof reason, "HTTP %ld", reply->status);
-		record_failure(run, &who, reason, job->last_error);
+		labelrecord_failure(&run->rec, &who, reason, job->last_error, NULL);
 		job_end(run, job, NULL);
 	}
 }
@@ -622,11 +507,11 @@ static void on_reply(void *arg, HttpReply *reply)
 static long long next_item(Run *run)
 {
 	if (run->id_next == run->id_count && !run->exhausted) {
-		Status st = db_run_pending(run->db, run->run_id, run->last_id, run->ids, PAGE,
-					   &run->id_count);
+		Status st = db_run_pending(run->rec.db, run->rec.run_id, run->last_id, run->ids,
+					   PAGE, &run->id_count);
 		run->id_next = 0;
 		if (st != STATUS_OK)
-			run->fatal = st;
+			run->rec.fatal = st;
 		if (st != STATUS_OK || run->id_count == 0)
 			run->exhausted = 1;
 	}
@@ -667,11 +552,12 @@ static double send_due(Run *run)
 			*link = job->next;
 			run->waiting_count--;
 			if (job->leads && !job->attempts)
-				run->sum->cache_misses++;
+				run->rec.sum->cache_misses++;
 			if (submit(run, job) != STATUS_OK) {
-				Asked who = asked_of(job);
+				LabelAsked who = asked_of(job);
 				run->in_flight--;
-				record_failure(run, &who, "could not send", status_detail());
+				labelrecord_failure(&run->rec, &who, "could not send",
+						    status_detail(), NULL);
 				job_end(run, job, NULL);
 			}
 			continue;
@@ -689,8 +575,8 @@ static void progress(Run *run, int force)
 	if (!run->opt.on_progress || (!force && now - run->last_progress < 0.2))
 		return;
 	run->last_progress = now;
-	run->sum->elapsed_s = now - run->start;
-	run->opt.on_progress(run->opt.arg, run->sum);
+	run->rec.sum->elapsed_s = now - run->start;
+	run->opt.on_progress(run->opt.arg, run->rec.sum);
 }
 
 static void drop_job(void *job)
@@ -710,18 +596,18 @@ static void fill(Run *run)
 	 * first hit of a fill opens one transaction for them all, held for
 	 * FILL_BUDGET_S at most; a fill without hits takes no lock. */
 	run->filling = 1;
-	while (may_start(run) && !run->exhausted && run->fatal == STATUS_OK && !*run->opt.stop &&
-	       clock_now_s() < until) {
+	while (may_start(run) && !run->exhausted && run->rec.fatal == STATUS_OK &&
+	       !*run->opt.stop && clock_now_s() < until) {
 		long long id = next_item(run);
 		if (id)
 			prepare(run, id, -1);
 		progress(run, 0);
 	}
 	run->filling = 0;
-	if (run->batch_open && db_commit(run->db) != STATUS_OK) {
-		db_rollback(run->db);
-		if (run->fatal == STATUS_OK)
-			run->fatal = STATUS_ERR_DB;
+	if (run->batch_open && db_commit(run->rec.db) != STATUS_OK) {
+		db_rollback(run->rec.db);
+		if (run->rec.fatal == STATUS_OK)
+			run->rec.fatal = STATUS_ERR_DB;
 	}
 	run->batch_open = 0;
 }
@@ -729,7 +615,7 @@ static void fill(Run *run)
 /* Work left: items to prepare, jobs waiting or in flight. */
 static int busy(const Run *run)
 {
-	return run->fatal == STATUS_OK && !*run->opt.stop &&
+	return run->rec.fatal == STATUS_OK && !*run->opt.stop &&
 	       (!run->exhausted || run->in_flight || run->waiting);
 }
 
@@ -746,7 +632,7 @@ int labelrun_step(Run *run, int timeout_ms)
 		t = run->in_flight || wait > 0.1 ? 100 : (int)(wait * 1000) + 1;
 		if (http_poll(run->http, t < timeout_ms ? t : timeout_ms, on_reply, run) !=
 		    STATUS_OK)
-			run->fatal = STATUS_ERR_NETWORK;
+			run->rec.fatal = STATUS_ERR_NETWORK;
 	}
 	progress(run, 0);
 	return busy(run);
@@ -797,19 +683,19 @@ static Status read_run(Run *run)
 {
 	DbRunCounts counts;
 	DbRun stored;
-	Status st = db_run_get(run->db, run->run_id, &stored);
+	Status st = db_run_get(run->rec.db, run->rec.run_id, &stored);
 	run->repeats = stored.repeats > 0 ? stored.repeats : 1;
 	db_run_free(&stored);
 	if (st == STATUS_OK && run->repeats > MAX_REPEATS)
 		st = status_fail(STATUS_ERR_INPUT, "run %lld asks each item %d times; %d at most",
-				 run->run_id, run->repeats, MAX_REPEATS);
+				 run->rec.run_id, run->repeats, MAX_REPEATS);
 	if (st == STATUS_OK)
-		st = db_run_counts(run->db, run->run_id, &counts);
+		st = db_run_counts(run->rec.db, run->rec.run_id, &counts);
 	if (st != STATUS_OK)
 		return st;
 	/* progress counts answers: each planned item is asked `repeats` times */
-	run->sum->planned = counts.planned * run->repeats;
-	run->sum->done_before = counts.ok + counts.parse_failed + counts.failed;
+	run->rec.sum->planned = counts.planned * run->repeats;
+	run->rec.sum->done_before = counts.ok + counts.parse_failed + counts.failed;
 	return STATUS_OK;
 }
 
@@ -820,13 +706,9 @@ Status labelrun_start(Db *db, long long run_id, const Prompt *prompt, const DbSc
 	Run *run = xcalloc(1, sizeof *run);
 	Status st;
 
-	*run = (Run){ .db = db,
-		      .run_id = run_id,
+	*run = (Run){ .rec = { db, run_id, scale, summary, STATUS_OK },
 		      .prompt = prompt,
-		      .scale = scale,
 		      .opt = *options,
-		      .sum = summary,
-		      .fatal = STATUS_OK,
 		      .me = proc_self_id() };
 	*out = NULL;
 	memset(summary, 0, sizeof *summary);
@@ -859,8 +741,8 @@ Status labelrun_start(Db *db, long long run_id, const Prompt *prompt, const DbSc
 
 Status labelrun_finish(Run *run)
 {
-	LabelSummary *summary = run->sum;
-	Status fatal = run->fatal, st;
+	LabelSummary *summary = run->rec.sum;
+	Status fatal = run->rec.fatal, st;
 	char detail[512] = "";
 
 	if (run->http)
@@ -878,7 +760,8 @@ Status labelrun_finish(Run *run)
 	progress(run, 1);
 	if (fatal != STATUS_OK)
 		snprintf(detail, sizeof detail, "%s", status_detail());
-	st = db_run_release(run->db, run->run_id, run->me, end_state(fatal, summary->stopped));
+	st = db_run_release(run->rec.db, run->rec.run_id, run->me,
+			    end_state(fatal, summary->stopped));
 	if (fatal != STATUS_OK)
 		st = status_fail(fatal, "%s", detail);
 	free(run->me);
@@ -905,13 +788,9 @@ Status labelrun_request(Db *db, long long run_id, const Prompt *prompt, const Db
 			const LabelOptions *options, long long item_id, LabelSummary *summary,
 			ProviderRequest *request)
 {
-	Run run = { .db = db,
-		    .run_id = run_id,
+	Run run = { .rec = { db, run_id, scale, summary, STATUS_OK },
 		    .prompt = prompt,
-		    .scale = scale,
-		    .opt = *options,
-		    .sum = summary,
-		    .fatal = STATUS_OK };
+		    .opt = *options };
 	Job *job = prepare(&run, item_id, 0); /* a batch asks each item once: sample 0 */
 	memset(request, 0, sizeof *request);
 	if (job) {
@@ -919,25 +798,20 @@ Status labelrun_request(Db *db, long long run_id, const Prompt *prompt, const Db
 		memset(&job->request, 0, sizeof job->request);
 		job_free(job);
 	}
-	return run.fatal;
+	return run.rec.fatal;
 }
 
 Status labelrun_record_reply(Db *db, long long run_id, const DbScale *scale,
 			     const LabelOptions *options, long long item_id, const char *body,
 			     const char *error, LabelSummary *summary)
 {
-	Run run = { .db = db,
-		    .run_id = run_id,
-		    .scale = scale,
-		    .opt = *options,
-		    .sum = summary,
-		    .fatal = STATUS_OK };
+	Run run = { .rec = { db, run_id, scale, summary, STATUS_OK }, .opt = *options };
 	HttpReply reply = { .body = (char *)body, .body_len = body ? strlen(body) : 0 };
 	Job *job;
 	if (error) {
-		Asked who = { .item_id = item_id, .attempts = 1 };
-		record_failure(&run, &who, "batch error", error);
-		return run.fatal;
+		LabelAsked who = { .item_id = item_id, .attempts = 1 };
+		labelrecord_failure(&run.rec, &who, "batch error", error, NULL);
+		return run.rec.fatal;
 	}
 	/* one attempt, the batch service's: a reply we cannot read is final */
 	run.opt.max_attempts = 1;
@@ -945,5 +819,5 @@ Status labelrun_record_reply(Db *db, long long run_id, const DbScale *scale,
 	job->item_id = item_id;
 	job->attempts = 1;
 	on_success(&run, job, &reply);
-	return run.fatal;
+	return run.rec.fatal;
 }

@@ -332,6 +332,15 @@ Status settlement_load(Db *db, const SettleConfig *config, int fit_ds, Settlemen
 	return STATUS_OK;
 }
 
+Status settlement_load_accuracy(Db *db, Settlement **out)
+{
+	SettleConfig config;
+	if (settlement_config_of(db, &config) != STATUS_OK)
+		config = settlement_config_default();
+	config.with_llm = 1;
+	return settlement_load(db, &config, 1, out);
+}
+
 void settlement_free(Settlement *s)
 {
 	if (!s)

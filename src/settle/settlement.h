@@ -59,6 +59,13 @@ Status settlement_load(Db *db, const SettleConfig *config, int fit_ds, Settlemen
 
 void settlement_free(Settlement *settlement); /* NULL-safe */
 
+/* The fit whose rater matrices `agree` and the review dashboard show as
+ * each rater's estimated accuracy: the database's default config (or
+ * settlement_config_default() when the stored one cannot be read) with the
+ * LLM as one more rater, Dawid-Skene fitted. *out is the caller's; a status
+ * as settlement_load() gives it, *out NULL then. */
+Status settlement_load_accuracy(Db *db, Settlement **out);
+
 /* The scale size K and the name of label 1..K (borrowed). */
 int settlement_labels(const Settlement *s);
 const char *settlement_label_name(const Settlement *s, int label);

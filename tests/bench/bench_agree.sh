@@ -9,6 +9,7 @@ gavel=${1:?usage: bench_agree.sh GAVEL [N]}
 n=${2:-1000000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gavel-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 db=$tmp/agree.db
 
 echo "bench_agree: building $n items with an LLM and a human label..."
@@ -30,21 +31,6 @@ INSERT INTO reviews (item_id, reviewer, decision, label, blind)
          ELSE 1 + ((id * 7) % 5 + 1 + (id % 2) * 3) % 5 END, id % 5 = 0 FROM items;
 COMMIT;
 SQL
-
-# measure CMD...: wall seconds and peak RSS (KB); output kept in $tmp/out
-measure() {
-	/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
-	cat "$tmp/time"
-}
-# the best of three, against a noisy shared machine
-best() {
-	local b=999 kb=0 t k
-	for _ in 1 2 3; do
-		read -r t k < <(measure "$@")
-		if awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t kb=$k; fi
-	done
-	echo "$b $kb"
-}
 
 read -r t_base _ < <(best sqlite3 "$db" "SELECT count(*), sum(p.label = r.label) FROM reviews r JOIN predictions p ON p.item_id = r.item_id")
 read -r t_noci kb_noci < <(best "$gavel" agree --db "$db" --no-ci)

@@ -11,6 +11,7 @@ n=${2:-1000000}
 audit=${3:-10000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gavel-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 db=$tmp/estimate.db
 
 echo "bench_estimate: building $n items with an LLM label, an audit of $audit reviewed..."
@@ -37,21 +38,6 @@ INSERT INTO reviews (item_id, reviewer, decision, label, blind, queue_order)
   FROM audit_items a;
 COMMIT;
 SQL
-
-# measure CMD...: wall seconds and peak RSS (KB); output kept in $tmp/out
-measure() {
-	/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
-	cat "$tmp/time"
-}
-# the best of three, against a noisy shared machine
-best() {
-	local b=999 kb=0 t k
-	for _ in 1 2 3; do
-		read -r t k < <(measure "$@")
-		if awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t kb=$k; fi
-	done
-	echo "$b $kb"
-}
 
 read -r t_base _ < <(best sqlite3 "$db" "SELECT llm_label, count(*) FROM item_queue GROUP BY llm_label; SELECT count(*), sum(s.label = q.llm_label) FROM audit_items a JOIN standing s ON s.item_id = a.item_id JOIN item_queue q ON q.item_id = a.item_id")
 read -r t_text kb_text < <(best "$gavel" estimate --db "$db")

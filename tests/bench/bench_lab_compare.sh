@@ -10,6 +10,7 @@ gavel=${1:?usage: bench_lab_compare.sh GAVEL [N]}
 n=${2:-100000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gavel-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 db=$tmp/lab.db
 
 echo "bench_lab_compare: building $n settled items labelled by two runs..."
@@ -32,19 +33,6 @@ INSERT INTO predictions (run_id, item_id, status, score, label)
     ELSE 1 + ((id * 7) % 5 + 4 - (id % 2) * 2) % 5 END l FROM items);
 COMMIT;
 SQL
-
-measure() {
-	/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
-	cat "$tmp/time"
-}
-best() { # the best of three, against a noisy shared machine
-	local b=999 kb=0 t k
-	for _ in 1 2 3; do
-		read -r t k < <(measure "$@")
-		if awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t kb=$k; fi
-	done
-	echo "$b $kb"
-}
 
 read -r t_base _ < <(best sqlite3 "$db" "SELECT count(*), sum(a.label = b.label) FROM predictions a JOIN predictions b ON b.item_id = a.item_id AND b.run_id = 2 JOIN reviews r ON r.item_id = a.item_id WHERE a.run_id = 1")
 read -r t_one _ < <(best "$gavel" prompts --db "$db" compare run:1 run:2 --resamples 1)

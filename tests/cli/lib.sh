@@ -63,6 +63,24 @@ finish() {
 	[ "$fail" -eq 0 ]
 }
 
+# python_check SCRIPT ARGS...: runs a Python check that prints "ok NAME" or
+# "not ok NAME: why" a line; each line is one pass or one failure, and a
+# script that fails without a "not ok" line (it crashed) is one more.
+python_check() {
+	local script=$1 line rc
+	shift
+	python3 "$script" "$@" >"$TMP/.check" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok ;;
+		"not ok "*) not_ok "${line#not ok }" ;;
+		esac
+	done <"$TMP/.check"
+	[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/.check" ||
+		not_ok "$(basename "$script"): $(tail -n 3 "$TMP/.check")"
+}
+
 # start_llm_server [SERVER-ARGS...]: starts tests/llmserver/server.py on a free
 # 127.0.0.1 port; sets LLM_URL (no /v1), LLM_LOG and LLM_PID. It stops when
 # this test's shell exits (--parent-pid), or when stop_llm_server is called.
@@ -83,3 +101,21 @@ stop_llm_server() {
 	kill "$LLM_PID" 2>/dev/null
 	wait "$LLM_PID" 2>/dev/null
 }
+
+# start_tmux: a private tmux server for a test that drives the UI in a real
+# terminal; `t ARGS...` talks to it. Its socket is in $TMP (never the user's
+# server, even from inside tmux); it is killed when the test exits, and by a
+# watchdog when the test's shell is killed without running its traps.
+# Counts a failure and returns 1 when tmux is not installed.
+start_tmux() {
+	unset TMUX TMUX_PANE
+	if ! command -v tmux >/dev/null 2>&1; then
+		not_ok "tmux is not installed (make deps installs it)"
+		return 1
+	fi
+	printf 'set -g default-terminal tmux-256color\nset -g status off\n' >"$TMP/tmux.conf"
+	trap 'stop_tmux; rm -rf "$TMP"' EXIT
+	( trap '' INT HUP; while kill -0 $$ 2>/dev/null; do sleep 1; done; stop_tmux ) >/dev/null 2>&1 </dev/null &
+}
+t() { tmux -S "$TMP/tmux.sock" -f "$TMP/tmux.conf" "$@"; }
+stop_tmux() { t kill-server >/dev/null 2>&1; }

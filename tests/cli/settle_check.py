@@ -8,9 +8,13 @@ paper): priors, every rater's matrix, every item's posteriors and the
 log-likelihood to 1e-9, settled and best labels exactly. Raters are matched
 by name and items by their external id, never by position.
 
-Also: the LLM as one more rater (--with-llm), adjudicated items clamped,
-every settlement rule against a reimplementation of settle.h's definitions,
-and --set-default.
+Also: the LLM as one more rater (--with-llm), with adjudicated items
+clamped too; items only the LLM labelled (settled only with --min-reviews
+0); the default options (no --max-iterations, --tolerance or
+--min-posterior: the converged fit, settled at 0.9); other tolerances (the
+iterations run and where they stop); the same ratings loaded as JSONL with a
+time column giving the same report; every settlement rule against a
+reimplementation of settle.h's definitions, and --set-default.
 
     settle_check.py GAVEL DATA_DIR WORK_DIR
 
@@ -44,14 +48,20 @@ def gavel(*args, stdin=None):
 
 # ---- a database from votes, through the command line ----
 
-def make_db(name, d, llm=None, clamp=None):
-    """d: a dawidskene_check.Data. llm: {item: label} loaded as an LLM run.
-    Items are i0.., raters r0.., the scale's labels named L1..LK."""
+def fresh_db(name, K):
+    """A new database called name with the scale L1..LK."""
     db = os.path.join(WORK, name + ".db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    gavel("init", "--db", db, "--scale", ",".join("L%d" % (j + 1) for j in range(d.K)))
+    gavel("init", "--db", db, "--scale", ",".join("L%d" % (j + 1) for j in range(K)))
+    return db
+
+
+def make_db(name, d, llm=None, clamp=None):
+    """d: a dawidskene_check.Data. llm: {item: label} loaded as an LLM run.
+    Items are i0.., raters r0.., the scale's labels named L1..LK."""
+    db = fresh_db(name, d.K)
     csv = os.path.join(WORK, name + ".csv")
     with open(csv, "w") as f:
         f.write("item,rater,label\n")
@@ -71,6 +81,25 @@ def make_db(name, d, llm=None, clamp=None):
                 f.write(json.dumps({"item": "i%d" % i, "votes": [], "adjudicator": "adj",
                                     "label": l, "adjudication_reason": "gold"}) + "\n")
         gavel("import-ratings", "--db", db, adj)
+    return db
+
+
+def make_db_jsonl(name, d, llm=None):
+    """make_db()'s ratings as JSONL, each with a time (ISO 8601 and Unix
+    seconds in turn) and the label by its name."""
+    db = fresh_db(name, d.K)
+    path = os.path.join(WORK, name + ".jsonl")
+    with open(path, "w") as f:
+        for n, (i, k, l) in enumerate(d.votes):
+            when = ("2026-01-02T03:04:%02dZ" % (n % 60)) if n % 2 else 1767323000 + n
+            f.write(json.dumps({"item": "i%d" % i, "rater": "r%d" % k, "label": "l%d" % l,
+                                "time": when}) + "\n")
+    gavel("import-ratings", "--db", db, path)
+    if llm:
+        with open(path, "w") as f:
+            for i, l in sorted(llm.items()):
+                f.write(json.dumps({"item": "i%d" % i, "rater": "the-llm", "label": l}) + "\n")
+        gavel("import-ratings", "--db", db, "--llm", "the-llm", path)
     return db
 
 
@@ -150,6 +179,66 @@ def random_votes(seed, clamps=False, repeats=True):
                 votes.append((i, k, truth[i] if rng.random() < acc[k] else rng.randint(1, K)))
     clamp = {i: truth[i] for i in range(I) if clamps and rng.random() < 0.15}
     return ref.Data(K, I, R, votes, clamp), truth, rng
+
+
+def check_defaults_and_tolerance():
+    """What a checker that names no option sees: the converged fit (the
+    defaults: tolerance 1e-10, at most 1000 iterations) settled at 0.9; and
+    coarser tolerances stop where the reference stops."""
+    d, truth, rng = random_votes(21, clamps=True)
+    db = make_db("defaults", d, clamp=d.clamp)
+    got = settle_json(db, "--rule", "dawid-skene")
+    compare_fit("the default options", got, ref.fit(d, 1000, 1e-10), d, 0.9)
+    check("the defaults are recorded", got["config"].get("tolerance") == 1e-10
+          and got["config"].get("max_iterations") == 1000
+          and got["config"].get("min_posterior") == 0.9, json.dumps(got["config"]))
+    for tol in (1e-2, 1e-4, 1e-7):
+        got = settle_json(db, "--rule", "dawid-skene", "--tolerance", repr(tol))
+        compare_fit("--tolerance %g" % tol, got, ref.fit(d, 1000, tol), d, 0.9)
+
+
+def check_jsonl():
+    """The same ratings as JSONL, with times and label names: the same report."""
+    d, truth, rng = random_votes(22, repeats=True)
+    llm = {i: truth[i] if rng.random() < 0.6 else rng.randint(1, d.K) for i in range(d.I)}
+    a = settle_json(make_db("as_csv", d, llm), "--rule", "dawid-skene", "--with-llm")
+    b = settle_json(make_db_jsonl("as_jsonl", d, llm), "--rule", "dawid-skene", "--with-llm")
+    check("ratings as JSONL with times: the same report as from CSV",
+          a["dawid_skene"] == b["dawid_skene"] and a["items"] == b["items"],
+          "priors %s vs %s" % (a["dawid_skene"]["priors"], b["dawid_skene"]["priors"]))
+
+
+def check_llm_only_items():
+    """Items only the LLM labelled: modelled (the LLM's vote gives their
+    posterior), settled only when --min-reviews 0 lets the LLM alone."""
+    d, truth, rng = random_votes(23, clamps=True)
+    extra = 4
+    llm = {i: truth[i] if rng.random() < 0.7 else rng.randint(1, d.K) for i in range(d.I)}
+    llm.update({i: rng.randint(1, d.K) for i in range(d.I, d.I + extra)})
+    d = ref.Data(d.K, d.I + extra, d.R, d.votes, d.clamp)
+    db = make_db("llm_only", d, llm, d.clamp)
+    full = ref.Data(d.K, d.I, d.R + 1, d.votes + [(i, d.R, l) for i, l in llm.items()], d.clamp)
+    want = ref.fit(full, 1000, 1e-10)
+    per_item = {}
+    for i, k, l in d.votes:
+        per_item.setdefault(i, []).append(l)
+    for n in (1, 0):
+        got = settle_json(db, "--rule", "dawid-skene", "--with-llm", "--min-reviews", str(n),
+                          "--min-posterior", "0.5")
+        name = "items only the LLM labelled, --min-reviews %d" % n
+        if n == 0:  # then compare_fit's labels (posterior alone) are the rule's
+            compare_fit(name, got, want, full, 0.5, d.R)
+        items = {it["item"]: it for it in got["items"]}
+        bad = []
+        for i in range(d.I):
+            label, reason = rule_outcome("dawid-skene", per_item.get(i, []), d.clamp.get(i),
+                                         want["posterior"][i], n, 0.5, 0.5)
+            it = items["i%d" % i]
+            if (it["label"] or 0) != label or it["reason"] != reason:
+                bad.append("i%d: %s/%s, want %s/%s" % (i, it["label"], it["reason"], label, reason))
+        check(name + ": settled labels and reasons", not bad, "; ".join(bad[:4]))
+        only = [items["i%d" % i] for i in range(d.I - extra, d.I)]
+        check(name + ": those items are modelled", all(it["posterior"] for it in only))
 
 
 # ---- the rules, from settle.h's definitions ----
@@ -248,6 +337,13 @@ def main():
     d, truth, rng = random_votes(40)
     llm = {i: truth[i] if rng.random() < 0.7 else rng.randint(1, d.K) for i in range(d.I)}
     check_ds("random with the LLM as a rater", d, llm=llm)
+    d, truth, rng = random_votes(41, clamps=True)
+    llm = {i: truth[i] if rng.random() < 0.6 else rng.randint(1, d.K) for i in range(d.I)
+           if rng.random() < 0.8}
+    check_ds("random with the LLM and adjudications", d, llm=llm)
+    check_defaults_and_tolerance()
+    check_jsonl()
+    check_llm_only_items()
     check_rules()
     failed = results.count(False)
     print("%d passed, %d failed" % (len(results) - failed, failed))

@@ -9,19 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 export LC_ALL=C.UTF-8
-unset TMUX TMUX_PANE
 
-if ! command -v tmux >/dev/null 2>&1; then
-	not_ok "tmux is not installed (make deps installs it)"
-	finish
-	exit
-fi
-sock=$TMP/tmux.sock
-printf 'set -g default-terminal tmux-256color\nset -g status off\n' >"$TMP/tmux.conf"
-t() { tmux -S "$sock" -f "$TMP/tmux.conf" "$@"; }
-stop_tmux() { t kill-server >/dev/null 2>&1; }
-trap 'stop_tmux; rm -rf "$TMP"' EXIT
-( trap '' INT HUP; while kill -0 $$ 2>/dev/null; do sleep 1; done; stop_tmux ) >/dev/null 2>&1 </dev/null &
+start_tmux || { finish; exit; }
 
 # ---- the fixture: sixteen photos, two reviewers, conflicts and agreements ----
 dir=$TMP/items
@@ -120,7 +109,8 @@ expect_screen zed 'Dawid-Skene posterior' "the posterior section"
 expect_screen zed '[█░]{4,} [01]\.[0-9]{2}' "a bar per label"
 # each shown accuracy is the diagonal cell of that reviewer's confusion matrix
 # in an independent Dawid-Skene (tests/cli/dawidskene_check.py) of the votes
-# read with sqlite3: the reviewers' labels, no LLM (the default rule's fit)
+# read with sqlite3: the reviewers' labels, no LLM (the default rule's fit);
+# the current item's posterior bars are that fit's posterior
 cap zed >"$TMP/screen"
 python3 - "$db" "$here" "$TMP/screen" >"$TMP/acc" <<'EOF'
 import re, sqlite3, sys
@@ -135,12 +125,26 @@ K = con.execute("SELECT count(*) FROM scale").fetchone()[0]
 d = ref.Data(K, len(items), len(raters),
              [(items.index(i), raters.index(r), l) for i, r, l in rows])
 pi = ref.fit(d, 1000, 1e-10)["confusion"]
-shown = re.findall(r"(\w+): (\d) \S+  \(acc ([0-9.]+)\)", open(sys.argv[3]).read())
+fit = ref.fit(d, 1000, 1e-10)
+pi = fit["confusion"]
+screen = open(sys.argv[3]).read()
+shown = re.findall(r"(\w+): (\d) \S+  \(acc ([0-9.]+)\)", screen)
 bad = ["%s %s: shown %s, want %.2f" % (r, l, a, pi[raters.index(r)][int(l) - 1][int(l) - 1])
        for r, l, a in shown if "%.2f" % pi[raters.index(r)][int(l) - 1][int(l) - 1] != a]
-print("%d shown; %s" % (len(shown), "; ".join(bad) if bad else "all equal"))
+# the current item's posterior bars: the value to the two decimals shown,
+# the bar's filled cells its share of the bar, rounded
+current = re.search(r"^>(p[0-9]+)", screen, re.M).group(1)
+row = fit["posterior"][items.index(con.execute(
+    "SELECT id FROM items WHERE external_id = ?", (current,)).fetchone()[0])]
+bars = re.findall(r" ([1-9]) .{10} ([█░]+) ([01]\.[0-9]{2})", screen)
+bad += ["%s label %s: %s %s, want %.4f" % (current, l, b, x, row[int(l) - 1]) for l, b, x in bars
+        if abs(float(x) - row[int(l) - 1]) > 0.005 + 1e-9
+        or b.count("█") != int(row[int(l) - 1] * len(b) + 0.5)]
+if len(bars) != K:
+    bad.append("%d bars for %d labels" % (len(bars), K))
+print("%d shown; %s" % (len(shown) + len(bars), "; ".join(bad) if bad else "all equal"))
 EOF
-expect_match "$(cat "$TMP/acc")" "^[1-9][0-9]* shown; all equal$" "the accuracies shown are Dawid-Skene's ($(cat "$TMP/acc"))"
+expect_match "$(cat "$TMP/acc")" "^[1-9][0-9]* shown; all equal$" "the accuracies and the posterior bars shown are Dawid-Skene's ($(cat "$TMP/acc"))"
 expect_screen zed 'LLM  [1-5] ' "the LLM's label"
 expect_screen zed '▀' "the picture, in half blocks"
 first=$(cap zed | grep -oE '^>p[0-9]+' | tr -d '>')
@@ -154,6 +158,8 @@ key zed "no visible defect"
 keyname zed Enter
 expect_screen zed "^ ?$first +✓ 3" "the item shows its final label"
 expect_eq "$(last)" "$first zed adjudicate 3 no visible defect" "an adjudicate row with the reason"
+expect_eq "$(sql "$db" "SELECT ifnull(queue_order, 'NULL') FROM reviews ORDER BY id DESC LIMIT 1")" conflicts \
+	"it records the queue its item came from"
 expect_eq "$(sql "$db" "SELECT adjudicated FROM item_queue q JOIN items i ON i.id = q.item_id WHERE i.external_id = '$first'")" 3 \
 	"the queue state knows it"
 key zed u
@@ -178,6 +184,8 @@ key zed y
 expect_screen zed '3 unanimous items accepted' "y accepts"
 expect_eq "$(sql "$db" "SELECT group_concat(i.external_id || '=' || r.label, ' ') FROM reviews r JOIN items i ON i.id = r.item_id WHERE r.decision = 'adjudicate' AND r.note = 'unanimous (accepted in bulk)' ORDER BY i.id")" \
 	"p5=3 p6=4 p7=2" "each with its unanimous label (p8 has one review, p4 an unsure reviewer)"
+expect_eq "$(sql "$db" "SELECT group_concat(ifnull(queue_order, 'NULL'), ' ') FROM reviews WHERE decision = 'adjudicate' AND note = 'unanimous (accepted in bulk)'")" \
+	"unanimous unanimous unanimous" "each records that it was accepted with the unanimous items"
 key zed u
 expect_screen zed 'undone: 3 adjudications withdrawn' "u withdraws the bulk step as one"
 expect_eq "$(sql "$db" "SELECT count(*) FROM item_queue WHERE adjudicated IS NOT NULL")" 0 "nothing adjudicated any more"

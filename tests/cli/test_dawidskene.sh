@@ -15,15 +15,7 @@ if [ ! -x "$driver" ]; then
 	exit
 fi
 
-python3 "$here/dawidskene_check.py" "$driver" "$here/../data/dawidskene" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok ;;
-	"not ok "*) not_ok "${line#not ok }" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/check" || not_ok "dawidskene_check.py: $(tail -n 3 "$TMP/check")"
+python_check "$here/dawidskene_check.py" "$driver" "$here/../data/dawidskene"
 
 # refused input reaches the user as a sentence, not a crash
 printf 'labels 2\nitems 1\nraters 1\nvote 0 0 3\n' >"$TMP/bad"

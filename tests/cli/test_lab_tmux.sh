@@ -7,19 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 export LC_ALL=C.UTF-8
-unset TMUX TMUX_PANE
 
-if ! command -v tmux >/dev/null 2>&1; then
-	not_ok "tmux is not installed (make deps installs it)"
-	finish
-	exit
-fi
-sock=$TMP/tmux.sock
-printf 'set -g default-terminal tmux-256color\nset -g status off\n' >"$TMP/tmux.conf"
-t() { tmux -S "$sock" -f "$TMP/tmux.conf" "$@"; }
-stop_tmux() { t kill-server >/dev/null 2>&1; }
-trap 'stop_tmux; rm -rf "$TMP"' EXIT
-( trap '' INT HUP; while kill -0 $$ 2>/dev/null; do sleep 1; done; stop_tmux ) >/dev/null 2>&1 </dev/null &
+start_tmux || { finish; exit; }
 
 # two items labelled with a stored prompt version
 python3 "$here/../tools/mkpng.py" "$TMP/a.png" 16 16 200 40 40

@@ -8,25 +8,8 @@
 here=$(cd "$(dirname "$0")" && pwd)
 tools=$here/../tools
 export LC_ALL=C.UTF-8 # gavel and tmux both need a UTF-8 locale for the half blocks
-unset TMUX TMUX_PANE  # a test started inside tmux must not talk to the user's server
 
-if ! command -v tmux >/dev/null 2>&1; then
-	not_ok "tmux is not installed (make deps installs it)"
-	finish
-	exit
-fi
-
-# a private server: its socket is in $TMP (tmux leaves socket files behind)
-sock=$TMP/tmux.sock
-cat >"$TMP/tmux.conf" <<'EOF'
-set -g default-terminal tmux-256color
-set -g status off
-EOF
-t() { tmux -S "$sock" -f "$TMP/tmux.conf" "$@"; }
-stop_tmux() { t kill-server >/dev/null 2>&1; }
-trap 'stop_tmux; rm -rf "$TMP"' EXIT
-# if this shell is killed without its traps, the server still goes
-( trap '' INT HUP; while kill -0 $$ 2>/dev/null; do sleep 1; done; stop_tmux ) >/dev/null 2>&1 </dev/null &
+start_tmux || { finish; exit; }
 
 # ---- the fixture: three photos, a flat picture, an item without an image,
 # and one whose title carries terminal escapes ----

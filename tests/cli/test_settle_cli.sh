@@ -3,20 +3,14 @@
 # import-ratings, then settle --rule dawid-skene --max-iterations K --json
 # (K = 0, 1, 2, converged) against settle_check.py's independent Dawid-Skene
 # (priors, matrices, posteriors, log-likelihood to 1e-9; settled labels
-# exactly), the LLM as a rater, adjudicated items clamped, every rule, and
-# --set-default; then the command's own refusals.
+# exactly), the LLM as a rater, adjudicated items clamped, items only the LLM
+# labelled, the default options and other tolerances, ratings from JSONL,
+# every rule, and --set-default; an imported adjudication's queue_order;
+# then the command's own refusals.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 
-python3 "$here/settle_check.py" "$GAVEL" "$here/../data/dawidskene" "$TMP" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok ;;
-	"not ok "*) not_ok "${line#not ok }" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/check" || not_ok "settle_check.py: $(tail -n 3 "$TMP/check")"
+python_check "$here/settle_check.py" "$GAVEL" "$here/../data/dawidskene" "$TMP"
 
 db=$TMP/s.db
 "$GAVEL" init --db "$db" --scale bad,ok,good >/dev/null 2>&1
@@ -36,6 +30,11 @@ run "$GAVEL" settle --db "$db" --rule dawid-skene
 expect_match "$out" "Estimated accuracy per label" "dawid-skene shows each rater's accuracy"
 expect_eq "$(sql "$db" "SELECT count(*) FROM item_queue WHERE ds_posterior IS NOT NULL")" 2 \
 	"the posteriors are kept for the adjudication queue"
+# an imported adjudication records where it came from, as the screen's do
+printf '{"item": "b", "votes": [], "adjudicator": "zed", "label": 2, "adjudication_reason": "gold"}\n' >"$TMP/adj.jsonl"
+"$GAVEL" import-ratings --db "$db" "$TMP/adj.jsonl" >/dev/null 2>&1
+expect_eq "$(sql "$db" "SELECT reviewer || ' ' || label || ' ' || ifnull(queue_order, 'NULL') FROM reviews WHERE decision = 'adjudicate'")" \
+	"zed 2 import" "an imported adjudication says import"
 run "$GAVEL" settle --db "$TMP/none.db"
 expect_rc 1 "a missing database"
 run "$GAVEL" settle --help

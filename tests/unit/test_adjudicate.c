@@ -3,7 +3,8 @@
  * adjudicators on one file: which items are in conflict (reviewers
  * disagree, one unsure, Dawid-Skene in doubt), no item handed to both, a
  * decision written to the log and withdrawn by undo, the queue state kept
- * in step, bulk acceptance and its undo, a lapsed claim taken by another.
+ * in step, bulk acceptance and its undo, a lapsed claim taken by another,
+ * and how each row says its item was chosen (reviews.queue_order).
  * SQLite itself (tests/unit/test_sql.h) is the witness. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,12 @@ static void two_adjudicators(void)
 			" 'zed' AND decision = 'adjudicate' AND label = 2 AND note = 'clear enough'",
 			item);
 		CHECK_INT(sql_int(path, q), 1);
+		/* chosen by the conflicts queue, and the row says so */
+		snprintf(q, sizeof q,
+			 "SELECT count(*) FROM reviews WHERE item_id = %lld AND decision ="
+			 " 'adjudicate' AND queue_order = 'conflicts'",
+			 item);
+		CHECK_INT(sql_int(path, q), 1);
 		snprintf(q, sizeof q, "SELECT adjudicated FROM item_queue WHERE item_id = %lld",
 			 item);
 		CHECK_INT(sql_int(path, q), 2);
@@ -160,6 +167,11 @@ static void two_adjudicators(void)
 		CHECK_INT(sql_int(path, "SELECT count(*) FROM reviews WHERE decision = 'adjudicate'"
 					" AND label = 3 AND item_id BETWEEN 6 AND 8"),
 			  3);
+		/* accepted as the unanimous items, not chosen one by one */
+		CHECK_INT(sql_int(path,
+				  "SELECT count(*) FROM reviews WHERE decision = 'adjudicate'"
+				  " AND item_id BETWEEN 6 AND 8 AND queue_order = 'unanimous'"),
+			  3);
 		CHECK_INT(adjudicate_unanimous_count(a, &n), STATUS_OK);
 		CHECK_INT(n, 0);
 		CHECK_INT(adjudicate_undo(a, &undone), STATUS_OK);
@@ -168,6 +180,14 @@ static void two_adjudicators(void)
 				  "SELECT count(*) FROM item_queue WHERE adjudicated IS NOT NULL"),
 			  0);
 	}
+	/* no adjudication without its word; the retract rows have none, as a
+	 * reviewer's undo has none */
+	CHECK_INT(sql_int(path, "SELECT count(*) FROM reviews WHERE decision = 'adjudicate' AND"
+				" queue_order IS NULL"),
+		  0);
+	CHECK_INT(sql_int(path, "SELECT count(*) FROM reviews WHERE decision = 'retract' AND"
+				" queue_order IS NOT NULL"),
+		  0);
 	/* closing gives every claim back */
 	adjudicate_close(a);
 	adjudicate_close(b);
