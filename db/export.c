@@ -23,19 +23,24 @@ enum { SNAPSHOT_WAIT_MS = 2000 };
 #define ITEM_COLUMNS                                                                   \
 	"SELECT i.id, i.external_id, i.path, i.sha256, i.format, i.title, i.category," \
 	" i.metadata, i.has_image, p.run_id, p.label, p.score, p.confidence, p.rationale FROM items i"
-#define ITEM_TAIL " WHERE (?1 IS NULL OR i.category = ?1) ORDER BY i.id"
+/* A run made with --repeat has several answers (samples) per item: the
+ * first ok one is shown (the index gives them in sample order, so SQLite
+ * adds no sort), and db_export_next passes over the rest. */
+#define ITEM_TAIL " WHERE (?1 IS NULL OR i.category = ?1) ORDER BY i.id, p.sample"
 
 /* the answer the queue state keeps: the latest run's ok one */
-static const char ITEMS_LATEST[] = ITEM_COLUMNS
-	" JOIN item_queue q ON q.item_id = i.id"
-	" LEFT JOIN predictions p ON p.run_id = q.llm_run AND p.item_id = i.id" ITEM_TAIL;
+static const char ITEMS_LATEST[] =
+	ITEM_COLUMNS " JOIN item_queue q ON q.item_id = i.id"
+		     " LEFT JOIN predictions p ON p.run_id = q.llm_run AND p.item_id = i.id"
+		     " AND p.status = 'ok'" ITEM_TAIL;
 static const char ITEMS_OF_RUN[] =
 	ITEM_COLUMNS " LEFT JOIN predictions p ON p.run_id = ?2 AND p.item_id = i.id"
 		     " AND p.status = 'ok'" ITEM_TAIL;
-static const char ITEMS_OF_PROMPT[] = ITEM_COLUMNS
-	" LEFT JOIN predictions p ON p.item_id = i.id AND p.run_id ="
-	" (SELECT max(x.run_id) FROM predictions x JOIN runs y ON y.id = x.run_id"
-	"  WHERE x.item_id = i.id AND x.status = 'ok' AND y.prompt_version_id = ?3)" ITEM_TAIL;
+static const char ITEMS_OF_PROMPT[] =
+	ITEM_COLUMNS " LEFT JOIN predictions p ON p.item_id = i.id AND p.run_id ="
+		     " (SELECT max(x.run_id) FROM predictions x JOIN runs y ON y.id = x.run_id"
+		     "  WHERE x.item_id = i.id AND x.status = 'ok' AND y.prompt_version_id = ?3)"
+		     " AND p.status = 'ok'" ITEM_TAIL;
 
 static const char RUNS[] = "SELECT r.id, r.model, r.provider, v.hash, v.name FROM runs r"
 			   " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id";
@@ -50,7 +55,8 @@ struct DbExportCursor {
 	DbExportItem item;
 	Run *runs;
 	size_t n_runs;
-	IntMap *run_at; /* a run's id to its index in runs */
+	IntMap *run_at;    /* a run's id to its index in runs */
+	long long last_id; /* the item given last: its further samples are passed over */
 };
 
 static Status runs_load(DbExportCursor *c)
@@ -117,8 +123,11 @@ Status db_export_next(DbExportCursor *c, const DbExportItem **item)
 	sqlite3_stmt *s = c->stmt;
 	DbExportItem *it = &c->item;
 	const Run *run;
-	int rc = sqlite3_step(s);
+	int rc;
 	*item = NULL;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && c->last_id &&
+	       sqlite3_column_int64(s, 0) == c->last_id)
+		;
 	if (rc == SQLITE_DONE)
 		return STATUS_OK;
 	if (rc != SQLITE_ROW)
@@ -139,6 +148,7 @@ Status db_export_next(DbExportCursor *c, const DbExportItem **item)
 			      .has_confidence = sqlite3_column_type(s, 12) != SQLITE_NULL,
 			      .llm_confidence = sqlite3_column_double(s, 12),
 			      .rationale = text(s, 13) };
+	c->last_id = it->item_id;
 	run = it->run_id ? run_of(c, it->run_id) : NULL;
 	if (run) {
 		it->model = run->model;

@@ -101,7 +101,8 @@ def llm_answers(con):
             "SELECT p.item_id, p.run_id, p.label, p.score, p.confidence, p.rationale, r.model,"
             " r.provider, v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
             " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"
-            " WHERE p.status = 'ok' ORDER BY p.run_id"):
+            " WHERE p.status = 'ok' ORDER BY p.run_id, p.sample DESC"):
+        # the latest run's answer; of a run with --repeat, its first ok sample
         out[item] = dict(llm_label=label, llm_score=score, llm_confidence=conf,
                          llm_rationale=rationale, prompt_version=h, prompt_name=name,
                          llm_model=model, llm_provider=provider, llm_run=run)

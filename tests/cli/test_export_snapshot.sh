@@ -5,8 +5,9 @@
 # computes itself; and when the momentary write lock that lines the two
 # snapshots up cannot be had (another writer holds the lock), the export
 # still completes, with the hash of the state it read. Also: the JSONL of
-# a database with strings that need every kind of escape, against Python's
-# own reading of the database (export_check.py rows).
+# a database with strings that need every kind of escape and a run asked
+# three times per item, against Python's own reading of the database
+# (export_check.py rows): one row an item.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 check=$here/export_check.py
@@ -103,9 +104,27 @@ for i in range(1, 401):
                  rng.choice([None, rng.random()]), text()))
     con.execute("INSERT INTO reviews (item_id, reviewer, decision, label, note, created_at)"
                 " VALUES (?, ?, 'override', ?, ?, ?)", (i, "r" + text(), rng.randint(1, 5), text(), "2026-01-0%dT00:00:00Z" % rng.randint(1, 9)))
+# a second run asked three times (--repeat 3): sample 0 failed on even items
+con.execute("INSERT INTO runs (id, provider, model, prompt_version_id, status, repeats)"
+            " VALUES (2, 'openai', 'm2', 1, 'done', 3)")
+for i in range(1, 101):
+    for sample in range(3):
+        failed = sample == 0 and i % 2 == 0
+        con.execute("INSERT INTO predictions (run_id, item_id, sample, status, label, rationale)"
+                    " VALUES (2, ?, ?, ?, ?, ?)", (i, sample, "failed" if failed else "ok",
+                                                  None if failed else 1 + (i + sample) % 5,
+                                                  "sample %d" % sample))
 con.commit()
 EOF
 run "$GAVEL" export --db "$e" -q --all "$TMP/esc"
 expect_rc 0 "export of escaped strings"
 pycheck "escapes" rows "$e" "$TMP/esc" --all
+expect_eq "$(python3 - "$TMP/esc/gold.jsonl" <<'EOF'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+shown = [r["llm_rationale"] for r in rows[:100]]
+print(len(rows), shown[:2], all(r["llm_run"] == 2 for r in rows[:100]))
+EOF
+)" "400 ['sample 0', 'sample 1'] True" \
+	"a run with --repeat: one row an item, its first ok sample"
 finish
