@@ -166,7 +166,8 @@ def exact_checks(driver, rng, items):
         check_exact(driver, spec, seed, items)
     got = check_exact(driver, "80/10/10", 42, items)
     by_label = {e["label"]: e for e in got["labels"]}
-    flagged = [n for n in SIZES if by_label[SIZES.index(n) + 1]["too_few"]]
+    flagged = [n for n in SIZES if SIZES.index(n) + 1 in by_label
+               and by_label[SIZES.index(n) + 1]["too_few"]]
     check("exact: labels too small for 80/10/10 are reported", flagged == [1, 2, 3, 5],
           str(flagged))
     stable = dict(run(driver, "80/10/10", 42, items)["assign"])
@@ -175,7 +176,7 @@ def exact_checks(driver, rng, items):
     check("exact and stable modes differ only near the cuts",
           0 < differ < 0.05 * len(items), "%d of %d differ" % (differ, len(items)))
     # identical images (one key, even under another label) stay together
-    dups = [(k, 77) for k, _ in rng.sample(items, 2000)]
+    dups = [(k, 77) for k, _ in rng.sample(items, 500)]
     mixed = dups + items
     rng.shuffle(mixed)
     got = run(driver, "80/10/10", 42, mixed, "exact")
@@ -233,7 +234,8 @@ def main():
     # parts agree by chance with probability 0.8^2 + 0.1^2 + 0.1^2 = 0.66
     check("another seed gives another split", abs(changed - 0.34) < 0.01, "%.3f changed" % changed)
 
-    exact_checks(driver, rng, items)
+    # exact mode needs no statistical power: labels up to 2,500 items
+    exact_checks(driver, rng, make_items(rng, [n for n in SIZES if n <= 2500]))
     stable = run(driver, "80/10/10", 42, items, "stable")
     check("stable is the default mode", stable == run(driver, "80/10/10", 42, items))
 
