@@ -22,7 +22,11 @@ static const char PREDICTION_SELECT[] =
 	" LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"
 	" WHERE p.item_id = ?1 AND (?2 = 0 OR p.run_id = ?2)"
 	/* the LLM's answer: the scorer's only when its run is asked for */
-	" AND (?2 <> 0 OR r.provider <> '" DB_PROVIDER_SCORER "') ORDER BY p.run_id DESC LIMIT 1";
+	" AND (?2 <> 0 OR r.provider <> '" DB_PROVIDER_SCORER "') ORDER BY p.run_id DESC,"
+	/* a run that asked several times (--repeat): an answer of the majority,
+	 * a tie to the lower label, as the vote line under it says */
+	" (SELECT count(*) FROM predictions x WHERE x.run_id = p.run_id AND x.item_id = p.item_id"
+	"  AND x.status = 'ok' AND x.label = p.label) DESC, p.label, p.sample LIMIT 1";
 /* kept by db/queue.c's triggers: the reviewer's labels against the LLM's */
 static const char REVIEW_PAIRS[] =
 	"SELECT llm, human, n FROM reviewer_pairs WHERE reviewer = ?1 AND n > 0";

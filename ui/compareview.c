@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/claims.h"
 #include "db/items.h"
 #include "db/lab.h"
 #include "src/base/xalloc.h"
@@ -166,9 +167,10 @@ static int send(App *app, Compare *v)
 		app_message(app, 1, "%s", status_detail());
 	else
 		app_message(app, 0,
-			    "sent %ld %s item%s back to review: order re-review (o e) on the "
-			    "review screen",
-			    sent, labcompare_send_words[kind], sent == 1 ? "" : "s");
+			    "sent %ld %s item%s back to review: the review screen's order %s "
+			    "(o %c) serves them",
+			    sent, labcompare_send_words[kind], sent == 1 ? "" : "s",
+			    db_order_names[DB_ORDER_RECHECK], db_order_keys[DB_ORDER_RECHECK]);
 	return REACT_TEXT;
 }
 
@@ -232,16 +234,30 @@ static void figure_line(int y, const char *name, const CompareFigure *g, int per
 	snprintf(line, sizeof line,
 		 "%-16s A %s  B %s  B-A %s [%s, %s]  SE %s  smallest detectable %s", name, a, b, d,
 		 lo, hi, se, mdd);
+	/* a figure that is not defined says why, never a made-up number */
+	if (!g->b.defined || !g->a.defined)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "  (%s: %s)",
+			 g->b.defined ? "A" : "B", g->b.defined ? g->a.why : g->b.why);
 	draw_text(stdscr, y, 1, COLS - 2, line, 0);
+}
+
+/* "2 image-quality.md" or "run:5 import other": a labeller in a few words */
+static void who(const LabLabeller *l, char *out, size_t size)
+{
+	if (l->version_id)
+		snprintf(out, size, "%s %s", l->ref, l->name ? l->name : "");
+	else
+		snprintf(out, size, "%s %s %s", l->ref, l->provider ? l->provider : "",
+			 l->model ? l->model : "");
 }
 
 static void draw_head(const App *app, const Compare *v)
 {
 	const CompareSummary *s = &v->c->result.all;
 	int y = app->layout.top;
-	char line[512];
-	snprintf(line, sizeof line, "A %s  vs  B %s  on %zu settled items", v->c->a->ref,
-		 v->c->b->ref, v->c->n);
+	char line[512], a[160], b[160];
+	who(v->c->a, a, sizeof a), who(v->c->b, b, sizeof b);
+	snprintf(line, sizeof line, "A %s  vs  B %s  on %zu settled items", a, b, v->c->n);
 	attron(A_BOLD);
 	draw_text(stdscr, y++, 1, COLS - 2, line, 0);
 	attroff(A_BOLD);

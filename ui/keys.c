@@ -248,10 +248,11 @@ void keys_hint(Keymap keymap, int labels, int width, char *out, size_t size)
 		/* the first key alone: "a accept", not "a Enter accept" */
 		keys[strcspn(keys, " ")] = '\0';
 		snprintf(entries[count++], sizeof entries[0], "%s %s", keys, hint_words[c]);
-		if (c == UI_CMD_HELP || c == UI_CMD_QUIT)
+		if (c == UI_CMD_HELP || c == UI_CMD_CLOSE || c == UI_CMD_QUIT)
 			keep_last++;
 	}
-	/* help and quit come last in UI_COMMANDS; entries before them go first */
+	/* help, close and quit come last in UI_COMMANDS and always show; the
+	 * entries before them go first, each where it still fits */
 	out[0] = '\0';
 	for (int i = count - keep_last; i < count; i++)
 		used += draw_width(entries[i]) + 2;

@@ -26,20 +26,20 @@
 	X(ITEM, NULL, "the whole item: title, metadata, notes, the LLM's answer")              \
 	X(RETRAIN, "refit", "refit the scorer on the settled labels, in the background")       \
 	X(DASHBOARD, NULL, "agreement dashboard")                                              \
-	X(ADJUDICATION, "adjudicate", "adjudicate conflicts: pick each item's final label") \
-	X(FINAL, "final", "the final label (a reason may follow)")                          \
-	X(BULK_ACCEPT, "accept unanimous", "accept every unanimous item (asks first)")      \
+	X(ADJUDICATION, "adjudicate", "adjudicate conflicts: pick each item's final label")    \
+	X(FINAL, "final", "the final label (a reason may follow)")                             \
+	X(BULK_ACCEPT, "accept unanimous", "accept every unanimous item (asks first)")         \
 	X(NEXT_PROMPT, "prompt", "the next prompt version")                                    \
 	X(NEXT_REVIEWER, "reviewer", "the next reviewer, or everyone's settled label")         \
 	X(LAB, NULL, "the prompt lab: every prompt version against the settled labels")        \
 	X(EDIT, "edit", "edit this version in $VISUAL/$EDITOR: a changed text is a new one")   \
 	X(RERUN, "rerun", "rerun it on the settled items, in the background (or resume)")      \
-	X(RERUN_SAMPLE, NULL, "rerun it on N settled items, stratified by their label")        \
+	X(RERUN_SAMPLE, "rerun N", "rerun it on N settled items, stratified by their label")   \
 	X(MARK, "mark A", "mark this version as A of a comparison (again: unmark)")            \
 	X(COMPARE, "compare", "compare A (marked, else the parent) with this version as B")    \
 	X(DIFF, "diff", "the line diff from A (marked, else the parent) to this version")      \
 	X(SUGGEST, "suggest", "suggest an edit: proposed, selected, tested on held-out items") \
-	X(TEST, NULL, "compare the last suggestion's best edit with the original, on test")    \
+	X(TEST, "test", "compare the last suggestion's best edit with the original, on test")  \
 	X(CANCEL, "cancel", "stop the background run (r resumes it)")                          \
 	X(CLASS, "class",                                                                      \
 	  "only one class: 1 fixed 2 broken 3 closer 4 farther 5 moved 6 unchanged, 0 all")    \

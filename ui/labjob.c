@@ -88,12 +88,14 @@ void labjob_status(const LabJob *job, char *out, size_t size)
 		suggest_status(job->suggest, out, size);
 		return;
 	}
-	snprintf(out, size,
-		 "run %lld: %lld/%lld answered (%lld ok, %lld unparsed, %lld failed; "
-		 "%lld from the cache)%s",
-		 job->setup.run_id, s->done_before + s->ok + s->parse_failed + s->failed,
-		 s->planned, s->ok, s->parse_failed, s->failed, s->cache_hits,
-		 job->stop ? " stopping" : "");
+	/* short: it shares the status line with the last message */
+	snprintf(out, size, "run %lld: %lld/%lld answered (%lld from the cache", job->setup.run_id,
+		 s->done_before + s->ok + s->parse_failed + s->failed, s->planned, s->cache_hits);
+	if (s->parse_failed)
+		snprintf(out + strlen(out), size - strlen(out), ", %lld unparsed", s->parse_failed);
+	if (s->failed)
+		snprintf(out + strlen(out), size - strlen(out), ", %lld failed", s->failed);
+	snprintf(out + strlen(out), size - strlen(out), ")%s", job->stop ? " stopping" : "");
 }
 
 void labjob_cancel(LabJob *job)

@@ -15,6 +15,7 @@
 #include "src/lab/labcompare.h"
 #include "src/lab/labdata.h"
 #include "src/lab/labtable.h"
+#include "src/lab/labtext.h"
 #include "src/lab/suggest.h"
 #include "src/llm/linediff.h"
 #include "src/llm/prompt.h"
@@ -43,7 +44,13 @@ typedef struct {
 	char **text;
 	size_t n_text;
 	int text_scroll;
+	int text_is_diff; /* colour its lines as a diff's */
+	long long select; /* a version the next reload puts the cursor on (a new edit), 0: none */
+	int in_command;   /* a command is running: a reread waits for its end */
+	int stale;        /* a background run ended meanwhile: reread */
 } Lab;
+
+static int go(App *app, Lab *lab, int delta);
 
 /* ---- loading ---- */
 
@@ -88,8 +95,9 @@ static void lab_free(Lab *lab)
 	free(lab);
 }
 
-static Status lab_load(Db *db, Lab **out)
+static Status lab_load(const App *app, Lab **out)
 {
+	Db *db = app->db;
 	Lab *lab = xcalloc(1, sizeof *lab);
 	Status st = db_prompt_version_list(db, &lab->versions, &lab->n_versions);
 	*out = NULL;
@@ -102,6 +110,8 @@ static Status lab_load(Db *db, Lab **out)
 		lab_free(lab);
 		return st;
 	}
+	if (app->lab_price)
+		labdata_price_fallback(lab->data, app->lab_price, NULL);
 	lab->table = labtable_build(lab->data->labellers, lab->data->n, lab->data->K,
 				    lab->data->latest_run, NULL);
 	make_lines(lab);
@@ -109,18 +119,57 @@ static Status lab_load(Db *db, Lab **out)
 	return STATUS_OK;
 }
 
+/* How a line is named across reloads: its labeller's ref, else "v" and
+ * the id of the version never run. */
+static void line_name(const Line *line, char *out, size_t size)
+{
+	if (line->row)
+		snprintf(out, size, "%s", line->row->who->ref);
+	else
+		snprintf(out, size, "v%lld", line->version->id);
+}
+
+static int named_line(const Lab *lab, const char *name)
+{
+	char here[64];
+	for (int i = 0; *name && i < lab->n_lines; i++) {
+		line_name(&lab->lines[i], here, sizeof here);
+		if (!strcmp(here, name))
+			return i;
+	}
+	return -1;
+}
+
+/* Keeps the selected and the marked line while a comparison is on top:
+ * closing it comes back to them. */
+static void remember(App *app, const Lab *lab)
+{
+	app->lab_at[0][0] = app->lab_at[1][0] = '\0';
+	if (lab->n_lines)
+		line_name(&lab->lines[lab->cursor], app->lab_at[0], sizeof app->lab_at[0]);
+	if (lab->marked >= 0)
+		line_name(&lab->lines[lab->marked], app->lab_at[1], sizeof app->lab_at[1]);
+}
+
 int labview_open(App *app)
 {
 	Lab *lab;
 	Status st;
+	int at;
 	app_message(app, 0, "reading every version's answers…");
 	reviewdraw_frame(app, 0);
 	refresh();
-	st = lab_load(app->db, &lab);
+	st = lab_load(app, &lab);
 	if (st != STATUS_OK) {
 		app_message(app, 1, "%s", status_detail());
 		return REACT_TEXT;
 	}
+	if ((at = named_line(lab, app->lab_at[0])) >= 0) {
+		lab->cursor = at;
+		go(app, lab, 0);
+	}
+	lab->marked = named_line(lab, app->lab_at[1]);
+	app->lab_at[0][0] = app->lab_at[1][0] = '\0';
 	app->message[0] = '\0';
 	return app_open_view(app, &lab_view, lab);
 }
@@ -136,7 +185,7 @@ static void text_add(Lab *lab, const char *line)
 static void text_close(Lab *lab)
 {
 	xfree_strings(lab->text, lab->n_text);
-	lab->text = NULL, lab->n_text = 0, lab->text_scroll = 0;
+	lab->text = NULL, lab->n_text = 0, lab->text_scroll = 0, lab->text_is_diff = 0;
 }
 
 static void text_lines(Lab *lab, const char *text)
@@ -216,6 +265,18 @@ static char *text_of(Db *db, long long version_id)
 
 /* ---- edit ---- */
 
+/* What to do on a line without a prompt (the heuristic's run, imported
+ * answers): the lab edits and reruns prompt versions, made by a run with a
+ * template. */
+static void no_prompt(App *app, const Line *line)
+{
+	const LabLabeller *l = labeller_of(line);
+	app_message(app, 1,
+		    "%s has no prompt: gavel label --prompt FILE --settled (such as "
+		    "prompts/image-quality.md) makes one",
+		    l ? l->ref : "this line");
+}
+
 static char *write_temp(const char *text, char *path, size_t size)
 {
 	const char *dir = getenv("TMPDIR");
@@ -258,7 +319,8 @@ static int save_edit(App *app, Lab *lab, const DbPromptVersion *parent, const ch
 			    "saved as version %lld (edit of %lld): r reruns it on the settled "
 			    "items",
 			    id, parent->id);
-	(void)lab;
+	if (st == STATUS_OK)
+		lab->select = id; /* r and d act on the new version */
 	return REACT_CLEAR;
 }
 
@@ -271,7 +333,7 @@ static int edit(App *app, Lab *lab)
 	char path[256], *text, *after = NULL, *command;
 	int status, react;
 	if (!line || !line->version) {
-		app_message(app, 1, "no prompt to edit here");
+		no_prompt(app, line);
 		return REACT_TEXT;
 	}
 	if (!editor || !*editor)
@@ -319,10 +381,15 @@ static int rerun(App *app, Lab *lab, int sample)
 	Status st;
 	if (busy(app))
 		return REACT_TEXT;
+	if (line && !line->version) {
+		no_prompt(app, line);
+		return REACT_TEXT;
+	}
 	if (!like || !like->version_id) {
 		app_message(app, 1,
-			    "no run of this version or its parent to take the labeller, model "
-			    "and settings from: run it once with gavel label");
+			    "version %lld has no run (nor its parent) to take the labeller, model "
+			    "and settings from: run it once with gavel label --settled --prompt",
+			    line ? line->version->id : 0);
 		return REACT_TEXT;
 	}
 	if (labeller_of(line) && like->unfinished && !sample) {
@@ -330,7 +397,8 @@ static int rerun(App *app, Lab *lab, int sample)
 		if (st != STATUS_OK)
 			app_message(app, 1, "%s", status_detail());
 		else
-			app_message(app, 0, "resuming run %lld", like->runs[like->n_runs - 1]);
+			app_message(app, 0, "resuming run %lld in the background (x stops it)",
+				    like->runs[like->n_runs - 1]);
 		return REACT_TEXT;
 	}
 	if (sample) {
@@ -348,7 +416,7 @@ static int rerun(App *app, Lab *lab, int sample)
 	if (st != STATUS_OK)
 		app_message(app, 1, "%s", status_detail());
 	else
-		app_message(app, 0, "rerunning version %lld in the background; L reloads the lab",
+		app_message(app, 0, "rerunning version %lld in the background (x stops it)",
 			    line->version->id);
 	return REACT_TEXT;
 }
@@ -412,6 +480,7 @@ static int diff(App *app, Lab *lab)
 	snprintf(lb, sizeof lb, "version %lld", b->version->id);
 	d = ta && tb ? linediff_unified(ta, tb, la, lb, DIFF_CONTEXT, LINEDIFF_CLEAN) : NULL;
 	text_lines(lab, d && *d ? d : "the two texts are the same");
+	lab->text_is_diff = d && *d;
 	free(ta), free(tb), free(d);
 	return REACT_CLEAR;
 }
@@ -424,6 +493,7 @@ static int compare(App *app, Lab *lab)
 			    "compare needs two versions that ran: mark A with m, then pick B");
 		return REACT_TEXT;
 	}
+	remember(app, lab);
 	return labview_compare(app, labeller_of(a)->ref, labeller_of(b)->ref);
 }
 
@@ -445,15 +515,56 @@ int labview_compare(App *app, const char *a, const char *b)
 
 /* ---- the view ---- */
 
+static int same_line(const Line *a, const Line *b)
+{
+	if (a->row || b->row)
+		return a->row && b->row && !strcmp(a->row->who->ref, b->row->who->ref);
+	return a->version->id == b->version->id;
+}
+
+/* The line of fresh showing what line i of old showed: the same labeller,
+ * else the same version (a version's first run turns its line into a
+ * labeller's); -1 for none. */
+static int find_line(const Lab *fresh, const Lab *old, int i)
+{
+	const Line *was = i >= 0 && i < old->n_lines ? &old->lines[i] : NULL;
+	for (int j = 0; was && j < fresh->n_lines; j++)
+		if (same_line(&fresh->lines[j], was))
+			return j;
+	for (int j = 0; was && was->version && j < fresh->n_lines; j++)
+		if (fresh->lines[j].version && fresh->lines[j].version->id == was->version->id)
+			return j;
+	return -1;
+}
+
+static int version_line(const Lab *lab, long long id)
+{
+	for (int j = 0; j < lab->n_lines; j++)
+		if (lab->lines[j].version && lab->lines[j].version->id == id)
+			return j;
+	return -1;
+}
+
 static int reload(App *app, Lab *lab)
 {
 	Lab *fresh;
-	if (lab_load(app->db, &fresh) != STATUS_OK) {
+	if (lab_load(app, &fresh) != STATUS_OK) {
 		app_message(app, 1, "%s", status_detail());
 		return REACT_TEXT;
 	}
-	/* swap the contents: the view keeps its state pointer */
-	fresh->cursor = lab->cursor < fresh->n_lines ? lab->cursor : 0;
+	/* the cursor and the mark stay on their versions, wherever the new
+	 * ranking puts them; swap the contents: the view keeps its pointer */
+	fresh->cursor =
+		lab->select ? version_line(fresh, lab->select) : find_line(fresh, lab, lab->cursor);
+	fresh->marked = lab->marked >= 0 ? find_line(fresh, lab, lab->marked) : -1;
+	if (fresh->cursor < 0)
+		fresh->cursor = 0;
+	fresh->top = lab->top;
+	go(app, fresh, 0);
+	/* a text shown over the list stays */
+	fresh->text = lab->text, fresh->n_text = lab->n_text;
+	fresh->text_scroll = lab->text_scroll, fresh->text_is_diff = lab->text_is_diff;
+	lab->text = NULL, lab->n_text = 0;
 	{
 		Lab old = *lab;
 		*lab = *fresh;
@@ -461,6 +572,16 @@ static int reload(App *app, Lab *lab)
 	}
 	lab_free(fresh);
 	return REACT_CLEAR;
+}
+
+int labview_refresh(App *app)
+{
+	Lab *lab = app->view == &lab_view ? app->view_state : NULL;
+	if (lab && lab->in_command) {
+		lab->stale = 1;
+		return REACT_NONE;
+	}
+	return lab ? reload(app, lab) : REACT_NONE;
 }
 
 static int rows(const App *app)
@@ -505,10 +626,8 @@ static int help(App *app, Lab *lab)
 	return REACT_CLEAR;
 }
 
-static int command(App *app, void *state, UiCommand command, int arg)
+static int dispatch(App *app, Lab *lab, UiCommand command)
 {
-	Lab *lab = state;
-	(void)arg;
 	switch (command) {
 	case UI_CMD_NEXT: return go(app, lab, 1);
 	case UI_CMD_PREV: return go(app, lab, -1);
@@ -528,12 +647,13 @@ static int command(App *app, void *state, UiCommand command, int arg)
 			app_message(app, 1, "no suggestion has been tested yet (s asks for one)");
 			return REACT_TEXT;
 		}
+		remember(app, lab);
 		return labview_compare(app, app->lab_test[0], app->lab_test[1]);
 	case UI_CMD_CANCEL:
 		if (app->lab_job)
 			labjob_cancel(app->lab_job);
 		return REACT_TEXT;
-	case UI_CMD_LAB: return reload(app, lab);
+	case UI_CMD_LAB: text_close(lab); return reload(app, lab);
 	case UI_CMD_HELP: return help(app, lab);
 	case UI_CMD_REDRAW: return REACT_CLEAR;
 	case UI_CMD_CLOSE:
@@ -546,111 +666,70 @@ static int command(App *app, void *state, UiCommand command, int arg)
 	}
 }
 
-/* ---- drawing ---- */
-
-static void cell(char *out, size_t size, MetricValue v, double scale, const char *fmt)
+/* A command may wait for the user (the note of an edit) while a background
+ * run ends: the lab is reread after the command, never under it, which
+ * still holds pointers into the lines. */
+static int command(App *app, void *state, UiCommand command, int arg)
 {
-	if (v.defined)
-		snprintf(out, size, fmt, scale * v.value);
-	else
-		snprintf(out, size, "-");
+	Lab *lab = state;
+	int react;
+	(void)arg;
+	lab->in_command = 1;
+	react = dispatch(app, lab, command);
+	if (app->view_state != state)
+		return react; /* a comparison opened over it, which closed the lab */
+	lab->in_command = 0;
+	if (lab->stale)
+		react |= reload(app, lab);
+	return react;
 }
 
-static void draw_line(const Lab *lab, int i, int y)
+/* ---- drawing ---- */
+
+static void draw_line(const Lab *lab, const LabColumns *c, int i, int y)
 {
 	const Line *line = &lab->lines[i];
-	const LabRow *r = line->row;
-	const LabLabeller *l = r ? r->who : NULL;
-	char text[512], kq[16], ci[32] = "", ex[16], up[16];
-	const char *name = line->version && line->version->name ? line->version->name
-			   : l && l->provider                   ? l->provider
-								: "-";
-	if (r) {
-		cell(kq, sizeof kq, r->kappa_q, 1, "%.3f");
-		if (r->kappa_q_ci.defined)
-			snprintf(ci, sizeof ci, "%.2f..%.2f", r->kappa_q_ci.lo, r->kappa_q_ci.hi);
-		cell(ex, sizeof ex, r->agreement, 100, "%.1f%%");
-		cell(up, sizeof up, r->parse_failure_rate, 100, "%.1f%%");
-		snprintf(text, sizeof text,
-			 "%c %-8s %-16.16s %-12.12s %5ld/%-5lld %6s %-11s %6s %6s %s%s%s",
-			 lab->marked == i ? 'A' : ' ', l->ref, name, l->model ? l->model : "-",
-			 r->covered, (long long)lab->data->settled, kq, ci, ex, up,
-			 r->best ? " best" : "", r->current ? " current" : "",
-			 r->fewer ? " fewer items" : "");
-	} else {
-		snprintf(text, sizeof text, "%c %-8lld %-16.16s %-12s %11s %6s  not run yet%s",
-			 lab->marked == i ? 'A' : ' ', line->version->id, name, "-", "-", "-",
-			 line->version->parent_id ? " (an edit: r reruns it)" : "");
-	}
+	char text[512];
+	labtext_line(c, line->row, line->version, lab->data->settled, lab->marked == i, text,
+		     sizeof text);
 	if (i == lab->cursor)
 		attron(A_REVERSE);
 	draw_text(stdscr, y, 0, COLS, text, 1);
 	attroff(A_REVERSE);
 }
 
-static void detail(const Lab *lab, int y)
+/* The selected line in words, under the list. */
+static void detail(const Lab *lab, int y, int end)
 {
 	const Line *line = current(lab);
-	const LabRow *r = line ? line->row : NULL;
-	char text[512];
-	if (!line)
-		return;
-	if (line->version) {
-		snprintf(text, sizeof text, "version %lld  %.12s  %s", line->version->id,
-			 line->version->hash, line->version->name ? line->version->name : "");
-		if (line->version->parent_id)
-			snprintf(text + strlen(text), sizeof text - strlen(text), "  edit of %lld",
-				 line->version->parent_id);
-		draw_text(stdscr, y++, 1, COLS - 2, text, 0);
-		if (line->version->note) {
-			snprintf(text, sizeof text, "meant to fix: %s", line->version->note);
-			draw_text(stdscr, y++, 1, COLS - 2, text, 0);
-		}
+	char lines[LABTEXT_DETAIL_MAX][LABTEXT_DETAIL_WIDTH];
+	int n = line ? labtext_detail(lab->table, line->row, line->version, lines) : 0;
+	for (int i = 0; i < n && y < end; i++)
+		draw_text(stdscr, y++, 1, COLS - 2, lines[i], 0);
+}
+
+/* A diff's line in git's colours: the two file headers bold, removed
+ * lines red, added green, hunk heads cyan. */
+static int diff_attr(const char *line, size_t index)
+{
+	if (index < 2)
+		return A_BOLD;
+	switch (line[0]) {
+	case '-': return COLOR_PAIR(screen_pair(COLOR_RED, -1));
+	case '+': return COLOR_PAIR(screen_pair(COLOR_GREEN, -1));
+	case '@': return COLOR_PAIR(screen_pair(COLOR_CYAN, -1));
+	default: return 0;
 	}
-	if (!r)
-		return;
-	snprintf(text, sizeof text,
-		 "%d run%s, %lld answers, %lld from the cache; %lld tokens; "
-		 "%ld of %ld settled items it answered have no readable label",
-		 r->who->n_runs, r->who->n_runs == 1 ? "" : "s", r->who->calls, r->who->cached,
-		 r->who->prompt_tokens + r->who->completion_tokens, r->unlabelled,
-		 r->covered + r->unlabelled);
-	draw_text(stdscr, y++, 1, COLS - 2, text, 0);
-	if (r->fewer) {
-		snprintf(text, sizeof text,
-			 "measured on %ld of the %ld items the best-measured "
-			 "version covers: ranked after those",
-			 r->covered, lab->table->max_covered);
-		draw_text(stdscr, y++, 1, COLS - 2, text, 0);
-	}
-	if (!r->consistency)
-		return;
-	if (r->consistency_summary.all_unanimous)
-		snprintf(text, sizeof text,
-			 "warning: every item unanimous over %d answers: the "
-			 "provider may ignore the temperature",
-			 r->who->repeats);
-	else
-		snprintf(text, sizeof text,
-			 "split votes on %ld of %ld items; split vs wrong AUC %.2f",
-			 r->consistency_summary.split, r->consistency_summary.answered,
-			 r->consistency_summary.auc_split.defined
-				 ? r->consistency_summary.auc_split.value
-				 : 0.5);
-	draw_text(stdscr, y, 1, COLS - 2, text, 0);
 }
 
 static void draw_text_mode(const App *app, const Lab *lab)
 {
 	for (int i = 0; i < app->layout.rows && lab->text_scroll + i < (int)lab->n_text; i++) {
-		const char *line = lab->text[lab->text_scroll + i];
-		int pair = line[0] == '+'   ? screen_pair(COLOR_GREEN, -1)
-			   : line[0] == '-' ? screen_pair(COLOR_RED, -1)
-			   : line[0] == '@' ? screen_pair(COLOR_CYAN, -1)
-					    : 0;
-		attron(COLOR_PAIR(pair));
-		draw_text(stdscr, app->layout.top + i, 1, COLS - 2, line, 0);
-		attroff(COLOR_PAIR(pair));
+		size_t index = (size_t)(lab->text_scroll + i);
+		int attr = lab->text_is_diff ? diff_attr(lab->text[index], index) : 0;
+		attron(attr);
+		draw_text(stdscr, app->layout.top + i, 1, COLS - 2, lab->text[index], 0);
+		attroff(attr);
 	}
 }
 
@@ -658,13 +737,13 @@ static void draw(App *app, void *state)
 {
 	Lab *lab = state;
 	int y = app->layout.top;
+	LabColumns c = labtext_columns(COLS);
 	char head[256];
 	if (lab->text) {
 		draw_text_mode(app, lab);
 		return;
 	}
-	snprintf(head, sizeof head, "  %-8s %-16s %-12s %11s %6s %-11s %6s %6s", "REF", "NAME",
-		 "MODEL", "COVERED", "KAPPA_Q", "95% CI", "EXACT", "UNPARS");
+	labtext_head(&c, head, sizeof head);
 	attron(A_BOLD);
 	draw_text(stdscr, y++, 0, COLS, head, 1);
 	attroff(A_BOLD);
@@ -674,8 +753,8 @@ static void draw(App *app, void *state)
 			  "runs one",
 			  0);
 	for (int i = lab->top; i < lab->n_lines && y < app->layout.top + rows(app); i++)
-		draw_line(lab, i, y++);
-	detail(lab, app->layout.top + rows(app) + 1);
+		draw_line(lab, &c, i, y++);
+	detail(lab, app->layout.top + rows(app) + 1, app->layout.top + app->layout.rows);
 }
 
 static void close_view(void *state)

@@ -11,6 +11,12 @@ typedef struct App App;
  * returns the reaction. A failure leaves a message and changes nothing. */
 int labview_open(App *app);
 
+/* Rereads the lab's figures when the lab is the screen on top (a
+ * background run ended: its line may now be resumable, or ranked
+ * elsewhere), keeping the selected and marked versions; returns the
+ * reaction (REACT_NONE when the lab is not on top). */
+int labview_refresh(App *app);
+
 /* Opens the comparison of the labellers named a and b (as gavel prompts
  * compare takes them) over the current screen. */
 int labview_compare(App *app, const char *a, const char *b);

@@ -65,11 +65,14 @@ struct App {
 
 	char message[256];
 	int message_is_error;
+	int asking; /* the message is a question (app_read_choice): it may take the key line too */
 
 	/* the prompt lab's rerun or suggestion in the background (ui/labjob.h) */
 	struct LabJob *lab_job;
 	char lab_status[192]; /* its progress, on the status line */
 	char lab_test[2][64]; /* the last suggestion's pair to compare on test */
+	char lab_at[2][64];   /* the lab's selected and marked lines, kept over a comparison */
+	int (*lab_price)(void *arg, const char *provider, double *in, double *out); /* or NULL */
 
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
 	int renew_ms;            /* how long the terminal may be idle before claims are renewed */

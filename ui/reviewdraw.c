@@ -491,6 +491,31 @@ static void draw_status(App *app)
 	attroff(COLOR_PAIR(PAIR_DIM));
 }
 
+typedef struct {
+	int y;
+} QuestionRows;
+
+static void question_row(void *arg, const char *text)
+{
+	QuestionRows *q = arg;
+	if (q->y < LINES)
+		draw_text(stdscr, q->y++, 0, COLS, text, 1);
+}
+
+/* A question with its choices (the order menu, what to send to re-review)
+ * may be longer than a line: it takes the key line too, which says nothing
+ * while the question waits for its key. */
+static int draw_question(App *app)
+{
+	QuestionRows q = { LINES - 2 };
+	if (!app->asking)
+		return 0;
+	attron(A_BOLD);
+	draw_wrap(app->message, COLS, question_row, &q);
+	attroff(A_BOLD);
+	return 1;
+}
+
 static void draw_hints(App *app)
 {
 	char line[512];
@@ -523,8 +548,10 @@ void reviewdraw_frame(App *app, int repaint_image)
 	}
 	draw_title(app);
 	app->view->draw(app, app->view_state);
-	draw_status(app);
-	draw_hints(app);
+	if (!draw_question(app)) {
+		draw_status(app);
+		draw_hints(app);
+	}
 	if (repaint_image) {
 		/* curses does not know the sixel is there: make it resend the
 		 * pane's cells, which wipes the old picture */

@@ -20,6 +20,7 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/labjob.h"
+#include "ui/labview.h"
 #include "ui/reviewapp.h"
 #include "ui/screen.h"
 
@@ -110,6 +111,7 @@ int app_pump(App *app)
 	st = labjob_finish(app->lab_job, &result);
 	app->lab_job = NULL;
 	app->lab_status[0] = '\0';
+	labview_refresh(app);
 	app_message(app, st != STATUS_OK, "%s", result.summary);
 	if (result.compare_a[0]) {
 		snprintf(app->lab_test[0], sizeof app->lab_test[0], "%s", result.compare_a);
@@ -381,10 +383,12 @@ int app_read_choice(App *app, const char *question)
 {
 	int key;
 	app_message(app, 0, "%s", question);
+	app->asking = 1;
 	reviewdraw_frame(app, 0);
 	refresh();
 	while (next_key(app, &key) == INPUT_IMAGE)
 		;
+	app->asking = 0;
 	app->message[0] = '\0';
 	return key;
 }
@@ -567,6 +571,7 @@ Status reviewui_run(Db *db, const ReviewOptions *options, const ReviewUiOptions 
 	app.renew_ms = (int)(options->renew_s * 1000);
 	app.retrain = retrain_new(db_path(db), options->reviewer);
 	app.retrain_every = ui->retrain_every;
+	app.lab_price = ui->price;
 	db_scorer_summary(db, &app.model);
 	if (getenv("GAVEL_TIMING"))
 		app.timing = fopen(getenv("GAVEL_TIMING"), "w");

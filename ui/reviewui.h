@@ -11,6 +11,9 @@ typedef struct {
 	const char *dump_dir;   /* headless: where "dump NAME" writes NAME.txt */
 	int cols, rows;         /* headless screen size */
 	int retrain_every;      /* refit the scorer after this many labels (0: only on a key) */
+	/* the prompt lab's prices for labellers whose runs stored none (the
+	 * settings file's, as `gavel prompts list` takes them); NULL: none */
+	int (*price)(void *arg, const char *provider, double *in, double *out);
 } ReviewUiOptions;
 
 /* How a session ended, for the command's last line. */

@@ -450,6 +450,16 @@ static double *p_sign(CompareSummary *s, int which)
 	return which ? &s->sign_p_holm : &s->sign_p;
 }
 
+/* A figure's jackknife p, or NULL when A and B gave the same label on
+ * every item: no discordant item, nothing tested (its p of 1 says so), and
+ * like McNemar's and the sign test's it stays out of Holm's count. */
+static double *p_figure(CompareSummary *s, int figure, int which)
+{
+	if (s->classes[COMPARE_CLASS_UNCHANGED] == (long)s->n)
+		return NULL;
+	return which ? &s->figure[figure].p_diff_holm : &s->figure[figure].p_diff;
+}
+
 static void holm_across(CompareResult *r, PField field, int figure)
 {
 	int C = r->n_categories;
@@ -457,14 +467,14 @@ static void holm_across(CompareResult *r, PField field, int figure)
 
 	for (int c = 0; c < C; c++) {
 		CompareSummary *s = &r->category[c];
-		double *src = field ? field(s, 0) : &s->figure[figure].p_diff;
+		double *src = field ? field(s, 0) : p_figure(s, figure, 0);
 
 		p[c] = src ? *src : NAN;
 	}
 	stattest_holm(p, (size_t)C, p);
 	for (int c = 0; c < C; c++) {
 		CompareSummary *s = &r->category[c];
-		double *dst = field ? field(s, 1) : &s->figure[figure].p_diff_holm;
+		double *dst = field ? field(s, 1) : p_figure(s, figure, 1);
 
 		if (dst && !isnan(p[c]))
 			*dst = p[c];

@@ -37,7 +37,10 @@
  *   equals the one measured on these items, a two-sided test at alpha, and
  *   ignores the chance of rejecting in the wrong direction. A true difference
  *   smaller than the MDD will more often than not go unnoticed.
- * - Holm [Holm 1979]: across the categories, per figure and per test.
+ * - Holm [Holm 1979]: across the categories, per figure and per test; a
+ *   category with nothing to test (no discordant item for McNemar, no change
+ *   of distance for the sign test, A and B the same on every item for a
+ *   figure) stays out of the count and keeps its unadjusted p.
  */
 #ifndef GAVEL_COMPARE_H
 #define GAVEL_COMPARE_H

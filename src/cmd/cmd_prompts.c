@@ -54,19 +54,6 @@ static int open_db(const Options *opts, Db **db)
 
 /* ---- list ---- */
 
-/* A labeller's prices when its runs stored none: the settings file's
- * price_in and price_out in the provider's section. */
-static int config_price(void *arg, const char *provider, double *in, double *out)
-{
-	char *a = config_get(provider, "price_in"), *b = config_get(provider, "price_out");
-	int known = a || b;
-	(void)arg;
-	*in = a ? atof(a) : 0;
-	*out = b ? atof(b) : 0;
-	free(a), free(b);
-	return known;
-}
-
 static BootstrapOptions boot_of(const Options *opts)
 {
 	return (BootstrapOptions){ (int)opts->resamples, (uint64_t)opts->seed, opts->confidence };

@@ -10,6 +10,7 @@
 #include "db/runs.h"
 #include "src/cmd/cli.h"
 #include "src/cmd/cliopt.h"
+#include "src/cmd/config.h"
 #include "src/review/review.h"
 #include "ui/reviewui.h"
 
@@ -19,7 +20,7 @@ int cmd_review(int argc, char **argv)
 	ReviewOptions opt = {.reviewer = user && *user ? user : "reviewer", .seed = 1,
 			     .overlap = -1, .lease_s = 15 * 60, .renew_s = REVIEW_RENEW_S,
 			     .lookahead = 4};
-	ReviewUiOptions ui = {.cols = 100, .rows = 30};
+	ReviewUiOptions ui = { .cols = 100, .rows = 30, .price = config_price };
 	const char *size = NULL;
 	int order = DB_ORDER_UNREVIEWED;
 	long long seed = 1;
@@ -29,8 +30,9 @@ int cmd_review(int argc, char **argv)
 		CLIOPT_TEXT("reviewer", &opt.reviewer, "NAME", "who is reviewing (default $USER)"),
 		CLIOPT_ONE_OF("order", &order, "ORDER", db_order_words,
 			      "unreviewed (default), disagreement, confidence, random,\n"
-			      "scorer, uncertain, llm-vs-scorer, suspect or audit\n"
-			      "(the audits' items, in draw order)"),
+			      "scorer, uncertain, llm-vs-scorer, suspect, audit (the\n"
+			      "audits' items, in draw order) or recheck (the items a\n"
+			      "prompt comparison sent back to re-review)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &seed, "S", 0, 9e18,
 			      "for --order random (default 1)"),
 		CLIOPT_NUMBER(CLIOPT_DOUBLE, "blind", &opt.blind, "SHARE", 0, 1,

@@ -277,3 +277,14 @@ char *config_get(const char *section, const char *key)
 	free(path);
 	return p.value;
 }
+
+int config_price(void *arg, const char *provider, double *in, double *out)
+{
+	char *a = config_get(provider, "price_in"), *b = config_get(provider, "price_out");
+	int known = a || b;
+	(void)arg;
+	*in = a ? atof(a) : 0;
+	*out = b ? atof(b) : 0;
+	free(a), free(b);
+	return known;
+}

@@ -23,6 +23,11 @@ Status config_check(void);
  * file is not half used). */
 char *config_get(const char *section, const char *key);
 
+/* A labeller's prices per million tokens from its section (price_in,
+ * price_out; an absent one is 0): 1 when either is set, else 0. The shape of
+ * labdata_price_fallback's callback (arg unused). */
+int config_price(void *arg, const char *provider, double *in, double *out);
+
 /* The path of the settings file, newly allocated. */
 char *config_path(void);
 

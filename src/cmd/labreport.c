@@ -39,26 +39,6 @@ char *labreport_labeller_line(const LabLabeller *l)
 	return cleaned;
 }
 
-static void tokens_text(long long n, char *out, size_t size)
-{
-	if (n >= 10000000)
-		snprintf(out, size, "%.0fM", (double)n / 1e6);
-	else if (n >= 10000)
-		snprintf(out, size, "%.1fk", (double)n / 1e3);
-	else
-		snprintf(out, size, "%lld", n);
-}
-
-static void money_text(double usd, char *out, size_t size)
-{
-	if (usd < 0)
-		snprintf(out, size, "-");
-	else if (usd > 0 && usd < 0.005)
-		snprintf(out, size, "<$0.01");
-	else
-		snprintf(out, size, "$%.2f", usd);
-}
-
 static void value_text(MetricValue v, const char *fmt, char *out, size_t size)
 {
 	if (v.defined)
@@ -124,8 +104,8 @@ static void row_text(FILE *out, const LabRow *r, const LabTable *t, const LabDat
 	value_text((MetricValue){ r->parse_failure_rate.defined, 100 * r->parse_failure_rate.value,
 				  NULL },
 		   "%.1f%%", unparsed, sizeof unparsed);
-	tokens_text(l->prompt_tokens + l->completion_tokens, tokens, sizeof tokens);
-	money_text(r->cost, cost, sizeof cost);
+	labtable_tokens_text(l->prompt_tokens + l->completion_tokens, tokens, sizeof tokens);
+	labtable_money_text(r->cost, cost, sizeof cost);
 	marks_text(r, t, marks, sizeof marks);
 	out_printf(out,
 		   "%4d  %-9s %-8.8s  %-14.14s %4d  %5ld/%-5lld %7s  %-13s %6s %8s %8s %7s  %s%s\n",

@@ -29,17 +29,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static int config_price(void *arg, const char *provider, double *in, double *out)
-{
-	char *a = config_get(provider, "price_in"), *b = config_get(provider, "price_out");
-	int known = a || b;
-	(void)arg;
-	*in = a ? atof(a) : 0;
-	*out = b ? atof(b) : 0;
-	free(a), free(b);
-	return known;
-}
-
 static Status options_of(const LabSuggestOptions *o, SuggestOptions *s)
 {
 	SplitSpec spec;

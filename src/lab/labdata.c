@@ -235,11 +235,12 @@ static void sort_items(LabLabeller *l)
 Status labdata_fill(Db *db, LabData *d, int i)
 {
 	LabLabeller *l = &d->labellers[i];
-	Fill f = { .l = l, .seen = intmap_new(), .K = d->K };
+	Fill f = { .l = l, .K = d->K };
 	Status st = STATUS_OK;
 
 	if (d->filled[i])
 		return STATUS_OK;
+	f.seen = intmap_new();
 	if (l->repeats < 1)
 		l->repeats = 1;
 	if (l->repeats > MAX_REPEATS)

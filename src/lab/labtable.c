@@ -2,6 +2,7 @@
 #include "src/lab/labtable.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,26 @@ void labtable_labeller_clear(LabLabeller *l)
 	free(l->provider), free(l->model);
 	free(l->runs), free(l->items), free(l->answers);
 	memset(l, 0, sizeof *l);
+}
+
+void labtable_tokens_text(long long n, char *out, size_t size)
+{
+	if (n >= 10000000)
+		snprintf(out, size, "%.0fM", (double)n / 1e6);
+	else if (n >= 10000)
+		snprintf(out, size, "%.1fk", (double)n / 1e3);
+	else
+		snprintf(out, size, "%lld", n);
+}
+
+void labtable_money_text(double usd, char *out, size_t size)
+{
+	if (usd < 0)
+		snprintf(out, size, "-");
+	else if (usd > 0 && usd < 0.005)
+		snprintf(out, size, "<$0.01");
+	else
+		snprintf(out, size, "$%.2f", usd);
 }
 
 int labtable_majority(const int *answers, int n, int K)

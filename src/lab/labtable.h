@@ -86,6 +86,14 @@ LabTable *labtable_build(const LabLabeller *labellers, int n, int K, long long c
 			 const BootstrapOptions *boot);
 void labtable_free(LabTable *table);
 
+/* A token count as the lab shows it: exact below 10,000, then "12.3k",
+ * then "12M". */
+void labtable_tokens_text(long long n, char *out, size_t size);
+
+/* Dollars as the lab shows them: "$0.42", "<$0.01" for a cost below a
+ * cent, "-" when unknown (usd < 0: no price). */
+void labtable_money_text(double usd, char *out, size_t size);
+
 /* The majority label of an item's n answers (0 when none is on 1..K). */
 int labtable_majority(const int *answers, int n, int K);
 

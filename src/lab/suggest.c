@@ -259,20 +259,28 @@ static Status pick_examples(Suggest *s, const LabLabeller *l)
 	const Part *search = &s->parts[0];
 	long long *wrong = xmalloc((search->n + 1) * sizeof *wrong), *picked;
 	int *labels = xmalloc((search->n + 1) * sizeof *labels);
-	size_t n = 0, got;
+	size_t n = 0, got, labelled = 0;
 	Status st;
 	for (size_t i = 0; i < search->n; i++) {
 		const LabItem *it = answered(l, search->ids[i]);
+		labelled += it && it->label > 0;
 		if (it && it->label > 0 && it->label != it->human)
 			wrong[n] = it->item, labels[n++] = it->human;
 	}
 	s->plan.disagreements = (long long)n;
 	if (!n) {
 		free(wrong), free(labels);
-		return status_fail(STATUS_ERR_INPUT,
-				   "%s agrees with people on every item of the "
-				   "search part it labelled (%zu items): nothing to learn from",
-				   s->original, search->n);
+		if (!labelled) /* not "agrees on every item": it answered none */
+			return status_fail(
+				STATUS_ERR_INPUT,
+				"%s has no answer on the %zu settled items of the search "
+				"part: rerun it on the settled items first",
+				s->original, search->n);
+		return status_fail(
+			STATUS_ERR_INPUT,
+			"%s agrees with people on every item of the "
+			"search part it labelled (%zu of %zu items): nothing to learn from",
+			s->original, labelled, search->n);
 	}
 	picked = xmalloc(((size_t)s->opt.examples + 1) * sizeof *picked);
 	got = labsample_stratified(wrong, labels, n, (size_t)s->opt.examples, s->opt.sample_seed,

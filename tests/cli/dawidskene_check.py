@@ -64,18 +64,18 @@ def initial(d, init):
 
 
 def m_step(d, T):
+    """Priors: the mean posterior. Rater k's row j: the votes k gave, each
+    weighted by its item's posterior of j, normalised (uniform with no weight)."""
     K = d.K
     p = [sum(T[i][j] for i in d.modelled) / len(d.modelled) if d.modelled else 1 / K
          for j in range(K)]
-    pi = []
-    for k in range(d.R):
-        rows = []
-        for j in range(K):
-            num = [sum(T[i][j] * d.n[i].get((k, l + 1), 0) for i in d.modelled)
-                   for l in range(K)]
-            den = sum(num)
-            rows.append([x / den for x in num] if den > 0 else [1 / K] * K)
-        pi.append(rows)
+    num = [[[0.0] * K for _ in range(K)] for _ in range(d.R)]
+    for i in d.modelled:
+        for (k, l), c in d.n[i].items():
+            for j in range(K):
+                num[k][j][l - 1] += T[i][j] * c
+    pi = [[[x / sum(row) for x in row] if sum(row) > 0 else [1 / K] * K for row in rows]
+          for rows in num]
     return p, pi
 
 

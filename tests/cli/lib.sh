@@ -41,32 +41,40 @@ expect_no_match() {
 # sql DB QUERY: the answer of the sqlite3 command-line shell, an independent reader.
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
 
-# checks NAME CMD...: runs CMD, a checker that prints "ok WHAT" or "not ok
-# WHAT: why" a check and ends with "N passed, N failed"; each of those lines
-# counts one pass or failure here (named NAME), and a checker that stops
-# before its closing line is a failure.
-checks() {
-	local name=$1 line
-	shift
-	"$@" >"$TMP/.checks" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) ok ;;
-		"not ok "*) not_ok "$name: ${line#not ok }" ;;
-		esac
-	done <"$TMP/.checks"
-	grep -qE '^[0-9]+ passed' "$TMP/.checks" || not_ok "$name: $(tail -n 3 "$TMP/.checks")"
-}
-
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
 
-# python_check SCRIPT ARGS...: runs a Python check that prints "ok NAME" or
-# "not ok NAME: why" a line; each line is one pass or one failure, and a
+# python_check [-n WHAT] SCRIPT ARGS...: runs a Python check that prints
+# "ok NAME" or "not ok NAME: why" a line; each line is one pass or one
+# failure (named "WHAT: NAME" with -n, for a check run several times), and a
 # script that fails without a "not ok" line (it crashed) is one more.
 python_check() {
+	local what="" line rc script
+	if [ "$1" = -n ]; then
+		what="$2: "
+		shift 2
+	fi
+	script=$1
+	shift
+	python3 "$script" "$@" >"$TMP/.check" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok ;;
+		"not ok "*) not_ok "$what${line#not ok }" ;;
+		esac
+	done <"$TMP/.check"
+	[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/.check" ||
+		not_ok "$what$(basename "$script"): $(tail -n 3 "$TMP/.check")"
+}
+
+# strict_check SCRIPT ARGS...: runs a Python check whose every line is a
+# verdict: "ok NAME" a pass, a line indented by two spaces a figure it
+# measured (shown), anything else a failure ("FAIL NAME: why", or a crash's
+# traceback); a non-zero exit without a FAIL line is one more failure.
+strict_check() {
 	local script=$1 line rc
 	shift
 	python3 "$script" "$@" >"$TMP/.check" 2>&1
@@ -74,11 +82,11 @@ python_check() {
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) ok ;;
-		"not ok "*) not_ok "${line#not ok }" ;;
+		"  "*) echo "$line" ;;
+		*) not_ok "$line" ;;
 		esac
 	done <"$TMP/.check"
-	[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/.check" ||
-		not_ok "$(basename "$script"): $(tail -n 3 "$TMP/.check")"
+	[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/.check" || not_ok "$(basename "$script") exited $rc"
 }
 
 # start_llm_server [SERVER-ARGS...]: starts tests/llmserver/server.py on a free
@@ -119,3 +127,32 @@ start_tmux() {
 }
 t() { tmux -S "$TMP/tmux.sock" -f "$TMP/tmux.conf" "$@"; }
 stop_tmux() { t kill-server >/dev/null 2>&1; }
+
+# ui_session NAME COLS ROWS CMD...: runs CMD in a new session of the private
+# tmux server (start_tmux), COLS x ROWS; its stderr goes to $TMP/err and its
+# exit status to $TMP/rc when it ends. cap, key and until_screen act on it.
+ui_session() {
+	UI_SESSION=$1
+	local cols=$2 rows=$3
+	shift 3
+	printf '#!/bin/sh\nout=$1; shift\n"$@" 2>"$out/err"\necho $? >"$out/rc"\n' >"$TMP/ui-run.sh"
+	t new-session -d -s "$UI_SESSION" -x "$cols" -y "$rows" "$(printf '%q ' sh "$TMP/ui-run.sh" "$TMP" "$@")"
+}
+cap() { t capture-pane -p -t "$UI_SESSION" 2>/dev/null; }
+key() { t send-keys -t "$UI_SESSION" -l "$1"; }
+# until_screen REGEX: waits ($UI_WAIT seconds, 8 unless set) until the screen
+# matches; the screen read last is in $screen
+until_screen() {
+	local end=$((SECONDS + ${UI_WAIT:-8}))
+	while :; do
+		screen=$(cap)
+		printf '%s\n' "$screen" | grep -qE -- "$1" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+# ui_ended: waits (5 s) for the session's command to end; its exit status
+ui_ended() {
+	for _ in $(seq 1 50); do [ -s "$TMP/rc" ] && break; sleep 0.1; done
+	cat "$TMP/rc" 2>/dev/null
+}

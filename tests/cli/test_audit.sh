@@ -193,15 +193,6 @@ expect_no_match "$out" "joined the catalogue" "and the warning goes"
 
 # ---- every figure against independent computations ----
 mkdir -p "$TMP/check"
-python3 "$here/estimate_check.py" "$GAVEL" "$TMP/check" "$here/../data" \
-	--audits "${ESTIMATE_AUDITS:-30}" >"$TMP/check.out" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	ok\ *) ok ;;
-	"  "*) echo "$line" ;; # the coverage measured
-	*) not_ok "$line" ;;
-	esac
-done <"$TMP/check.out"
-[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check.out" || not_ok "estimate_check.py exited $rc"
+strict_check "$here/estimate_check.py" "$GAVEL" "$TMP/check" "$here/../data" \
+	--audits "${ESTIMATE_AUDITS:-30}"
 finish

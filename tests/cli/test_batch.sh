@@ -14,13 +14,5 @@ if [ ! -x "$driver" ]; then
 	exit
 fi
 mkdir -p "$TMP/batch"
-python3 "$here/batch_check.py" "$driver" "$TMP/batch" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok ;;
-	"not ok "*) not_ok "${line#not ok }" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/check" || not_ok "batch_check.py: $(tail -n 3 "$TMP/check")"
+python_check "$here/batch_check.py" "$driver" "$TMP/batch"
 finish

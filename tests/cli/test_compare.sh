@@ -16,15 +16,7 @@ if [ ! -x "$driver" ]; then
 	finish
 	exit
 fi
-python3 "$here/compare_check.py" "$driver" "$here/../data" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	ok\ *) ok ;;
-	*) not_ok "$line" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check" || not_ok "compare_check.py exited $rc"
+strict_check "$here/compare_check.py" "$driver" "$here/../data"
 
 # A usage error is reported, not crashed on: a label outside the scale.
 out=$(printf 'compare 3 0 10 1 0.95 0.8 auto 2\n1 1 4 -1\n2 2 2 -1\n' | "$driver")

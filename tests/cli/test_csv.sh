@@ -11,13 +11,5 @@ if [ ! -x "$driver" ]; then
 	finish
 	exit
 fi
-python3 "$here/csv_check.py" "$driver" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok ;;
-	"not ok "*) not_ok "${line#not ok }" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/check" || not_ok "csv_check.py: $(tail -n 3 "$TMP/check")"
+python_check "$here/csv_check.py" "$driver"
 finish

@@ -12,8 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 data=$here/../data/export
 check=$here/export_check.py
 
-pycheck() { # NAME ARGS...: export_check.py ARGS, one pass or failure per line
-	checks "$1" python3 "$check" "${@:2}"
+pycheck() { # NAME ARGS...: export_check.py ARGS, its failures named NAME
+	python_check -n "$1" "$check" "${@:2}"
 }
 
 # ---- the fixture: four items, two raters, the LLM, an adjudication ----

@@ -9,8 +9,8 @@
 here=$(cd "$(dirname "$0")" && pwd)
 check=$here/export_check.py
 
-pycheck() { # NAME ARGS...: export_check.py ARGS, one pass or failure per line
-	checks "$1" python3 "$check" "${@:2}"
+pycheck() { # NAME ARGS...: export_check.py ARGS, its failures named NAME
+	python_check -n "$1" "$check" "${@:2}"
 }
 
 s=$TMP/s.db

@@ -9,15 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 
-python3 "$here/lab_compare_check.py" "$GAVEL" "$here/../data" "$TMP" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	ok\ *) ok ;;
-	*) not_ok "$line" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check" || not_ok "lab_compare_check.py exited $rc"
+strict_check "$here/lab_compare_check.py" "$GAVEL" "$here/../data" "$TMP"
 
 # The text report names the same figures.
 mkdir -p "$TMP/t" && cd "$TMP/t" || exit 1

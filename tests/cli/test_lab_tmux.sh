@@ -30,25 +30,7 @@ read -r _
 printf '\nMind the edges.\n' >>"$1"
 SH
 chmod +x "$TMP/editor.sh"
-cat >"$TMP/run.sh" <<'SH'
-#!/bin/sh
-out=$1; shift
-"$@" 2>"$out/err"
-echo $? >"$out/rc"
-SH
-t new-session -d -s lab -x 120 -y 30 \
-	"$(printf '%q ' env VISUAL= EDITOR="$TMP/editor.sh" sh "$TMP/run.sh" "$TMP" "$GAVEL" review --db "$db" --reviewer ann)"
-cap() { t capture-pane -p -t lab 2>/dev/null; }
-key() { t send-keys -t lab -l "$1"; }
-until_screen() { # GREP-PATTERN: waits up to 8 s for it on the screen
-	local end=$((SECONDS + 8))
-	while :; do
-		screen=$(cap)
-		printf '%s\n' "$screen" | grep -qE -- "$1" && return 0
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
+ui_session lab 120 30 env VISUAL= EDITOR="$TMP/editor.sh" "$GAVEL" review --db "$db" --reviewer ann
 
 until_screen 'gavel' && ok || not_ok "the review screen came up: $screen"
 key L
@@ -66,6 +48,5 @@ expect_eq "$(sql "$db" "SELECT parent_id, note FROM prompt_versions WHERE id = 2
 expect_match "$(sql "$db" "SELECT text FROM prompt_versions WHERE id = 2")" "Mind the edges\." "version 2 is the edited text"
 key q
 key q
-for _ in $(seq 1 50); do [ -s "$TMP/rc" ] && break; sleep 0.1; done
-expect_eq "$(cat "$TMP/rc" 2>/dev/null)" 0 "gavel review ends cleanly"
+expect_eq "$(ui_ended)" 0 "gavel review ends cleanly"
 finish

@@ -15,14 +15,5 @@ if [ ! -x "$driver" ]; then
 	finish
 	exit
 fi
-python3 "$here/ppi_check.py" "$driver" "$here/../data" >"$TMP/check" 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in
-	ok\ *) ok ;;
-	"  "*) echo "$line" ;; # the coverage measured
-	*) not_ok "$line" ;;
-	esac
-done <"$TMP/check"
-[ "$rc" -eq 0 ] || grep -q '^FAIL' "$TMP/check" || not_ok "ppi_check.py exited $rc"
+strict_check "$here/ppi_check.py" "$driver" "$here/../data"
 finish

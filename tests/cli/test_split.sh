@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Export splits (src/export/split.c) through build/tools/splitassign against
 # the independent python of split_check.py: parts, stability, proportions,
-# both modes.
+# in both modes.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 build=${GAVEL_BUILD:-$here/../../build}
@@ -12,5 +12,5 @@ if [ ! -x "$driver" ]; then
 	finish
 	exit
 fi
-checks split_check.py python3 "$here/split_check.py" "$driver"
+python_check "$here/split_check.py" "$driver"
 finish
