@@ -49,10 +49,9 @@ typedef struct {
 	{name, 0, kind, dest, value, help, min, max, NULL}
 #define CLIOPT_ONE_OF(name, dest, value, words, help)                                    \
 	{name, 0, CLIOPT_CHOICE, dest, value, help, 0, 0, words}
-#define CLIOPT_DATE(name, dest, help)                                   \
-	{                                                               \
-		name, 0, CLIOPT_ISODATE, dest, "DATE", help, 0, 0, NULL \
-	}
+/* clang-format off */
+#define CLIOPT_DATE(name, dest, help) {name, 0, CLIOPT_ISODATE, dest, "DATE", help, 0, 0, NULL}
+/* clang-format on */
 #define CLIOPT_REPEAT(name, list, value, help) {name, 0, CLIOPT_LIST, list, value, help, 0, 0, NULL}
 #define CLIOPT_SWITCH(name, letter, dest, help) {name, letter, CLIOPT_FLAG, dest, NULL, help, 0, 0, NULL}
 #define CLIOPT_SWITCH_OFF(name, dest, help) {name, 0, CLIOPT_FLAG_OFF, dest, NULL, help, 0, 0, NULL}
