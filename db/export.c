@@ -23,9 +23,10 @@ enum { SNAPSHOT_WAIT_MS = 2000 };
 #define ITEM_COLUMNS                                                                   \
 	"SELECT i.id, i.external_id, i.path, i.sha256, i.format, i.title, i.category," \
 	" i.metadata, i.has_image, p.run_id, p.label, p.score, p.confidence, p.rationale FROM items i"
-/* A run made with --repeat has several answers (samples) per item: the
- * first ok one is shown (the index gives them in sample order, so SQLite
- * adds no sort), and db_export_next passes over the rest. */
+/* A run made with --repeat has several answers (samples) per item: the row
+ * of the first stands for them all (the index gives them in sample order,
+ * so SQLite adds no sort), db_export_next passes over the rest, and MAJORITY
+ * picks the answer shown. */
 #define ITEM_TAIL " WHERE (?1 IS NULL OR i.category = ?1) ORDER BY i.id, p.sample"
 
 /* the answer the queue state keeps: the latest run's ok one */
@@ -42,11 +43,20 @@ static const char ITEMS_OF_PROMPT[] =
 		     "  WHERE x.item_id = i.id AND x.status = 'ok' AND y.prompt_version_id = ?3)"
 		     " AND p.status = 'ok'" ITEM_TAIL;
 
-static const char RUNS[] = "SELECT r.id, r.model, r.provider, v.hash, v.name FROM runs r"
-			   " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id";
+/* the answer of a --repeat run shown for an item: one of its majority, a
+ * tie to the lower label (as the review pane shows it, db/reviews.c) */
+static const char MAJORITY[] =
+	"SELECT p.label, p.score, p.confidence, p.rationale FROM predictions p"
+	" WHERE p.run_id = ?1 AND p.item_id = ?2 AND p.status = 'ok' ORDER BY"
+	" (SELECT count(*) FROM predictions x WHERE x.run_id = p.run_id AND x.item_id = p.item_id"
+	"  AND x.status = 'ok' AND x.label = p.label) DESC, p.label, p.sample LIMIT 1";
+
+static const char RUNS[] = "SELECT r.id, r.model, r.provider, v.hash, v.name, r.repeats"
+			   " FROM runs r LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id";
 
 typedef struct {
 	char *model, *provider, *prompt_hash, *prompt_name;
+	int repeats;
 } Run;
 
 struct DbExportCursor {
@@ -55,8 +65,9 @@ struct DbExportCursor {
 	DbExportItem item;
 	Run *runs;
 	size_t n_runs;
-	IntMap *run_at;    /* a run's id to its index in runs */
-	long long last_id; /* the item given last: its further samples are passed over */
+	IntMap *run_at;         /* a run's id to its index in runs */
+	long long last_id;      /* the item given last: its further samples are passed over */
+	sqlite3_stmt *majority; /* MAJORITY, prepared at the first --repeat run's item */
 };
 
 static Status runs_load(DbExportCursor *c)
@@ -74,7 +85,8 @@ static Status runs_load(DbExportCursor *c)
 		c->runs[c->n_runs++] = (Run){ .model = db_column_dup(s, 1),
 					      .provider = db_column_dup(s, 2),
 					      .prompt_hash = db_column_dup(s, 3),
-					      .prompt_name = db_column_dup(s, 4) };
+					      .prompt_name = db_column_dup(s, 4),
+					      .repeats = sqlite3_column_int(s, 5) };
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STATUS_OK : db_fail(c->db, "reading the runs to export");
@@ -118,6 +130,29 @@ static const char *text(sqlite3_stmt *s, int column)
 	return (const char *)sqlite3_column_text(s, column);
 }
 
+/* The LLM's fields of it from the majority answer of its run. */
+static Status majority_answer(DbExportCursor *c, DbExportItem *it)
+{
+	sqlite3_stmt *s = c->majority;
+	int rc;
+	if (!s && sqlite3_prepare_v2(c->db->handle, MAJORITY, -1, &c->majority, NULL) != SQLITE_OK)
+		return db_fail(c->db, "preparing the export");
+	s = c->majority;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, it->run_id);
+	sqlite3_bind_int64(s, 2, it->item_id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return db_fail(c->db, "reading the answers of a repeated run");
+	it->llm_label = sqlite3_column_int(s, 0);
+	it->has_score = sqlite3_column_type(s, 1) != SQLITE_NULL;
+	it->llm_score = sqlite3_column_double(s, 1);
+	it->has_confidence = sqlite3_column_type(s, 2) != SQLITE_NULL;
+	it->llm_confidence = sqlite3_column_double(s, 2);
+	it->rationale = text(s, 3);
+	return STATUS_OK;
+}
+
 Status db_export_next(DbExportCursor *c, const DbExportItem **item)
 {
 	sqlite3_stmt *s = c->stmt;
@@ -156,6 +191,11 @@ Status db_export_next(DbExportCursor *c, const DbExportItem **item)
 		it->prompt_hash = run->prompt_hash;
 		it->prompt_name = run->prompt_name;
 	}
+	if (run && run->repeats > 1) {
+		Status st = majority_answer(c, it);
+		if (st != STATUS_OK)
+			return st;
+	}
 	*item = it;
 	return STATUS_OK;
 }
@@ -165,6 +205,7 @@ void db_export_close(DbExportCursor *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->stmt);
+	sqlite3_finalize(c->majority);
 	for (size_t i = 0; i < c->n_runs; i++) {
 		Run *r = &c->runs[i];
 		free(r->model), free(r->provider), free(r->prompt_hash), free(r->prompt_name);

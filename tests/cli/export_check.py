@@ -96,13 +96,24 @@ def adjudications(con, retracted):
 
 
 def llm_answers(con):
+    """Each item's answer from its latest run with an ok one; of a run asked
+    several times (--repeat), an answer of the majority label, a tie to the
+    lower label, then the first sample."""
+    answers = {}
+    for row in con.execute(
+            "SELECT p.item_id, p.run_id, p.sample, p.label, p.score, p.confidence, p.rationale,"
+            " r.model, r.provider, v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
+            " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id WHERE p.status = 'ok'"):
+        answers.setdefault(row[0], []).append(row)
     out = {}
-    for item, run, label, score, conf, rationale, model, provider, h, name in con.execute(
-            "SELECT p.item_id, p.run_id, p.label, p.score, p.confidence, p.rationale, r.model,"
-            " r.provider, v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
-            " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"
-            " WHERE p.status = 'ok' ORDER BY p.run_id, p.sample DESC"):
-        # the latest run's answer; of a run with --repeat, its first ok sample
+    for item, rows in answers.items():
+        run = max(r[1] for r in rows)
+        rows = [r for r in rows if r[1] == run]
+        votes = {}
+        for r in rows:
+            votes[r[3]] = votes.get(r[3], 0) + 1
+        _, run, _, label, score, conf, rationale, model, provider, h, name = min(
+            rows, key=lambda r: (-votes[r[3]], r[3], r[2]))
         out[item] = dict(llm_label=label, llm_score=score, llm_confidence=conf,
                          llm_rationale=rationale, prompt_version=h, prompt_name=name,
                          llm_model=model, llm_provider=provider, llm_run=run)

@@ -7,7 +7,7 @@
 # still completes, with the hash of the state it read. Also: the JSONL of
 # a database with strings that need every kind of escape and a run asked
 # three times per item, against Python's own reading of the database
-# (export_check.py rows): one row an item.
+# (export_check.py rows): one row an item, showing an answer of the majority.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 check=$here/export_check.py
@@ -104,15 +104,19 @@ for i in range(1, 401):
                  rng.choice([None, rng.random()]), text()))
     con.execute("INSERT INTO reviews (item_id, reviewer, decision, label, note, created_at)"
                 " VALUES (?, ?, 'override', ?, ?, ?)", (i, "r" + text(), rng.randint(1, 5), text(), "2026-01-0%dT00:00:00Z" % rng.randint(1, 9)))
-# a second run asked three times (--repeat 3): sample 0 failed on even items
+# a second run asked three times (--repeat 3): on items 1-80 samples 1 and
+# 2 agree on a label sample 0 does not give (sample 0 failed on even items);
+# on 81-100 all three differ (a tie: the lowest label)
 con.execute("INSERT INTO runs (id, provider, model, prompt_version_id, status, repeats)"
             " VALUES (2, 'openai', 'm2', 1, 'done', 3)")
 for i in range(1, 101):
+    labels = [1 + i % 5, 1 + (i + 1) % 5, 1 + (i + 1) % 5] if i <= 80 else \
+        [1 + (i + s) % 5 for s in range(3)]
     for sample in range(3):
-        failed = sample == 0 and i % 2 == 0
+        failed = sample == 0 and i % 2 == 0 and i <= 80
         con.execute("INSERT INTO predictions (run_id, item_id, sample, status, label, rationale)"
                     " VALUES (2, ?, ?, ?, ?, ?)", (i, sample, "failed" if failed else "ok",
-                                                  None if failed else 1 + (i + sample) % 5,
+                                                  None if failed else labels[sample],
                                                   "sample %d" % sample))
 con.commit()
 EOF
@@ -123,8 +127,9 @@ expect_eq "$(python3 - "$TMP/esc/gold.jsonl" <<'EOF'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 shown = [r["llm_rationale"] for r in rows[:100]]
-print(len(rows), shown[:2], all(r["llm_run"] == 2 for r in rows[:100]))
+# 81: labels 2 3 4, a tie to 2 (sample 0); 83: 4 5 1 -> 1 (sample 2)
+print(len(rows), set(shown[:80]), shown[80], shown[82], all(r["llm_run"] == 2 for r in rows[:100]))
 EOF
-)" "400 ['sample 0', 'sample 1'] True" \
-	"a run with --repeat: one row an item, its first ok sample"
+)" "400 {'sample 1'} sample 0 sample 2 True" \
+	"a run with --repeat: one row an item, an answer of the majority (a tie to the lower label)"
 finish
