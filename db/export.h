@@ -36,16 +36,29 @@ Status db_export_next(DbExportCursor *cursor, const DbExportItem **item);
 
 void db_export_close(DbExportCursor *cursor); /* NULL-safe */
 
-/* A read snapshot around an export: every pass after begin sees the same
- * committed state, whatever other processes write meanwhile. */
-Status db_export_snapshot_begin(Db *db);
-void db_export_snapshot_end(Db *db);
+/* SHA-256 of the content an export is made from: the scale, items, prompt
+ * versions, runs, predictions and the review log, every row of each in key
+ * order, each value with its type; independent of how SQLite lays the file
+ * out (as SQLite's dbhash does it). The queue state, claims and settings
+ * are left out: they are derived or passing. */
+typedef struct DbExportHash DbExportHash;
 
-/* SHA-256 (hex, into out) of the content an export is made from: the
- * scale, items, prompt versions, runs, predictions and the review log,
- * every row of each in key order, each value with its type; independent
- * of how SQLite lays the file out (as SQLite's dbhash does it). The queue
- * state, claims and settings are left out: they are derived or passing. */
-Status db_export_content_hash(Db *db, char out[65]);
+/* Starts a read snapshot around an export: every pass after it sees the
+ * same committed state, whatever other processes write meanwhile. The
+ * content hash of that same state is computed meanwhile on a thread with a
+ * connection of its own (or, when no second connection can start its
+ * snapshot together with this one, here and now). *hash is the caller's
+ * (db_export_hash_free), also on failure. */
+Status db_export_snapshot_begin(Db *db, DbExportHash **hash);
+
+/* Waits for the hash and puts it (hex) into out. Database errors as db/
+ * reports them. */
+Status db_export_hash_wait(DbExportHash *hash, char out[65]);
+
+/* Stops the hash if it is still running (an export that failed) and frees
+ * it; NULL-safe. Before db_close(). */
+void db_export_hash_free(DbExportHash *hash);
+
+void db_export_snapshot_end(Db *db);
 
 #endif

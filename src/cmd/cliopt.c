@@ -1,6 +1,7 @@
 /* cliopt.c - option tables: parsing through getopt_long, and --help. */
 #include "src/cmd/cliopt.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -55,6 +56,21 @@ static int bad_number(const CliSpec *spec, const CliOpt *o, const char *text, co
 	return cli_usage_error(spec->command, "--%s: '%s' is not %s", o->name, text, what);
 }
 
+/* Whether s is a date YYYY-MM-DD (a month 1-12, a day 1-31). */
+static int is_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return 0;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return 0;
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
 /* Stores text into o's destination; 0, or a usage error's exit status. */
 static int store(const CliSpec *spec, const CliOpt *given, const char *text)
 {
@@ -68,6 +84,13 @@ static int store(const CliSpec *spec, const CliOpt *given, const char *text)
 	case CLIOPT_FLAG: *(int *)o->dest = 1; return 0;
 	case CLIOPT_FLAG_OFF: *(int *)o->dest = 0; return 0;
 	case CLIOPT_STRING: *(const char **)o->dest = text; return 0;
+	case CLIOPT_ISODATE:
+		if (!is_date(text))
+			return cli_usage_error(spec->command,
+					       "--%s takes a date YYYY-MM-DD, not '%s'", o->name,
+					       text);
+		*(const char **)o->dest = text;
+		return 0;
 	case CLIOPT_INT:
 	case CLIOPT_LONG:
 		errno = 0;

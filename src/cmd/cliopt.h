@@ -17,6 +17,7 @@ typedef enum {
 	CLIOPT_CHOICE,   /* *(int *)dest: the index of the value among words (an empty
 			  * word is a placeholder: never matched or listed) */
 	CLIOPT_LIST,     /* (CliList *)dest: each use appends its value */
+	CLIOPT_ISODATE,  /* *(const char **)dest = the value, a date YYYY-MM-DD */
 } CliOptKind;
 
 /* Where a repeatable option's values go (borrowed from argv). */
@@ -41,12 +42,16 @@ typedef struct {
  *   CLIOPT_TEXT("db", &db, "FILE", "the database")
  *   CLIOPT_NUMBER(CLIOPT_INT, "concurrency", &n, "N", 1, 512, "requests in flight")
  *   CLIOPT_ONE_OF("items", &which, "WHICH", words, "which items")
+ *   CLIOPT_DATE("since", &since, "only reviews made on or after DATE")
  *   CLIOPT_SWITCH("quiet", 'q', &quiet, "no progress")  (CLIOPT_SWITCH_OFF stores 0) */
 #define CLIOPT_TEXT(name, dest, value, help) {name, 0, CLIOPT_STRING, dest, value, help, 0, 0, NULL}
 #define CLIOPT_NUMBER(kind, name, dest, value, min, max, help)                           \
 	{name, 0, kind, dest, value, help, min, max, NULL}
 #define CLIOPT_ONE_OF(name, dest, value, words, help)                                    \
 	{name, 0, CLIOPT_CHOICE, dest, value, help, 0, 0, words}
+/* clang-format off */
+#define CLIOPT_DATE(name, dest, help) {name, 0, CLIOPT_ISODATE, dest, "DATE", help, 0, 0, NULL}
+/* clang-format on */
 #define CLIOPT_REPEAT(name, list, value, help) {name, 0, CLIOPT_LIST, list, value, help, 0, 0, NULL}
 #define CLIOPT_SWITCH(name, letter, dest, help) {name, letter, CLIOPT_FLAG, dest, NULL, help, 0, 0, NULL}
 #define CLIOPT_SWITCH_OFF(name, dest, help) {name, 0, CLIOPT_FLAG_OFF, dest, NULL, help, 0, 0, NULL}

@@ -1,6 +1,5 @@
 /* cmd_agree.c - gavel agree: the agreement report. */
 #include <cJSON.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,21 +29,6 @@ typedef struct {
 	AgreeOptions report;
 } Args;
 
-static int valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return 0;
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 static int parse_args(int argc, char **argv, Args *a)
 {
 	int by = AGREE_BY_NONE, no_ci = 0;
@@ -61,9 +45,9 @@ static int parse_args(int argc, char **argv, Args *a)
 		CLIOPT_TEXT("prompt", &a->prompt, "REF",
 			    "... from the runs of one prompt version (its id, a prefix of\n"
 			    "its hash, or its name)"),
-		CLIOPT_TEXT("since", &a->since, "DATE",
+		CLIOPT_DATE("since", &a->since,
 			    "only reviews made on or after DATE (YYYY-MM-DD, UTC)"),
-		CLIOPT_TEXT("until", &a->until, "DATE", "only reviews made on or before DATE"),
+		CLIOPT_DATE("until", &a->until, "only reviews made on or before DATE"),
 		CLIOPT_REPEAT("reviewer", &reviewers, "NAME",
 			      "only this reviewer's labels (repeat for several)"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "audit", &a->audit, "ID", 1, 9e18,
@@ -121,13 +105,6 @@ static int parse_args(int argc, char **argv, Args *a)
 		return cli_usage_error("agree", "unexpected argument '%s'", argv[first]);
 	if (a->run && a->prompt)
 		return cli_usage_error("agree", "give --run or --prompt, not both");
-	for (int i = 0; i < 2; i++) {
-		const char *date = i ? a->until : a->since;
-
-		if (date && !valid_date(date))
-			return cli_usage_error("agree", "--%s takes a date YYYY-MM-DD, not '%s'",
-					       i ? "until" : "since", date);
-	}
 	if (a->since && a->until && strcmp(a->since, a->until) > 0)
 		return cli_usage_error("agree", "--since %s is after --until %s", a->since, a->until);
 	return 0;

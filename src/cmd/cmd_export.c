@@ -1,6 +1,5 @@
 /* cmd_export.c - gavel export: the gold set as JSONL, CSV or a Hugging Face
  * imagefolder, with splits and a manifest (src/export/export.h). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,26 +17,12 @@ enum { MAX_REVIEWERS = 64 };
 
 typedef struct {
 	const char *db, *out, *prompt, *split;
-	int format, quiet;
+	int format, quiet, split_mode; /* split_mode: -1 until given */
 	long long seed;
 	SettleArgs settle;
 	const char *reviewers[MAX_REVIEWERS];
 	ExportOptions export;
 } Args;
-
-static int valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return 0;
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
 
 static const char *format_list(void)
 {
@@ -55,7 +40,7 @@ static const char *format_list(void)
 	return text;
 }
 
-/* Checks what the table cannot: dates, the split, the target. */
+/* Checks what the table cannot: the dates' order, the split, the target. */
 static int check_args(Args *a, int argc, char **argv, int first)
 {
 	ExportOptions *e = &a->export;
@@ -65,14 +50,14 @@ static int check_args(Args *a, int argc, char **argv, int first)
 		return cli_usage_error("export", "unexpected argument '%s'", argv[first]);
 	if (!a->out || !*a->out)
 		return cli_usage_error("export", "give the folder to write: gavel export DIR");
-	for (int i = 0; i < 2; i++) {
-		const char *date = i ? e->until : e->since;
-		if (date && !valid_date(date))
-			return cli_usage_error("export", "--%s takes a date YYYY-MM-DD, not '%s'",
-					       i ? "until" : "since", date);
-	}
+	if (e->since && e->until && strcmp(e->since, e->until) > 0)
+		return cli_usage_error("export", "--since %s is after --until %s", e->since,
+				       e->until);
 	if (a->split && split_parse(a->split, &e->split) != STATUS_OK)
 		return cli_usage_error("export", "%s", status_detail());
+	if (a->split_mode >= 0 && !a->split)
+		return cli_usage_error("export", "--split-mode is for --split");
+	e->split.mode = a->split_mode == SPLIT_EXACT ? SPLIT_EXACT : SPLIT_STABLE;
 	if (e->run_id && a->prompt)
 		return cli_usage_error("export", "give --run or --prompt, not both");
 	if (e->link && export_format_find(export_format_names[a->format]) != &imagefolder_ops)
@@ -94,10 +79,9 @@ static int parse_args(int argc, char **argv, Args *a)
 		CLIOPT_SWITCH("link", 0, &e->link, "imagefolder: hard-link the images, not copy"),
 		CLIOPT_SWITCH("all", 0, &e->all, "unsettled items too (their label empty)"),
 		CLIOPT_TEXT("category", &e->category, "C", "only items of category C"),
-		CLIOPT_TEXT("since", &e->since, "DATE",
+		CLIOPT_DATE("since", &e->since,
 			    "only items last decided on or after DATE (YYYY-MM-DD, UTC)"),
-		CLIOPT_TEXT("until", &e->until, "DATE",
-			    "only items last decided on or before DATE"),
+		CLIOPT_DATE("until", &e->until, "only items last decided on or before DATE"),
 		CLIOPT_REPEAT("reviewer", &reviewers, "NAME",
 			      "only items NAME voted on (repeat for several)"),
 		CLIOPT_TEXT("prompt", &a->prompt, "REF",
@@ -108,9 +92,15 @@ static int parse_args(int argc, char **argv, Args *a)
 			      "out; default: each item's latest)"),
 		CLIOPT_TEXT("split", &a->split, "P/P/P",
 			    "train/validation/test percentages (80/10/10, 90/10, 100),\n"
-			    "by content hash and seed: stable as items are added"),
+			    "by content hash and seed"),
 		CLIOPT_NUMBER(CLIOPT_LONG, "seed", &a->seed, "S", 0, 9e18,
 			      "the split's seed (default 0)"),
+		CLIOPT_ONE_OF("split-mode", &a->split_mode, "MODE", split_mode_names,
+			      "stable (default): an item's split depends on its hash\n"
+			      "and the seed alone, so adding items never moves one;\n"
+			      "each label's counts are near its shares, not exact.\n"
+			      "exact: each label cut at its largest-remainder counts;\n"
+			      "an added item can move up to 3 others near the cuts"),
 		SETTLEOPTS_ROWS(&a->settle),
 		CLIOPT_SWITCH("quiet", 'q', &a->quiet, "no progress, no summary"),
 		CLIOPT_END,
@@ -121,7 +111,8 @@ static int parse_args(int argc, char **argv, Args *a)
 			"usage: gavel export [--db FILE] [--format F] [--force] [--link] [--all]\n"
 			"                    [--category C] [--since DATE] [--until DATE]\n"
 			"                    [--reviewer NAME]... [--prompt REF | --run N]\n"
-			"                    [--split P/P/P [--seed S]] [settle options] DIR",
+			"                    [--split P/P/P [--seed S] [--split-mode MODE]]\n"
+			"                    [settle options] DIR",
 		.about =
 			"Write the gold set into the folder DIR: every settled item (under the\n"
 			"database's default rule, or the one given) with the full provenance of its\n"
@@ -213,7 +204,7 @@ static Status run(Args *a, Progress *progress, ExportSummary *s)
 
 int cmd_export(int argc, char **argv)
 {
-	Args a = { .settle = SETTLEOPTS_NONE };
+	Args a = { .settle = SETTLEOPTS_NONE, .split_mode = -1 };
 	Progress progress = { 0 };
 	ExportSummary s;
 	Status st;

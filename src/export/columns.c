@@ -150,36 +150,44 @@ static void split(const ExportRow *r, ColumnValue *v)
 	text(v, r->split);
 }
 
+/* name, its member text as a JSON object writes it and that text's length
+ * (no strlen a million times), kind, getter (the getter has the column's
+ * name) */
+/* clang-format off */
+#define MEMBER(name) ",\"" #name "\":"
+#define COLUMN(name, kind) { #name, MEMBER(name), sizeof MEMBER(name) - 1, COLUMN_##kind, name }
+/* clang-format on */
+
 static const Column columns[] = {
-	{ "item", COLUMN_TEXT, item },
-	{ "image_path", COLUMN_TEXT, image_path },
-	{ "image_sha256", COLUMN_TEXT, image_sha256 },
-	{ "title", COLUMN_TEXT, title },
-	{ "category", COLUMN_TEXT, category },
-	{ "metadata", COLUMN_JSON, metadata },
-	{ "label", COLUMN_LABEL, label },
-	{ "label_name", COLUMN_TEXT, label_name },
-	{ "settle_rule", COLUMN_TEXT, settle_rule },
-	{ "settle_reason", COLUMN_TEXT, settle_reason },
-	{ "settle_support", COLUMN_FLOAT, settle_support },
-	{ "ds_posterior", COLUMN_FLOAT, ds_posterior },
-	{ "n_votes", COLUMN_INT, n_votes },
-	{ "votes", COLUMN_JSON, votes },
-	{ "reviewed_at", COLUMN_TEXT, reviewed_at },
-	{ "adjudicator", COLUMN_TEXT, adjudicator },
-	{ "adjudication_reason", COLUMN_TEXT, adjudication_reason },
-	{ "adjudicated_at", COLUMN_TEXT, adjudicated_at },
-	{ "llm_label", COLUMN_INT, llm_label },
-	{ "llm_score", COLUMN_FLOAT, llm_score },
-	{ "llm_confidence", COLUMN_FLOAT, llm_confidence },
-	{ "llm_rationale", COLUMN_TEXT, llm_rationale },
-	{ "rationale_verdict", COLUMN_TEXT, rationale_verdict },
-	{ "prompt_version", COLUMN_TEXT, prompt_version },
-	{ "prompt_name", COLUMN_TEXT, prompt_name },
-	{ "llm_model", COLUMN_TEXT, llm_model },
-	{ "llm_provider", COLUMN_TEXT, llm_provider },
-	{ "llm_run", COLUMN_INT, llm_run },
-	{ "split", COLUMN_TEXT, split },
+	COLUMN(item, TEXT),
+	COLUMN(image_path, TEXT),
+	COLUMN(image_sha256, TEXT),
+	COLUMN(title, TEXT),
+	COLUMN(category, TEXT),
+	COLUMN(metadata, JSON),
+	COLUMN(label, LABEL),
+	COLUMN(label_name, TEXT),
+	COLUMN(settle_rule, TEXT),
+	COLUMN(settle_reason, TEXT),
+	COLUMN(settle_support, FLOAT),
+	COLUMN(ds_posterior, FLOAT),
+	COLUMN(n_votes, INT),
+	COLUMN(votes, JSON),
+	COLUMN(reviewed_at, TEXT),
+	COLUMN(adjudicator, TEXT),
+	COLUMN(adjudication_reason, TEXT),
+	COLUMN(adjudicated_at, TEXT),
+	COLUMN(llm_label, INT),
+	COLUMN(llm_score, FLOAT),
+	COLUMN(llm_confidence, FLOAT),
+	COLUMN(llm_rationale, TEXT),
+	COLUMN(rationale_verdict, TEXT),
+	COLUMN(prompt_version, TEXT),
+	COLUMN(prompt_name, TEXT),
+	COLUMN(llm_model, TEXT),
+	COLUMN(llm_provider, TEXT),
+	COLUMN(llm_run, INT),
+	COLUMN(split, TEXT),
 };
 
 const Column *columns_all(size_t *count)
@@ -204,8 +212,8 @@ static void json_value(StrBuf *b, const Column *c, const ColumnValue *v, Columns
 		else
 			strbuf_adds(b, v->text);
 		break;
-	case COLUMN_INT: strbuf_addf(b, "%lld", v->present ? v->i : -1); break;
-	case COLUMN_LABEL: strbuf_addf(b, "%lld", v->present ? v->i - typed : -1); break;
+	case COLUMN_INT: jsonout_integer(b, v->present ? v->i : -1); break;
+	case COLUMN_LABEL: jsonout_integer(b, v->present ? v->i - typed : -1); break;
 	case COLUMN_FLOAT: jsonout_number(b, v->present ? v->d : -1, typed); break;
 	}
 }
@@ -221,10 +229,9 @@ void columns_json_line(StrBuf *b, const ExportRow *row, ColumnsStyle style, cons
 	}
 	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
 		ColumnValue v;
-		if (first_name || i)
-			strbuf_addc(b, ',');
-		jsonout_string(b, columns[i].name);
-		strbuf_addc(b, ':');
+		/* the first member has no comma before it */
+		int skip = !(first_name || i);
+		strbuf_add(b, columns[i].member + skip, columns[i].member_len - (size_t)skip);
 		columns[i].get(row, &v);
 		json_value(b, &columns[i], &v, style);
 	}

@@ -29,6 +29,8 @@ typedef struct {
 
 typedef struct {
 	const char *name;
+	const char *member; /* ,"name": (the name is plain ASCII) */
+	size_t member_len;
 	ColumnKind kind;
 	void (*get)(const ExportRow *row, ColumnValue *value);
 } Column;

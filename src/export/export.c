@@ -32,6 +32,16 @@ const ExportOps *export_format_find(const char *name)
 	return NULL;
 }
 
+/* Exact splits need every row's label before the first row is written: a
+ * first pass records each row it would write (item, label, key hash), the
+ * parts are cut, and the second pass, in the same snapshot, writes. */
+typedef struct {
+	long long *ids;
+	SplitItem *items;
+	unsigned char *part;
+	size_t n, next, cap_ids, cap_items;
+} Plan;
+
 typedef struct {
 	Db *db;
 	const ExportOptions *opt;
@@ -43,7 +53,12 @@ typedef struct {
 	const DbVoteItem *vote; /* the votes cursor's current item */
 	ExportWriter w;
 	Provenance *prov;
+	DbExportHash *hash; /* the content hash, computed beside the pass */
+	Plan plan;          /* exact splits */
+	int planning;       /* the first of exact mode's two passes */
 	StrBuf votes_json;
+	int *labels; /* the row's vote labels, reused from row to row */
+	size_t labels_cap;
 	char content_hash[65];
 } Export;
 
@@ -60,9 +75,12 @@ static void build_votes_json(StrBuf *b, const DbVoteItem *v, const char **latest
 		const DbVote *x = &v->votes[i];
 		strbuf_adds(b, i ? ",{\"reviewer\":" : "{\"reviewer\":");
 		jsonout_string(b, x->reviewer);
-		strbuf_addf(b, ",\"label\":%d,\"time\":", x->label);
+		strbuf_adds(b, ",\"label\":");
+		jsonout_integer(b, x->label);
+		strbuf_adds(b, ",\"time\":");
 		jsonout_string(b, x->time);
-		strbuf_addf(b, ",\"blind\":%s,\"verdict\":", x->blind ? "true" : "false");
+		strbuf_adds(b, x->blind ? ",\"blind\":true,\"verdict\":"
+					: ",\"blind\":false,\"verdict\":");
 		jsonout_string(b, x->verdict ? db_verdict_word(x->verdict) : NULL);
 		strbuf_addc(b, '}');
 		if (x->time && (!*latest || strcmp(x->time, *latest) > 0))
@@ -75,9 +93,9 @@ static void build_votes_json(StrBuf *b, const DbVoteItem *v, const char **latest
 
 /* The item's outcome under the rule, from its streamed votes (and the fit's
  * posterior for dawid-skene); *posterior < 0 when there is none. */
-static SettleOutcome settle(const Export *e, const DbVoteItem *v, double *posterior)
+static SettleOutcome settle(Export *e, const DbVoteItem *v, double *posterior)
 {
-	int *labels = xmalloc((v->n_votes ? v->n_votes : 1) * sizeof *labels);
+	int *labels = e->labels = xgrow(e->labels, &e->labels_cap, v->n_votes + 1, sizeof *labels);
 	SettleItem item = { .labels = labels,
 			    .n_labels = v->n_votes,
 			    .adjudicated = v->adjudicated,
@@ -95,7 +113,6 @@ static SettleOutcome settle(const Export *e, const DbVoteItem *v, double *poster
 	out = settle_item(e->opt->settle.rule, &item, &e->opt->settle.params);
 	if (best)
 		*posterior = item.posterior[(out.label ? out.label : best) - 1];
-	free(labels);
 	return out;
 }
 
@@ -135,6 +152,43 @@ static Status votes_of(Export *e, long long item_id)
 	return st;
 }
 
+/* ---- splits ---- */
+
+/* What an item's split is keyed by: its image's hash, else its id. */
+static const char *split_key(const DbExportItem *it)
+{
+	return it->sha256 ? it->sha256 : it->external_id;
+}
+
+static void plan_add(Plan *p, const DbExportItem *it, const ExportRow *r, uint64_t seed)
+{
+	p->ids = xgrow(p->ids, &p->cap_ids, p->n + 1, sizeof *p->ids);
+	p->items = xgrow(p->items, &p->cap_items, p->n + 1, sizeof *p->items);
+	p->ids[p->n] = it->item_id;
+	p->items[p->n++] =
+		(SplitItem){ .hash = split_hash(seed, split_key(it)), .label = r->outcome.label };
+}
+
+static void plan_free(Plan *p)
+{
+	free(p->ids), free(p->items), free(p->part);
+}
+
+/* The row's part: from the key alone (stable), or as the plan cut it. */
+static Status part_of(Export *e, const DbExportItem *it, int *part)
+{
+	Plan *p = &e->plan;
+	if (e->opt->split.mode == SPLIT_STABLE) {
+		*part = split_of(&e->opt->split, e->opt->seed, split_key(it));
+		return STATUS_OK;
+	}
+	if (p->next == p->n || p->ids[p->next] != it->item_id)
+		return status_fail(STATUS_ERR_DB, "%s: item %lld changed during the export",
+				   db_path(e->db), it->item_id);
+	*part = p->part[p->next++];
+	return STATUS_OK;
+}
+
 static Status one_item(Export *e, const DbExportItem *it)
 {
 	const ExportOptions *o = e->opt;
@@ -158,8 +212,12 @@ static Status one_item(Export *e, const DbExportItem *it)
 		return e->sum->filtered++, STATUS_OK;
 	if (o->format->accepts && !o->format->accepts(it))
 		return e->sum->no_image++, STATUS_OK;
+	if (e->planning)
+		return plan_add(&e->plan, it, &r, o->seed), STATUS_OK;
 	if (o->has_split) {
-		r.part = split_of(&o->split, o->seed, it->sha256 ? it->sha256 : it->external_id);
+		st = part_of(e, it, &r.part);
+		if (st != STATUS_OK)
+			return st;
 		r.split = o->split.name[r.part];
 		e->sum->per_split[r.part]++;
 	}
@@ -172,30 +230,64 @@ static Status one_item(Export *e, const DbExportItem *it)
 
 /* ---- the pass ---- */
 
-static Status open_passes(Export *e)
+static Status open_pass(Export *e)
 {
 	const ExportOptions *o = e->opt;
 	DbExportQuery q = { .category = o->category,
 			    .run_id = o->run_id,
 			    .prompt_version_id = o->prompt_version_id };
 	DbVoteQuery vq = { .run_id = -1, .verdicts = 1 };
-	Status st = STATUS_OK;
-	if (settle_rule_find("dawid-skene") == o->settle.rule)
-		st = settlement_load(e->db, &o->settle, 1, &e->ds);
-	if (st == STATUS_OK)
-		st = db_export_open(e->db, &q, &e->items);
+	Status st = db_export_open(e->db, &q, &e->items);
 	if (st == STATUS_OK)
 		st = db_votes_open(e->db, &vq, &e->votes);
 	return st;
 }
 
+static void close_pass(Export *e)
+{
+	db_votes_close(e->votes);
+	db_export_close(e->items);
+	e->votes = NULL;
+	e->items = NULL;
+	e->vote = NULL;
+}
+
 static Status pass(Export *e)
 {
 	const DbExportItem *it;
-	Status st = open_passes(e);
+	Status st = open_pass(e);
 	while (st == STATUS_OK && (st = db_export_next(e->items, &it)) == STATUS_OK && it)
 		st = one_item(e, it);
+	close_pass(e);
 	return st;
+}
+
+/* Exact mode's first pass, its counts thrown away, and the cut. */
+static Status plan(Export *e)
+{
+	ExportSummary *sum = e->sum, scratch = { 0 };
+	Status st;
+	e->sum = &scratch;
+	e->planning = 1;
+	st = pass(e);
+	e->planning = 0;
+	e->sum = sum;
+	if (st != STATUS_OK)
+		return st;
+	e->plan.part = xmalloc(e->plan.n + 1);
+	split_exact(&e->opt->split, e->plan.items, e->plan.n, e->plan.part);
+	return STATUS_OK;
+}
+
+static Status passes(Export *e)
+{
+	const ExportOptions *o = e->opt;
+	Status st = STATUS_OK;
+	if (settle_rule_find("dawid-skene") == o->settle.rule)
+		st = settlement_load(e->db, &o->settle, 1, &e->ds);
+	if (st == STATUS_OK && o->has_split && o->split.mode == SPLIT_EXACT)
+		st = plan(e);
+	return st == STATUS_OK ? pass(e) : st;
 }
 
 /* Warns about labels too small for the split (they are in the manifest). */
@@ -253,13 +345,13 @@ static Status write_manifest(Export *e)
 
 static Status run(Export *e)
 {
-	Status st = db_export_content_hash(e->db, e->content_hash);
-	if (st == STATUS_OK)
-		st = outdir_open(e->opt->out, e->opt->force, ours, &e->w.dir);
+	Status st = outdir_open(e->opt->out, e->opt->force, ours, &e->w.dir);
 	if (st == STATUS_OK)
 		st = e->opt->format->begin(&e->w);
 	if (st == STATUS_OK)
-		st = pass(e);
+		st = passes(e);
+	if (st == STATUS_OK)
+		st = db_export_hash_wait(e->hash, e->content_hash);
 	if (st != STATUS_OK) {
 		if (e->opt->format->abandon)
 			e->opt->format->abandon(&e->w);
@@ -281,8 +373,10 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 	if (st == STATUS_OK && e.scale.count < 1)
 		st = status_fail(STATUS_ERR_INPUT, "%s has no label scale", db_path(db));
 	if (st == STATUS_OK)
-		st = db_export_snapshot_begin(db);
+		st = db_export_snapshot_begin(db, &e.hash);
 	if (st != STATUS_OK) {
+		db_export_hash_free(e.hash);
+		db_export_snapshot_end(db);
 		db_scale_free(&e.scale);
 		return st;
 	}
@@ -292,13 +386,15 @@ Status export_run(Db *db, const ExportOptions *opt, ExportSummary *sum)
 			      .content_hash = e.content_hash };
 	e.prov = provenance_new(opt, e.scale.count);
 	st = run(&e);
-	db_votes_close(e.votes);
-	db_export_close(e.items);
+	close_pass(&e);
+	db_export_hash_free(e.hash);
 	db_export_snapshot_end(db);
 	settlement_free(e.ds);
 	provenance_free(e.prov);
 	outdir_close(e.w.dir);
 	strbuf_free(&e.votes_json);
+	free(e.labels);
+	plan_free(&e.plan);
 	db_scale_free(&e.scale);
 	return st;
 }

@@ -98,7 +98,7 @@ typedef struct {
 	OutDir *dir;
 	const char *const *label_names;
 	int n_labels;
-	const char *content_hash; /* db_export_content_hash() */
+	const char *content_hash; /* db/export.h's, set before finish */
 	void *state;              /* the format's own */
 } ExportWriter;
 

@@ -9,9 +9,13 @@
 #include "src/export/columns.h"
 #include "src/export/outdir.h"
 
+/* Rows gather in one buffer written at this size: one write per
+ * thousand rows or so, not one stdio call per row. */
+enum { FLUSH_AT = 1 << 20 };
+
 typedef struct {
 	FILE *out;
-	StrBuf line;
+	StrBuf lines;
 } Jsonl;
 
 static Status begin(ExportWriter *w)
@@ -22,16 +26,21 @@ static Status begin(ExportWriter *w)
 	return st;
 }
 
-static Status row(ExportWriter *w, const ExportRow *r)
+static Status flush(ExportWriter *w, Jsonl *j)
 {
-	Jsonl *j = w->state;
-	strbuf_reset(&j->line);
-	columns_json_line(&j->line, r, COLUMNS_JSON, NULL, NULL);
-	out_data(j->out, j->line.data, j->line.len);
+	out_data(j->out, j->lines.data, j->lines.len);
+	strbuf_reset(&j->lines);
 	if (ferror(j->out))
 		return status_fail(STATUS_ERR_IO, "%s/gold.jsonl: writing failed",
 				   outdir_path(w->dir));
 	return STATUS_OK;
+}
+
+static Status row(ExportWriter *w, const ExportRow *r)
+{
+	Jsonl *j = w->state;
+	columns_json_line(&j->lines, r, COLUMNS_JSON, NULL, NULL);
+	return j->lines.len >= FLUSH_AT ? flush(w, j) : STATUS_OK;
 }
 
 static void abandon(ExportWriter *w)
@@ -41,7 +50,7 @@ static void abandon(ExportWriter *w)
 		return;
 	if (j->out)
 		fclose(j->out);
-	strbuf_free(&j->line);
+	strbuf_free(&j->lines);
 	free(j);
 	w->state = NULL;
 }
@@ -49,7 +58,7 @@ static void abandon(ExportWriter *w)
 static Status finish(ExportWriter *w, const ExportSummary *summary)
 {
 	Jsonl *j = w->state;
-	int bad = ferror(j->out);
+	int bad = flush(w, j) != STATUS_OK;
 	(void)summary;
 	bad |= fclose(j->out) != 0;
 	j->out = NULL;

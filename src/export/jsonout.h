@@ -10,6 +10,9 @@
  * (\n, \t ... or \u00XX), everything else (UTF-8) as it is. NULL gives null. */
 void jsonout_string(StrBuf *b, const char *s);
 
+/* x in decimal digits, as %lld prints it. */
+void jsonout_integer(StrBuf *b, long long x);
+
 /* x in the shortest form that reads back to the same double; with point,
  * a whole number keeps ".0" (so a JSON reader that types columns by their
  * values sees a float). NaN and infinities give null. */

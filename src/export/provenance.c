@@ -16,6 +16,7 @@ struct Provenance {
 	double *coincidence; /* K x K: Krippendorff's o_ck over the rows' votes */
 	long long *by_label; /* K + 1 */
 	long long pairable;  /* votes in rows with at least two */
+	int *count;          /* K: one row's votes per label, reused */
 	SplitTally *tally;
 };
 
@@ -27,6 +28,7 @@ Provenance *provenance_new(const ExportOptions *options, int K)
 	p->llm_table = xcalloc((size_t)K * (size_t)K, sizeof *p->llm_table);
 	p->coincidence = xcalloc((size_t)K * (size_t)K, sizeof *p->coincidence);
 	p->by_label = xcalloc((size_t)K + 1, sizeof *p->by_label);
+	p->count = xcalloc((size_t)K, sizeof *p->count);
 	if (options->has_split)
 		p->tally = split_tally_new(&options->split);
 	return p;
@@ -36,7 +38,7 @@ void provenance_free(Provenance *p)
 {
 	if (!p)
 		return;
-	free(p->llm_table), free(p->coincidence), free(p->by_label);
+	free(p->llm_table), free(p->coincidence), free(p->by_label), free(p->count);
 	split_tally_free(p->tally);
 	free(p);
 }
@@ -45,7 +47,8 @@ void provenance_free(Provenance *p)
  * (from different positions) adds 1 / (m - 1) to o[c][k]. */
 static void add_coincidences(Provenance *p, const DbVoteItem *v)
 {
-	int K = p->K, *count = xcalloc((size_t)K, sizeof *count), m = 0;
+	int K = p->K, *count = p->count, m = 0;
+	memset(count, 0, (size_t)K * sizeof *count);
 	for (size_t i = 0; i < v->n_votes; i++)
 		if (v->votes[i].label >= 1 && v->votes[i].label <= K)
 			count[v->votes[i].label - 1]++, m++;
@@ -56,7 +59,6 @@ static void add_coincidences(Provenance *p, const DbVoteItem *v)
 				p->coincidence[c * K + k] +=
 					(double)count[c] * (count[k] - (c == k)) / (m - 1);
 	}
-	free(count);
 }
 
 void provenance_add(Provenance *p, const ExportRow *r)
@@ -160,6 +162,7 @@ static cJSON *split_json(Provenance *p)
 	cJSON_AddStringToObject(s, "spec", spec);
 	cJSON_AddItemToObject(s, "parts", parts);
 	cJSON_AddNumberToObject(s, "seed", (double)o->seed);
+	cJSON_AddStringToObject(s, "mode", split_mode_names[o->split.mode]);
 	cJSON_AddStringToObject(s, "key", "image_sha256 (else item)");
 	for (size_t i = 0; i < n; i++) {
 		cJSON *e = cJSON_CreateObject(), *count = cJSON_CreateArray(),

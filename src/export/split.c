@@ -8,6 +8,8 @@
 #include "src/base/sha256.h"
 #include "src/base/xalloc.h"
 
+const char *const split_mode_names[] = { "stable", "exact", NULL };
+
 /* Versioned, so that a changed derivation can never pass for the old one. */
 static const char DOMAIN[] = "gavel-split-v1";
 
@@ -102,6 +104,83 @@ void split_targets(const SplitSpec *spec, size_t n, size_t target[SPLIT_MAX])
 		target[best]++;
 		rest[best] = 0;
 	}
+}
+
+/* ---- exact mode ---- */
+
+/* An item as exact mode sorts it: by its group's label, then its hash (the
+ * group), then its place in the caller's order. 16 bytes. */
+typedef struct {
+	uint64_t hash;
+	uint32_t at;
+	int label; /* the group's: its first item's */
+} Ranked;
+
+static int by_hash(const void *a, const void *b)
+{
+	const Ranked *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+static int by_label(const void *a, const void *b)
+{
+	const Ranked *x = a, *y = b;
+	if (x->label != y->label)
+		return x->label < y->label ? -1 : 1;
+	return by_hash(a, b);
+}
+
+/* The part whose cut lies beyond position pos of a label of n items. */
+static int part_at(const SplitSpec *spec, const size_t target[SPLIT_MAX], size_t pos)
+{
+	size_t edge = 0;
+	for (int i = 0; i < spec->n - 1; i++) {
+		edge += target[i];
+		if (pos < edge)
+			return i;
+	}
+	return spec->n - 1;
+}
+
+/* Cuts one label's items r[0 .. n): groups whole, at the targets. */
+static void cut_label(const SplitSpec *spec, const Ranked *r, size_t n, unsigned char *part)
+{
+	size_t target[SPLIT_MAX];
+	int p = 0;
+	split_targets(spec, n, target);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || r[i].hash != r[i - 1].hash)
+			p = part_at(spec, target, i); /* a group's first item decides */
+		part[r[i].at] = (unsigned char)p;
+	}
+}
+
+void split_exact(const SplitSpec *spec, const SplitItem *items, size_t n, unsigned char *part)
+{
+	Ranked *r;
+	if (n > UINT32_MAX)
+		xdie("split: %zu items is more than exact mode can order", n);
+	r = xmalloc((n ? n : 1) * sizeof *r);
+	for (size_t i = 0; i < n; i++)
+		r[i] = (Ranked){ .hash = items[i].hash,
+				 .at = (uint32_t)i,
+				 .label = items[i].label };
+	/* each group takes its first item's label, so it is cut whole */
+	if (n)
+		qsort(r, n, sizeof *r, by_hash);
+	for (size_t i = 1; i < n; i++)
+		if (r[i].hash == r[i - 1].hash)
+			r[i].label = r[i - 1].label;
+	if (n)
+		qsort(r, n, sizeof *r, by_label);
+	for (size_t first = 0, i = 1; i <= n; i++)
+		if (i == n || r[i].label != r[first].label) {
+			cut_label(spec, r + first, i - first, part);
+			first = i;
+		}
+	free(r);
 }
 
 struct SplitTally {

@@ -3,7 +3,7 @@
 # (default 1,000,000), each settled by one reviewer's label and carrying an
 # LLM answer with a rationale: a JSONL export of all of them, and of the
 # tenth in one category (peak memory should be the same: rows stream, flat
-# memory); then an imagefolder export with --link and an 80/10/10 split of
+# memory), and of all of them with an exact 80/10/10 split (two passes); then an imagefolder export with --link and an 80/10/10 split of
 # IMAGES items (default 100,000) with real files. Baselines in the same run:
 # the sqlite3 shell writing the same join as JSON (the floor for reading the
 # rows at all), and cp -al of the same image files (the floor for the links).
@@ -62,6 +62,7 @@ read -r t_base _ < <(best sqlite3 -json "$db" "SELECT i.id, i.external_id, i.met
 read -r t_all kb_all < <(best "$gavel" export --db "$db" -q "$tmp/x")
 rows=$(wc -l <"$tmp/x/gold.jsonl")
 read -r t_tenth kb_tenth < <(best "$gavel" export --db "$db" -q --category tenth "$tmp/x")
+read -r t_exact kb_exact < <(best "$gavel" export --db "$db" -q --split 80/10/10 --split-mode exact "$tmp/x")
 
 echo "bench_export: writing $m image files..."
 img=$tmp/img.db
@@ -91,11 +92,13 @@ read -r t_hf kb_hf < <(best "$gavel" export --db "$img" -q --format imagefolder 
 listed=$(cat "$tmp/x"/*/metadata.jsonl | wc -l)
 
 awk -v n="$n" -v m="$m" -v rows="$rows" -v listed="$listed" -v tb="$t_base" -v ta="$t_all" \
-	-v ka="$kb_all" -v tt="$t_tenth" -v kt="$kb_tenth" -v tc="$t_cp" -v th="$t_hf" -v kh="$kb_hf" 'BEGIN {
+	-v ka="$kb_all" -v tt="$t_tenth" -v kt="$kb_tenth" -v tc="$t_cp" -v th="$t_hf" -v kh="$kb_hf" \
+	-v te="$t_exact" -v ke="$kb_exact" 'BEGIN {
 	printf "gavel export, best of 3\n"
 	printf "  sqlite3 -json of the join, %d rows  %6.2f s  (baseline)\n", n, tb
 	printf "  export jsonl, %d rows        %6.2f s  peak %6.1f MB  %.2fx baseline  (target < 5 s)\n", rows, ta, ka / 1024, ta / (tb > 0 ? tb : 0.01)
 	printf "  export jsonl, the tenth           %6.2f s  peak %6.1f MB  (memory ratio all/tenth %.2f; flat = 1)\n", tt, kt / 1024, ka / (kt > 0 ? kt : 1)
+	printf "  export jsonl, exact 80/10/10 split %6.2f s  peak %6.1f MB  (two passes, the plan in memory)\n", te, ke / 1024
 	printf "  cp -al of %d images          %6.2f s  (baseline)\n", m, tc
 	printf "  export imagefolder --link, %d images listed  %6.2f s  peak %6.1f MB  %.2fx baseline  (target < 10 s)\n", listed, th, kh / 1024, th / (tc > 0 ? tc : 0.01)
 }'

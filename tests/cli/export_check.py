@@ -39,7 +39,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from settle_check import rule_outcome  # noqa: E402
-from split_check import part_of  # noqa: E402
+from split_check import exact_parts, part_of  # noqa: E402
 
 results = []
 IMAGE_EXTENSIONS = {".bmp", ".gif", ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".pnm", ".pbm",
@@ -96,12 +96,24 @@ def adjudications(con, retracted):
 
 
 def llm_answers(con):
+    """Each item's answer from its latest run with an ok one; of a run asked
+    several times (--repeat), an answer of the majority label, a tie to the
+    lower label, then the first sample."""
+    answers = {}
+    for row in con.execute(
+            "SELECT p.item_id, p.run_id, p.sample, p.label, p.score, p.confidence, p.rationale,"
+            " r.model, r.provider, v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
+            " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id WHERE p.status = 'ok'"):
+        answers.setdefault(row[0], []).append(row)
     out = {}
-    for item, run, label, score, conf, rationale, model, provider, h, name in con.execute(
-            "SELECT p.item_id, p.run_id, p.label, p.score, p.confidence, p.rationale, r.model,"
-            " r.provider, v.hash, v.name FROM predictions p JOIN runs r ON r.id = p.run_id"
-            " LEFT JOIN prompt_versions v ON v.id = r.prompt_version_id"
-            " WHERE p.status = 'ok' ORDER BY p.run_id"):
+    for item, rows in answers.items():
+        run = max(r[1] for r in rows)
+        rows = [r for r in rows if r[1] == run]
+        votes = {}
+        for r in rows:
+            votes[r[3]] = votes.get(r[3], 0) + 1
+        _, run, _, label, score, conf, rationale, model, provider, h, name = min(
+            rows, key=lambda r: (-votes[r[3]], r[3], r[2]))
         out[item] = dict(llm_label=label, llm_score=score, llm_confidence=conf,
                          llm_rationale=rationale, prompt_version=h, prompt_name=name,
                          llm_model=model, llm_provider=provider, llm_run=run)
@@ -160,7 +172,12 @@ def expected_rows(db, opts):
         if opts["split"]:
             percents = [int(x) for x in opts["split"].split("/")]
             row["split"] = part_of(percents, opts["seed"], sha or ext)
+        row["key"] = sha or ext
         rows.append(row)
+    if opts["split"] and opts["split_mode"] == "exact":
+        parts = exact_parts(percents, opts["seed"], [(r["key"], r["label"] or 0) for r in rows])
+        for r, p in zip(rows, parts):
+            r["split"] = p
     return rows
 
 
@@ -179,7 +196,7 @@ def as_dict(row):
 
 def cmd_rows(db, out, args):
     opts = {"all": "--all" in args, "rule": "unanimous", "min_reviews": 1, "quorum": 0.5,
-            "split": None, "seed": 0}
+            "split": None, "seed": 0, "split_mode": "stable"}
     for i, a in enumerate(args):
         if a == "--rule":
             opts["rule"] = args[i + 1]
@@ -191,6 +208,8 @@ def cmd_rows(db, out, args):
             opts["split"] = args[i + 1]
         elif a == "--seed":
             opts["seed"] = int(args[i + 1])
+        elif a == "--split-mode":
+            opts["split_mode"] = args[i + 1]
     want = expected_rows(db, opts)
     got_pairs = read_jsonl(os.path.join(out, "gold.jsonl"))
     check("rows: one per expected item, in item order",
@@ -410,14 +429,19 @@ def alpha_nominal(units):
     return None if d_e == 0 else 1 - (n - 1) * d_o / d_e
 
 
-def content_hash(db):
+def content_hash(db, items_upto=None):
+    """The content hash as db/export.h defines it; with items_upto, of the
+    state in which the items table held only the ids up to it."""
     con = sqlite3.connect(db)
     h = hashlib.sha256()
     for sql in ("SELECT * FROM scale ORDER BY value", "SELECT * FROM items ORDER BY id",
                 "SELECT * FROM prompt_versions ORDER BY id", "SELECT * FROM runs ORDER BY id",
                 "SELECT * FROM predictions ORDER BY id", "SELECT * FROM reviews ORDER BY id"):
         h.update(sql.encode() + b"\0")
-        for row in con.execute(sql):
+        query = sql
+        if items_upto is not None and "FROM items" in sql:
+            query = sql.replace("ORDER BY", "WHERE id <= %d ORDER BY" % items_upto)
+        for row in con.execute(query):
             for v in row:
                 if v is None:
                     h.update(bytes([5]))
@@ -474,6 +498,24 @@ def cmd_manifest(db, out):
           "%r, want %r" % (got, want))
 
 
+def cmd_snapshot(db, out):
+    """An export made while another process added items (one per commit):
+    its rows are the items of one committed state, a prefix of the ids, and
+    the manifest's hash is that same state's."""
+    con = sqlite3.connect(db)
+    ids = dict(con.execute("SELECT external_id, id FROM items"))
+    got = [ids[as_dict(p)["item"]] for p in read_jsonl(os.path.join(out, "gold.jsonl"))]
+    upto = max(got)
+    total = con.execute("SELECT max(id) FROM items").fetchone()[0]
+    check("snapshot: the rows are every item up to one id", got == list(range(1, upto + 1)),
+          "%d rows up to %d" % (len(got), upto))
+    check("snapshot: items were added during the export", total > upto,
+          "%d items, %d exported" % (total, upto))
+    m = json.load(open(os.path.join(out, "manifest.json")))
+    check("snapshot: the manifest's hash is of the state the rows come from",
+          m["database_content_sha256"] == content_hash(db, upto))
+
+
 def cmd_stable(old, new):
     def splits(d):
         return {as_dict(p)["item"]: as_dict(p)["split"]
@@ -494,6 +536,8 @@ def main():
         cmd_imagefolder(sys.argv[2], sys.argv[3:])
     elif cmd == "manifest":
         cmd_manifest(sys.argv[2], sys.argv[3])
+    elif cmd == "snapshot":
+        cmd_snapshot(sys.argv[2], sys.argv[3])
     elif cmd == "stable":
         cmd_stable(sys.argv[2], sys.argv[3])
     failed = results.count(False)

@@ -46,22 +46,28 @@ finish() {
 	[ "$fail" -eq 0 ]
 }
 
-# python_check SCRIPT ARGS...: runs a Python check that prints "ok NAME" or
-# "not ok NAME: why" a line; each line is one pass or one failure, and a
+# python_check [-n WHAT] SCRIPT ARGS...: runs a Python check that prints
+# "ok NAME" or "not ok NAME: why" a line; each line is one pass or one
+# failure (named "WHAT: NAME" with -n, for a check run several times), and a
 # script that fails without a "not ok" line (it crashed) is one more.
 python_check() {
-	local script=$1 line rc
+	local what="" line rc script
+	if [ "$1" = -n ]; then
+		what="$2: "
+		shift 2
+	fi
+	script=$1
 	shift
 	python3 "$script" "$@" >"$TMP/.check" 2>&1
 	rc=$?
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) ok ;;
-		"not ok "*) not_ok "${line#not ok }" ;;
+		"not ok "*) not_ok "$what${line#not ok }" ;;
 		esac
 	done <"$TMP/.check"
 	[ "$rc" -eq 0 ] || grep -q '^not ok' "$TMP/.check" ||
-		not_ok "$(basename "$script"): $(tail -n 3 "$TMP/.check")"
+		not_ok "$what$(basename "$script"): $(tail -n 3 "$TMP/.check")"
 }
 
 # strict_check SCRIPT ARGS...: runs a Python check whose every line is a

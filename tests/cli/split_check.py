@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """split_check.py DRIVER - export splits (src/export/split.c, through
 build/tools/splitassign) against an independent python reading of the
-design in split.h: every item's part recomputed with hashlib; stability when
-items are added (and when a filter leaves some out); identical images never
-straddle; per-label proportions within the Hoeffding bound the header
-states; largest-remainder targets from exact fractions; labels with too few
+design in split.h. Stable mode: every item's part recomputed with hashlib;
+stability when items are added (and when a filter leaves some out);
+identical images never straddle; per-label proportions within the Hoeffding
+bound the header states. Exact mode: every part recomputed (groups of one
+key, ordered by the 64-bit hash, cut at the largest-remainder counts); each
+label's counts equal to its targets; identical images never straddle; how
+many old items an added one moves, against the bound split.h states.
+Both: largest-remainder targets from exact fractions; labels with too few
 items reported. Prints "ok NAME" / "not ok NAME: why" per check."""
 import hashlib
+import itertools
 import json
 import math
 import random
@@ -46,9 +51,40 @@ def hamilton(n, percents):
     return seats
 
 
-def run(driver, spec, seed, items):
+def hash64(seed, key):
+    digest = hashlib.sha256(b"gavel-split-v1\0" + seed.to_bytes(8, "big") + key.encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def exact_parts(percents, seed, items):
+    """Exact mode from split.h's words: the items of one key are a group with
+    the label of its first item; each label's groups in hash order, cut at the
+    label's largest-remainder counts, a group going whole to the part its
+    first position falls in."""
+    names = NAMES[len(percents)]
+    hashes = [hash64(seed, k) for k, _ in items]
+    first_of = {}
+    for i, h in enumerate(hashes):
+        first_of.setdefault(h, i)
+    members = {}
+    for i, h in enumerate(hashes):
+        members.setdefault(items[first_of[h]][1], []).append(i)
+    parts = [None] * len(items)
+    for label, idx in members.items():
+        idx.sort(key=lambda i: (hashes[i], i))
+        cuts = list(itertools.accumulate(hamilton(len(idx), percents)))
+        part = 0
+        for pos, i in enumerate(idx):
+            if pos == 0 or hashes[i] != hashes[idx[pos - 1]]:
+                part = min([j for j, c in enumerate(cuts) if pos < c] + [len(percents) - 1])
+            parts[i] = names[part]
+    return parts
+
+
+def run(driver, spec, seed, items, mode=None):
     text = "".join("%s %d\n" % (k, l) for k, l in items)
-    out = subprocess.run([driver, spec, str(seed)], input=text, capture_output=True, text=True)
+    out = subprocess.run([driver, spec, str(seed)] + ([mode] if mode else []), input=text,
+                         capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(out.stderr)
     return json.loads(out.stdout)
@@ -93,6 +129,74 @@ def check_spec(driver, spec, seed, items):
     return got
 
 
+def check_exact(driver, spec, seed, items):
+    percents = [int(p) for p in spec.split("/")]
+    got = run(driver, spec, seed, items, "exact")
+    check("exact %s seed %d: every part as recomputed" % (spec, seed),
+          [p for _, p in got["assign"]] == exact_parts(percents, seed, items))
+    bad = [e for e in got["labels"]
+           if e["count"] != e["target"] or e["target"] != hamilton(e["n"], percents)
+           or e["off"] != 0 or e["missing"]]
+    check("exact %s seed %d: every label's counts are its largest-remainder targets"
+          % (spec, seed), not bad, str(bad[:3]))
+    return got
+
+
+def moves_when_added(driver, spec, rng):
+    """Labels of every size 1..199 (label n has n items), each given one more
+    item at a random rank, and labels given none: the old items that move."""
+    old, new, moved = [], [], {}
+    for n in range(1, 200):
+        keys = ["%064x" % rng.getrandbits(256) for _ in range(n + 1)]
+        old += [(k, n) for k in keys[:n]]
+        new += [(k, n) for k in keys]
+        old.append(("%064x" % rng.getrandbits(256), 1000 + n))
+        new.append(old[-1])
+    a = dict(run(driver, spec, 5, old, "exact")["assign"])
+    b = dict(run(driver, spec, 5, new, "exact")["assign"])
+    for k, label in old:
+        moved[label] = moved.get(label, 0) + (a[k] != b[k])
+    grown = [moved[n] for n in range(1, 200)]
+    untouched = [moved[1000 + n] for n in range(1, 200)]
+    return max(grown), sum(grown) / len(grown), max(untouched)
+
+
+def exact_checks(driver, rng, items):
+    for spec, seed in (("70/30", 2 ** 64 - 1), ("80/0/20", 3), ("1/3/96", 1)):
+        check_exact(driver, spec, seed, items)
+    got = check_exact(driver, "80/10/10", 42, items)
+    by_label = {e["label"]: e for e in got["labels"]}
+    flagged = [n for n in SIZES if SIZES.index(n) + 1 in by_label
+               and by_label[SIZES.index(n) + 1]["too_few"]]
+    check("exact: labels too small for 80/10/10 are reported", flagged == [1, 2, 3, 5],
+          str(flagged))
+    stable = dict(run(driver, "80/10/10", 42, items)["assign"])
+    differ = sum(stable[k] != p for k, p in got["assign"])
+    # both modes read one hash: they part only near each label's cuts
+    check("exact and stable modes differ only near the cuts",
+          0 < differ < 0.05 * len(items), "%d of %d differ" % (differ, len(items)))
+    # identical images (one key, even under another label) stay together
+    dups = [(k, 77) for k, _ in rng.sample(items, 500)]
+    mixed = dups + items
+    rng.shuffle(mixed)
+    got = run(driver, "80/10/10", 42, mixed, "exact")
+    parts = {}
+    for k, p in got["assign"]:
+        parts.setdefault(k, set()).add(p)
+    check("exact: identical images never straddle splits", all(len(x) == 1 for x in parts.values()))
+    check("exact: with identical images, every part as recomputed",
+          [p for _, p in got["assign"]] == exact_parts([80, 10, 10], 42, mixed))
+    # the bound split.h states: an added item moves at most 1 old item with
+    # two parts, 2 with 80/10/10, 3 with any three parts; none of another label
+    for spec, bound in (("70/30", 1), ("80/10/10", 2), ("1/3/96", 3)):
+        worst, mean, others = moves_when_added(driver, spec, rng)
+        check("exact %s: an added item moves at most %d old items" % (spec, bound),
+              worst <= bound, "%d moved" % worst)
+        check("exact %s: about half an old item moves per added item, at most one" % spec,
+              mean <= 1, "%.2f on average" % mean)
+        check("exact %s: labels given no item keep every part" % spec, others == 0)
+
+
 def main():
     driver = sys.argv[1]
     rng = random.Random(2024)
@@ -129,6 +233,11 @@ def main():
     changed = sum(a[1] != b[1] for a, b in zip(got["assign"], other["assign"])) / len(items)
     # parts agree by chance with probability 0.8^2 + 0.1^2 + 0.1^2 = 0.66
     check("another seed gives another split", abs(changed - 0.34) < 0.01, "%.3f changed" % changed)
+
+    # exact mode needs no statistical power: labels up to 2,500 items
+    exact_checks(driver, rng, make_items(rng, [n for n in SIZES if n <= 2500]))
+    stable = run(driver, "80/10/10", 42, items, "stable")
+    check("stable is the default mode", stable == run(driver, "80/10/10", 42, items))
 
     out = subprocess.run([driver, "80/10/5", "1"], input="", capture_output=True, text=True)
     check("a bad --split is refused", out.returncode == 2 and "must add up to 100" in out.stderr)

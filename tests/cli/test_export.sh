@@ -12,16 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 data=$here/../data/export
 check=$here/export_check.py
 
-pycheck() { # NAME ARGS...: runs export_check.py, one pass or failure per line
-	local name=$1; shift
-	python3 "$check" "$@" >"$TMP/check.out" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) ok ;;
-		"not ok "*) not_ok "$name: ${line#not ok }" ;;
-		esac
-	done <"$TMP/check.out"
-	grep -qE '^[0-9]+ passed' "$TMP/check.out" || not_ok "$name: $(tail -n 3 "$TMP/check.out")"
+pycheck() { # NAME ARGS...: export_check.py ARGS, its failures named NAME
+	python_check -n "$1" "$check" "${@:2}"
 }
 
 # ---- the fixture: four items, two raters, the LLM, an adjudication ----

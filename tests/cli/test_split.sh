@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Export splits (src/export/split.c) through build/tools/splitassign against
-# the independent python of split_check.py: parts, stability, proportions.
+# the independent python of split_check.py: parts, stability, proportions,
+# in both modes.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 build=${GAVEL_BUILD:-$here/../../build}

@@ -1,7 +1,8 @@
 /* test_split.c - export splits (src/export/split.c): parsing --split, the
  * largest-remainder targets worked by hand, the hash derivation against a
- * digest computed by hand with sha256sum, and the per-label report. The
- * proportions and stability on large sets are tests/cli/test_split.sh. */
+ * digest computed by hand with sha256sum, the per-label report, and exact
+ * mode on hashes given by hand. The proportions and stability on large
+ * sets are tests/cli/test_split.sh. */
 #include <stdlib.h>
 
 #include "src/export/split.h"
@@ -96,11 +97,35 @@ static void test_tally(void)
 	split_tally_free(NULL);
 }
 
+/* Worked by hand, with the hashes given. Label 1: seven items, targets
+ * 5/1/1 (5.6, 0.7, 0.7: floors 5/0/0, the two largest remainders .7 and
+ * .7); in hash order 10 20 30 60 70 train, 80 validation, 90 test. Items 8
+ * and 11 share hash 50: one group, under label 2 (item 8's, the first), so
+ * label 2 has five items, targets 4/1/0 (4, .5, .5: the tie to the earlier
+ * part); in hash order 15 40 45 train, and the group at position 3 goes
+ * whole to train though its second item lies past the cut. */
+static void test_exact(void)
+{
+	SplitSpec s;
+	static const SplitItem items[] = {
+		{ 70, 1 }, { 10, 1 }, { 30, 1 }, { 60, 1 }, { 20, 1 }, { 90, 1 },
+		{ 80, 1 }, { 40, 2 }, { 50, 2 }, { 15, 2 }, { 45, 2 }, { 50, 1 },
+	};
+	static const unsigned char want[] = { 0, 0, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0 };
+	unsigned char part[sizeof items / sizeof items[0]];
+	split_parse("80/10/10", &s);
+	split_exact(&s, items, sizeof items / sizeof items[0], part);
+	for (size_t i = 0; i < sizeof want; i++)
+		CHECK_INT(part[i], want[i]);
+	split_exact(&s, items, 0, part); /* no items: nothing to do */
+}
+
 int main(void)
 {
 	RUN(test_parse);
 	RUN(test_targets);
 	RUN(test_hash);
 	RUN(test_tally);
+	RUN(test_exact);
 	return test_summary();
 }
