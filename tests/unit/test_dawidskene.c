@@ -12,7 +12,7 @@
 static DsInput input(const DsVote *votes, size_t n_votes, size_t n_items, size_t n_raters, int K,
 		     int max_iterations)
 {
-	return (DsInput){n_items, n_raters, K, votes, n_votes, NULL, max_iterations, 1e-10, NULL};
+	return (DsInput){ n_items, n_raters, K, votes, n_votes, NULL, max_iterations, 1e-10, NULL };
 }
 
 /* Two items, two raters. Item 0: both say 1. Item 1: rater 0 says 2, rater 1
