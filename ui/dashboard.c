@@ -162,7 +162,7 @@ Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
 	}
 	d->me = xstrdup(reviewer);
 	/* the fit `gavel agree` shows; without it the table is left out, as there */
-	if (settlement_load_accuracy(db, &d->fit) != STATUS_OK)
+	if (settlement_load_accuracy(db, NULL, &d->fit) != STATUS_OK)
 		d->fit = NULL;
 	collect_versions(d);
 	recompute(d);
