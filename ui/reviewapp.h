@@ -12,6 +12,7 @@
 #include "db/reviews.h"
 #include "db/scorer.h"
 #include "src/review/review.h"
+#include "ui/accuracyjob.h"
 #include "ui/gfx.h"
 #include "ui/prefetch.h"
 #include "ui/retrain.h"
@@ -61,6 +62,9 @@ struct App {
 	DbScorerSummary model;
 	Retrain *retrain;
 	int retrain_every;       /* --retrain-every: refit after this many labels (0: on R only) */
+
+	/* the dashboard's Dawid-Skene fit, on a worker (ui/accuracyjob.h) */
+	AccuracyJob *accuracy;
 	int labels_given;        /* accepts and overrides this session */
 
 	char message[256];
@@ -72,6 +76,7 @@ struct App {
 	char lab_test[2][64]; /* the last suggestion's pair to compare on test */
 
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
+	long long key_us;        /* when the last key came (clock_now_us), for timing */
 	int renew_ms;            /* how long the terminal may be idle before claims are renewed */
 
 	/* headless scripted runs */
