@@ -62,10 +62,10 @@ struct App {
 	DbScorerSummary model;
 	Retrain *retrain;
 	int retrain_every;       /* --retrain-every: refit after this many labels (0: on R only) */
+	int labels_given;        /* accepts and overrides this session */
 
 	/* the dashboard's Dawid-Skene fit, on a worker (ui/accuracyjob.h) */
 	AccuracyJob *accuracy;
-	int labels_given;        /* accepts and overrides this session */
 
 	char message[256];
 	int message_is_error;
