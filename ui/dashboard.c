@@ -164,12 +164,8 @@ Status dashboard_open(Db *db, const char *reviewer, AccuracyJob *job, Dashboard 
 		return st;
 	}
 	d->me = xstrdup(reviewer);
-	/* the fit `gavel agree` shows, in the background, once the figures'
-	 * data is read: started before, its reading slowed this one nearly as
-	 * much as waiting for it did (tests/bench/bench_dashboard.sh) */
 	d->job = job;
 	d->fitting = 1;
-	accuracyjob_start(job);
 	collect_versions(d);
 	recompute(d);
 	d->rater = -1;
@@ -178,6 +174,10 @@ Status dashboard_open(Db *db, const char *reviewer, AccuracyJob *job, Dashboard 
 	for (int i = 0; !d->report->audit.id && i < d->report->reviewers_count; i++)
 		if (!strcmp(d->report->reviewers[i], reviewer))
 			d->rater = i;
+	/* the fit `gavel agree` shows, in the background, once the figures are
+	 * made: a worker reading beside them slowed the first frame by a sixth
+	 * on 1,000,000 votes (bench_dashboard.sh), and the table came no sooner */
+	accuracyjob_start(job);
 	*out = d;
 	return STATUS_OK;
 }
