@@ -51,7 +51,10 @@ struct Dashboard {
 	int n_versions, version;
 	int rater;           /* -1: the settled label of everyone, else a reviewer index */
 	char *me;
-	Settlement *fit; /* each rater's accuracy (Dawid-Skene); NULL when it could not be made */
+	AccuracyJob *job;    /* borrowed: the fit, on a worker */
+	int fitting;         /* the fit has not arrived yet */
+	Settlement *fit;     /* each rater's accuracy (Dawid-Skene); NULL until it arrives, or
+			   * when it could not be made */
 	GfxImage *charts[2]; /* the pictures last prepared, for the size they were made for */
 };
 
@@ -146,7 +149,7 @@ static Status load_estimate(Dashboard *d, Db *db)
 	return st;
 }
 
-Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
+Status dashboard_open(Db *db, const char *reviewer, AccuracyJob *job, Dashboard **out)
 {
 	AgreeDataFilter filter = {0};
 	Dashboard *d = xcalloc(1, sizeof *d);
@@ -161,9 +164,8 @@ Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
 		return st;
 	}
 	d->me = xstrdup(reviewer);
-	/* the fit `gavel agree` shows; without it the table is left out, as there */
-	if (settlement_load_accuracy(db, &d->fit) != STATUS_OK)
-		d->fit = NULL;
+	d->job = job;
+	d->fitting = 1;
 	collect_versions(d);
 	recompute(d);
 	d->rater = -1;
@@ -172,6 +174,10 @@ Status dashboard_open(Db *db, const char *reviewer, Dashboard **out)
 	for (int i = 0; !d->report->audit.id && i < d->report->reviewers_count; i++)
 		if (!strcmp(d->report->reviewers[i], reviewer))
 			d->rater = i;
+	/* the fit `gavel agree` shows, in the background, once the figures are
+	 * made: a worker reading beside them slowed the first frame by a sixth
+	 * on 1,000,000 votes (bench_dashboard.sh), and the table came no sooner */
+	accuracyjob_start(job);
 	*out = d;
 	return STATUS_OK;
 }
@@ -186,6 +192,8 @@ void dashboard_free(Dashboard *d)
 	free(d->shares), free(d->plan);
 	free(d->versions);
 	free(d->me);
+	if (d->fitting)
+		accuracyjob_cancel(d->job);
 	settlement_free(d->fit);
 	free(d);
 }
@@ -339,12 +347,18 @@ static void draw_figures(Dashboard *d, int top)
 
 /* ---- each rater's estimated accuracy per label ---- */
 
-/* The rows the accuracy table takes below the figures (0: none). */
+/* The rows the accuracy table takes below the figures (0: none). While it
+ * is fitted, the rows it will most likely take (every reviewer and the
+ * LLM), so that the charts stay where they are when it arrives. */
 static int accuracy_rows(const Dashboard *d, const App *app)
 {
 	int room = (app->layout.rows - FIGURE_ROWS) / 2;
-	int want = d->fit ? ACCURACY_FRAME + (int)settlement_raters(d->fit) : 0;
-	if (!d->fit || room < ACCURACY_FRAME + MIN_RATER_ROWS)
+	size_t raters = d->fit ? settlement_raters(d->fit) : 0;
+	int want;
+	if (d->fitting)
+		raters = d->report->reviewers_count + 1;
+	want = ACCURACY_FRAME + (int)raters;
+	if (!raters || room < ACCURACY_FRAME + MIN_RATER_ROWS)
 		return 0;
 	return want < room ? want : room;
 }
@@ -420,6 +434,12 @@ static void draw_accuracy(Dashboard *d, int top, int rows)
 	size_t raters, shown, first;
 	if (!rows)
 		return;
+	if (d->fitting) {
+		attron(A_BOLD);
+		draw_text(stdscr, top, 1, COLS - 2, "rater accuracy: fitting Dawid-Skene…", 1);
+		attroff(A_BOLD);
+		return;
+	}
 	raters = settlement_raters(d->fit);
 	shown = (size_t)(rows - ACCURACY_FRAME) < raters ? (size_t)(rows - ACCURACY_FRAME) : raters;
 	first = shown < raters ? first_shown(d, shown) : 0;
@@ -546,6 +566,24 @@ static void draw_image(App *app, void *state)
 		screen_write_raw(placed.data, placed.len);
 		gfx_buf_free(&placed);
 	}
+}
+
+int dashboard_background(App *app)
+{
+	Dashboard *d = app->view == &dashboard_view ? app->view_state : NULL;
+	Settlement *fit;
+	int before;
+	if (!accuracyjob_poll(app->accuracy, &fit, NULL))
+		return REACT_NONE;
+	if (!d || !d->fitting) {
+		settlement_free(fit); /* not asked for by the screen on top */
+		return REACT_NONE;
+	}
+	before = accuracy_rows(d, app);
+	d->fit = fit;
+	d->fitting = 0;
+	/* the pictures below stay valid unless the table pushed them */
+	return accuracy_rows(d, app) == before ? REACT_TEXT : REACT_CLEAR;
 }
 
 static void close_view(void *state)

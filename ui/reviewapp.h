@@ -12,6 +12,7 @@
 #include "db/reviews.h"
 #include "db/scorer.h"
 #include "src/review/review.h"
+#include "ui/accuracyjob.h"
 #include "ui/gfx.h"
 #include "ui/prefetch.h"
 #include "ui/retrain.h"
@@ -63,6 +64,9 @@ struct App {
 	int retrain_every;       /* --retrain-every: refit after this many labels (0: on R only) */
 	int labels_given;        /* accepts and overrides this session */
 
+	/* the dashboard's Dawid-Skene fit, on a worker (ui/accuracyjob.h) */
+	AccuracyJob *accuracy;
+
 	char message[256];
 	int message_is_error;
 	int asking; /* the message is a question (app_read_choice): it may take the key line too */
@@ -75,6 +79,7 @@ struct App {
 	int (*lab_price)(void *arg, const char *provider, double *in, double *out); /* or NULL */
 
 	FILE *timing;            /* $GAVEL_TIMING: microseconds from each key to its frame */
+	long long key_us;        /* when the last key came (clock_now_us), for timing */
 	int renew_ms;            /* how long the terminal may be idle before claims are renewed */
 
 	/* headless scripted runs */

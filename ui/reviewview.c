@@ -341,10 +341,10 @@ static int show_dashboard(App *app)
 {
 	Dashboard *dashboard;
 	Status st;
-	app_message(app, 0, "reading every review and prediction, fitting Dawid-Skene…");
+	app_message(app, 0, "reading every review and prediction…");
 	reviewdraw_frame(app, 0);
 	refresh();
-	st = dashboard_open(app->db, app->reviewer, &dashboard);
+	st = dashboard_open(app->db, app->reviewer, app->accuracy, &dashboard);
 	if (st != STATUS_OK) {
 		app_message(app, 1, "%s", status_detail());
 		return REACT_TEXT;

@@ -154,7 +154,7 @@ static int run_exists(const AgreeData *d, long long id)
 static Settlement *accuracy_fit(Db *db)
 {
 	Settlement *s = NULL;
-	return settlement_load_accuracy(db, &s) == STATUS_OK ? s : NULL;
+	return settlement_load_accuracy(db, NULL, &s) == STATUS_OK ? s : NULL;
 }
 
 static void print_line(void *arg, const char *line)

@@ -384,6 +384,11 @@ Status dawidskene_fit(const DsInput *in, DsResult *out)
 	fit_init(&f, in, out);
 	out->n_modelled = f.n_modelled;
 	while (out->iterations < in->max_iterations) {
+		if (in->stop && *in->stop) {
+			fit_free(&f);
+			dawidskene_result_free(out);
+			return status_fail(STATUS_ERR_INTERRUPTED, "the fit was stopped");
+		}
 		m_step(&f, NULL, NULL);
 		out->last_change = e_pass(&f, out->posterior);
 		out->iterations++;

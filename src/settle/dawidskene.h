@@ -36,6 +36,7 @@
 #ifndef GAVEL_DAWIDSKENE_H
 #define GAVEL_DAWIDSKENE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,9 @@ typedef struct {
 	const int *clamp;
 	int max_iterations; /* >= 0 */
 	double tolerance;   /* >= 0: stop when no posterior moves more */
+	/* NULL, or set (by another thread) to give up between iterations:
+	 * the fit's owner no longer wants it (the review dashboard closed) */
+	volatile sig_atomic_t *stop;
 } DsInput;
 
 /* A fitted model; plain data, owned by the caller, released with
@@ -84,7 +88,8 @@ typedef struct {
 /* Fits the model. Besides the caller's votes it allocates 4 bytes per vote
  * and 8(K+2) bytes per item, all before the first iteration. On
  * failure returns STATUS_ERR_INPUT with a detail ("vote 17: label 6 is not
- * on the scale 1..5") and leaves *out empty (safe to free). */
+ * on the scale 1..5"), or STATUS_ERR_INTERRUPTED when *stop was set, and
+ * leaves *out empty (safe to free). */
 Status dawidskene_fit(const DsInput *in, DsResult *out);
 
 /* Frees what dawidskene_fit() allocated and empties *result; NULL-safe. */

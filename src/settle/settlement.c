@@ -41,6 +41,7 @@ struct Settlement {
 	int has_llm; /* the last rater is the LLM */
 	int fitted;
 	DsResult ds;
+	volatile sig_atomic_t *stop; /* while loading: the caller gave up (may be NULL) */
 };
 
 /* ---- the config ---- */
@@ -266,6 +267,11 @@ static Status read_items(Db *db, Settlement *s, LlmVote **llm, size_t *n_llm)
 	int K = s->scale.count;
 	Status st = db_votes_open(db, &q, &cursor);
 	while (st == STATUS_OK && (st = db_votes_next(cursor, &it)) == STATUS_OK && it) {
+		/* reading is most of the time: look at every item */
+		if (s->stop && *s->stop) {
+			st = status_fail(STATUS_ERR_INTERRUPTED, "reading the votes was stopped");
+			break;
+		}
 		if (it->llm_label >= 1 && it->llm_label <= K) {
 			*llm = xgrow(*llm, &cap_llm, *n_llm + 1, sizeof **llm);
 			(*llm)[(*n_llm)++] = (LlmVote){ s->n, it->llm_label };
@@ -294,7 +300,8 @@ static Status fit(Settlement *s)
 		       .votes = s->votes,
 		       .n_votes = s->n_votes,
 		       .max_iterations = s->config.max_iterations,
-		       .tolerance = s->config.tolerance };
+		       .tolerance = s->config.tolerance,
+		       .stop = s->stop };
 	for (size_t i = 0; i < s->n; i++)
 		any |= s->adjudicated[i] != 0;
 	in.clamp = any ? s->adjudicated : NULL;
@@ -302,7 +309,8 @@ static Status fit(Settlement *s)
 	return dawidskene_fit(&in, &s->ds);
 }
 
-Status settlement_load(Db *db, const SettleConfig *config, int fit_ds, Settlement **out)
+static Status load(Db *db, const SettleConfig *config, int fit_ds, volatile sig_atomic_t *stop,
+		   Settlement **out)
 {
 	Settlement *s = xcalloc(1, sizeof *s);
 	LlmVote *llm = NULL;
@@ -310,6 +318,7 @@ Status settlement_load(Db *db, const SettleConfig *config, int fit_ds, Settlemen
 	Status st = db_scale_get(db, &s->scale);
 	*out = NULL;
 	s->config = *config;
+	s->stop = stop;
 	if (st == STATUS_OK && s->scale.count < 1)
 		st = status_fail(STATUS_ERR_INPUT, "%s has no label scale", db_path(db));
 	if (st == STATUS_OK)
@@ -324,6 +333,7 @@ Status settlement_load(Db *db, const SettleConfig *config, int fit_ds, Settlemen
 			st = fit(s);
 	}
 	free(llm);
+	s->stop = NULL;
 	if (st != STATUS_OK) {
 		settlement_free(s);
 		return st;
@@ -332,13 +342,18 @@ Status settlement_load(Db *db, const SettleConfig *config, int fit_ds, Settlemen
 	return STATUS_OK;
 }
 
-Status settlement_load_accuracy(Db *db, Settlement **out)
+Status settlement_load(Db *db, const SettleConfig *config, int fit_ds, Settlement **out)
+{
+	return load(db, config, fit_ds, NULL, out);
+}
+
+Status settlement_load_accuracy(Db *db, volatile sig_atomic_t *stop, Settlement **out)
 {
 	SettleConfig config;
 	if (settlement_config_of(db, &config) != STATUS_OK)
 		config = settlement_config_default();
 	config.with_llm = 1;
-	return settlement_load(db, &config, 1, out);
+	return load(db, &config, 1, stop, out);
 }
 
 void settlement_free(Settlement *s)

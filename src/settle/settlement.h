@@ -13,6 +13,7 @@
 #ifndef GAVEL_SETTLEMENT_H
 #define GAVEL_SETTLEMENT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -62,9 +63,12 @@ void settlement_free(Settlement *settlement); /* NULL-safe */
 /* The fit whose rater matrices `agree` and the review dashboard show as
  * each rater's estimated accuracy: the database's default config (or
  * settlement_config_default() when the stored one cannot be read) with the
- * LLM as one more rater, Dawid-Skene fitted. *out is the caller's; a status
- * as settlement_load() gives it, *out NULL then. */
-Status settlement_load_accuracy(Db *db, Settlement **out);
+ * LLM as one more rater, Dawid-Skene fitted. stop is NULL, or a flag another
+ * thread sets to give up (looked at between items while reading, between
+ * iterations while fitting: the dashboard's fit runs on a worker,
+ * ui/accuracyjob.h). *out is the caller's; a status as settlement_load()
+ * gives it, or STATUS_ERR_INTERRUPTED when stopped; *out NULL then. */
+Status settlement_load_accuracy(Db *db, volatile sig_atomic_t *stop, Settlement **out);
 
 /* The scale size K and the name of label 1..K (borrowed). */
 int settlement_labels(const Settlement *s);

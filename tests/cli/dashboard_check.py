@@ -11,7 +11,10 @@ the fit's (so `--set-default --max-iterations 2` shows the second iteration),
 `gavel agree` shows the same numbers (and in --json, `rater_accuracy`, to
 1e-9 against the reference), and on a screen too small for every rater the
 reviewer chosen with v stays in view, and on 80 columns nine labels keep a
-column each.
+column each. The fit runs on a worker (ui/accuracyjob.c): the first frame
+says it is being fitted, in the rows the table then takes (the matrix below
+does not move); closing the dashboard or quitting while it runs is clean,
+and opening it again fits anew.
 
     dashboard_check.py GAVEL WORK_DIR
 
@@ -101,6 +104,61 @@ def table(screen):
     return int(m.group(1)), not m.group(2), rows
 
 
+def run_script(db, lines, size="100x30"):
+    """Runs the script lines (then two q); the exit status and the dumps'
+    text by name."""
+    work = os.path.dirname(db)
+    script = os.path.join(work, "script")
+    with open(script, "w") as f:
+        f.write("\n".join(lines + ["key q", "key q"]) + "\n")
+    out = subprocess.run([settle_check.GAVEL, "review", "--db", db, "--reviewer", "viewer",
+                          "--script", script, "--dump-dir", work, "--graphics", "none",
+                          "--size", size], capture_output=True, text=True)
+    dumps = {}
+    for line in lines:
+        f = line.split()
+        if f[0] in ("dump", "dump-now"):
+            with open(os.path.join(work, f[1] + ".txt")) as d:
+                dumps[f[1]] = d.read()
+    return out.returncode, dumps
+
+
+FITTING = "rater accuracy: fitting Dawid-Skene…"
+
+
+def row_of(screen, text):
+    """The first row of the screen holding text, or None."""
+    for n, line in enumerate(screen.split("\n")):
+        if text in line:
+            return n
+    return None
+
+
+def check_background(db, d, llm, want):
+    """The table arrives after the first frame, in the rows kept for it."""
+    rc, s = run_script(db, ["key d", "dump-now first", "dump full", "key v", "dump-now later"])
+    check("the first frame says the table is being fitted",
+          FITTING in s["first"] and table(s["first"]) is None, s["first"])
+    compare("after the fit", table(s["full"]), d, llm, want)
+    check("the fitting line is gone with the table", FITTING not in s["full"], s["full"])
+    compare("after the fit, v", table(s["later"]), d, llm, want)
+    check("the matrix below the table does not move when it arrives",
+          row_of(s["first"], "LLM label") is not None and
+          row_of(s["first"], "LLM label") == row_of(s["full"], "LLM label"),
+          "%s, %s" % (row_of(s["first"], "LLM label"), row_of(s["full"], "LLM label")))
+    # closed while fitting, then opened again: a fit of its own
+    rc, s = run_script(db, ["key d", "key q", "dump-now closed", "key d", "dump again"])
+    check("closing while it fits, then opening again: exit 0", rc == 0, "exit %d" % rc)
+    check("closing while it fits: back on the review screen",
+          FITTING not in s["closed"] and "LLM vs" not in s["closed"], s["closed"])
+    compare("opened again", table(s["again"]), d, llm, want)
+    # closing and quitting at once (the two q the script ends with): the
+    # worker, stopped, is still running when the UI frees it
+    rc, s = run_script(db, ["key d", "dump-now quitting"])
+    check("closing and quitting while it fits: exit 0", rc == 0 and FITTING in s["quitting"],
+          "exit %d" % rc)
+
+
 def chosen(screen):
     m = re.search(r"^ LLM vs (\S+) · ", screen, re.M)
     return m.group(1) if m else None
@@ -182,6 +240,7 @@ def main():
     same = {r[0]: r[2] for r in table(shown[0])[2]} == ag
     check("gavel agree shows the same accuracies", same, "%s" % ag)
     check_agree_json("default rule", db, d, llm, want)
+    check_background(db, d, llm, want)
 
     # the database's default parameters are the fit's
     settle_check.gavel("settle", "--db", db, "--set-default", "--rule", "dawid-skene",

@@ -4,7 +4,8 @@
 # checked by dashboard_check.py against the independent Dawid-Skene of
 # dawidskene_check.py on the votes it generated; the same numbers as
 # `gavel agree`; the database's default parameters; a window of raters on a
-# small screen that keeps the chosen reviewer in view.
+# small screen that keeps the chosen reviewer in view; the table fitted on a
+# worker: a first frame that says so, closing and quitting while it runs.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 

@@ -295,6 +295,22 @@ key q
 end=$((SECONDS + 8))
 until [ -s "$TMP/idle.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
 
+# ---- the dashboard: its accuracy table, fitted on a worker, arrives with no ----
+# key pressed (the loop wakes on the worker's fd); q closes it, q quits
+t new-session -d -s dash -x 120 -y 36 \
+	"$(printf '%q ' sh "$TMP/run-review.sh" "$TMP" dash "$GAVEL" review --db "$db" --reviewer dasher --graphics none)"
+session=dash
+check "dashboard: the screen is up" has 'reviewed'
+key d
+check "dashboard: the accuracy table arrives with no key pressed" has 'rater accuracy P\(says j\|truly j\)'
+check "dashboard: with the LLM's row" has '^ LLM +[0-9]+ +[01]\.[0-9]{2}'
+key q
+check "dashboard: q closes it" lacks 'rater accuracy'
+key q
+end=$((SECONDS + 8))
+until [ -s "$TMP/dash.rc" ] || [ $SECONDS -ge $end ]; do sleep 0.1; done
+expect_eq "$(cat "$TMP/dash.rc" 2>/dev/null)" 0 "dashboard: q quits"
+
 # ---- a held write lock: the screen says so at once, the decision waits and is saved ----
 t new-session -d -s locked -x 120 -y 36 \
 	"$(printf '%q ' sh "$TMP/run-review.sh" "$TMP" locked "$GAVEL" review --db "$db" --reviewer locker --graphics none)"

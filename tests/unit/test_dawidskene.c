@@ -1,6 +1,7 @@
 /* test_dawidskene.c - Dawid-Skene EM (src/settle/dawidskene.c) on cases
  * worked by hand: the vote-share start, one iteration, rows of no weight,
- * unrated and clamped items, the accessors, and refused input. The
+ * unrated and clamped items, the accessors, refused input, and a fit
+ * stopped by its owner. The
  * comparison with an independent implementation, iteration by iteration,
  * is tests/cli/test_dawidskene.sh. */
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 static DsInput input(const DsVote *votes, size_t n_votes, size_t n_items, size_t n_raters, int K,
 		     int max_iterations)
 {
-	return (DsInput){n_items, n_raters, K, votes, n_votes, NULL, max_iterations, 1e-10};
+	return (DsInput){ n_items, n_raters, K, votes, n_votes, NULL, max_iterations, 1e-10, NULL };
 }
 
 /* Two items, two raters. Item 0: both say 1. Item 1: rater 0 says 2, rater 1
@@ -190,6 +191,28 @@ static void test_empty(void)
 	dawidskene_result_free(&r);
 }
 
+/* A stop flag set by the fit's owner: given up before the next iteration,
+ * nothing left allocated; unset, the same fit as without one. */
+static void test_stopped(void)
+{
+	volatile sig_atomic_t stop = 1;
+	DsInput in = input(hand, 4, 2, 2, 2, 50);
+	DsResult r;
+
+	in.stop = &stop;
+	CHECK_INT(dawidskene_fit(&in, &r), STATUS_ERR_INTERRUPTED);
+	CHECK(r.priors == NULL && r.confusion == NULL && r.posterior == NULL);
+	CHECK_INT(r.iterations, 0);
+	dawidskene_result_free(&r);
+
+	stop = 0;
+	CHECK_INT(dawidskene_fit(&in, &r), STATUS_OK);
+	CHECK_INT(r.iterations, 1);
+	CHECK_INT(r.converged, 1);
+	CHECK_NEAR(r.priors[0], 0.75, 1e-15);
+	dawidskene_result_free(&r);
+}
+
 int main(void)
 {
 	RUN(test_vote_shares);
@@ -198,5 +221,6 @@ int main(void)
 	RUN(test_vote_order);
 	RUN(test_refused);
 	RUN(test_empty);
+	RUN(test_stopped);
 	return test_summary();
 }

@@ -128,7 +128,7 @@ static void test_rule_on_a_fit(void)
 {
 	const DsVote votes[] = {{0, 0, 1}, {0, 1, 1}, {0, 2, 2}, {1, 0, 2}, {1, 1, 2}, {1, 2, 2},
 				{2, 0, 1}, {2, 1, 2}, {3, 0, 1}, {3, 1, 1}, {3, 2, 1}};
-	DsInput in = {4, 3, 2, votes, sizeof votes / sizeof votes[0], NULL, 100, 1e-10};
+	DsInput in = { 4, 3, 2, votes, sizeof votes / sizeof votes[0], NULL, 100, 1e-10, NULL };
 	DsResult r;
 
 	CHECK_INT(dawidskene_fit(&in, &r), STATUS_OK);
