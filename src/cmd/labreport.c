@@ -232,7 +232,6 @@ static cJSON *row_json(const LabRow *r, const LabData *d, const DbPromptVersion 
 	cJSON_AddNumberToObject(o, "predictions", (double)l->calls);
 	cJSON_AddNumberToObject(o, "settled", (double)d->settled);
 	cJSON_AddNumberToObject(o, "covered", (double)r->covered);
-	cJSON_AddNumberToObject(o, "unlabelled", (double)r->unlabelled);
 	add_value(o, "kappa_quadratic", r->kappa_q);
 	add_interval(o, "kappa_quadratic_ci", r->kappa_q_ci);
 	add_value(o, "agreement", r->agreement);

@@ -58,11 +58,10 @@ static void measure(LabRow *row, const LabLabeller *l, int K, const BootstrapOpt
 	row->who = l;
 	for (size_t i = 0; i < l->n_items; i++) {
 		const LabItem *it = &l->items[i];
+		/* the labeller's items are its readable answers on settled items */
 		if (it->label >= 1 && it->label <= K && it->human >= 1 && it->human <= K) {
 			table[(it->human - 1) * K + it->label - 1]++;
 			row->covered++;
-		} else {
-			row->unlabelled++;
 		}
 	}
 	row->kappa_q = metrics_table_stat(table, K, METRICS_STAT_KAPPA_QUADRATIC);

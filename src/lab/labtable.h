@@ -62,7 +62,6 @@ void labtable_labeller_clear(LabLabeller *l);
 typedef struct {
 	const LabLabeller *who; /* borrowed */
 	long covered;           /* settled items with a label */
-	long unlabelled;        /* settled items it answered without a label */
 	MetricValue kappa_q, agreement, parse_failure_rate;
 	MetricInterval kappa_q_ci;
 	double cost, saved;       /* of the calls made / the cached answers; < 0 unknown */
