@@ -70,6 +70,7 @@ struct App {
 	char message[256];
 	int message_is_error;
 	int asking; /* the message is a question (app_read_choice): it may take the key line too */
+	int answering; /* a question or a line is being answered: background results wait */
 
 	/* the prompt lab's rerun or suggestion in the background (ui/labjob.h) */
 	struct LabJob *lab_job;
@@ -98,7 +99,8 @@ void app_message(App *app, int error, const char *fmt, ...) __attribute__((forma
  * in out), 0 when Esc or the end of input cancelled it. */
 int app_prompt_line(App *app, const char *label, char *out, size_t size);
 
-/* Shows question on the status line and returns the next key. */
+/* Shows question on the status line and returns the next key; 0 when gavel
+ * is asked to stop (the end of a script, a signal). */
 int app_read_choice(App *app, const char *question);
 
 /* Opens view over the review screen with its state (the view owns it from

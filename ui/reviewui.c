@@ -299,6 +299,11 @@ static int read_terminal(App *app, int *key)
 				 { .fd = prefetch_fd(app->prefetch), .events = POLLIN },
 				 { .fd = retrain_fd(app->retrain), .events = POLLIN },
 				 { .fd = accuracyjob_fd(app->accuracy), .events = POLLIN } };
+	/* While the user answers, a refit or a fit that ends is taken in after
+	 * the answer: taking it would redraw under the question, or change what
+	 * the command asking is working on. */
+	if (app->answering)
+		fds[2].fd = fds[3].fd = -1;
 	for (;;) {
 		wint_t wc;
 		int r;
@@ -387,18 +392,24 @@ int app_prompt_line(App *app, const char *label, char *out, size_t size)
 {
 	char text[1024] = "";
 	size_t n = 0;
+	int accepted = 0;
+	app->answering = 1;
 	for (;;) {
 		int key, r, arg;
 		UiCommand command;
 		show_line(label, text);
 		r = next_key(app, &key);
-		if (r == INPUT_IMAGE)
+		if (r == INPUT_END)
+			break;
+		if (r != 1) /* a picture, the background job's progress, the queue renewed */
 			continue;
 		command = keys_lookup(KEYMAP_EDIT, key, &arg);
-		if (r != 1 || command == UI_CMD_CLOSE)
-			return 0;
-		if (command == UI_CMD_ACCEPT)
+		if (command == UI_CMD_CLOSE)
 			break;
+		if (command == UI_CMD_ACCEPT) {
+			accepted = 1;
+			break;
+		}
 		if (command == UI_CMD_DELETE) {
 			/* one grapheme cluster: a flag, an emoji family, e + accent */
 			n = text_prev_cluster(text, n);
@@ -407,20 +418,24 @@ int app_prompt_line(App *app, const char *label, char *out, size_t size)
 			n = append_utf8(text, n, size < sizeof text ? size : sizeof text, (unsigned)key);
 		}
 	}
-	snprintf(out, size, "%s", text);
-	return 1;
+	app->answering = 0;
+	if (accepted)
+		snprintf(out, size, "%s", text);
+	return accepted;
 }
 
 int app_read_choice(App *app, const char *question)
 {
-	int key;
+	int key = 0, r;
 	app_message(app, 0, "%s", question);
-	app->asking = 1;
+	app->asking = app->answering = 1;
 	reviewdraw_frame(app, 0);
 	refresh();
-	while (next_key(app, &key) == INPUT_IMAGE)
-		;
-	app->asking = 0;
+	while ((r = next_key(app, &key)) != 1 && r != INPUT_END)
+		; /* a picture, the background job's progress, the queue renewed */
+	if (r == INPUT_END)
+		key = 0;
+	app->asking = app->answering = 0;
 	app->message[0] = '\0';
 	return key;
 }
